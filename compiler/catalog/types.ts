@@ -1,0 +1,27 @@
+/**
+ * Catalog entries for everything callable in an experiment besides layers: optimizers,
+ * schedules, losses, metrics, callbacks, data sources, data transforms, augmentations.
+ * The checker, the emitter, hover and completion all read these entries.
+ */
+import type { ParamSpec } from "../layers/types.js";
+
+/** A callable or named entry, e.g. `adam(learning_rate: 1e-3)` or `accuracy`. */
+export interface CatalogEntry {
+  readonly name: string;
+  /** One paragraph for hover, completion and docs. */
+  readonly doc: string;
+  /** Parameters in positional order (empty for plain names). */
+  readonly params: readonly ParamSpec[];
+}
+
+/** A catalog: one kind of entry, looked up by name. */
+export interface Catalog<Entry extends CatalogEntry = CatalogEntry> {
+  /** What the entries are called in messages: "optimizer", "loss", "metric" … */
+  readonly kind: string;
+  readonly entries: ReadonlyMap<string, Entry>;
+}
+
+/** Builds a catalog from a list, keyed by entry name. */
+export function makeCatalog<Entry extends CatalogEntry>(kind: string, entries: readonly Entry[]): Catalog<Entry> {
+  return { kind, entries: new Map(entries.map((entry) => [entry.name, entry])) };
+}

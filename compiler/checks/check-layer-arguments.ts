@@ -1,0 +1,37 @@
+/**
+ * Arguments of every layer call and block use, checked where they are written:
+ * matching (DLM202, DLM210, DLM304), missing ones (DLM303), types (DLM301),
+ * bounds and options (DLM302), activations (DLM212) and the layer's own rules (DLM307).
+ * Values that depend on a block parameter wait for the block's expansion.
+ */
+import type { LayerCall } from "../../grammar/ast.js";
+import { lookupBlock } from "../binder.js";
+import { evaluateValue } from "../evaluate-values.js";
+import { lookupLayer } from "../layers/registry.js";
+import {
+  argumentProblemDiagnostic,
+  resolveBlockArguments,
+  resolveLayerArguments,
+  type ArgumentProblem,
+  type EvaluatedCall,
+} from "../resolve-args.js";
+import type { CheckContext } from "./check-context.js";
+
+/** Checks one layer call's (or block use's) arguments. */
+export function checkLayerArguments(node: LayerCall, context: CheckContext): void {
+  if (node.missing || node.call.missing || node.call.callee.missing) return;
+  const evaluated = evaluateValue(node.call, context.environment);
+  if (evaluated.kind !== "call") return;
+  const call: EvaluatedCall = evaluated;
+  const block = lookupBlock(context.binding, context.file, call.callee.name);
+  let problems: readonly ArgumentProblem[] = [];
+  if (block) {
+    problems = resolveBlockArguments(call, block.declaration, block.file).problems;
+  } else {
+    const definition = lookupLayer(call.callee.name);
+    if (definition) problems = resolveLayerArguments(call, definition).problems;
+  }
+  for (const problem of problems) {
+    if (!problem.substituted) context.report(argumentProblemDiagnostic(problem));
+  }
+}

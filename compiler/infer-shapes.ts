@@ -1,0 +1,259 @@
+/**
+ * Shape inference over an expanded model graph: each layer's input is checked against
+ * its declarative input spec (DLM401), then its pure shape rule gives the output
+ * (DLM402, DLM403, … from the registry) and its weight count. The first shape error
+ * stops inference for that model — what follows would only cascade.
+ *
+ * Where a shape error points: at the layer call in the model; for a layer that came
+ * from a block, at the outermost use of the block in the model (the user wrote that
+ * line), with the line inside the block and the other uses as related locations.
+ */
+import type { SourceRange, Value } from "../grammar/ast.js";
+import { makeDiagnostic, type Diagnostic, type RelatedLocation } from "./diagnostics.js";
+import { describeValue, evaluateValue, formatNumber } from "./evaluate-values.js";
+import type { GraphNode, LayerNode, ModelGraph, UseSite } from "./expand-model.js";
+import { formatShape } from "./layers/shape-arithmetic.js";
+import type { InputSpec, ResolvedArgs, Shape, ShapeContext } from "./layers/types.js";
+
+/** One layer of a model with its inferred shapes and weights: what summaries and hover show. */
+export interface InferredLayer {
+  /** The model (or experiment, for an inline model) the layer belongs to. */
+  readonly model: string;
+  readonly name: string;
+  /** The layer kind (`conv2d`); `add` for the merge that closes a `residual`. */
+  readonly kind: string;
+  readonly inputShape: Shape;
+  readonly output: Shape;
+  readonly params: number;
+  readonly trainableParams: number;
+  /** Resolved arguments (absent for a residual `add`). */
+  readonly args?: ResolvedArgs;
+  /** Where the call is written (inside the block for expanded layers; the `residual` keyword for `add`). */
+  readonly file: string;
+  readonly range: SourceRange;
+  /** Block uses that produced the layer, outermost first. */
+  readonly origin: readonly UseSite[];
+}
+
+/** The result of inferring one model's shapes. */
+export interface ShapeInference {
+  /** Layers in order, up to the first error; residual bodies come before their `add`. */
+  readonly layers: readonly InferredLayer[];
+  /** The model's output shape; undefined when inference stopped (an error, or an unresolved layer). */
+  readonly output: Shape | undefined;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Gives the `ShapeContext` for a layer written in `file` (pretrained paths resolve against it). */
+export type ShapeContextFor = (file: string) => ShapeContext;
+
+/** Infers output shapes and weight counts of every layer, from the model's input shape. */
+export function inferShapes(graph: ModelGraph, input: Shape, modelName: string, contextFor: ShapeContextFor): ShapeInference {
+  const layers: InferredLayer[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const output = inferNodes(graph.nodes, input, { modelName, contextFor, layers, diagnostics });
+  return { layers, output, diagnostics };
+}
+
+interface InferenceState {
+  readonly modelName: string;
+  readonly contextFor: ShapeContextFor;
+  readonly layers: InferredLayer[];
+  readonly diagnostics: Diagnostic[];
+}
+
+function inferNodes(nodes: readonly GraphNode[], input: Shape, state: InferenceState): Shape | undefined {
+  let current: Shape = input;
+  for (const node of nodes) {
+    const next = inferNode(node, current, state);
+    if (next === undefined) return undefined;
+    current = next;
+  }
+  return current;
+}
+
+function inferNode(node: GraphNode, input: Shape, state: InferenceState): Shape | undefined {
+  switch (node.kind) {
+    case "broken":
+      return undefined;
+    case "residual": {
+      const bodyOutput = inferNodes(node.body, input, state);
+      if (bodyOutput === undefined) return undefined;
+      if (!shapesCompatible(input, bodyOutput)) {
+        state.diagnostics.push(
+          shapeDiagnostic("DLM404", node, node.range, {
+            message: `residual body changes the shape: input ${formatShape(input)} vs body output ${formatShape(bodyOutput)}`,
+            help: "the body must end with the shape it starts with (e.g. as many filters or units as the input has channels)",
+          }),
+        );
+        return undefined;
+      }
+      state.layers.push({
+        model: state.modelName,
+        name: node.name,
+        kind: "add",
+        inputShape: input,
+        output: input,
+        params: 0,
+        trainableParams: 0,
+        file: node.file,
+        range: node.range,
+        origin: node.origin,
+      });
+      return input;
+    }
+    case "layer":
+      return inferLayer(node, input, state);
+  }
+}
+
+function inferLayer(node: LayerNode, input: Shape, state: InferenceState): Shape | undefined {
+  if (node.args === undefined) return undefined;
+  const definition = node.definition;
+  if (!fitsInputSpec(definition.inputSpec, input)) {
+    const help = reshapeHelp(definition.name, definition.inputSpec, input);
+    state.diagnostics.push(
+      shapeDiagnostic("DLM401", node, node.range, {
+        message: `${definition.name} expects input ${definition.inputSpec.description}, found ${formatShape(input)}`,
+        ...(help ? { help } : {}),
+      }),
+    );
+    return undefined;
+  }
+  const pathOrigin = node.argumentOrigins.get("path");
+  const context = state.contextFor(pathOrigin?.file ?? node.file);
+  const result = definition.outputShape(input, node.args, context);
+  if (!result.ok) {
+    const paramOrigin = result.param === undefined ? undefined : node.argumentOrigins.get(result.param);
+    // Outside blocks, point at the argument the rule names; inside, the layer line is the related location.
+    const written = node.origin.length === 0 && paramOrigin ? paramOrigin.range : node.range;
+    state.diagnostics.push(
+      shapeDiagnostic(result.code, node, written, {
+        message: result.message,
+        ...(result.help ? { help: result.help } : {}),
+        ...(paramOrigin?.substituted ? { preferred: { file: paramOrigin.file, range: paramOrigin.range } } : {}),
+      }),
+    );
+    return undefined;
+  }
+  const count = definition.paramCount(input, node.args, context);
+  state.layers.push({
+    model: state.modelName,
+    name: node.name,
+    kind: definition.name,
+    inputShape: input,
+    output: result.shape,
+    params: count.total,
+    trainableParams: count.trainable,
+    args: node.args,
+    file: node.file,
+    range: node.range,
+    origin: node.origin,
+  });
+  return result.shape;
+}
+
+/** True when the shape's rank satisfies the spec. */
+export function fitsInputSpec(spec: InputSpec, shape: Shape): boolean {
+  if (spec.rank !== undefined && shape.length !== spec.rank) return false;
+  if (spec.minRank !== undefined && shape.length < spec.minRank) return false;
+  if (spec.maxRank !== undefined && shape.length > spec.maxRank) return false;
+  return true;
+}
+
+/** Equal rank, and equal lengths wherever both are known. */
+function shapesCompatible(a: Shape, b: Shape): boolean {
+  return a.length === b.length && a.every((length, axis) => length === null || b[axis] === null || length === b[axis]);
+}
+
+/**
+ * A help line for a rank mismatch when one reshape (or flatten) plausibly fixes it:
+ * `[784]` before conv2d → `reshape([28, 28, 1])`; `[100]` before lstm → `reshape([100, 1])`.
+ */
+export function reshapeHelp(layer: string, spec: InputSpec, input: Shape): string | undefined {
+  const expected = spec.rank;
+  if (layer === "flatten" && input.length === 1) return "the input is already flat; remove `flatten`";
+  if (expected === undefined || input.some((length) => length === null)) return undefined;
+  const lengths = input as readonly number[];
+  const before = (shape: readonly number[]): string => `add \`reshape([${shape.join(", ")}])\` before it`;
+  if (expected === 1 && lengths.length > 1) return "add `flatten` before it";
+  const [first = 0, second = 0, third = 0] = lengths;
+  if (lengths.length === 1 && expected === 2) return before([first, 1]);
+  if (lengths.length === 1 && expected === 3) {
+    const grey = Math.round(Math.sqrt(first));
+    if (grey * grey === first) return before([grey, grey, 1]);
+    const colour = Math.round(Math.sqrt(first / 3));
+    if (colour * colour * 3 === first) return before([colour, colour, 3]);
+    return undefined;
+  }
+  if (lengths.length === 2 && expected === 3) return before([first, second, 1]);
+  if (lengths.length === 3 && expected === 2) return before([first * second, third]);
+  return undefined;
+}
+
+/**
+ * A shape diagnostic at `range` in the node's file, or — for a layer that came from a
+ * block — at the outermost use (or at `preferred`, a value written at that use).
+ */
+function shapeDiagnostic(
+  code: string,
+  node: { readonly file: string; readonly origin: readonly UseSite[]; readonly range: SourceRange },
+  range: SourceRange,
+  details: { message: string; help?: string; preferred?: { file: string; range: SourceRange } },
+): Diagnostic {
+  const outermost = node.origin[0];
+  if (outermost === undefined) {
+    return makeDiagnostic(code, node.file, range, { message: details.message, ...(details.help ? { help: details.help } : {}) });
+  }
+  const preferred = details.preferred;
+  const atUse = preferred && preferred.file === outermost.file && preferred.range.start >= outermost.range.start && preferred.range.end <= outermost.range.end;
+  const primary = atUse && preferred ? preferred : outermost;
+  const innermost = node.origin[node.origin.length - 1] as UseSite;
+  const related: RelatedLocation[] = [
+    { file: node.file, range, message: `${"body" in node ? "the `residual`" : "the layer"} in block \`${innermost.block}\`` },
+    ...node.origin
+      .slice(atUse ? 0 : 1)
+      .map((site) => ({ file: site.file, range: site.range, message: `in this use of block \`${site.block}\`` })),
+  ];
+  return makeDiagnostic(code, primary.file, primary.range, {
+    message: details.message,
+    ...(details.help ? { help: details.help } : {}),
+    related,
+  });
+}
+
+/** A model's `input:` read as a shape; each length a positive integer or `?`. */
+export type InputShapeRead =
+  | { readonly ok: true; readonly shape: Shape }
+  | { readonly ok: false; readonly diagnostic: Diagnostic | undefined };
+
+/** Reads a model's declared input (DLM405 when it is not a list of positive integers or `?`). */
+export function readInputShape(value: Value, file: string): InputShapeRead {
+  const evaluated = evaluateValue(value, { file });
+  if (evaluated.kind === "invalid") return { ok: false, diagnostic: undefined };
+  const problem = (range: SourceRange, message: string): InputShapeRead => ({
+    ok: false,
+    diagnostic: makeDiagnostic("DLM405", file, range, {
+      message,
+      help: "write the shape of one example without the batch axis, e.g. `input: [28, 28, 1]`; `?` is an unknown length",
+    }),
+  });
+  if (evaluated.kind !== "list") {
+    return problem(evaluated.origin.range, `model input must be a shape such as \`[28, 28, 1]\`, found ${describeValue(evaluated)}`);
+  }
+  if (evaluated.items.length === 0) return problem(evaluated.origin.range, "model input must have at least one length, found `[]`");
+  const shape: (number | null)[] = [];
+  for (const item of evaluated.items) {
+    if (item.kind === "invalid") return { ok: false, diagnostic: undefined };
+    if (item.kind === "name" && item.name === "?") {
+      shape.push(null);
+      continue;
+    }
+    if (item.kind !== "number" || !Number.isInteger(item.value) || item.value < 1) {
+      const found = item.kind === "number" ? formatNumber(item.value) : describeValue(item);
+      return problem(item.origin.range, `each length of a model input must be a positive integer or \`?\`, found ${found}`);
+    }
+    shape.push(item.value);
+  }
+  return { ok: true, shape };
+}

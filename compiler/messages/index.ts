@@ -1,0 +1,50 @@
+/**
+ * The diagnostic catalog: every family merged into one map by code, and the long-form
+ * text `dlm explain CODE` prints.
+ */
+import { NAME_MESSAGES } from "./names.js";
+import { SHAPE_MESSAGES } from "./shapes.js";
+import { SYNTAX_MESSAGES } from "./syntax.js";
+import type { MessageEntry } from "./types.js";
+import { VALUE_MESSAGES } from "./values.js";
+
+const ALL_MESSAGES: readonly MessageEntry[] = [...SYNTAX_MESSAGES, ...NAME_MESSAGES, ...VALUE_MESSAGES, ...SHAPE_MESSAGES];
+
+/** Every catalog entry by code, in code order. */
+export const MESSAGES: ReadonlyMap<string, MessageEntry> = new Map(
+  [...ALL_MESSAGES].sort((a, b) => a.code.localeCompare(b.code)).map((entry) => [entry.code, entry]),
+);
+
+if (MESSAGES.size !== ALL_MESSAGES.length) throw new Error("two catalog entries share a code");
+
+function indent(snippet: string): string {
+  return snippet
+    .split("\n")
+    .map((line) => `    ${line}`)
+    .join("\n");
+}
+
+/**
+ * The long-form explanation of a code (accepts `DLM404`, `dlm404` or `404`): title,
+ * explanation, a snippet that triggers it and the same snippet fixed. For an unknown code,
+ * one line saying so.
+ */
+export function explainCode(code: string): string {
+  const normalized = code.trim().toUpperCase();
+  const key = /^\d+$/.test(normalized) ? `DLM${normalized}` : normalized;
+  const entry = MESSAGES.get(key);
+  if (entry === undefined) return `${code}: no such diagnostic code (codes look like DLM101 … DLM599)`;
+  return [
+    `${entry.code}: ${entry.title} (${entry.severity})`,
+    "",
+    entry.explanation,
+    "",
+    "Example that triggers it:",
+    "",
+    indent(entry.wrong),
+    "",
+    "Fixed:",
+    "",
+    indent(entry.fixed),
+  ].join("\n");
+}

@@ -1,0 +1,227 @@
+/**
+ * The program: the only place that knows the order of the phases.
+ *
+ *   load (read + parse every root file and what it imports)
+ *   → bind (declarations, scopes, imports, references)
+ *   → check (the per-node check table)
+ *   → expand (blocks substituted, repeats copied) → infer shapes.
+ *
+ * Every error within a phase is collected; a file with syntax errors skips the phases
+ * after parsing (its declarations are still bound, so files importing it see them).
+ */
+import type { ExperimentDecl, InlineModel, ModelDecl, SourceRange } from "../grammar/ast.js";
+import { parseDlm } from "../grammar/parse.js";
+import { bindProgram, type Binding, type DeclarationSymbol, type ResolvedImport, type SourceFile, type SymbolReference } from "./binder.js";
+import { checkDeclarations } from "./checker.js";
+import { makeDiagnostic, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
+import { expandModel, type ModelGraph } from "./expand-model.js";
+import { inMemoryCompilerHost, type CompilerHost } from "./host.js";
+import { inferShapes, readInputShape, type InferredLayer, type ShapeContextFor } from "./infer-shapes.js";
+import { readPretrainedInfo } from "./layers/registry.js";
+import type { PretrainedInfo, Shape, ShapeContext } from "./layers/types.js";
+import { inlineModelsOf } from "./visit-ast.js";
+
+/** A model with a known input shape, after shape inference. */
+export interface ModelInfo {
+  readonly name: string;
+  readonly file: string;
+  /** The model's name in its declaration. */
+  readonly nameRange: SourceRange;
+  readonly input: Shape;
+  /** The output shape; null when inference stopped at an error or an unresolved layer. */
+  readonly output: Shape | null;
+  /** Layers in order with shapes and weights (up to the first error). */
+  readonly layers: readonly InferredLayer[];
+  readonly params: number;
+  readonly trainableParams: number;
+  readonly graph: ModelGraph;
+}
+
+/** Every model body after expansion, with or without a declared input (inline experiment models too). */
+export interface ExpandedModel {
+  /** The model's name; for an inline `model { }`, its experiment's name. */
+  readonly name: string;
+  readonly file: string;
+  readonly declaration: ModelDecl | InlineModel;
+  /** The experiment an inline model belongs to. */
+  readonly experiment?: ExperimentDecl;
+  /** The declared input shape, when written and valid. */
+  readonly input?: Shape;
+  readonly graph: ModelGraph;
+}
+
+/** Everything the checker learned about a program: for the CLI, the emitter and the language server. */
+export interface CheckResult {
+  /** Every file read, roots and imports, by path. */
+  readonly files: ReadonlyMap<string, SourceFile>;
+  /** Every diagnostic of every file, sorted by file and position. */
+  readonly diagnostics: readonly Diagnostic[];
+  /** Models with a known input shape, in file order. */
+  readonly models: readonly ModelInfo[];
+  /** Every expanded model body, with or without input (the experiment checker infers the rest from data). */
+  readonly expandedModels: readonly ExpandedModel[];
+  /** Declarations of every file (models, blocks, experiments) with ranges and docs. */
+  readonly symbols: readonly DeclarationSymbol[];
+  /** Block uses and `model: NAME` settings, resolved to their declarations. */
+  readonly references: readonly SymbolReference[];
+  readonly binding: Binding;
+  /** Every inferred layer of every model, in order. */
+  readonly layers: readonly InferredLayer[];
+  /**
+   * The inferred layer at a position: the layer call containing `offset`, or for a block
+   * use, the last layer of that expansion (its output is the block's output).
+   */
+  layerAt(file: string, offset: number): InferredLayer | undefined;
+  /** Shape context for layers written in a file (`pretrained` paths resolve against it). */
+  readonly shapeContextFor: ShapeContextFor;
+}
+
+/** Reads and parses the root files and, transitively, everything they import. */
+export function loadSourceFiles(rootFiles: readonly string[], host: CompilerHost): { files: SourceFile[]; diagnostics: Diagnostic[] } {
+  const files: SourceFile[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const loaded = new Set<string>();
+  const queue = [...rootFiles];
+  const texts = new Map<string, string | undefined>();
+  const read = (path: string): string | undefined => {
+    if (!texts.has(path)) texts.set(path, host.readFile(path));
+    return texts.get(path);
+  };
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    if (loaded.has(next)) continue;
+    loaded.add(next);
+    const text = read(next);
+    if (text === undefined) {
+      if (rootFiles.includes(next)) {
+        diagnostics.push(makeDiagnostic("DLM211", next, { start: 0, end: 0 }, { message: `cannot read file \`${next}\`` }));
+      }
+      continue;
+    }
+    const parsed = parseDlm(text, next);
+    const imports: ResolvedImport[] = parsed.ast.imports
+      .filter((node) => !node.missing && !node.path.missing)
+      .map((node) => {
+        const path = host.resolve(next as string, node.path.value);
+        return { node, path, found: read(path) !== undefined };
+      });
+    for (const imported of imports) if (imported.found && !loaded.has(imported.path)) queue.push(imported.path);
+    files.push({ path: next, text, ast: parsed.ast, parseDiagnostics: parsed.diagnostics, imports });
+  }
+  return { files, diagnostics };
+}
+
+/** A `ShapeContext` factory reading `pretrained` model.json files through the host (cached). */
+function pretrainedReader(host: CompilerHost): ShapeContextFor {
+  const cache = new Map<string, PretrainedInfo | string>();
+  return (file: string): ShapeContext => ({
+    readPretrained(path: string) {
+      const resolved = host.resolve(file, path);
+      let info = cache.get(resolved);
+      if (info === undefined) {
+        const text = host.readFile(resolved);
+        info = text === undefined ? `no such file (looked for ${resolved})` : readPretrainedInfo(text);
+        cache.set(resolved, info);
+      }
+      return info;
+    },
+  });
+}
+
+/** Checks a program: every root file and everything it imports. Never throws on user input. */
+export function checkProgram(rootFiles: readonly string[], host: CompilerHost): CheckResult {
+  const loaded = loadSourceFiles(rootFiles, host);
+  const binding = bindProgram(loaded.files);
+  const contextFor = pretrainedReader(host);
+  const broken = new Set(loaded.files.filter((file) => file.parseDiagnostics.length > 0).map((file) => file.path));
+  const diagnostics: Diagnostic[] = [...loaded.diagnostics, ...binding.diagnostics.filter((d) => !broken.has(d.file))];
+  const models: ModelInfo[] = [];
+  const expandedModels: ExpandedModel[] = [];
+  for (const file of loaded.files) {
+    diagnostics.push(...file.parseDiagnostics);
+    if (broken.has(file.path)) continue;
+    diagnostics.push(...checkDeclarations(file, binding));
+    for (const declaration of file.ast.declarations) {
+      if (declaration.missing || declaration.name.missing) continue;
+      if (declaration.kind === "Model") {
+        const expanded = expandModel(declaration.body, file.path, declaration.name.name, binding);
+        diagnostics.push(...expanded.diagnostics);
+        const read = declaration.input ? readInputShape(declaration.input, file.path) : undefined;
+        const input = read?.ok ? read.shape : undefined;
+        expandedModels.push({ name: declaration.name.name, file: file.path, declaration, graph: expanded.graph, ...(input ? { input } : {}) });
+        if (input === undefined) continue;
+        const inferred = inferShapes(expanded.graph, input, declaration.name.name, contextFor);
+        diagnostics.push(...inferred.diagnostics);
+        models.push({
+          name: declaration.name.name,
+          file: file.path,
+          nameRange: declaration.name.range,
+          input,
+          output: inferred.output ?? null,
+          layers: inferred.layers,
+          params: inferred.layers.reduce((sum, layer) => sum + layer.params, 0),
+          trainableParams: inferred.layers.reduce((sum, layer) => sum + layer.trainableParams, 0),
+          graph: expanded.graph,
+        });
+      } else if (declaration.kind === "Experiment") {
+        for (const inline of inlineModelsOf(declaration.members)) {
+          const expanded = expandModel(inline.body, file.path, declaration.name.name, binding);
+          diagnostics.push(...expanded.diagnostics);
+          expandedModels.push({ name: declaration.name.name, file: file.path, declaration: inline, experiment: declaration, graph: expanded.graph });
+        }
+      }
+    }
+  }
+  const layers = models.flatMap((model) => model.layers);
+  return {
+    files: new Map(loaded.files.map((file) => [file.path, file])),
+    diagnostics: sortDiagnostics(withoutDuplicates(diagnostics)),
+    models,
+    expandedModels,
+    symbols: binding.symbols,
+    references: binding.references,
+    binding,
+    layers,
+    layerAt: (file, offset) => findLayerAt(layers, file, offset),
+    shapeContextFor: contextFor,
+  };
+}
+
+/** Checks one in-memory source (tests, the language server); `otherFiles` can be imported from it. */
+export function checkSource(
+  text: string,
+  file = "input.dlm",
+  otherFiles: Readonly<Record<string, string>> = {},
+): CheckResult {
+  return checkProgram([file], inMemoryCompilerHost({ ...otherFiles, [file]: text }));
+}
+
+/** Drops exact repeats (the same problem met by several expansions of one block). */
+function withoutDuplicates(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((diagnostic) => {
+    const key = `${diagnostic.file}\u0000${diagnostic.code}\u0000${diagnostic.range.start}\u0000${diagnostic.range.end}\u0000${diagnostic.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function contains(range: SourceRange, offset: number): boolean {
+  return range.start <= offset && offset < range.end;
+}
+
+function findLayerAt(layers: readonly InferredLayer[], file: string, offset: number): InferredLayer | undefined {
+  let best: InferredLayer | undefined;
+  for (const layer of layers) {
+    if (layer.file !== file || !contains(layer.range, offset)) continue;
+    if (best === undefined || layer.range.end - layer.range.start < best.range.end - best.range.start) best = layer;
+  }
+  if (best) return best;
+  // A block use: the last layer it produced carries the block's output.
+  let lastOfUse: InferredLayer | undefined;
+  for (const layer of layers) {
+    if (layer.origin.some((site) => site.file === file && contains(site.range, offset))) lastOfUse = layer;
+  }
+  return lastOfUse;
+}
+

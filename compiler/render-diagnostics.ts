@@ -1,0 +1,210 @@
+/**
+ * Prints diagnostics the way rustc does: a header with the code, an arrow to file:line:col,
+ * the source line with `^^^` under the range, then `= note:` / `= help:` lines and related
+ * locations. Lines and columns are computed here, at printing time, from character offsets.
+ */
+import type { Diagnostic, RelatedLocation, Severity } from "./diagnostics.js";
+import type { SourceRange } from "../grammar/ast.js";
+
+/** How to print: colors for a terminal, and where to read the text of other files. */
+export interface RenderOptions {
+  /** ANSI colors (red / yellow / blue, bold); off by default. */
+  readonly color?: boolean;
+  /** Text of a file named by a related location; `undefined` when it cannot be read. */
+  readonly readSource?: (file: string) => string | undefined;
+}
+
+/** A 1-based line and column (column counted in UTF-16 code units, as editors do). */
+export interface LineColumn {
+  readonly line: number;
+  readonly column: number;
+}
+
+const LINE_BREAK = /\r\n?|\n|\u2028|\u2029/g;
+
+/** The 1-based line and column of `offset` in `text` (offsets past the end are clamped). */
+export function lineColumn(text: string, offset: number): LineColumn {
+  const target = Math.max(0, Math.min(offset, text.length));
+  let line = 1;
+  let lineStart = 0;
+  LINE_BREAK.lastIndex = 0;
+  for (let match = LINE_BREAK.exec(text); match && match.index < target; match = LINE_BREAK.exec(text)) {
+    // An offset inside a `\r\n` pair belongs to the line it ends.
+    if (match.index + match[0].length > target) break;
+    line += 1;
+    lineStart = match.index + match[0].length;
+  }
+  return { line, column: target - lineStart + 1 };
+}
+
+/** The text of the line holding `offset`, and where that line starts. */
+function lineAt(text: string, offset: number): { text: string; start: number } {
+  const target = Math.max(0, Math.min(offset, text.length));
+  const { column } = lineColumn(text, target);
+  const start = target - (column - 1);
+  LINE_BREAK.lastIndex = start;
+  const next = LINE_BREAK.exec(text);
+  const end = next ? next.index : text.length;
+  return { text: text.slice(start, end), start };
+}
+
+// Colors -----------------------------------------------------------------------------------------
+
+interface Palette {
+  severity(severity: Severity, text: string): string;
+  gutter(text: string): string;
+  bold(text: string): string;
+}
+
+const SEVERITY_COLOR: Readonly<Record<Severity, string>> = { error: "31", warning: "33", info: "34" };
+
+const ANSI: Palette = {
+  severity: (severity, text) => `\u001b[1;${SEVERITY_COLOR[severity]}m${text}\u001b[0m`,
+  gutter: (text) => `\u001b[1;34m${text}\u001b[0m`,
+  bold: (text) => `\u001b[1m${text}\u001b[0m`,
+};
+
+const PLAIN: Palette = {
+  severity: (_severity, text) => text,
+  gutter: (text) => text,
+  bold: (text) => text,
+};
+
+// Rendering --------------------------------------------------------------------------------------
+
+/** A located excerpt to print: file, position, the source line and where to underline. */
+interface Excerpt {
+  readonly file: string;
+  readonly position: LineColumn | undefined;
+  readonly line: string | undefined;
+  readonly underlineStart: number;
+  readonly underlineLength: number;
+}
+
+const TAB_WIDTH = 4;
+/** Longer source lines are shown as a window around the range. */
+const MAX_SHOWN_LINE = 160;
+
+/** Renders one diagnostic as rustc-style text (no trailing newline). */
+export function renderDiagnostic(diagnostic: Diagnostic, sourceText: string, options: RenderOptions = {}): string {
+  const palette = options.color ? ANSI : PLAIN;
+  const primary = excerpt(diagnostic.file, sourceText, diagnostic.range);
+  const related = (diagnostic.related ?? []).map((location) => ({
+    location,
+    excerpt: excerpt(location.file, sourceOf(location, diagnostic.file, sourceText, options), location.range),
+  }));
+  const lineNumbers = [primary, ...related.map((entry) => entry.excerpt)].map((e) => e.position?.line ?? 0);
+  const width = String(Math.max(...lineNumbers)).length;
+  const pad = " ".repeat(width);
+
+  const out: string[] = [];
+  const label = `${diagnostic.severity}[${diagnostic.code}]`;
+  out.push(`${palette.severity(diagnostic.severity, label)}${palette.bold(`: ${diagnostic.message}`)}`);
+  out.push(...renderExcerpt(primary, width, diagnostic.severity, palette));
+  for (const note of diagnostic.notes ?? []) {
+    out.push(` ${pad} ${palette.gutter("=")} ${palette.bold("note")}: ${note}`);
+  }
+  if (diagnostic.help) out.push(` ${pad} ${palette.gutter("=")} ${palette.bold("help")}: ${diagnostic.help}`);
+  for (const entry of related) {
+    out.push(`${palette.bold("note")}: ${entry.location.message}`);
+    out.push(...renderExcerpt(entry.excerpt, width, "info", palette));
+  }
+  return out.join("\n");
+}
+
+function sourceOf(
+  location: RelatedLocation,
+  primaryFile: string,
+  primaryText: string,
+  options: RenderOptions,
+): string | undefined {
+  if (location.file === primaryFile) return primaryText;
+  return options.readSource?.(location.file);
+}
+
+function excerpt(file: string, text: string | undefined, range: SourceRange): Excerpt {
+  if (text === undefined) return { file, position: undefined, line: undefined, underlineStart: 0, underlineLength: 0 };
+  const start = Math.max(0, Math.min(range.start, text.length));
+  const end = Math.max(start, Math.min(range.end, text.length));
+  const position = lineColumn(text, start);
+  const line = lineAt(text, start);
+  const column = start - line.start;
+  // A range over several lines is underlined to the end of its first line.
+  const lastColumn = Math.min(end - line.start, line.text.length);
+  return {
+    file,
+    position,
+    line: line.text,
+    underlineStart: column,
+    underlineLength: Math.max(1, lastColumn - column),
+  };
+}
+
+function renderExcerpt(source: Excerpt, width: number, severity: Severity, palette: Palette): string[] {
+  const pad = " ".repeat(width);
+  const arrow = ` ${pad}${palette.gutter("-->")} `;
+  if (!source.position || source.line === undefined) return [`${arrow}${source.file}`];
+  const { line, column } = source.position;
+  const shown = showLine(source.line, source.underlineStart, source.underlineLength);
+  const number = String(line).padStart(width);
+  return [
+    `${arrow}${source.file}:${line}:${column}`,
+    ` ${pad} ${palette.gutter("|")}`,
+    ` ${palette.gutter(`${number} |`)} ${shown.text}`.trimEnd(),
+    ` ${pad} ${palette.gutter("|")} ${" ".repeat(shown.caretColumn)}${palette.severity(severity, "^".repeat(shown.caretLength))}`,
+  ];
+}
+
+/**
+ * The line as printed (tabs expanded, control characters replaced, long lines windowed)
+ * and where the carets go in it.
+ */
+function showLine(
+  raw: string,
+  start: number,
+  length: number,
+): { text: string; caretColumn: number; caretLength: number } {
+  let text = "";
+  let caretColumn = 0;
+  let caretLength = 0;
+  for (let i = 0; i <= raw.length; i++) {
+    if (i === start) caretColumn = text.length;
+    if (i === start + length) caretLength = Math.max(1, text.length - caretColumn);
+    if (i === raw.length) break;
+    const char = raw[i]!;
+    const code = char.charCodeAt(0);
+    if (char === "\t") text += " ".repeat(TAB_WIDTH);
+    else if (code < 0x20 || code === 0x7f) text += "\uFFFD";
+    else text += char;
+  }
+  if (caretLength === 0) caretLength = Math.max(1, text.length - caretColumn);
+  if (text.length <= MAX_SHOWN_LINE) return { text, caretColumn, caretLength };
+  const from = Math.max(0, caretColumn - 60);
+  const to = Math.min(text.length, from + MAX_SHOWN_LINE);
+  const prefix = from > 0 ? "..." : "";
+  const suffix = to < text.length ? "..." : "";
+  return {
+    text: prefix + text.slice(from, to) + suffix,
+    caretColumn: caretColumn - from + prefix.length,
+    caretLength: Math.max(1, Math.min(caretLength, to - caretColumn)),
+  };
+}
+
+/** One line counting the diagnostics by severity, e.g. "error: 2 errors, 1 warning found". */
+export function summaryLine(diagnostics: readonly Diagnostic[], options: Pick<RenderOptions, "color"> = {}): string {
+  const palette = options.color ? ANSI : PLAIN;
+  const count = (severity: Severity): number => diagnostics.filter((d) => d.severity === severity).length;
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
+  const errors = count("error");
+  const warnings = count("warning");
+  const infos = count("info");
+  const parts = [
+    errors > 0 ? plural(errors, "error") : "",
+    warnings > 0 ? plural(warnings, "warning") : "",
+    infos > 0 ? plural(infos, "note") : "",
+  ].filter((part) => part !== "");
+  if (parts.length === 0) return "no problems found";
+  const severity: Severity = errors > 0 ? "error" : warnings > 0 ? "warning" : "info";
+  const label = severity === "info" ? "note" : severity;
+  return `${palette.severity(severity, label)}${palette.bold(`: ${parts.join(", ")} found`)}`;
+}

@@ -1,0 +1,440 @@
+/**
+ * The DLM grammar (LANGUAGE.md §2) as a Chevrotain CST parser: grammar only, no actions.
+ * Recovery is on, so one run reports every syntax error and still builds a (partial) tree;
+ * `cst-to-ast.ts` turns that tree into `ast.ts` nodes and `parse.ts` words the errors.
+ */
+import { CstParser, EOF, tokenMatcher, type IParserErrorMessageProvider, type TokenType } from "chevrotain";
+import {
+  ALL_TOKENS,
+  Block,
+  Colon,
+  Comma,
+  Equals,
+  Experiment,
+  False,
+  Identifier,
+  Import,
+  Input,
+  LBracket,
+  LCurly,
+  LParen,
+  Minus,
+  Model,
+  NumberLiteral,
+  Plus,
+  Question,
+  RBracket,
+  RCurly,
+  Repeat,
+  Residual,
+  RParen,
+  Separator,
+  Slash,
+  Star,
+  StringLiteral,
+  True,
+} from "./tokens.js";
+
+/** What the parser expected where it failed, as data; `parse.ts` turns it into words. */
+export interface SyntaxExpectation {
+  readonly kind: "mismatch" | "noViableAlternative" | "earlyExit" | "redundantInput";
+  /** Names of the token types that would have been accepted. */
+  readonly expected: readonly string[];
+  /** The grammar rule that failed. */
+  readonly rule: string;
+}
+
+function firstTokenNames(paths: readonly (readonly TokenType[])[]): string[] {
+  const names = new Set<string>();
+  for (const path of paths) {
+    const first = path[0];
+    if (first) names.add(first.name);
+  }
+  return [...names];
+}
+
+function encode(expectation: SyntaxExpectation): string {
+  return JSON.stringify(expectation);
+}
+
+// Chevrotain's exceptions carry only a message string, so the expectation travels through
+// it as JSON; its default English ("Expecting --> X <--") never reaches the user.
+const expectationRecorder: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage: ({ expected, ruleName }) =>
+    encode({ kind: "mismatch", expected: [expected.name], rule: ruleName }),
+  buildNotAllInputParsedMessage: ({ ruleName }) =>
+    encode({ kind: "redundantInput", expected: ["EOF"], rule: ruleName }),
+  buildNoViableAltMessage: ({ expectedPathsPerAlt, ruleName }) =>
+    encode({
+      kind: "noViableAlternative",
+      expected: firstTokenNames(expectedPathsPerAlt.flat()),
+      rule: ruleName,
+    }),
+  buildEarlyExitMessage: ({ expectedIterationPaths, ruleName }) =>
+    encode({ kind: "earlyExit", expected: firstTokenNames(expectedIterationPaths), rule: ruleName }),
+};
+
+/** Reads back the expectation `parse.ts` finds in a Chevrotain exception's message. */
+export function readExpectation(message: string): SyntaxExpectation | undefined {
+  try {
+    const value: unknown = JSON.parse(message);
+    if (typeof value === "object" && value !== null && "kind" in value) {
+      return value as SyntaxExpectation;
+    }
+  } catch {
+    // Not one of ours: fall through.
+  }
+  return undefined;
+}
+
+/**
+ * After this many errors the parser stops recovering and skips to the end of the file.
+ * Chevrotain's recovery scans ahead for a resynchronisation point on every error, so an
+ * unbounded number of errors (a binary file) would cost quadratic time and deep recursion.
+ */
+export const MAX_RECOVERED_ERRORS = 100;
+
+/** How far ahead (in tokens) recovery looks for a point to resume at. */
+const RESYNC_WINDOW = 2000;
+
+/** Chevrotain's recovery internals this parser tunes (not in its public typings). */
+interface RecoveryInternals {
+  flattenFollowSet(): TokenType[];
+  shouldInRepetitionRecoveryBeTried(expected: TokenType, nextTokenIndex: number, notStuck?: boolean): boolean;
+}
+
+const chevrotainRecovery = CstParser.prototype as unknown as RecoveryInternals;
+
+/** The grammar. Use the shared {@link dlmParser} instance; construction analyses the grammar. */
+export class DlmParser extends CstParser {
+  constructor() {
+    super([...ALL_TOKENS], {
+      recoveryEnabled: true,
+      maxLookahead: 2,
+      errorMessageProvider: expectationRecorder,
+    });
+    this.performSelfAnalysis();
+  }
+
+  /** file = { import | model | block | experiment } */
+  readonly file = this.RULE("file", () => {
+    this.MANY(() =>
+      this.OR([
+        { ALT: () => this.SUBRULE(this.importDecl) },
+        { ALT: () => this.SUBRULE(this.modelDecl) },
+        { ALT: () => this.SUBRULE(this.blockDecl) },
+        { ALT: () => this.SUBRULE(this.experimentDecl) },
+      ]),
+    );
+  });
+
+  /** import "other.dlm" */
+  readonly importDecl = this.RULE("importDecl", () => {
+    this.CONSUME(Import);
+    this.CONSUME(StringLiteral, { LABEL: "path" });
+  });
+
+  /** model NAME [ "(" "input" ":" value ")" ] layer_body */
+  readonly modelDecl = this.RULE("modelDecl", () => {
+    this.CONSUME(Model);
+    this.CONSUME(Identifier, { LABEL: "name" });
+    this.OPTION(() => {
+      this.CONSUME(LParen);
+      this.CONSUME(Input);
+      this.CONSUME(Colon);
+      this.SUBRULE(this.value, { LABEL: "input" });
+      this.CONSUME(RParen);
+    });
+    this.SUBRULE(this.layerBody);
+  });
+
+  /** block NAME "(" [ param { "," param } [","] ] ")" layer_body */
+  readonly blockDecl = this.RULE("blockDecl", () => {
+    this.CONSUME(Block);
+    this.CONSUME(Identifier, { LABEL: "name" });
+    this.CONSUME(LParen);
+    this.OPTION(() => {
+      this.SUBRULE(this.blockParam);
+      this.MANY(() => {
+        this.CONSUME(Comma);
+        this.SUBRULE2(this.blockParam);
+      });
+      this.OPTION2(() => this.CONSUME2(Comma));
+    });
+    this.CONSUME(RParen);
+    this.SUBRULE(this.layerBody);
+  });
+
+  /** param = NAME [ ":" type ] [ "=" value ] */
+  readonly blockParam = this.RULE("blockParam", () => {
+    this.CONSUME(Identifier, { LABEL: "name" });
+    this.OPTION(() => {
+      this.CONSUME(Colon);
+      this.CONSUME2(Identifier, { LABEL: "type" });
+    });
+    this.OPTION2(() => {
+      this.CONSUME(Equals);
+      this.SUBRULE(this.value, { LABEL: "defaultValue" });
+    });
+  });
+
+  /** experiment NAME "{" { member } "}" */
+  readonly experimentDecl = this.RULE("experimentDecl", () => {
+    this.CONSUME(Experiment);
+    this.CONSUME(Identifier, { LABEL: "name" });
+    this.SUBRULE(this.memberBody);
+  });
+
+  /** "{" { member [ "," | ";" ] } "}" — the body of an experiment or a section. */
+  readonly memberBody = this.RULE("memberBody", () => {
+    this.CONSUME(LCurly);
+    this.MANY(() => {
+      this.SUBRULE(this.member);
+      this.OPTION(() => this.CONSUME(Separator));
+    });
+    this.CONSUME(RCurly);
+  });
+
+  /** member = inline model | setting | section or call */
+  readonly member = this.RULE("member", () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.inlineModel) },
+      { ALT: () => this.SUBRULE(this.setting) },
+      { ALT: () => this.SUBRULE(this.callOrSection) },
+    ]);
+  });
+
+  /** "model" layer_body inside an experiment. */
+  readonly inlineModel = this.RULE("inlineModel", () => {
+    this.CONSUME(Model);
+    this.SUBRULE(this.layerBody);
+  });
+
+  /** NAME ":" value — `model: SmallCnn` is a setting too. */
+  readonly setting = this.RULE("setting", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(Identifier, { LABEL: "name" }) },
+      { ALT: () => this.CONSUME(Model, { LABEL: "name" }) },
+    ]);
+    this.CONSUME(Colon);
+    this.SUBRULE(this.value);
+  });
+
+  /**
+   * NAME [ "(" args ")" ] [ NAME ] [ "{" members "}" ]: with a body it is a section (`data {`,
+   * `stage(1) {`, or `stage warmup {` with a label), without one a call member. One rule, so
+   * no unbounded lookahead is needed to tell `NAME(args) {` from `NAME(args)`.
+   */
+  readonly callOrSection = this.RULE("callOrSection", () => {
+    this.CONSUME(Identifier, { LABEL: "name" });
+    this.OPTION(() => this.SUBRULE(this.argList));
+    // A label only directly before `{`: `a b` on their own are two call members.
+    this.OPTION2({
+      GATE: () => this.LA(2).tokenType === LCurly,
+      DEF: () => this.CONSUME2(Identifier, { LABEL: "label" }),
+    });
+    this.OPTION3(() => this.SUBRULE(this.memberBody));
+  });
+
+  /** "{" { layer [ "," | ";" ] } "}" */
+  readonly layerBody = this.RULE("layerBody", () => {
+    this.CONSUME(LCurly);
+    this.MANY(() => {
+      this.SUBRULE(this.layer);
+      this.OPTION(() => this.CONSUME(Separator));
+    });
+    this.CONSUME(RCurly);
+  });
+
+  /** layer = residual | repeat | [ NAME "=" ] call */
+  readonly layer = this.RULE("layer", () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.residualLayer) },
+      { ALT: () => this.SUBRULE(this.repeatLayer) },
+      { ALT: () => this.SUBRULE(this.layerCall) },
+    ]);
+  });
+
+  /** "residual" layer_body */
+  readonly residualLayer = this.RULE("residualLayer", () => {
+    this.CONSUME(Residual);
+    this.SUBRULE(this.layerBody);
+  });
+
+  /** "repeat" (INT | NAME) layer_body; a NAME lets a block parameter give the count. */
+  readonly repeatLayer = this.RULE("repeatLayer", () => {
+    this.CONSUME(Repeat);
+    this.OR([
+      { ALT: () => this.CONSUME(NumberLiteral, { LABEL: "count" }) },
+      { ALT: () => this.CONSUME(Identifier, { LABEL: "count" }) },
+    ]);
+    this.SUBRULE(this.layerBody);
+  });
+
+  /** [ NAME "=" ] call */
+  readonly layerCall = this.RULE("layerCall", () => {
+    this.OPTION(() => {
+      this.CONSUME(Identifier, { LABEL: "layerName" });
+      this.CONSUME(Equals);
+    });
+    this.SUBRULE(this.call);
+  });
+
+  /** NAME [ "(" args ")" ]: a bare NAME is a call without parentheses (or a name in a value). */
+  readonly call = this.RULE("call", () => {
+    this.CONSUME(Identifier, { LABEL: "callee" });
+    this.OPTION(() => this.SUBRULE(this.argList));
+  });
+
+  /** "(" [ arg { "," arg } [","] ] ")" */
+  readonly argList = this.RULE("argList", () => {
+    this.CONSUME(LParen);
+    this.OPTION(() => {
+      this.SUBRULE(this.arg);
+      this.MANY(() => {
+        this.CONSUME(Comma);
+        this.SUBRULE2(this.arg);
+      });
+      this.OPTION2(() => this.CONSUME2(Comma));
+    });
+    this.CONSUME(RParen);
+  });
+
+  /** arg = [ NAME ":" ] value */
+  readonly arg = this.RULE("arg", () => {
+    this.OPTION(() => {
+      this.CONSUME(Identifier, { LABEL: "name" });
+      this.CONSUME(Colon);
+    });
+    this.SUBRULE(this.value);
+  });
+
+  /** value = term { ("+" | "-") term } — every value is an expression; the checker types it. */
+  readonly value = this.RULE("value", () => {
+    this.SUBRULE(this.term, { LABEL: "operands" });
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(Plus, { LABEL: "operators" }) },
+        { ALT: () => this.CONSUME(Minus, { LABEL: "operators" }) },
+      ]);
+      this.SUBRULE2(this.term, { LABEL: "operands" });
+    });
+  });
+
+  /** term = unary { ("*" | "/") unary } */
+  readonly term = this.RULE("term", () => {
+    this.SUBRULE(this.unary, { LABEL: "operands" });
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(Star, { LABEL: "operators" }) },
+        { ALT: () => this.CONSUME(Slash, { LABEL: "operators" }) },
+      ]);
+      this.SUBRULE2(this.unary, { LABEL: "operands" });
+    });
+  });
+
+  /** unary = { "+" | "-" } primary — a loop, not recursion, so `- - - x` cannot overflow. */
+  readonly unary = this.RULE("unary", () => {
+    this.MANY(() =>
+      this.OR([
+        { ALT: () => this.CONSUME(Plus, { LABEL: "signs" }) },
+        { ALT: () => this.CONSUME(Minus, { LABEL: "signs" }) },
+      ]),
+    );
+    this.SUBRULE(this.primary);
+  });
+
+  /**
+   * A literal, a name or call, a list, an object, `?`, or a parenthesized value. A name
+   * followed by `:` or `{` starts the next member, never a value: with that gate, a setting
+   * whose value is missing (`epochs:` at the end of a line) is reported there and the next
+   * line still parses.
+   */
+  readonly primary = this.RULE("primary", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(NumberLiteral) },
+      { ALT: () => this.CONSUME(StringLiteral) },
+      { ALT: () => this.CONSUME(True) },
+      { ALT: () => this.CONSUME(False) },
+      { ALT: () => this.CONSUME(Question) },
+      { GATE: () => this.startsValue(), ALT: () => this.SUBRULE(this.call) },
+      { ALT: () => this.SUBRULE(this.list) },
+      { ALT: () => this.SUBRULE(this.object) },
+      { ALT: () => this.SUBRULE(this.parenthesized) },
+    ]);
+  });
+
+  /** "[" [ value { "," value } [","] ] "]" */
+  readonly list = this.RULE("list", () => {
+    this.CONSUME(LBracket);
+    this.OPTION(() => {
+      this.SUBRULE(this.value, { LABEL: "items" });
+      this.MANY(() => {
+        this.CONSUME(Comma);
+        this.SUBRULE2(this.value, { LABEL: "items" });
+      });
+      this.OPTION2(() => this.CONSUME2(Comma));
+    });
+    this.CONSUME(RBracket);
+  });
+
+  /** "{" { key ":" value [ "," | ";" ] } "}" */
+  readonly object = this.RULE("object", () => {
+    this.CONSUME(LCurly);
+    this.MANY(() => {
+      this.SUBRULE(this.objectEntry);
+      this.OPTION(() => this.CONSUME(Separator));
+    });
+    this.CONSUME(RCurly);
+  });
+
+  /** key ":" value, where a key is a name, a string or a number. */
+  readonly objectEntry = this.RULE("objectEntry", () => {
+    this.OR([
+      { ALT: () => this.CONSUME(Identifier, { LABEL: "key" }) },
+      { ALT: () => this.CONSUME(StringLiteral, { LABEL: "key" }) },
+      { ALT: () => this.CONSUME(NumberLiteral, { LABEL: "key" }) },
+    ]);
+    this.CONSUME(Colon);
+    this.SUBRULE(this.value);
+  });
+
+  /** True once recovery has given up on this input (see {@link MAX_RECOVERED_ERRORS}). */
+  get recoveryExhausted(): boolean {
+    return this.errors.length >= MAX_RECOVERED_ERRORS;
+  }
+
+  /** Overrides Chevrotain's unbounded look-ahead scan: bounded, and EOF once exhausted. */
+  findReSyncTokenType(): TokenType {
+    if (this.recoveryExhausted) return EOF;
+    const follows = chevrotainRecovery.flattenFollowSet.call(this);
+    for (let k = 1; k <= RESYNC_WINDOW; k++) {
+      const token = this.LA(k);
+      if (tokenMatcher(token, EOF)) return EOF;
+      const match = follows.find((type) => tokenMatcher(token, type));
+      if (match) return match;
+    }
+    return EOF;
+  }
+
+  /** Overrides Chevrotain's hook: no more skipping inside repetitions once exhausted. */
+  shouldInRepetitionRecoveryBeTried(expected: TokenType, nextTokenIndex: number, notStuck?: boolean): boolean {
+    if (this.recoveryExhausted) return false;
+    return chevrotainRecovery.shouldInRepetitionRecoveryBeTried.call(this, expected, nextTokenIndex, notStuck);
+  }
+
+  private startsValue(): boolean {
+    const next = this.LA(2).tokenType;
+    return next !== Colon && next !== LCurly;
+  }
+
+  /** "(" value ")" */
+  readonly parenthesized = this.RULE("parenthesized", () => {
+    this.CONSUME(LParen);
+    this.SUBRULE(this.value);
+    this.CONSUME(RParen);
+  });
+}
+
+/** The one parser instance: building it analyses the grammar, which is costly. */
+export const dlmParser = new DlmParser();

@@ -1,0 +1,175 @@
+/**
+ * Optimizers and learning-rate schedules of `train { optimizer: ..., schedule: ... }`.
+ * Specs are plain data (they go into checkpoints); `createOptimizer` turns one into a
+ * tfjs optimizer, and `setLearningRate` changes the rate of any of them mid-training.
+ */
+import * as tf from "@tensorflow/tfjs";
+
+/** Names accepted by `optimizer:` (LANGUAGE.md §4). */
+export type OptimizerName = "sgd" | "adam" | "rmsprop" | "adagrad" | "adamax";
+
+/** Arguments of `optimizer: NAME(...)`; fields that do not apply to the named optimizer are ignored. */
+export interface OptimizerSpec {
+  readonly name: OptimizerName;
+  /** Step size of each update. Default: sgd 0.01, adam 0.001, rmsprop 0.001, adagrad 0.01, adamax 0.002. */
+  readonly learningRate?: number;
+  /** sgd, rmsprop: momentum factor. Default 0. */
+  readonly momentum?: number;
+  /** sgd: Nesterov momentum. Default false. */
+  readonly nesterov?: boolean;
+  /** adam, adamax: decay of the first moment. Default 0.9. */
+  readonly beta1?: number;
+  /** adam, adamax: decay of the second moment / infinity norm. Default 0.999. */
+  readonly beta2?: number;
+  /** adam, adamax, rmsprop: numerical-stability constant. Default 1e-7 (Keras). */
+  readonly epsilon?: number;
+  /** rmsprop: decay of the running average of squared gradients. Default 0.9. */
+  readonly rho?: number;
+  /** adagrad: starting value of the accumulators. Default 0.1. */
+  readonly initialAccumulator?: number;
+}
+
+/** Default learning rate per optimizer, as in Keras. */
+export const DEFAULT_LEARNING_RATES: { readonly [Name in OptimizerName]: number } = {
+  sgd: 0.01,
+  adam: 0.001,
+  rmsprop: 0.001,
+  adagrad: 0.01,
+  adamax: 0.002,
+};
+
+/** Builds the tfjs optimizer a spec describes. */
+export function createOptimizer(spec: OptimizerSpec): tf.Optimizer {
+  const learningRate = spec.learningRate ?? DEFAULT_LEARNING_RATES[spec.name];
+  const epsilon = spec.epsilon ?? 1e-7;
+  switch (spec.name) {
+    case "sgd": {
+      const momentum = spec.momentum ?? 0;
+      const nesterov = spec.nesterov ?? false;
+      // tfjs's momentum optimizer with momentum 0 and no Nesterov is plain SGD plus a useless accumulator.
+      return momentum === 0 && !nesterov
+        ? tf.train.sgd(learningRate)
+        : tf.train.momentum(learningRate, momentum, nesterov);
+    }
+    case "adam":
+      return tf.train.adam(learningRate, spec.beta1 ?? 0.9, spec.beta2 ?? 0.999, epsilon);
+    case "rmsprop":
+      return tf.train.rmsprop(learningRate, spec.rho ?? 0.9, spec.momentum ?? 0, epsilon);
+    case "adagrad":
+      return tf.train.adagrad(learningRate, spec.initialAccumulator ?? 0.1);
+    case "adamax":
+      return tf.train.adamax(learningRate, spec.beta1 ?? 0.9, spec.beta2 ?? 0.999, epsilon);
+  }
+}
+
+/** tfjs keeps the rate in a `protected learningRate` field that every `applyGradients` reads afresh. */
+interface WithLearningRateField {
+  learningRate: number;
+  /** Only SGD and Momentum, which cache `-lr` in a tensor. */
+  setLearningRate?: (learningRate: number) => void;
+}
+
+/** The learning rate the optimizer's next update will use. */
+export function getLearningRate(optimizer: tf.Optimizer): number {
+  return (optimizer as unknown as WithLearningRateField).learningRate;
+}
+
+/**
+ * Changes the learning rate of the next updates. SGD and momentum cache `-lr` in a scalar
+ * tensor (`setLearningRate` refreshes it); Adam, RMSprop, Adagrad and Adamax have no setter
+ * but read the `learningRate` field at every `applyGradients`, so assigning it takes effect.
+ */
+export function setLearningRate(optimizer: tf.Optimizer, learningRate: number): void {
+  // Not `instanceof SGDOptimizer`: tfjs's Optimizer[Symbol.hasInstance] answers true for every optimizer.
+  const fields = optimizer as unknown as WithLearningRateField;
+  if (typeof fields.setLearningRate === "function") fields.setLearningRate(learningRate);
+  else fields.learningRate = learningRate;
+}
+
+/** Whether `getWeights()` / `setWeights()` work for this optimizer (tfjs 4.22 lacks them for Adamax). */
+export function canSaveOptimizerState(optimizer: tf.Optimizer): boolean {
+  return optimizer.getClassName() !== "Adamax";
+}
+
+/** The serialisable description of a live optimizer: its class and config (learning rate included). */
+export interface OptimizerState {
+  /** tfjs class name: `SGD`, `Momentum`, `Adam`, `RMSProp`, `Adagrad` or `Adamax`. */
+  readonly className: string;
+  readonly config: Readonly<Record<string, number | boolean | null>>;
+}
+
+/** Describes a live optimizer so `restoreOptimizer` can rebuild it (without its slot variables). */
+export function describeOptimizer(optimizer: tf.Optimizer): OptimizerState {
+  const config = optimizer.getConfig() as Record<string, number | boolean | null>;
+  return { className: optimizer.getClassName(), config: { ...config } };
+}
+
+/** Rebuilds an optimizer from `describeOptimizer`'s output through tfjs's serialization registry. */
+export function restoreOptimizer(state: OptimizerState): tf.Optimizer {
+  const constructor = tf.serialization.SerializationMap.getMap().classNameMap[state.className];
+  if (constructor === undefined) throw new Error(`unknown optimizer class "${state.className}"`);
+  const [cls, fromConfig] = constructor;
+  return fromConfig(cls, state.config) as tf.Optimizer;
+}
+
+// ---------------------------------------------------------------------------------------
+// Schedules: pure functions from a 0-based epoch to the learning rate of that epoch.
+
+/** A learning-rate schedule: epoch (0-based) → learning rate. */
+export type Schedule = (epoch: number) => number;
+
+/** Arguments of `step_decay(every, factor)`. */
+export interface StepDecayArgs {
+  /** The rate of epoch 0. */
+  readonly initialLearningRate: number;
+  /** Epochs between decays (≥ 1). */
+  readonly every: number;
+  /** Multiplier applied every `every` epochs. Default 0.5. */
+  readonly factor?: number;
+}
+
+/** `lr × factor^floor(epoch / every)`. */
+export function stepDecay(args: StepDecayArgs): Schedule {
+  const factor = args.factor ?? 0.5;
+  return (epoch) => args.initialLearningRate * factor ** Math.floor(epoch / args.every);
+}
+
+/** Arguments of `exponential_decay(rate)`. */
+export interface ExponentialDecayArgs {
+  /** The rate of epoch 0. */
+  readonly initialLearningRate: number;
+  /** Decay per epoch, in (0, 1]. */
+  readonly rate: number;
+}
+
+/** `lr × rate^epoch`. */
+export function exponentialDecay(args: ExponentialDecayArgs): Schedule {
+  return (epoch) => args.initialLearningRate * args.rate ** epoch;
+}
+
+/** Arguments of `cosine_decay(epochs)`. */
+export interface CosineDecayArgs {
+  /** The rate of epoch 0. */
+  readonly initialLearningRate: number;
+  /** Length of the decay; the rate stays 0 afterwards. */
+  readonly epochs: number;
+}
+
+/** Cosine annealing: `lr × (1 + cos(π · min(epoch, epochs) / epochs)) / 2`. */
+export function cosineDecay(args: CosineDecayArgs): Schedule {
+  return (epoch) =>
+    (args.initialLearningRate * (1 + Math.cos((Math.PI * Math.min(epoch, args.epochs)) / args.epochs))) / 2;
+}
+
+/** Arguments of `warmup(epochs)`. */
+export interface WarmupArgs {
+  /** The rate reached at the end of the warm-up. */
+  readonly initialLearningRate: number;
+  /** Warm-up length in epochs. */
+  readonly epochs: number;
+}
+
+/** Linear warm-up `lr × (epoch + 1) / epochs` for the first `epochs` epochs, then constant `lr`. */
+export function warmup(args: WarmupArgs): Schedule {
+  return (epoch) => args.initialLearningRate * Math.min(1, (epoch + 1) / args.epochs);
+}

@@ -1,0 +1,203 @@
+/**
+ * The `dlm` command line: the only code that writes files and sets exit codes.
+ *
+ * Exit codes: 0 success (warnings allowed), 1 diagnostics with errors or a failed run,
+ * 2 usage or I/O errors (bad flags, missing files). Heavy modules (tfjs, ts-morph,
+ * prettier) are imported lazily inside the commands that need them, so `dlm check`
+ * starts fast.
+ */
+import { Command, CommanderError, Option } from "commander";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+
+/** A user-facing failure of a command: printed as `error: message`, no stack trace. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = 2,
+  ) {
+    super(message);
+  }
+}
+
+const EXIT_OK = 0;
+const EXIT_ERRORS = 1;
+const EXIT_USAGE = 2;
+
+function packageVersion(): string {
+  const packageJson = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "package.json");
+  try {
+    return (JSON.parse(readFileSync(packageJson, "utf8")) as { version: string }).version;
+  } catch {
+    return "0.0.0";
+  }
+}
+
+function useColor(stream: NodeJS.WriteStream): boolean {
+  return Boolean(stream.isTTY) && !process.env["NO_COLOR"];
+}
+
+function parsePositiveInt(flag: string): (value: string) => number {
+  return (value: string) => {
+    if (!/^\d+$/.test(value) || Number(value) < 1) {
+      throw new CliError(`${flag} expects a positive integer, found \`${value}\``);
+    }
+    return Number(value);
+  };
+}
+
+const BACKENDS = ["auto", "node", "wasm", "cpu"] as const;
+
+function buildProgram(setExitCode: (code: number) => void): Command {
+  const program = new Command("dlm")
+    .description("DLM — declarative deep-learning experiments, compiled to TypeScript on TensorFlow.js")
+    .version(packageVersion(), "-v, --version")
+    .showHelpAfterError("(run `dlm --help` for usage)")
+    .exitOverride();
+
+  program
+    .command("check")
+    .description("parse and type-check .dlm files; print every diagnostic")
+    .argument("<files...>", ".dlm files to check")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .action(async (files: string[], options: { format: "text" | "json" }) => {
+      const { runCheckCommand } = await import("./commands/check.js");
+      setExitCode(runCheckCommand(files, { format: options.format, color: useColor(process.stderr) }));
+    });
+
+  program
+    .command("summary")
+    .description("print each model's layers, output shapes and parameter counts")
+    .argument("<file>", ".dlm file")
+    .option("--json", "print JSON instead of tables")
+    .action(async (file: string, options: { json?: boolean }) => {
+      const { runSummaryCommand } = await import("./commands/summary.js");
+      setExitCode(runSummaryCommand(file, { json: Boolean(options.json), color: useColor(process.stderr) }));
+    });
+
+  program
+    .command("explain")
+    .description("explain a diagnostic code, with a wrong and a fixed example")
+    .argument("<code>", "a code such as DLM404")
+    .action(async (code: string) => {
+      const { runExplainCommand } = await import("./commands/explain.js");
+      setExitCode(runExplainCommand(code));
+    });
+
+  program
+    .command("datasets")
+    .description("list the built-in data sets with shapes, classes, sizes and sources")
+    .option("--json", "print JSON")
+    .action(async (options: { json?: boolean }) => {
+      const { runDatasetsCommand } = await import("./commands/datasets.js");
+      setExitCode(runDatasetsCommand({ json: Boolean(options.json) }));
+    });
+
+  program
+    .command("compile")
+    .description("check a .dlm file and write one TypeScript program per experiment")
+    .argument("<file>", ".dlm file")
+    .option("--out <dir>", "output directory", "out")
+    .action(async (file: string, options: { out: string }) => {
+      const { runCompileCommand } = await import("./commands/compile.js");
+      setExitCode(await runCompileCommand(file, { out: options.out, color: useColor(process.stderr) }));
+    });
+
+  program
+    .command("run")
+    .description("check, compile and run an experiment: train, evaluate, report, export")
+    .argument("<file>", ".dlm file")
+    .option("--experiment <name>", "which experiment to run (default: the only one, or the first)")
+    .option("--epochs <n>", "override the number of epochs", parsePositiveInt("--epochs"))
+    .option("--limit <n>", "keep at most N training examples (stratified)", parsePositiveInt("--limit"))
+    .option("--trials <n>", "override the number of tuning trials", parsePositiveInt("--trials"))
+    .addOption(new Option("--backend <name>", "TensorFlow.js backend").choices([...BACKENDS]))
+    .option("--out <dir>", "directory for run outputs", "runs")
+    .option("--force", "overwrite the run directory of an earlier run with the same name")
+    .option("--resume", "continue from the last checkpoint of this experiment")
+    .action(async (file: string, options: RunFlags) => {
+      const { runRunCommand } = await import("./commands/run.js");
+      setExitCode(await runRunCommand(file, { ...options, color: useColor(process.stderr) }));
+    });
+
+  program
+    .command("predict")
+    .description("predict with an exported bundle: prints classes and probabilities")
+    .argument("<bundle>", "directory written by `export:`")
+    .argument("<input>", "a .csv, .json, .png or .jpg input")
+    .option("--json", "print JSON")
+    .addOption(new Option("--backend <name>", "TensorFlow.js backend").choices([...BACKENDS]).default("auto"))
+    .action(async (bundle: string, input: string, options: { json?: boolean; backend: (typeof BACKENDS)[number] }) => {
+      const { runPredictCommand } = await import("./commands/predict.js");
+      setExitCode(await runPredictCommand(bundle, input, { json: Boolean(options.json), backend: options.backend }));
+    });
+
+  program
+    .command("lsp")
+    .description("start the DLM language server")
+    .option("--stdio", "communicate over stdin/stdout (the default)")
+    .action(async () => {
+      const { startLanguageServer } = await import("./lsp/server.js");
+      startLanguageServer();
+      setExitCode(-1);
+    });
+
+  program
+    .command("fmt")
+    .description("format .dlm files in place (canonical layout, comments kept)")
+    .argument("<files...>", ".dlm files")
+    .option("--check", "do not write; exit 1 when a file would change")
+    .action(async (files: string[], options: { check?: boolean }) => {
+      const { runFormatCommand } = await import("./commands/fmt.js");
+      setExitCode(runFormatCommand(files, { check: Boolean(options.check) }));
+    });
+
+  return program;
+}
+
+/** Flags of `dlm run`, as commander hands them over. */
+export interface RunFlags {
+  experiment?: string;
+  epochs?: number;
+  limit?: number;
+  trials?: number;
+  backend?: (typeof BACKENDS)[number];
+  out: string;
+  force?: boolean;
+  resume?: boolean;
+}
+
+/**
+ * Runs the CLI with `argv` (without `node` and the script) and returns the exit code.
+ * A negative code means "keep the process alive" (the language server).
+ */
+export async function main(argv: readonly string[]): Promise<number | undefined> {
+  let exitCode = EXIT_OK;
+  const program = buildProgram((code) => {
+    exitCode = code;
+  });
+  if (argv.length === 0) {
+    process.stdout.write(program.helpInformation());
+    return EXIT_USAGE;
+  }
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // help and version end with code 0; every other commander error is a usage error
+      return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    if (error instanceof CliError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      return error.exitCode;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`error: ${message}\n`);
+    if (process.env["DLM_DEBUG"] && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    return EXIT_ERRORS;
+  }
+  return exitCode < 0 ? undefined : exitCode;
+}
+
+export { EXIT_ERRORS, EXIT_OK, EXIT_USAGE };

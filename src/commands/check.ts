@@ -1,0 +1,64 @@
+/** `dlm check FILE... [--format json]`: every diagnostic of every file, rustc-style or as JSON. */
+import { checkProgram } from "../../compiler/program.js";
+import { nodeCompilerHost } from "../../compiler/host.js";
+import { hasErrors, type Diagnostic } from "../../compiler/diagnostics.js";
+import { lineColumn, renderDiagnostic, summaryLine } from "../../compiler/render-diagnostics.js";
+import { readUserFile } from "./shared-io.js";
+import { EXIT_ERRORS, EXIT_OK } from "../cli.js";
+
+/** One diagnostic as `--format json` prints it (1-based lines and columns). */
+export interface JsonDiagnostic {
+  file: string;
+  code: string;
+  severity: string;
+  message: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/** Converts a diagnostic to its JSON form, computing lines and columns from the file's text. */
+export function toJsonDiagnostic(diagnostic: Diagnostic, text: string): JsonDiagnostic {
+  const start = lineColumn(text, diagnostic.range.start);
+  const end = lineColumn(text, diagnostic.range.end);
+  return {
+    file: diagnostic.file,
+    code: diagnostic.code,
+    severity: diagnostic.severity,
+    message: diagnostic.message,
+    line: start.line,
+    column: start.column,
+    endLine: end.line,
+    endColumn: end.column,
+  };
+}
+
+/** Prints diagnostics rustc-style to stderr, with a closing count line. */
+export function printDiagnostics(
+  diagnostics: readonly Diagnostic[],
+  sourceOf: (file: string) => string | undefined,
+  color: boolean,
+): void {
+  for (const diagnostic of diagnostics) {
+    const text = sourceOf(diagnostic.file) ?? "";
+    process.stderr.write(renderDiagnostic(diagnostic, text, { color, readSource: sourceOf }) + "\n\n");
+  }
+  if (diagnostics.length > 0) process.stderr.write(summaryLine(diagnostics) + "\n");
+}
+
+export function runCheckCommand(files: readonly string[], options: { format: "text" | "json"; color: boolean }): number {
+  for (const file of files) readUserFile(file);
+  const result = checkProgram([...files], nodeCompilerHost());
+  const sourceOf = (file: string) => result.files.get(file)?.text;
+  if (options.format === "json") {
+    const json = result.diagnostics.map((d) => toJsonDiagnostic(d, sourceOf(d.file) ?? ""));
+    process.stdout.write(JSON.stringify(json, null, 2) + "\n");
+  } else {
+    printDiagnostics(result.diagnostics, sourceOf, options.color);
+    if (!hasErrors(result.diagnostics)) {
+      process.stdout.write(`ok: ${files.length === 1 ? files[0] : `${files.length} files`} checked, no errors\n`);
+    }
+  }
+  return hasErrors(result.diagnostics) ? EXIT_ERRORS : EXIT_OK;
+}

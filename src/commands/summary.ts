@@ -1,0 +1,21 @@
+/** `dlm summary FILE [--json]`: Keras-like tables of every model with a known input shape. */
+import { checkProgram } from "../../compiler/program.js";
+import { nodeCompilerHost } from "../../compiler/host.js";
+import { hasErrors } from "../../compiler/diagnostics.js";
+import { formatSummaryTable, summaryJson } from "../../compiler/summary.js";
+import { printDiagnostics } from "./check.js";
+import { readUserFile } from "./shared-io.js";
+import { EXIT_ERRORS, EXIT_OK } from "../cli.js";
+
+export function runSummaryCommand(file: string, options: { json: boolean; color: boolean }): number {
+  readUserFile(file);
+  const result = checkProgram([file], nodeCompilerHost());
+  const errors = result.diagnostics.filter((d) => d.severity === "error");
+  if (errors.length > 0) printDiagnostics(errors, (f) => result.files.get(f)?.text, options.color);
+  if (options.json) {
+    process.stdout.write(JSON.stringify(summaryJson(result.models), null, 2) + "\n");
+  } else {
+    process.stdout.write(result.models.map((model) => formatSummaryTable(model)).join("\n\n") + "\n");
+  }
+  return hasErrors(result.diagnostics) ? EXIT_ERRORS : EXIT_OK;
+}
