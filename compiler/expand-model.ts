@@ -355,13 +355,17 @@ function duplicateLayerName(
   const firstWritten = first.written as { name: string; range: SourceRange };
   const outermost = node.origin[0];
   const primary = outermost ?? { file: node.file, range: written.range };
+  const firstPlace = first.origin[0] ?? { file: first.file, range: firstWritten.range };
+  const copied = outermost !== undefined || sameRange(written.range, firstWritten.range);
   const related: RelatedLocation[] = [];
   if (outermost) related.push({ file: node.file, range: written.range, message: "the name is given here" });
-  related.push({ file: first.origin[0]?.file ?? first.file, range: first.origin[0]?.range ?? firstWritten.range, message: "first used here" });
+  if (firstPlace.file !== primary.file || !sameRange(firstPlace.range, primary.range)) {
+    related.push({ file: firstPlace.file, range: firstPlace.range, message: "first used here" });
+  }
   return makeDiagnostic("DLM209", primary.file, primary.range, {
     message: `layer name \`${written.name}\` is used more than once in model \`${modelName}\``,
     related,
-    help: outermost || sameRange(written.range, firstWritten.range) ? "a named layer inside a block or `repeat` is copied at each use; remove the name or give each copy its own" : "layer names must be unique within a model",
+    help: copied ? "a named layer inside a block or `repeat` is copied at each use; remove the name or give each copy its own" : "layer names must be unique within a model",
   });
 }
 

@@ -20,7 +20,6 @@ import {
   formatNumber,
   type ConstantArg,
   type ConstantValue,
-  type ValueEnvironment,
   type ValueOrigin,
 } from "./evaluate-values.js";
 import { closestName, didYouMean } from "./suggest.js";

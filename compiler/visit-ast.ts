@@ -2,7 +2,7 @@
  * A generic walk over the syntax tree: `childrenOf` lists a node's children in source
  * order, so passes override only the node kinds they care about.
  */
-import type { AnyNode, Call, Layer, Member } from "../grammar/ast.js";
+import type { AnyNode, Layer, Member } from "../grammar/ast.js";
 
 /** The node's direct children, in source order (identifiers included). */
 export function childrenOf(node: AnyNode): readonly AnyNode[] {
@@ -34,7 +34,7 @@ export function childrenOf(node: AnyNode): readonly AnyNode[] {
     case "Repeat":
       return [node.count, ...node.body];
     case "Call":
-      return callChildren(node);
+      return [node.callee, ...node.args];
     case "Arg":
       return [...(node.name ? [node.name] : []), node.value];
     case "List":
@@ -55,10 +55,6 @@ export function childrenOf(node: AnyNode): readonly AnyNode[] {
     case "Identifier":
       return [];
   }
-}
-
-function callChildren(call: Call): readonly AnyNode[] {
-  return [call.callee, ...call.args];
 }
 
 /**

@@ -65,7 +65,12 @@ function perExampleVector(images: tf.Tensor4D, low: number, high: number, seed: 
 }
 
 /** Mirrors each example with the given probability. */
-function flip(images: tf.Tensor4D, mode: "horizontal" | "vertical" | "both", seed: number, probability: number): tf.Tensor4D {
+function flip(
+  images: tf.Tensor4D,
+  mode: "horizontal" | "vertical" | "both",
+  seed: number,
+  probability: number,
+): tf.Tensor4D {
   const mirrorIf = (input: tf.Tensor4D, mirrored: tf.Tensor4D, stepSeed: number): tf.Tensor4D =>
     tf.where(tf.less(perExample(input, 0, 1, stepSeed), probability), mirrored, input);
   let result = images;
@@ -137,13 +142,25 @@ function zoom(images: tf.Tensor4D, range: number, seed: number): tf.Tensor4D {
   const inverse = tf.reciprocal(perExampleVector(images, 1 - range, 1 + range, seed));
   const zeros = tf.zerosLike(inverse);
   const offset = (centre: number): tf.Tensor1D => tf.mul(tf.sub(1, inverse), centre);
-  return affine(images, [inverse, zeros, offset((width - 1) / 2), zeros, inverse, offset((height - 1) / 2)], "bilinear");
+  return affine(
+    images,
+    [inverse, zeros, offset((width - 1) / 2), zeros, inverse, offset((height - 1) / 2)],
+    "bilinear",
+  );
 }
 
 /** Pads by `padding`, cuts a random `size` window from each example and resizes it back to the input size. */
 function crop(images: tf.Tensor4D, size: readonly [number, number], padding: number, seed: number): tf.Tensor4D {
   const [batch, height, width] = images.shape;
-  const padded = padding > 0 ? tf.pad(images, [[0, 0], [padding, padding], [padding, padding], [0, 0]]) : images;
+  const padded =
+    padding > 0
+      ? tf.pad(images, [
+          [0, 0],
+          [padding, padding],
+          [padding, padding],
+          [0, 0],
+        ])
+      : images;
   const paddedHeight = height + 2 * padding;
   const paddedWidth = width + 2 * padding;
   const cropHeight = Math.min(size[0], paddedHeight);
@@ -154,8 +171,19 @@ function crop(images: tf.Tensor4D, size: readonly [number, number], padding: num
   const yScale = Math.max(paddedHeight - 1, 1);
   const xScale = Math.max(paddedWidth - 1, 1);
   const boxes = tf.stack(
-    [tf.div(top, yScale), tf.div(left, xScale), tf.div(tf.add(top, cropHeight - 1), yScale), tf.div(tf.add(left, cropWidth - 1), xScale)],
+    [
+      tf.div(top, yScale),
+      tf.div(left, xScale),
+      tf.div(tf.add(top, cropHeight - 1), yScale),
+      tf.div(tf.add(left, cropWidth - 1), xScale),
+    ],
     1,
   ) as tf.Tensor2D;
-  return tf.image.cropAndResize(padded, boxes, tf.range(0, batch, 1, "int32") as tf.Tensor1D, [height, width], "bilinear");
+  return tf.image.cropAndResize(
+    padded,
+    boxes,
+    tf.range(0, batch, 1, "int32") as tf.Tensor1D,
+    [height, width],
+    "bilinear",
+  );
 }

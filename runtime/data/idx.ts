@@ -85,7 +85,10 @@ export function readIdxImageSource(dir: string, files: IdxFileNames, classes: re
   const train = readIdxImageSet(join(dir, files.trainImages), join(dir, files.trainLabels));
   const test = readIdxImageSet(join(dir, files.testImages), join(dir, files.testLabels));
   if (test.height !== train.height || test.width !== train.width) {
-    throw new DataError(`test images are ${test.height}×${test.width}, training images ${train.height}×${train.width}`, { file: dir });
+    throw new DataError(
+      `test images are ${test.height}×${test.width}, training images ${train.height}×${train.width}`,
+      { file: dir },
+    );
   }
   return { kind: "images", file: dir, height: train.height, width: train.width, channels: 1, classes, train, test };
 }

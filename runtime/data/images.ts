@@ -61,7 +61,8 @@ export async function decodeImageFile(file: string, format: ImageFormat): Promis
         : pipeline.ensureAlpha().toColourspace("srgb");
   try {
     const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
-    if (info.channels !== format.channels) throw new Error(`decoded ${info.channels} channels, expected ${format.channels}`);
+    if (info.channels !== format.channels)
+      throw new Error(`decoded ${info.channels} channels, expected ${format.channels}`);
     return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   } catch (error) {
     throw new DataError(`cannot read the image: ${error instanceof Error ? error.message : String(error)}`, { file });

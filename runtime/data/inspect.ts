@@ -106,7 +106,10 @@ export function listImageFolder(dir: string): ImageClassFolder[] {
     throw new DataError(`cannot read the image folder (${describeFsError(error)})`, { file: dir });
   }
   const classes = names.filter((name) => !name.startsWith(".") && statSync(join(dir, name)).isDirectory());
-  if (classes.length === 0) throw new DataError("the image folder has no sub-folders; put each class's images in its own sub-folder", { file: dir });
+  if (classes.length === 0)
+    throw new DataError("the image folder has no sub-folders; put each class's images in its own sub-folder", {
+      file: dir,
+    });
   return classes.map((className) => {
     const classDir = join(dir, className);
     const files = readdirSync(classDir)

@@ -27,13 +27,20 @@ export interface ClassSelection {
  * Keeps `wanted` classes in the order given (all classes when absent). Unknown or repeated
  * names are the user's mistake.
  */
-export function selectClasses(all: readonly string[], wanted: readonly string[] | undefined, file: string): ClassSelection {
+export function selectClasses(
+  all: readonly string[],
+  wanted: readonly string[] | undefined,
+  file: string,
+): ClassSelection {
   if (wanted === undefined) return { classes: [...all], remap: Int32Array.from(all, (_, id) => id) };
   const remap = new Int32Array(all.length).fill(-1);
   wanted.forEach((name, newId) => {
     const oldId = all.indexOf(name);
     if (oldId < 0) {
-      throw new DataError(`class "${name}" is not in the data; the classes are ${all.map((c) => `"${c}"`).join(", ")}`, { file });
+      throw new DataError(
+        `class "${name}" is not in the data; the classes are ${all.map((c) => `"${c}"`).join(", ")}`,
+        { file },
+      );
     }
     if (remap[oldId] !== -1) throw new DataError(`class "${name}" is listed twice in \`classes\``, { file });
     remap[oldId] = newId;
@@ -60,7 +67,11 @@ export function readTableLabels(
   labelColumn: number,
   rows: readonly number[],
   summary: ColumnSummary,
-  options: { readonly task?: Task; readonly declaredClasses?: readonly string[]; readonly wantedClasses?: readonly string[] },
+  options: {
+    readonly task?: Task;
+    readonly declaredClasses?: readonly string[];
+    readonly wantedClasses?: readonly string[];
+  },
 ): TableLabels {
   const task = options.task ?? inferTask(summary);
   if (task === "regression") {

@@ -10,7 +10,11 @@ import type { NormalizeSpec } from "./spec.js";
 export type FittedNormalization = Preprocessing["normalize"];
 
 /** Fits the normalisation on training values laid out `[..., features]`. */
-export function fitNormalization(spec: NormalizeSpec | undefined, values: ArrayLike<number>, features: number): FittedNormalization {
+export function fitNormalization(
+  spec: NormalizeSpec | undefined,
+  values: ArrayLike<number>,
+  features: number,
+): FittedNormalization {
   if (spec === undefined || spec.kind === "none") return { kind: "none" };
   if (spec.kind === "scale") return { kind: "scale", factor: spec.factor };
   if (spec.kind === "minmax") {

@@ -72,12 +72,17 @@ async function loadSource(source: DataSource, baseDir: string): Promise<RawSourc
     case "builtin": {
       const dataset = findBuiltinDataset(source.name);
       if (dataset === undefined) {
-        throw new DataError(`unknown built-in data set "${source.name}"; the built-in data sets are ${BUILTIN_DATASET_NAMES.join(", ")}`);
+        throw new DataError(
+          `unknown built-in data set "${source.name}"; the built-in data sets are ${BUILTIN_DATASET_NAMES.join(", ")}`,
+        );
       }
       return loadBuiltinDataset(dataset);
     }
     case "csv": {
-      const table = readCsvTable(resolve(baseDir, source.path), { delimiter: source.delimiter, displayName: source.path });
+      const table = readCsvTable(resolve(baseDir, source.path), {
+        delimiter: source.delimiter,
+        displayName: source.path,
+      });
       return { kind: "table", table, label: source.label, features: source.features, text: source.text };
     }
     case "images":
@@ -117,7 +122,11 @@ function planSplits(
   const fractions = resolveSplitFractions(spec.split, hasOwnTest);
   const pool = fractions.useOwnTest ? examples : [...examples, ...(ownTest ?? [])];
   const stratifyBy = (spec.split?.stratify ?? true) ? classOf : undefined;
-  const split = splitExamples(pool, fractions, { classOf: stratifyBy, shuffle: spec.split?.shuffle ?? true, seed: options.seed });
+  const split = splitExamples(pool, fractions, {
+    classOf: stratifyBy,
+    shuffle: spec.split?.shuffle ?? true,
+    seed: options.seed,
+  });
   const cap = (indices: readonly number[], limit: number | undefined): number[] =>
     limit === undefined ? [...indices] : stratifiedSubset(indices, limit, stratifyBy);
   return {
@@ -139,7 +148,13 @@ function prepareImages(source: ImageSource, spec: DataSpec, options: PrepareOpti
     remap[example < trainCount ? source.train.labels[example]! : source.test!.labels[example - trainCount]!]!;
   const kept = (from: number, count: number): number[] =>
     Array.from({ length: count }, (_, i) => from + i).filter((example) => labelOf(example) >= 0);
-  const splits = planSplits(kept(0, trainCount), source.test && kept(trainCount, source.test.count), labelOf, spec, options);
+  const splits = planSplits(
+    kept(0, trainCount),
+    source.test && kept(trainCount, source.test.count),
+    labelOf,
+    spec,
+    options,
+  );
   const imageSize = source.height * source.width * source.channels;
   const gather = (examples: readonly number[]): SplitArrays => {
     const x = new Float32Array(examples.length * imageSize);
@@ -151,9 +166,15 @@ function prepareImages(source: ImageSource, spec: DataSpec, options: PrepareOpti
   };
   const [train, validation, test] = [gather(splits.train), gather(splits.validation), gather(splits.test)];
   const normalize = fitNormalization(spec.normalize, train.x, source.channels);
-  for (const split of [train, validation, test]) applyNormalization(split.x as Float32Array, source.channels, normalize);
+  for (const split of [train, validation, test])
+    applyNormalization(split.x as Float32Array, source.channels, normalize);
   return {
-    info: { task: "classification", modality: "image", featureShape: [source.height, source.width, source.channels], classes },
+    info: {
+      task: "classification",
+      modality: "image",
+      featureShape: [source.height, source.width, source.channels],
+      classes,
+    },
     train,
     validation,
     test,
@@ -171,7 +192,10 @@ function prepareTabular(source: TableSource, spec: DataSpec, options: PrepareOpt
   const complete = selectCompleteRows(table, [...roles.features, roles.label], roles.label, policy);
   const labels = readLabels(source, roles.label, complete, summaries, spec);
   const splits = planSplits(labels.rows, undefined, classOfRows(labels), spec, options);
-  const encodings = fitColumnEncodings(table, roles.features, summaries, splits.train, { policy, schema: source.schema });
+  const encodings = fitColumnEncodings(table, roles.features, summaries, splits.train, {
+    policy,
+    schema: source.schema,
+  });
   const width = featureCountOf(encodings);
   const encode = (rows: readonly number[]): SplitArrays => ({
     x: encodeTableRows(table, rows, encodings),
@@ -192,7 +216,10 @@ function prepareTabular(source: TableSource, spec: DataSpec, options: PrepareOpt
 
 /** Text: labels, split, a tokenizer fitted on the training texts, ids padded to `length`. */
 function prepareText(source: TableSource, spec: DataSpec, options: PrepareOptions): PreparedArrays {
-  rejectSetting(spec.normalize !== undefined && spec.normalize.kind !== "none", "`normalize` does not apply to token ids of a text column");
+  rejectSetting(
+    spec.normalize !== undefined && spec.normalize.kind !== "none",
+    "`normalize` does not apply to token ids of a text column",
+  );
   const { table } = source;
   const summaries = summarizeColumns(table, source.schema);
   const roles = resolveColumnRoles(source, summaries);
@@ -238,10 +265,13 @@ function prepareSeries(source: TableSource, spec: DataSpec, options: PrepareOpti
   const targetName = window.target ?? source.label;
   const target = table.columns.indexOf(targetName);
   if (target < 0) {
-    throw new DataError(`no target column "${targetName}"; the columns are ${table.columns.map((c) => `"${c}"`).join(", ")}`, {
-      file: table.file,
-      column: targetName,
-    });
+    throw new DataError(
+      `no target column "${targetName}"; the columns are ${table.columns.map((c) => `"${c}"`).join(", ")}`,
+      {
+        file: table.file,
+        column: targetName,
+      },
+    );
   }
   if (summaries[target]!.kind !== "numeric") {
     throw new DataError("the `window` target must be a numeric column", { file: table.file, column: targetName });
@@ -256,7 +286,9 @@ function prepareSeries(source: TableSource, spec: DataSpec, options: PrepareOpti
   const fractions = resolveSplitFractions(spec.split, false);
   const testRows = Math.round(rows.length * fractions.test);
   const heldOut = Math.round(rows.length * (fractions.validation + fractions.test));
-  const trainRows = fractions.trainIsRest ? rows.length - heldOut : Math.min(Math.round(rows.length * fractions.train), rows.length - heldOut);
+  const trainRows = fractions.trainIsRest
+    ? rows.length - heldOut
+    : Math.min(Math.round(rows.length * fractions.train), rows.length - heldOut);
   const parts = {
     train: rows.slice(0, trainRows),
     validation: rows.slice(rows.length - heldOut, rows.length - testRows),
@@ -284,7 +316,13 @@ function prepareSeries(source: TableSource, spec: DataSpec, options: PrepareOpti
     );
   }
   return {
-    info: { task: "regression", modality: "series", featureShape: [window.size, width], featureNames: featureNamesOf(encodings), targets: horizon },
+    info: {
+      task: "regression",
+      modality: "series",
+      featureShape: [window.size, width],
+      featureNames: featureNamesOf(encodings),
+      targets: horizon,
+    },
     train,
     validation: windowsOf(parts.validation, options.limit),
     test: windowsOf(parts.test, options.limit),
@@ -321,7 +359,9 @@ function labelsOf(labels: TableLabels, rows: readonly number[]): Int32Array | Fl
 
 /** The label part of `DataInfo`. */
 function labelInfo(labels: TableLabels): { task: Task; classes?: readonly string[]; targets?: number } {
-  return labels.task === "classification" ? { task: labels.task, classes: labels.classes } : { task: labels.task, targets: 1 };
+  return labels.task === "classification"
+    ? { task: labels.task, classes: labels.classes }
+    : { task: labels.task, targets: 1 };
 }
 
 /** A setting that makes no sense for this source is the user's mistake. */
@@ -333,12 +373,14 @@ function rejectSetting(condition: boolean, reason: string): void {
 function toTensors(arrays: PreparedArrays, spec: DataSpec): PreparedData {
   const { info } = arrays;
   const toSplit = (split: SplitArrays): Split => ({
-    x: split.x instanceof Int32Array
-      ? tf.tensor(split.x, [split.size, ...info.featureShape], "int32")
-      : tf.tensor(split.x, [split.size, ...info.featureShape], "float32"),
-    y: info.task === "classification"
-      ? tf.tensor1d(split.y as Int32Array, "int32")
-      : tf.tensor2d(split.y as Float32Array, [split.size, info.targets ?? 1], "float32"),
+    x:
+      split.x instanceof Int32Array
+        ? tf.tensor(split.x, [split.size, ...info.featureShape], "int32")
+        : tf.tensor(split.x, [split.size, ...info.featureShape], "float32"),
+    y:
+      info.task === "classification"
+        ? tf.tensor1d(split.y as Int32Array, "int32")
+        : tf.tensor2d(split.y as Float32Array, [split.size, info.targets ?? 1], "float32"),
     size: split.size,
   });
   const steps = spec.augment ?? [];
@@ -349,6 +391,8 @@ function toTensors(arrays: PreparedArrays, spec: DataSpec): PreparedData {
     ...(arrays.validation.size > 0 ? { validation: toSplit(arrays.validation) } : {}),
     ...(arrays.test.size > 0 ? { test: toSplit(arrays.test) } : {}),
     preprocessing: arrays.preprocessing,
-    ...(augmenter !== undefined ? { augment: (batch: tf.Tensor, seed: number) => augmenter(batch as tf.Tensor4D, seed) } : {}),
+    ...(augmenter !== undefined
+      ? { augment: (batch: tf.Tensor, seed: number) => augmenter(batch as tf.Tensor4D, seed) }
+      : {}),
   };
 }

@@ -44,7 +44,9 @@ export function encodeFeatures(preprocessing: Preprocessing, input: RawFeatures)
       if (image === undefined) throw new DataError("this model was not trained on images");
       const expected = input.count * image.height * image.width * image.channels;
       if (input.pixels.length !== expected) {
-        throw new DataError(`expected ${expected} pixel values for ${input.count} images of ${image.height}×${image.width}×${image.channels}, got ${input.pixels.length}`);
+        throw new DataError(
+          `expected ${expected} pixel values for ${input.count} images of ${image.height}×${image.width}×${image.channels}, got ${input.pixels.length}`,
+        );
       }
       const values = Float32Array.from(input.pixels);
       applyNormalization(values, image.channels, preprocessing.normalize);
@@ -56,7 +58,8 @@ export function encodeFeatures(preprocessing: Preprocessing, input: RawFeatures)
     }
     case "windows": {
       const length = input.windows[0]?.length ?? 0;
-      if (input.windows.some((window) => window.length !== length)) throw new DataError("every window must have the same number of rows");
+      if (input.windows.some((window) => window.length !== length))
+        throw new DataError("every window must have the same number of rows");
       const values = encodeRows(preprocessing, input.windows.flat());
       return { values, shape: [input.windows.length, length, featureWidth(preprocessing)] };
     }
@@ -66,7 +69,9 @@ export function encodeFeatures(preprocessing: Preprocessing, input: RawFeatures)
 /** `encodeFeatures` as a tensor, ready for `model.predict` (the caller disposes it). */
 export function applyPreprocessing(preprocessing: Preprocessing, input: RawFeatures): tf.Tensor {
   const { values, shape } = encodeFeatures(preprocessing, input);
-  return values instanceof Int32Array ? tf.tensor(values, [...shape], "int32") : tf.tensor(values, [...shape], "float32");
+  return values instanceof Int32Array
+    ? tf.tensor(values, [...shape], "int32")
+    : tf.tensor(values, [...shape], "float32");
 }
 
 /** Tabular rows → normalised `[rows, features]` values; `row` in errors is the 1-based input row. */
@@ -75,7 +80,9 @@ function encodeRows(preprocessing: Preprocessing, rows: readonly RawRow[]): Floa
   if (columns === undefined) throw new DataError("this model was not trained on table rows");
   const width = featureCountOf(columns);
   const values = new Float32Array(rows.length * width);
-  rows.forEach((row, index) => encodeRow(columns, (name) => row[name] ?? null, values, index * width, { row: index + 1 }));
+  rows.forEach((row, index) =>
+    encodeRow(columns, (name) => row[name] ?? null, values, index * width, { row: index + 1 }),
+  );
   applyNormalization(values, width, preprocessing.normalize);
   return values;
 }

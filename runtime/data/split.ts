@@ -36,8 +36,13 @@ export function resolveSplitFractions(spec: SplitSpec | undefined, hasOwnTest: b
   else test = DEFAULT_TEST_FRACTION;
   if (test < EPSILON) test = 0;
   const train = spec?.train ?? 1 - validation - test;
-  for (const [name, value] of [["train", train], ["validation", validation], ["test", test]] as const) {
-    if (!(value >= 0 && value <= 1)) throw new DataError(`split fraction \`${name}: ${value}\` must be between 0 and 1`);
+  for (const [name, value] of [
+    ["train", train],
+    ["validation", validation],
+    ["test", test],
+  ] as const) {
+    if (!(value >= 0 && value <= 1))
+      throw new DataError(`split fraction \`${name}: ${value}\` must be between 0 and 1`);
   }
   const sum = train + validation + test;
   if (sum > 1 + EPSILON) {
@@ -67,8 +72,14 @@ export interface SplitOptions {
  * cumulative rounding, so every split's count of every class is within one example of its
  * exact share. Train comes first in visiting order, validation next, test last.
  */
-export function splitExamples(examples: readonly number[], fractions: SplitFractions, options: SplitOptions): SplitIndices {
-  const order = options.shuffle ? seededPermutation(examples.length, options.seed).map((i) => examples[i]!) : [...examples];
+export function splitExamples(
+  examples: readonly number[],
+  fractions: SplitFractions,
+  options: SplitOptions,
+): SplitIndices {
+  const order = options.shuffle
+    ? seededPermutation(examples.length, options.seed).map((i) => examples[i]!)
+    : [...examples];
   const groupOf = options.classOf ?? (() => 0);
   const groupSizes = new Map<number, number>();
   for (const example of order) groupSizes.set(groupOf(example), (groupSizes.get(groupOf(example)) ?? 0) + 1);
@@ -81,7 +92,9 @@ export function splitExamples(examples: readonly number[], fractions: SplitFract
     seen.set(group, position + 1);
     const testCount = Math.round(size * fractions.test);
     const heldOut = Math.min(size, Math.round(size * (fractions.validation + fractions.test)));
-    const trainCount = fractions.trainIsRest ? size - heldOut : Math.min(Math.round(size * fractions.train), size - heldOut);
+    const trainCount = fractions.trainIsRest
+      ? size - heldOut
+      : Math.min(Math.round(size * fractions.train), size - heldOut);
     if (position < trainCount) result.train.push(example);
     else if (position >= size - testCount) result.test.push(example);
     else if (position >= size - heldOut) result.validation.push(example);

@@ -77,9 +77,7 @@ export function summarizeColumns(table: Table, schema: readonly DeclaredColumn[]
 
 /** Sorts values numerically when they are numbers, else by code point (stable across locales). */
 export function sortValues(values: string[], numeric: boolean): string[] {
-  return numeric
-    ? values.sort((a, b) => Number(a) - Number(b))
-    : values.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return numeric ? values.sort((a, b) => Number(a) - Number(b)) : values.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /** Which column indices play which role in a table source. */
@@ -100,11 +98,14 @@ export function resolveColumnRoles(source: TableSource, summaries: readonly Colu
   const find = (name: string, role: string): number => {
     const index = table.columns.indexOf(name);
     if (index < 0) {
-      throw new DataError(`no ${role} column "${name}"; the columns are ${table.columns.map((c) => `"${c}"`).join(", ")}`, {
-        file: table.file,
-        line: table.lines === undefined ? undefined : 1,
-        column: name,
-      });
+      throw new DataError(
+        `no ${role} column "${name}"; the columns are ${table.columns.map((c) => `"${c}"`).join(", ")}`,
+        {
+          file: table.file,
+          line: table.lines === undefined ? undefined : 1,
+          column: name,
+        },
+      );
     }
     return index;
   };
@@ -115,7 +116,9 @@ export function resolveColumnRoles(source: TableSource, summaries: readonly Colu
       ? source.features.map((name) => find(name, "feature"))
       : summaries.flatMap((summary, index) => (index !== label && summary.kind !== "text" ? [index] : []));
   if (features.length === 0) {
-    throw new DataError(`no feature columns: every column other than "${source.label}" is free text`, { file: table.file });
+    throw new DataError(`no feature columns: every column other than "${source.label}" is free text`, {
+      file: table.file,
+    });
   }
   return { label, features };
 }
@@ -125,7 +128,12 @@ export function resolveColumnRoles(source: TableSource, summaries: readonly Colu
  * `error` throws at the first missing value; `drop` removes any row with one; `mean` keeps
  * rows with missing features (filled later) and drops rows without a label.
  */
-export function selectCompleteRows(table: Table, used: readonly number[], labelColumn: number, policy: MissingPolicy): number[] {
+export function selectCompleteRows(
+  table: Table,
+  used: readonly number[],
+  labelColumn: number,
+  policy: MissingPolicy,
+): number[] {
   const kept: number[] = [];
   table.rows.forEach((row, rowIndex) => {
     const missingColumn = used.find((column) => isMissing(row[column] ?? null));
@@ -193,7 +201,9 @@ export function fitColumnEncodings(
 /** Feature names after one-hot expansion, in input order: `age`, `color=red`, `color=blue`. */
 export function featureNamesOf(encodings: readonly ColumnEncoding[]): string[] {
   return encodings.flatMap((encoding) =>
-    encoding.kind === "numeric" ? [encoding.name] : encoding.categories.map((category) => `${encoding.name}=${category}`),
+    encoding.kind === "numeric"
+      ? [encoding.name]
+      : encoding.categories.map((category) => `${encoding.name}=${category}`),
   );
 }
 
@@ -238,7 +248,11 @@ export function encodeRow(
 }
 
 /** Encodes the given table rows into a `[rows.length, features]` matrix. */
-export function encodeTableRows(table: Table, rows: readonly number[], encodings: readonly ColumnEncoding[]): Float32Array {
+export function encodeTableRows(
+  table: Table,
+  rows: readonly number[],
+  encodings: readonly ColumnEncoding[],
+): Float32Array {
   const width = featureCountOf(encodings);
   const out = new Float32Array(rows.length * width);
   const columnIndex = new Map(table.columns.map((name, index) => [name, index]));

@@ -23,7 +23,10 @@ export function splitWords(text: string, lowercase: boolean): string[] {
  * Builds the vocabulary from training texts: the `vocab - 2` most frequent words, ties
  * broken alphabetically so the result does not depend on text order.
  */
-export function fitTokenizer(texts: Iterable<string>, options: { vocab: number; length: number; lowercase: boolean }): Tokenizer {
+export function fitTokenizer(
+  texts: Iterable<string>,
+  options: { vocab: number; length: number; lowercase: boolean },
+): Tokenizer {
   const counts = new Map<string, number>();
   for (const text of texts) {
     for (const word of splitWords(text, options.lowercase)) counts.set(word, (counts.get(word) ?? 0) + 1);

@@ -195,7 +195,7 @@ function buildWithTfjs(model: ModelInfo): tf.LayersModel {
 }
 
 function weightCount(weights: readonly tf.LayerVariable[]): number {
-  return weights.reduce((sum, weight) => sum + weight.shape.reduce((product, length) => product * (length ?? 1), 1), 0);
+  return weights.reduce((sum, weight) => sum + weight.shape.reduce((product: number, length) => product * (length ?? 1), 1), 0);
 }
 
 describe("shapes and weight counts agree with TF.js", () => {

@@ -3,7 +3,21 @@ import { readCsvTable } from "../csv.js";
 import type { TableSource } from "../raw.js";
 
 /** The 13 feature columns in file order (`b` is kept as in Keras' copy; scikit-learn dropped it). */
-export const BOSTON_FEATURES = ["crim", "zn", "indus", "chas", "nox", "rm", "age", "dis", "rad", "tax", "ptratio", "b", "lstat"] as const;
+export const BOSTON_FEATURES = [
+  "crim",
+  "zn",
+  "indus",
+  "chas",
+  "nox",
+  "rm",
+  "age",
+  "dis",
+  "rad",
+  "tax",
+  "ptratio",
+  "b",
+  "lstat",
+] as const;
 /** The regression target: median home value in $1000s. */
 export const BOSTON_TARGET = "medv";
 

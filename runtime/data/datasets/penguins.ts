@@ -6,7 +6,14 @@ import type { Cell, TableSource } from "../raw.js";
 /** Species in label order. */
 export const PENGUIN_CLASSES = ["Adelie", "Chinstrap", "Gentoo"] as const;
 /** Feature columns in record order. */
-export const PENGUIN_FEATURES = ["Island", "Beak Length (mm)", "Beak Depth (mm)", "Flipper Length (mm)", "Body Mass (g)", "Sex"] as const;
+export const PENGUIN_FEATURES = [
+  "Island",
+  "Beak Length (mm)",
+  "Beak Depth (mm)",
+  "Flipper Length (mm)",
+  "Body Mass (g)",
+  "Sex",
+] as const;
 /** Categories are declared so the one-hot width is the same whatever the split. */
 const ISLANDS = ["Biscoe", "Dream", "Torgersen"];
 const SEXES = ["FEMALE", "MALE"];

@@ -38,7 +38,11 @@ describe("makeAugmenter", () => {
     const mirrored = tf.image.flipLeftRight(batch);
     const [input, output, flipped] = [batch, augmented, mirrored].map((t) => t.arraySync() as number[][][][]);
     const kinds = output!.map((image, i) =>
-      JSON.stringify(image) === JSON.stringify(input![i]) ? "kept" : JSON.stringify(image) === JSON.stringify(flipped![i]) ? "flipped" : "other",
+      JSON.stringify(image) === JSON.stringify(input![i])
+        ? "kept"
+        : JSON.stringify(image) === JSON.stringify(flipped![i])
+          ? "flipped"
+          : "other",
     );
     expect(kinds).not.toContain("other");
     expect(kinds).toContain("kept");
@@ -54,7 +58,10 @@ describe("makeAugmenter", () => {
       expect(augmented.dtype).toBe("float32");
       // Guards the cpu Transform kernel bug, which leaves every example after the first all zero.
       const peaks = tf.tidy(() => [...tf.max(augmented, [1, 2, 3]).dataSync()]);
-      expect({ step: step.kind, empty: peaks.filter((peak) => peak <= 0).length }).toEqual({ step: step.kind, empty: 0 });
+      expect({ step: step.kind, empty: peaks.filter((peak) => peak <= 0).length }).toEqual({
+        step: step.kind,
+        empty: 0,
+      });
       augmented.dispose();
     }
     batch.dispose();

@@ -26,7 +26,11 @@ describe("batches", () => {
       seen.push([...batch.y.dataSync()]);
       tf.dispose([batch.x, batch.y]);
     }
-    expect(seen).toEqual([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
+    expect(seen).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+      [8, 9],
+    ]);
     tf.dispose([split.x, split.y]);
   });
 

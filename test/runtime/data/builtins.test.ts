@@ -1,6 +1,11 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { BUILTIN_DATASETS, findBuiltinDataset, loadBuiltinDataset, locateBuiltinDataset } from "../../../runtime/data/catalog.js";
+import {
+  BUILTIN_DATASETS,
+  findBuiltinDataset,
+  loadBuiltinDataset,
+  locateBuiltinDataset,
+} from "../../../runtime/data/catalog.js";
 import { DataError, MissingDatasetError } from "../../../runtime/data/errors.js";
 import { disposePreparedData, prepareData } from "../../../runtime/data/prepare.js";
 import type { TableSource } from "../../../runtime/data/raw.js";
@@ -50,7 +55,10 @@ describe("every built-in data set loads and matches its catalogue entry", () => 
   }
 
   it("mnist keeps its own test split and scales to [0, 1]", async () => {
-    const data = await prepareSmall("mnist", { normalize: { kind: "scale", factor: 1 / 255 }, split: { validation: 0.1 } });
+    const data = await prepareSmall("mnist", {
+      normalize: { kind: "scale", factor: 1 / 255 },
+      split: { validation: 0.1 },
+    });
     expect(data.info).toMatchObject({ modality: "image", featureShape: [28, 28, 1] });
     expect([data.train.size, data.validation!.size, data.test!.size]).toEqual([60, 60, 60]);
     const [min, max] = tf.tidy(() => [tf.min(data.train.x).dataSync()[0], tf.max(data.train.x).dataSync()[0]]);
@@ -64,13 +72,16 @@ describe("every built-in data set loads and matches its catalogue entry", () => 
     disposePreparedData(data);
   });
 
-  it.skipIf(!fashionInstalled)("fashion_mnist (skipped when /usr/share/datasets/fashion-mnist is absent: sudo apt-get install dataset-fashion-mnist)", async () => {
-    const data = await prepareSmall("fashion_mnist", { classes: ["Sneaker", "Bag"] });
-    expect(data.info.classes).toEqual(["Sneaker", "Bag"]);
-    expect(data.train.x.shape).toEqual([60, 28, 28, 1]);
-    expect(new Set(data.test!.y.dataSync())).toEqual(new Set([0, 1]));
-    disposePreparedData(data);
-  });
+  it.skipIf(!fashionInstalled)(
+    "fashion_mnist (skipped when /usr/share/datasets/fashion-mnist is absent: sudo apt-get install dataset-fashion-mnist)",
+    async () => {
+      const data = await prepareSmall("fashion_mnist", { classes: ["Sneaker", "Bag"] });
+      expect(data.info.classes).toEqual(["Sneaker", "Bag"]);
+      expect(data.train.x.shape).toEqual([60, 28, 28, 1]);
+      expect(new Set(data.test!.y.dataSync())).toEqual(new Set([0, 1]));
+      disposePreparedData(data);
+    },
+  );
 
   it("penguins stops under the default `missing: error`, naming the record", async () => {
     const failure = prepareSmall("penguins");
@@ -79,7 +90,9 @@ describe("every built-in data set loads and matches its catalogue entry", () => 
   });
 
   it("an unknown name lists the known ones", async () => {
-    await expect(prepareSmall("cifar10")).rejects.toThrow(/unknown built-in data set "cifar10"; the built-in data sets are mnist, fashion_mnist, iris/);
+    await expect(prepareSmall("cifar10")).rejects.toThrow(
+      /unknown built-in data set "cifar10"; the built-in data sets are mnist, fashion_mnist, iris/,
+    );
   });
 
   it("a data set whose files are absent is a MissingDatasetError with the install command", async () => {

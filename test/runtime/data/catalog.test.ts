@@ -16,7 +16,9 @@ const dataDir = resolve(dirname(fileURLToPath(import.meta.url)), "../../../runti
 function staticImports(file: string): string[] {
   const text = readFileSync(file, "utf8");
   const specifiers = [...text.matchAll(/^import\s(?!type\s)[^;]*?from\s+"([^"]+)";/gms)].map((match) => match[1]!);
-  return specifiers.map((specifier) => (specifier.startsWith(".") ? resolve(dirname(file), specifier.replace(/\.js$/, ".ts")) : specifier));
+  return specifiers.map((specifier) =>
+    specifier.startsWith(".") ? resolve(dirname(file), specifier.replace(/\.js$/, ".ts")) : specifier,
+  );
 }
 
 /** Every module reached by static imports from `file` (packages listed by name). */
@@ -65,8 +67,16 @@ describe("the built-in catalogue", () => {
   });
 
   it("gives static DataInfo, the text length filled in from tokenize", () => {
-    expect(builtinDataInfo(findBuiltinDataset("spam")!, 64)).toMatchObject({ modality: "text", featureShape: [64], classes: ["ham", "spam"] });
-    expect(builtinDataInfo(findBuiltinDataset("boston_housing")!)).toMatchObject({ task: "regression", targets: 1, featureShape: [13] });
+    expect(builtinDataInfo(findBuiltinDataset("spam")!, 64)).toMatchObject({
+      modality: "text",
+      featureShape: [64],
+      classes: ["ham", "spam"],
+    });
+    expect(builtinDataInfo(findBuiltinDataset("boston_housing")!)).toMatchObject({
+      task: "regression",
+      targets: 1,
+      featureShape: [13],
+    });
   });
 
   it("locates npm data inside node_modules even when `exports` hides it", () => {

@@ -56,12 +56,18 @@ describe("missing values", () => {
 
   it("`missing: error` names the file, the line and the column", async () => {
     const error = await dataErrorOf(() => prepareData(spec("error"), { seed: 0, baseDir: fixtures }));
-    expect({ file: error.file, line: error.line, column: error.column }).toEqual({ file: "missing.csv", line: 5, column: "height" });
+    expect({ file: error.file, line: error.line, column: error.column }).toEqual({
+      file: "missing.csv",
+      line: 5,
+      column: "height",
+    });
     expect(error.message).toMatch(/^missing\.csv:5, column "height": missing value/);
   });
 
   it("is the default", async () => {
-    const error = await dataErrorOf(() => prepareData({ ...spec("error"), missing: undefined }, { seed: 0, baseDir: fixtures }));
+    const error = await dataErrorOf(() =>
+      prepareData({ ...spec("error"), missing: undefined }, { seed: 0, baseDir: fixtures }),
+    );
     expect(error.line).toBe(5);
   });
 
@@ -88,7 +94,10 @@ describe("missing values", () => {
 describe("categorical columns", () => {
   it("become one-hot with the vocabulary of the training split", async () => {
     const data = await prepareData(
-      { source: { kind: "csv", path: "people.csv", label: "label", features: ["age", "color", "city"] }, split: { train: 1, shuffle: false } },
+      {
+        source: { kind: "csv", path: "people.csv", label: "label", features: ["age", "color", "city"] },
+        split: { train: 1, shuffle: false },
+      },
       { seed: 0, baseDir: fixtures },
     );
     expect(data.info.featureNames).toEqual(["age", "color=blue", "color=green", "color=red", "city=Lima", "city=Oslo"]);
@@ -105,7 +114,10 @@ describe("categorical columns", () => {
   it("a category seen only outside training encodes as all zeros", async () => {
     // Without shuffling the last row ("pale") is the test split.
     const data = await prepareData(
-      { source: { kind: "csv", path: "rare.csv", label: "label" }, split: { test: 0.2, shuffle: false, stratify: false } },
+      {
+        source: { kind: "csv", path: "rare.csv", label: "label" },
+        split: { test: 0.2, shuffle: false, stratify: false },
+      },
       { seed: 0, baseDir: fixtures },
     );
     expect(data.preprocessing.columns).toEqual([
@@ -118,7 +130,10 @@ describe("categorical columns", () => {
 
   it("an unknown feature column is a DataError naming it", async () => {
     const error = await dataErrorOf(() =>
-      prepareData({ source: { kind: "csv", path: "people.csv", label: "label", features: ["colour"] } }, { seed: 0, baseDir: fixtures }),
+      prepareData(
+        { source: { kind: "csv", path: "people.csv", label: "label", features: ["colour"] } },
+        { seed: 0, baseDir: fixtures },
+      ),
     );
     expect(error.column).toBe("colour");
     expect(error.reason).toBe('no feature column "colour"; the columns are "age", "color", "city", "label"');
@@ -149,7 +164,10 @@ describe("inspectCsv", () => {
   });
 
   it("guesses regression for a real-valued label", () => {
-    expect(inspectCsv(join(fixtures, "series.csv"), { label: "temp" })).toMatchObject({ task: "regression", featureShape: [2] });
+    expect(inspectCsv(join(fixtures, "series.csv"), { label: "temp" })).toMatchObject({
+      task: "regression",
+      featureShape: [2],
+    });
   });
 
   it("calls mostly-distinct strings text and leaves them out of the default features", () => {

@@ -13,7 +13,9 @@ import { disposePreparedData, prepareData } from "../../../runtime/data/prepare.
 async function writePng(path: string, width: number, height: number, rgb: [number, number, number]): Promise<void> {
   const pixels = Buffer.alloc(width * height * 3);
   for (let i = 0; i < width * height; i++) pixels.set(rgb, i * 3);
-  await sharp(pixels, { raw: { width, height, channels: 3 } }).png().toFile(path);
+  await sharp(pixels, { raw: { width, height, channels: 3 } })
+    .png()
+    .toFile(path);
 }
 
 const root = mkdtempSync(join(tmpdir(), "dlm-images-"));
@@ -21,7 +23,10 @@ const shapes = join(root, "shapes");
 
 beforeAll(async () => {
   await tf.setBackend("cpu");
-  for (const [name, rgb] of [["red", [255, 0, 0]], ["blue", [0, 0, 255]]] as const) {
+  for (const [name, rgb] of [
+    ["red", [255, 0, 0]],
+    ["blue", [0, 0, 255]],
+  ] as const) {
     mkdirSync(join(shapes, name), { recursive: true });
     for (let i = 0; i < 5; i++) await writePng(join(shapes, name, `${i}.png`), 12 + i, 10, [...rgb]);
   }
@@ -43,7 +48,11 @@ describe("inspectImageFolder", () => {
 describe("image folders in prepareData", () => {
   it("decodes, resizes and labels every image by its folder", async () => {
     const data = await prepareData(
-      { source: { kind: "images", dir: "shapes", size: [4, 6], channels: 3 }, split: { train: 1 }, normalize: { kind: "scale", factor: 1 / 255 } },
+      {
+        source: { kind: "images", dir: "shapes", size: [4, 6], channels: 3 },
+        split: { train: 1 },
+        normalize: { kind: "scale", factor: 1 / 255 },
+      },
       { seed: 0, baseDir: root },
     );
     expect(data.info).toMatchObject({ modality: "image", featureShape: [4, 6, 3], classes: ["blue", "red"] });
@@ -66,7 +75,10 @@ describe("image folders in prepareData", () => {
     mkdirSync(join(broken, "cats"), { recursive: true });
     await writePng(join(broken, "cats", "good.png"), 4, 4, [1, 2, 3]);
     writeFileSync(join(broken, "cats", "bad.png"), "this is not a PNG");
-    const failure = prepareData({ source: { kind: "images", dir: "broken", size: [4, 4] } }, { seed: 0, baseDir: root });
+    const failure = prepareData(
+      { source: { kind: "images", dir: "broken", size: [4, 4] } },
+      { seed: 0, baseDir: root },
+    );
     await expect(failure).rejects.toBeInstanceOf(DataError);
     await expect(failure).rejects.toMatchObject({ file: join(broken, "cats", "bad.png") });
   });

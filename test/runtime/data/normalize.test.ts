@@ -14,7 +14,8 @@ beforeAll(async () => {
 /** 20 rows `x,y,label`; rows 16..19 are the test split when the split keeps file order. */
 function writeTable(dir: string, name: string, change: (row: number, x: number) => number): void {
   const lines = ["x,y,label"];
-  for (let row = 0; row < 20; row++) lines.push(`${change(row, row * 1.5)},${(row % 7) - 3},${row % 2 === 0 ? "even" : "odd"}`);
+  for (let row = 0; row < 20; row++)
+    lines.push(`${change(row, row * 1.5)},${(row % 7) - 3},${row % 2 === 0 ? "even" : "odd"}`);
   writeFileSync(join(dir, name), lines.join("\n") + "\n");
 }
 

@@ -10,7 +10,12 @@ const examples = irisClasses.map((_, i) => i);
 
 describe("resolveSplitFractions", () => {
   it("keeps a source's own test split when test is absent", () => {
-    expect(resolveSplitFractions({ validation: 0.1 }, true)).toMatchObject({ train: 0.9, validation: 0.1, test: 0, useOwnTest: true });
+    expect(resolveSplitFractions({ validation: 0.1 }, true)).toMatchObject({
+      train: 0.9,
+      validation: 0.1,
+      test: 0,
+      useOwnTest: true,
+    });
   });
 
   it("gives test the remainder when train is given, else 0.2", () => {
@@ -30,7 +35,11 @@ describe("splitExamples", () => {
 
   it("stratified 0.7/0.15/0.15 on iris keeps every class within one example of its share", () => {
     const split = splitExamples(examples, fractions, { classOf: (i) => irisClasses[i]!, shuffle: true, seed: 7 });
-    for (const [name, fraction] of [["train", 0.7], ["validation", 0.15], ["test", 0.15]] as const) {
+    for (const [name, fraction] of [
+      ["train", 0.7],
+      ["validation", 0.15],
+      ["test", 0.15],
+    ] as const) {
       for (let c = 0; c < 3; c++) {
         const count = split[name].filter((i) => irisClasses[i] === c).length;
         expect(Math.abs(count - 50 * fraction)).toBeLessThanOrEqual(1);
@@ -48,10 +57,14 @@ describe("splitExamples", () => {
   });
 
   it("without shuffling keeps file order: train first, test last", () => {
-    const split = splitExamples([...Array(10).keys()], resolveSplitFractions({ train: 0.6, validation: 0.2, test: 0.2 }, false), {
-      shuffle: false,
-      seed: 0,
-    });
+    const split = splitExamples(
+      [...Array(10).keys()],
+      resolveSplitFractions({ train: 0.6, validation: 0.2, test: 0.2 }, false),
+      {
+        shuffle: false,
+        seed: 0,
+      },
+    );
     expect(split).toEqual({ train: [0, 1, 2, 3, 4, 5], validation: [6, 7], test: [8, 9] });
   });
 });
@@ -77,7 +90,11 @@ describe("prepareData on iris", () => {
       for (const id of y.dataSync()) counts[id]!++;
       return counts;
     };
-    for (const [split, fraction] of [[data.train, 0.7], [data.validation!, 0.15], [data.test!, 0.15]] as const) {
+    for (const [split, fraction] of [
+      [data.train, 0.7],
+      [data.validation!, 0.15],
+      [data.test!, 0.15],
+    ] as const) {
       for (const count of countsOf(split.y)) expect(Math.abs(count - 50 * fraction)).toBeLessThanOrEqual(1);
     }
     expect(data.train.size + data.validation!.size + data.test!.size).toBe(150);

@@ -53,7 +53,11 @@ describe("prepareData with `window`", () => {
 
   it("windows a real series: Seattle's daily maximum temperature, a week predicting the next day", async () => {
     const data = await prepareData(
-      { source: { kind: "builtin", name: "seattle_weather" }, window: { size: 7, target: "temp_max" }, normalize: { kind: "standardize" } },
+      {
+        source: { kind: "builtin", name: "seattle_weather" },
+        window: { size: 7, target: "temp_max" },
+        normalize: { kind: "standardize" },
+      },
       { seed: 0, baseDir: "." },
     );
     // 1,461 days: the first 1,169 train (0.8), the last 292 test → 1,162 and 285 windows.

@@ -1,0 +1,54 @@
+/**
+ * `evaluate { }`: predictions over a whole split, in batches gathered with `tf.gather`,
+ * then every requested metric over all of them (never averaged over batches).
+ */
+import * as tf from "@tensorflow/tfjs";
+import { evaluatePredictions, type Evaluation } from "./metrics/index.js";
+import { batches } from "./data/batches.js";
+import type { EvaluateSpec, StageSpec } from "./experiment.js";
+import type { PreparedData, Split } from "./types.js";
+
+/** An evaluation with the split it ran on. */
+export type SplitEvaluation = Evaluation & { readonly split: "test" | "validation" };
+
+/** The model's outputs for every example of a split, flattened `[n * outputs]`, in split order. */
+export function predictSplit(model: tf.LayersModel, split: Split, batchSize: number): Float32Array {
+  const chunks: Float32Array[] = [];
+  for (const batch of batches(split, batchSize, { shuffle: false, seed: 0 })) {
+    const output = tf.tidy(() => model.apply(batch.x, { training: false }) as tf.Tensor);
+    chunks.push(output.dataSync() as Float32Array);
+    tf.dispose([output, batch.x, batch.y]);
+  }
+  const total = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+  const predictions = new Float32Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    predictions.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return predictions;
+}
+
+/**
+ * Evaluates the model on the split `evaluate.on` names. Undefined when the data has no
+ * such split (the checker warns about it before the run).
+ */
+export function evaluateSplit(
+  model: tf.LayersModel,
+  data: PreparedData,
+  evaluate: EvaluateSpec,
+  train: StageSpec,
+): SplitEvaluation | undefined {
+  const split = evaluate.on === "test" ? data.test : data.validation;
+  if (split === undefined || split.size === 0) return undefined;
+  const predictions = predictSplit(model, split, train.validationBatchSize ?? train.batchSize);
+  const labels = split.y.dataSync() as Float32Array | Int32Array;
+  const evaluation = evaluatePredictions(labels, predictions, {
+    task: data.info.task,
+    ...(data.info.classes === undefined ? {} : { classes: data.info.classes }),
+    ...(data.info.targets === undefined ? {} : { targets: data.info.targets }),
+    metrics: evaluate.metrics,
+    ...(evaluate.average === undefined ? {} : { average: evaluate.average }),
+  });
+  return { ...evaluation, split: evaluate.on };
+}

@@ -1,0 +1,208 @@
+/**
+ * Runs a compiled experiment: backend, data, model, training stages, evaluation, run
+ * directory (metrics.json, history.csv, report), export. Every generated program's
+ * `main()` calls `runExperiment` and exits with the code it returns.
+ *
+ * Exit codes: 0 done, 1 the run failed (bad data, NaN loss, …), 2 bad flags,
+ * 130 interrupted (a checkpoint was saved; `--resume` continues).
+ */
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { initBackend, type BackendName } from "./backend.js";
+import { prepareData, disposePreparedData } from "./data/prepare.js";
+import type { ExperimentDefinition, Hyperparameters, StageSpec } from "./experiment.js";
+import { trainStages, type StageOutcome } from "./run-stages.js";
+import { evaluateSplit } from "./evaluate.js";
+import { writeRunFiles, chooseRunDirectory, describeSource, findLatestRunDirectory } from "./run-directory.js";
+import { exportBundle } from "./export.js";
+import { runTuning } from "./tune.js";
+
+/** Flags every compiled program accepts (and `dlm run` passes through). */
+export interface RunOverrides {
+  readonly epochs?: number;
+  readonly limit?: number;
+  readonly trials?: number;
+  readonly backend?: BackendName;
+  /** Parent of the run directory. Default `runs`. */
+  readonly out: string;
+  readonly force: boolean;
+  readonly resume: boolean;
+  /** Less output: no progress bar, no per-epoch lines. */
+  readonly quiet: boolean;
+}
+
+/** A bad command-line flag: printed without a stack trace, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+const BACKEND_NAMES: readonly BackendName[] = ["auto", "node", "wasm", "cpu"];
+
+function positiveInteger(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`--${flag} expects a positive integer, found \`${value}\``);
+  return Number(value);
+}
+
+/** Parses `--epochs N --limit N --trials N --backend B --out DIR --force --resume --quiet`. */
+export function parseRunOverrides(argv: readonly string[]): RunOverrides {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: {
+        epochs: { type: "string" },
+        limit: { type: "string" },
+        trials: { type: "string" },
+        backend: { type: "string" },
+        out: { type: "string" },
+        force: { type: "boolean" },
+        resume: { type: "boolean" },
+        quiet: { type: "boolean" },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const values = parsed.values;
+  const backend = values.backend;
+  if (backend !== undefined && !BACKEND_NAMES.includes(backend as BackendName)) {
+    throw new UsageError(`--backend expects one of ${BACKEND_NAMES.join(", ")}, found \`${backend}\``);
+  }
+  const epochs = positiveInteger("epochs", values.epochs);
+  const limit = positiveInteger("limit", values.limit);
+  const trials = positiveInteger("trials", values.trials);
+  return {
+    ...(epochs === undefined ? {} : { epochs }),
+    ...(limit === undefined ? {} : { limit }),
+    ...(trials === undefined ? {} : { trials }),
+    ...(backend === undefined ? {} : { backend: backend as BackendName }),
+    out: values.out ?? "runs",
+    force: values.force ?? false,
+    resume: values.resume ?? false,
+    quiet: values.quiet ?? false,
+  };
+}
+
+/** Applies `--epochs` to every training stage. */
+function withEpochs<Stage extends StageSpec>(stage: Stage, epochs: number | undefined): Stage {
+  return epochs === undefined ? stage : { ...stage, epochs };
+}
+
+/** The definition after command-line overrides. */
+export function applyOverrides(definition: ExperimentDefinition, overrides: RunOverrides): ExperimentDefinition {
+  return {
+    ...definition,
+    train: withEpochs(definition.train, overrides.epochs),
+    ...(definition.fineTune === undefined ? {} : { fineTune: withEpochs(definition.fineTune, overrides.epochs) }),
+    ...(definition.tune === undefined || overrides.trials === undefined
+      ? {}
+      : { tune: { ...definition.tune, trials: overrides.trials } }),
+  };
+}
+
+/** Writes one line to stdout unless quiet. */
+export type Say = (line: string) => void;
+
+/**
+ * Runs the experiment end to end and returns the process exit code. User mistakes and
+ * failed runs are printed as `error: …` lines, never as stack traces.
+ */
+export async function runExperiment(definition: ExperimentDefinition, argv: readonly string[]): Promise<number> {
+  let overrides: RunOverrides;
+  try {
+    overrides = parseRunOverrides(argv);
+  } catch (error) {
+    process.stderr.write(`error: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const say: Say = overrides.quiet ? () => undefined : (line) => process.stdout.write(line + "\n");
+  try {
+    return await runWithOverrides(applyOverrides(definition, overrides), overrides, say);
+  } catch (error) {
+    process.stderr.write(`error: ${describeFailure(error)}\n`);
+    if (process.env["DLM_DEBUG"] && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    return 1;
+  }
+}
+
+/** A failure in words: our typed errors carry their own message; anything else gets its class name. */
+export function describeFailure(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  return String(error);
+}
+
+async function runWithOverrides(definition: ExperimentDefinition, overrides: RunOverrides, say: Say): Promise<number> {
+  const backend = await initBackend(overrides.backend ?? definition.backend);
+  say(`dlm: experiment \`${definition.name}\` on ${backend.name} (${backend.reason})`);
+  const runDir = overrides.resume
+    ? await findLatestRunDirectory(overrides.out, definition.name)
+    : await chooseRunDirectory(overrides.out, definition.name, overrides.force);
+  say(`dlm: run directory ${runDir}`);
+  const data = await prepareData(definition.data, {
+    seed: definition.seed,
+    baseDir: definition.baseDir,
+    ...(overrides.limit === undefined ? {} : { limit: overrides.limit }),
+  });
+  try {
+    say(
+      `dlm: data ${describeSource(definition.data.source)}: ${data.train.size} train` +
+        (data.validation ? `, ${data.validation.size} validation` : "") +
+        (data.test ? `, ${data.test.size} test` : "") +
+        `, features [${data.info.featureShape.join(", ")}]` +
+        (data.info.classes ? `, ${data.info.classes.length} classes` : ""),
+    );
+    let hyperparameters: Hyperparameters = {};
+    let tuning: Awaited<ReturnType<typeof runTuning>> | undefined;
+    let effective = definition;
+    if (definition.tune !== undefined && !overrides.resume) {
+      tuning = await runTuning(definition, data, say);
+      hyperparameters = tuning.best.values;
+      effective = { ...definition, ...(definition.withHyperparameters?.(hyperparameters) ?? {}) };
+      say(`dlm: best trial ${tuning.best.trial}: ${formatHyperparameters(hyperparameters)} → ${tuning.objective} ${tuning.best.objectiveValue.toFixed(4)}`);
+    }
+    const outcome: StageOutcome = await trainStages(effective, data, hyperparameters, { runDir, resume: overrides.resume, quiet: overrides.quiet, say });
+    try {
+      if (outcome.interrupted) {
+        process.stderr.write(
+          `dlm: interrupted after epoch ${outcome.epochsRun}; checkpoint saved in ${path.join(runDir, "checkpoint")}\n` +
+            `dlm: continue with the same command and --resume\n`,
+        );
+        return 130;
+      }
+      if (outcome.failure !== undefined) {
+        process.stderr.write(`error: ${outcome.failure}\n`);
+        await writeRunFiles(runDir, effective, { backend: backend.name, outcome, data, ...(tuning ? { tuning } : {}) });
+        return 1;
+      }
+      const evaluation = evaluateSplit(outcome.model, data, effective.evaluate, effective.train);
+      const files = await writeRunFiles(runDir, effective, { backend: backend.name, outcome, data, evaluation, ...(tuning ? { tuning } : {}) });
+      for (const [name, value] of Object.entries(evaluation?.metrics ?? {})) {
+        say(`dlm: ${evaluation?.split} ${name} = ${Number.isInteger(value) ? value : value.toFixed(4)}`);
+      }
+      if (effective.export !== undefined) {
+        const exportDir = path.resolve(effective.baseDir, effective.export);
+        await exportBundle(exportDir, outcome.model, data.preprocessing, data.info, {
+          experiment: effective.name,
+          metrics: evaluation?.metrics ?? {},
+          source: describeSource(effective.data.source),
+        });
+        say(`dlm: exported bundle to ${exportDir}`);
+      }
+      say(`dlm: wrote ${files.map((file) => path.relative(process.cwd(), file) || file).join(", ")}`);
+      return 0;
+    } finally {
+      outcome.model.dispose();
+    }
+  } finally {
+    disposePreparedData(data);
+  }
+}
+
+function formatHyperparameters(values: Hyperparameters): string {
+  return Object.entries(values)
+    .map(([name, value]) => `${name}=${typeof value === "number" ? Number(value.toPrecision(4)) : value}`)
+    .join(", ");
+}

@@ -1,0 +1,131 @@
+/**
+ * `tune { }`: trains one model per point of the search space on the training split,
+ * scores it on the objective (a validation log such as `val_accuracy`), and returns the
+ * trials and the best point. Points come from a grid or a seeded random draw, so a
+ * search is reproducible.
+ */
+import type { ExperimentDefinition, Hyperparameters, SearchSpace } from "./experiment.js";
+import type { PreparedData } from "./types.js";
+import { train } from "./train.js";
+import { createOptimizer } from "./optimizers.js";
+import { isHigherBetter } from "./metrics/index.js";
+import { deriveSeed, mulberry32 } from "./data/random.js";
+import { makeCallbacks } from "./run-stages.js";
+import type { Say } from "./run.js";
+
+/** One finished trial. */
+export interface TrialResult {
+  /** 1-based trial number. */
+  readonly trial: number;
+  readonly values: Hyperparameters;
+  /** The best objective value the trial reached. */
+  readonly objectiveValue: number;
+  readonly epochs: number;
+}
+
+/** The whole search. */
+export interface TuningResult {
+  readonly objective: string;
+  readonly trials: readonly TrialResult[];
+  readonly best: TrialResult;
+}
+
+/** Values a grid search tries for one space: every choice, or 3 points across a range. */
+export function gridValues(space: SearchSpace): (number | string | boolean)[] {
+  switch (space.kind) {
+    case "choice":
+      return [...space.values];
+    case "range": {
+      const points = [space.lo, (space.lo + space.hi) / 2, space.hi];
+      return [...new Set(space.integer ? points.map(Math.round) : points)];
+    }
+    case "log_range":
+      return [space.lo, Math.sqrt(space.lo * space.hi), space.hi];
+  }
+}
+
+/** One random draw from a space. */
+export function sampleValue(space: SearchSpace, random: () => number): number | string | boolean {
+  switch (space.kind) {
+    case "choice":
+      return space.values[Math.floor(random() * space.values.length)] ?? space.values[0]!;
+    case "range": {
+      const value = space.lo + random() * (space.hi - space.lo);
+      return space.integer ? Math.round(value) : value;
+    }
+    case "log_range":
+      return Math.exp(Math.log(space.lo) + random() * (Math.log(space.hi) - Math.log(space.lo)));
+  }
+}
+
+/** The points a search visits, in order: at most `trials`. */
+export function searchPoints(
+  space: Readonly<Record<string, SearchSpace>>,
+  strategy: "grid" | "random",
+  trials: number,
+  seed: number,
+): Hyperparameters[] {
+  const names = Object.keys(space).sort();
+  if (strategy === "random") {
+    const random = mulberry32(deriveSeed(seed, 7919));
+    return Array.from({ length: trials }, () =>
+      Object.fromEntries(names.map((name) => [name, sampleValue(space[name]!, random)])),
+    );
+  }
+  let points: Record<string, number | string | boolean>[] = [{}];
+  for (const name of names) {
+    const values = gridValues(space[name]!);
+    points = points.flatMap((point) => values.map((value) => ({ ...point, [name]: value })));
+  }
+  return points.slice(0, trials);
+}
+
+/** Runs every trial and returns the search's table and its best point. */
+export async function runTuning(definition: ExperimentDefinition, data: PreparedData, say: Say): Promise<TuningResult> {
+  const tune = definition.tune;
+  if (tune === undefined) throw new Error("runTuning needs a `tune` section");
+  const points = searchPoints(tune.space, tune.strategy, tune.trials, definition.seed);
+  const higherIsBetter = isHigherBetter(tune.objective);
+  const trials: TrialResult[] = [];
+  for (const [index, values] of points.entries()) {
+    const stage = definition.withHyperparameters?.(values).train ?? definition.train;
+    const model = await definition.buildModel(data.info, values);
+    const optimizer = createOptimizer(stage.optimizer);
+    const callbacks = makeCallbacks(
+      stage.callbacks.filter((callback) => callback.kind === "early_stopping" || callback.kind === "reduce_lr_on_plateau"),
+      definition.baseDir,
+      true,
+    );
+    try {
+      const history = await train(model, data, {
+        epochs: tune.maxEpochs ?? stage.epochs,
+        batchSize: stage.batchSize,
+        seed: definition.seed,
+        optimizer,
+        loss: stage.loss,
+        metrics: stage.metrics,
+        callbacks,
+      });
+      const logged = history.logs[tune.objective] ?? [];
+      const finite = logged.filter(Number.isFinite);
+      const objectiveValue =
+        finite.length === 0 ? Number.NaN : higherIsBetter ? Math.max(...finite) : Math.min(...finite);
+      const result: TrialResult = { trial: index + 1, values, objectiveValue, epochs: history.epochs.length };
+      trials.push(result);
+      say(
+        `dlm: trial ${result.trial}/${points.length}: ` +
+          Object.entries(values).map(([name, value]) => `${name}=${typeof value === "number" ? Number(value.toPrecision(4)) : value}`).join(", ") +
+          ` → ${tune.objective} ${objectiveValue.toFixed(4)} (${result.epochs} epochs)`,
+      );
+    } finally {
+      optimizer.dispose();
+      model.dispose();
+    }
+  }
+  const ranked = trials.filter((trial) => Number.isFinite(trial.objectiveValue));
+  if (ranked.length === 0) throw new Error(`tuning: no trial produced a value for \`${tune.objective}\``);
+  const best = ranked.reduce((a, b) =>
+    (higherIsBetter ? b.objectiveValue > a.objectiveValue : b.objectiveValue < a.objectiveValue) ? b : a,
+  );
+  return { objective: tune.objective, trials, best };
+}

@@ -1,0 +1,52 @@
+import * as tf from "@tensorflow/tfjs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { leadingAxesSumByPooling, poolingLayoutFor } from "../../../runtime/kernels/leading-axes-sum.js";
+import { captureOwnKernel, prepareBackends, randomTensor, relativeError, runKernel } from "./kernel-harness.js";
+
+const CASES = [
+  { name: "conv bias gradient [n,h,w,c] over 0,1,2", shape: [4, 6, 5, 3], axis: [0, 1, 2], keepDims: false },
+  { name: "dense bias gradient [n,c] over 0", shape: [17, 5], axis: [0], keepDims: false },
+  { name: "keepDims", shape: [3, 4, 5], axis: [0, 1], keepDims: true },
+  { name: "axes given out of order", shape: [3, 4, 5], axis: [1, 0], keepDims: false },
+  { name: "unit leading axis", shape: [1, 7, 2], axis: [0, 1], keepDims: false },
+  { name: "inner axes (left to the original)", shape: [3, 4, 5], axis: [1, 2], keepDims: false },
+  { name: "all axes (left to the original)", shape: [3, 4], axis: [0, 1], keepDims: false },
+] as const;
+
+let ownWasm: tf.KernelFunc;
+let ownCpu: tf.KernelFunc;
+
+beforeAll(async () => {
+  await prepareBackends();
+  ownWasm = captureOwnKernel(tf.Sum, "wasm")!;
+  ownCpu = captureOwnKernel(tf.Sum, "cpu")!;
+});
+
+describe("leading-axes Sum by pooling on wasm", () => {
+  it.each(CASES.map((each) => [each.name, each] as const))("matches cpu's own kernel: %s", async (_name, sumCase) => {
+    const composed = leadingAxesSumByPooling("wasm", ownWasm);
+    const inputs = { x: randomTensor(sumCase.shape, 51) };
+    const attrs = { axis: [...sumCase.axis], keepDims: sumCase.keepDims };
+    const expected = await runKernel("cpu", ownCpu, inputs, attrs);
+    const actual = await runKernel("wasm", composed, inputs, attrs);
+    expect(actual.output.shape).toEqual(expected.output.shape);
+    expect(relativeError(actual.output.values, expected.output.values)).toBeLessThanOrEqual(1e-4);
+    expect([actual.leakedTensors, actual.leakedDataIds]).toEqual([0, 0]);
+  });
+});
+
+describe("poolingLayoutFor", () => {
+  it("keeps the batch axis and pools height × width for NHWC", () => {
+    expect(poolingLayoutFor([64, 26, 26, 32], [0, 1, 2])).toEqual({ batch: 64, window: [26, 26], channels: 32 });
+  });
+
+  it("pools a column when only the first axis is reduced", () => {
+    expect(poolingLayoutFor([17, 5], [0])).toEqual({ batch: 1, window: [17, 1], channels: 5 });
+  });
+
+  it("declines reductions that are not over leading axes, or leave nothing to pool", () => {
+    expect(poolingLayoutFor([3, 4, 5], [1, 2])).toBeUndefined();
+    expect(poolingLayoutFor([3, 4], [0, 1])).toBeUndefined();
+    expect(poolingLayoutFor([1, 4], [0])).toBeUndefined();
+  });
+});
