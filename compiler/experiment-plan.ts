@@ -1,0 +1,77 @@
+/**
+ * An experiment after checking: every setting resolved to plain data in the runtime's
+ * own types (so the emitter only prints it), the model expanded with shapes inferred
+ * from the data, and the search spaces of `tune`. Produced by `check-experiments.ts`,
+ * consumed by `emitter.ts` and the language server.
+ */
+import type { SourceRange } from "../grammar/ast.js";
+import type { BackendName } from "../runtime/backend.js";
+import type { DataSpec } from "../runtime/data/spec.js";
+import type { EvaluateSpec, FineTuneSpec, SearchSpace, StageSpec } from "../runtime/experiment.js";
+import type { DataInfo } from "../runtime/types.js";
+import type { ModelGraph } from "./expand-model.js";
+import type { InferredLayer } from "./infer-shapes.js";
+import type { Shape } from "./layers/types.js";
+
+/** The model an experiment trains, with shapes inferred from the data. */
+export interface PlannedModel {
+  /** The declared model's name, or the experiment's name for an inline `model { }`. */
+  readonly name: string;
+  /** Where the model is written (the declaration or the inline body). */
+  readonly file: string;
+  readonly range: SourceRange;
+  readonly graph: ModelGraph;
+  /** The input shape: the data's feature shape. */
+  readonly input: Shape;
+  readonly output: Shape;
+  readonly layers: readonly InferredLayer[];
+  readonly params: number;
+  readonly trainableParams: number;
+}
+
+/**
+ * Where a search space stands in the experiment. `setting` spaces replace a value of the
+ * stage specs (by a path such as `train.optimizer.learningRate`); `layer` spaces replace a
+ * layer argument, found by the layer's name and parameter.
+ */
+export type SearchSpaceSite =
+  | { readonly kind: "setting"; readonly path: readonly (string | number)[] }
+  | { readonly kind: "layer"; readonly layerName: string; readonly param: string };
+
+/** One `choice(...)`, `range(...)` or `log_range(...)` of a `tune` experiment. */
+export interface PlannedSearchSpace {
+  /** The hyperparameter's name in reports: `train.optimizer.learning_rate`, `dense_1.units`. */
+  readonly name: string;
+  readonly space: SearchSpace;
+  readonly site: SearchSpaceSite;
+  readonly file: string;
+  readonly range: SourceRange;
+}
+
+/** A checked experiment, ready to be emitted. */
+export interface ExperimentPlan {
+  readonly name: string;
+  readonly file: string;
+  /** The experiment's name in its declaration. */
+  readonly nameRange: SourceRange;
+  readonly seed: number;
+  readonly backend: BackendName;
+  /** The `data { }` section in the runtime's types; paths as written (relative to the `.dlm` folder). */
+  readonly data: DataSpec;
+  /** What the data looks like, known before loading it. */
+  readonly dataInfo: DataInfo;
+  readonly model: PlannedModel;
+  /** Stage specs; a searched value holds the first point of its space (the emitter substitutes it). */
+  readonly train: StageSpec;
+  readonly fineTune?: FineTuneSpec;
+  readonly tune?: {
+    readonly trials: number;
+    readonly objective: string;
+    readonly strategy: "grid" | "random";
+    readonly maxEpochs?: number;
+    readonly spaces: readonly PlannedSearchSpace[];
+  };
+  readonly evaluate: EvaluateSpec;
+  /** Export directory as written (relative to the `.dlm` folder). */
+  readonly export?: string;
+}
