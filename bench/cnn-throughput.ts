@@ -3,7 +3,9 @@
  * pool → dense 128 → dense 10, batch 64) with `model.fit`, in samples per second:
  * wasm with the composed kernels, cpu with them, and cpu with its own filter gradient.
  *
- *   npx tsx bench/cnn-throughput.ts [--json] [--backend wasm|cpu]
+ *   npx tsx bench/cnn-throughput.ts [--json] [--backend wasm|cpu] [--profile]
+ *
+ * `--profile` instead prints, per kernel, the time of one training step (tf.profile) on wasm.
  *
  * Each figure is the median of a few timed `fit` calls after a warm-up call. Besides
  * wall-clock throughput it reports samples per second of this process's CPU time,
@@ -120,8 +122,37 @@ async function measure(scenario: Scenario): Promise<Measurement> {
   };
 }
 
+/** Milliseconds per kernel (and input shapes) of one `trainOnBatch` step, largest first. */
+async function profileStep(): Promise<readonly { readonly kernel: string; readonly ms: number }[]> {
+  await initBackend("wasm");
+  const { xs, ys } = loadMnist(BATCH_SIZE);
+  const model = buildModel();
+  for (let warmUp = 0; warmUp < 3; warmUp++) await model.trainOnBatch(xs, ys);
+  const profile = await tf.profile(async () => {
+    await model.trainOnBatch(xs, ys);
+  });
+  const byKernel = new Map<string, number>();
+  for (const kernel of profile.kernels) {
+    const key = `${kernel.name} ${JSON.stringify(kernel.inputShapes)}`;
+    byKernel.set(key, (byKernel.get(key) ?? 0) + Number(kernel.kernelTimeMs));
+  }
+  model.dispose();
+  tf.dispose([xs, ys]);
+  return [...byKernel].map(([kernel, ms]) => ({ kernel, ms })).sort((a, b) => b.ms - a.ms);
+}
+
 async function main(): Promise<void> {
   const asJson = process.argv.includes("--json");
+  if (process.argv.includes("--profile")) {
+    const kernels = await profileStep();
+    const total = kernels.reduce((sum, each) => sum + each.ms, 0);
+    if (asJson) console.log(JSON.stringify({ totalMs: total, kernels }, null, 2));
+    else {
+      console.log(`one training step on wasm: ${total.toFixed(1)} ms in kernels`);
+      for (const each of kernels.slice(0, 15)) console.log(`${each.ms.toFixed(2).padStart(8)} ms  ${each.kernel}`);
+    }
+    return;
+  }
   const backendFlag = process.argv.indexOf("--backend");
   const onlyBackend = backendFlag >= 0 ? process.argv[backendFlag + 1] : undefined;
   const measurements: Measurement[] = [];

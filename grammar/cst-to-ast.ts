@@ -59,44 +59,38 @@ function hasChild(node: CstNode | undefined, key: string): boolean {
   return (node?.children[key]?.length ?? 0) > 0;
 }
 
-/** The first real token in a CST element, in source order. */
-function firstToken(element: CstElement): IToken | undefined {
-  if (isToken(element)) return isInsertedToken(element) ? undefined : element;
-  let first: IToken | undefined;
-  for (const children of Object.values(element.children)) {
-    for (const child of children) {
-      const candidate = firstToken(child);
-      if (candidate) {
-        if (!first || candidate.startOffset < first.startOffset) first = candidate;
-        break;
+/**
+ * The span of each CST node's real tokens, measured once per node (memoized, so building
+ * the whole tree stays linear); `undefined` for a node that holds no real token.
+ */
+class CstSpans {
+  private readonly spans = new Map<CstNode, Ast.SourceRange | undefined>();
+
+  of(node: CstNode): Ast.SourceRange | undefined {
+    if (this.spans.has(node)) return this.spans.get(node);
+    let start = Infinity;
+    let end = -Infinity;
+    for (const key in node.children) {
+      for (const child of node.children[key]!) {
+        const span = isToken(child) ? (isInsertedToken(child) ? undefined : tokenRange(child)) : this.of(child);
+        if (!span) continue;
+        if (span.start < start) start = span.start;
+        if (span.end > end) end = span.end;
       }
     }
+    const span = start === Infinity ? undefined : { start, end };
+    this.spans.set(node, span);
+    return span;
   }
-  return first;
-}
 
-/** The last real token in a CST element, in source order. */
-function lastToken(element: CstElement): IToken | undefined {
-  if (isToken(element)) return isInsertedToken(element) ? undefined : element;
-  let last: IToken | undefined;
-  for (const children of Object.values(element.children)) {
-    for (let i = children.length - 1; i >= 0; i--) {
-      const candidate = lastToken(children[i]!);
-      if (candidate) {
-        if (!last || candidate.startOffset > last.startOffset) last = candidate;
-        break;
-      }
-    }
+  /** From the first to the last real token of `node`; zero-length at `fallback` when it has none. */
+  range(node: CstNode | undefined, fallback: number): Ast.SourceRange {
+    return (node && this.of(node)) ?? { start: fallback, end: fallback };
   }
-  return last;
-}
 
-/** From the first to the last real token of `node`; zero-length at `fallback` when it has none. */
-function nodeRange(node: CstNode | undefined, fallback: number): Ast.SourceRange {
-  const first = node && firstToken(node);
-  const last = node && lastToken(node);
-  if (!first || !last) return { start: fallback, end: fallback };
-  return { start: first.startOffset, end: tokenRange(last).end };
+  isEmpty(node: CstNode | undefined): boolean {
+    return !node || this.of(node) === undefined;
+  }
 }
 
 function endOf(token: IToken | undefined, fallback: number): number {
@@ -120,6 +114,7 @@ const BLANK = /^\s*$/;
 
 class AstBuilder {
   readonly diagnostics: Diagnostic[] = [];
+  private readonly spans = new CstSpans();
 
   constructor(
     private readonly text: string,
@@ -143,7 +138,7 @@ class AstBuilder {
   }
 
   private importDecl(node: CstNode): Ast.ImportDecl {
-    const range = nodeRange(node, 0);
+    const range = this.spans.range(node, 0);
     const path = childToken(node, "path");
     return {
       kind: "Import",
@@ -155,7 +150,7 @@ class AstBuilder {
   }
 
   private modelDecl(node: CstNode): Ast.ModelDecl {
-    const range = nodeRange(node, 0);
+    const range = this.spans.range(node, 0);
     const name = this.identifier(childToken(node, "name"), endOf(childToken(node, "Model"), range.start));
     const doc = this.docCommentBefore(range.start);
     const hasInput = hasChild(node, "LParen");
@@ -171,7 +166,7 @@ class AstBuilder {
   }
 
   private blockDecl(node: CstNode): Ast.BlockDecl {
-    const range = nodeRange(node, 0);
+    const range = this.spans.range(node, 0);
     const name = this.identifier(childToken(node, "name"), endOf(childToken(node, "Block"), range.start));
     const doc = this.docCommentBefore(range.start);
     return {
@@ -185,7 +180,7 @@ class AstBuilder {
   }
 
   private blockParam(node: CstNode, fallback: number): Ast.BlockParam {
-    const range = nodeRange(node, fallback);
+    const range = this.spans.range(node, fallback);
     const name = this.identifier(childToken(node, "name"), range.start);
     const colon = childToken(node, "Colon");
     const equals = childToken(node, "Equals");
@@ -203,7 +198,7 @@ class AstBuilder {
   }
 
   private experimentDecl(node: CstNode): Ast.ExperimentDecl {
-    const range = nodeRange(node, 0);
+    const range = this.spans.range(node, 0);
     const name = this.identifier(
       childToken(node, "name"),
       endOf(childToken(node, "Experiment"), range.start),
@@ -219,28 +214,24 @@ class AstBuilder {
   }
 
   private memberBody(node: CstNode | undefined): Ast.Member[] {
-    const members: Ast.Member[] = [];
-    for (const member of childNodes(node, "member")) {
+    return childNodes(node, "member").map((member) => {
       const inlineModel = childNode(member, "inlineModel");
-      const setting = childNode(member, "setting");
-      const callOrSection = childNode(member, "callOrSection");
-      if (inlineModel) members.push(this.inlineModel(inlineModel));
-      else if (setting) members.push(this.setting(setting));
-      else if (callOrSection) members.push(this.callOrSection(callOrSection));
-    }
-    return members;
+      if (inlineModel) return this.inlineModel(inlineModel);
+      if (hasChild(member, "Colon")) return this.setting(member);
+      return this.callOrSection(member);
+    });
   }
 
   private inlineModel(node: CstNode): Ast.InlineModel {
     return {
       kind: "InlineModel",
-      range: nodeRange(node, 0),
+      range: this.spans.range(node, 0),
       body: this.layerBody(childNode(node, "layerBody")),
     };
   }
 
   private setting(node: CstNode): Ast.Setting {
-    const range = nodeRange(node, 0);
+    const range = this.spans.range(node, 0);
     const name = this.identifier(childToken(node, "name"), range.start);
     return {
       kind: "Setting",
@@ -251,7 +242,7 @@ class AstBuilder {
   }
 
   private callOrSection(node: CstNode): Ast.Section | Ast.CallMember {
-    const range = nodeRange(node, 0);
+    const range = this.spans.range(node, 0);
     const name = this.identifier(childToken(node, "name"), range.start);
     const argList = childNode(node, "argList");
     const label = childToken(node, "label");
@@ -269,16 +260,15 @@ class AstBuilder {
     for (const layer of childNodes(node, "layer")) {
       const residual = childNode(layer, "residualLayer");
       const repeat = childNode(layer, "repeatLayer");
-      const layerCall = childNode(layer, "layerCall");
       if (residual) layers.push(this.residualLayer(residual));
       else if (repeat) layers.push(this.repeatLayer(repeat));
-      else if (layerCall && firstToken(layerCall)) layers.push(this.layerCall(layerCall));
+      else if (!this.spans.isEmpty(layer)) layers.push(this.layerCall(layer));
     }
     return layers;
   }
 
   private residualLayer(node: CstNode): Ast.ResidualLayer {
-    const range = nodeRange(node, 0);
+    const range = this.spans.range(node, 0);
     const keyword = childToken(node, "Residual");
     return {
       kind: "Residual",
@@ -289,7 +279,7 @@ class AstBuilder {
   }
 
   private repeatLayer(node: CstNode): Ast.RepeatLayer {
-    const range = nodeRange(node, 0);
+    const range = this.spans.range(node, 0);
     const keywordToken = childToken(node, "Repeat");
     const keyword = keywordToken ? tokenRange(keywordToken) : { start: range.start, end: range.start };
     const count = childToken(node, "count");
@@ -307,7 +297,7 @@ class AstBuilder {
   }
 
   private layerCall(node: CstNode): Ast.LayerCall {
-    const range = nodeRange(node, 0);
+    const range = this.spans.range(node, 0);
     const layerName = childToken(node, "layerName");
     const fallback = endOf(childToken(node, "Equals") ?? layerName, range.start);
     return {
@@ -319,7 +309,7 @@ class AstBuilder {
   }
 
   private call(node: CstNode | undefined, fallback: number): Ast.Call {
-    const range = nodeRange(node, fallback);
+    const range = this.spans.range(node, fallback);
     const argList = childNode(node, "argList");
     return {
       kind: "Call",
@@ -327,7 +317,7 @@ class AstBuilder {
       callee: this.identifier(childToken(node, "callee"), range.start),
       args: argList ? this.argList(argList) : [],
       hasParens: argList !== undefined,
-      ...(node && firstToken(node) ? {} : { missing: true }),
+      ...(this.spans.isEmpty(node) ? { missing: true } : {}),
     };
   }
 
@@ -361,45 +351,28 @@ class AstBuilder {
 
   // Values ------------------------------------------------------------------------------------
 
+  /** `a op b op c ...` from the flat chain of the grammar: `*` and `/` bind first, all left-associative. */
   private value(node: CstNode | undefined, fallback: number): Ast.Value {
     if (!node) return missingValue(fallback);
-    return this.binaryChain(node, fallback, (operand, at) => this.term(operand, at));
-  }
-
-  private term(node: CstNode | undefined, fallback: number): Ast.Value {
-    if (!node) return missingValue(fallback);
-    return this.binaryChain(node, fallback, (operand, at) => this.unary(operand, at));
-  }
-
-  /** `a op b op c`, left-associative; operands and operators alternate in source order. */
-  private binaryChain(
-    node: CstNode,
-    fallback: number,
-    operandOf: (operand: CstNode | undefined, fallback: number) => Ast.Value,
-  ): Ast.Value {
     const operands = childNodes(node, "operands");
     const operators = childTokens(node, "operators");
-    let left = operandOf(operands[0], fallback);
+    const terms: Ast.Value[] = [this.operand(operands[0], fallback)];
+    const additions: IToken[] = [];
     operators.forEach((operator, index) => {
-      const operatorRange = tokenRange(operator);
-      const right = operandOf(operands[index + 1], operatorRange.end);
-      const start = left.missing ? operatorRange.start : left.range.start;
-      const end = right.missing ? operatorRange.end : right.range.end;
-      left = {
-        kind: "Binary",
-        range: { start, end },
-        operator: operator.image as Ast.BinaryOperator,
-        left,
-        right,
-      };
+      const right = this.operand(operands[index + 1], tokenRange(operator).end);
+      if (operator.image === "*" || operator.image === "/") {
+        terms.push(binary(operator, terms.pop()!, right));
+      } else {
+        additions.push(operator);
+        terms.push(right);
+      }
     });
-    return left;
+    return additions.reduce((left, operator, index) => binary(operator, left, terms[index + 1]!), terms[0]!);
   }
 
-  private unary(node: CstNode | undefined, fallback: number): Ast.Value {
+  private operand(node: CstNode | undefined, fallback: number): Ast.Value {
     const signs = childTokens(node, "signs");
-    const lastSign = signs[signs.length - 1];
-    let value = this.primary(childNode(node, "primary"), endOf(lastSign, fallback));
+    let value = this.operandBody(node, endOf(signs[signs.length - 1], fallback));
     for (let i = signs.length - 1; i >= 0; i--) {
       const sign = tokenRange(signs[i]!);
       value = {
@@ -412,7 +385,7 @@ class AstBuilder {
     return value;
   }
 
-  private primary(node: CstNode | undefined, fallback: number): Ast.Value {
+  private operandBody(node: CstNode | undefined, fallback: number): Ast.Value {
     const number = childToken(node, "NumberLiteral");
     if (number) return this.numberLiteral(number);
     const string = childToken(node, "StringLiteral");
@@ -421,8 +394,8 @@ class AstBuilder {
     if (boolean) return { kind: "Boolean", range: tokenRange(boolean), value: boolean.image === "true" };
     const question = childToken(node, "Question");
     if (question) return { kind: "Name", range: tokenRange(question), name: "?" };
-    const call = childNode(node, "call");
-    if (call) return this.nameOrCall(call, fallback);
+    const name = childToken(node, "name");
+    if (name) return this.nameOrCall(name, childNode(node, "argList"));
     const list = childNode(node, "list");
     if (list) return this.list(list, fallback);
     const object = childNode(node, "object");
@@ -430,37 +403,42 @@ class AstBuilder {
     const parenthesized = childNode(node, "parenthesized");
     if (parenthesized) {
       const inner = this.value(childNode(parenthesized, "value"), endOf(childToken(parenthesized, "LParen"), fallback));
-      return inner.missing ? missingValue(nodeRange(parenthesized, fallback).end) : inner;
+      return inner.missing ? missingValue(this.spans.range(parenthesized, fallback).end) : inner;
     }
     return missingValue(fallback);
   }
 
   /** In a value, a bare name is a reference; with parentheses it is a call. */
-  private nameOrCall(node: CstNode, fallback: number): Ast.Value {
-    const call = this.call(node, fallback);
-    if (call.hasParens) return call;
-    if (call.callee.missing) return missingValue(fallback);
-    return { kind: "Name", range: call.range, name: call.callee.name };
+  private nameOrCall(name: IToken, argList: CstNode | undefined): Ast.Value {
+    if (!argList) return this.nameRef(name);
+    const start = name.startOffset;
+    return {
+      kind: "Call",
+      range: { start, end: Math.max(tokenRange(name).end, this.spans.range(argList, start).end) },
+      callee: this.identifier(name, start),
+      args: this.argList(argList),
+      hasParens: true,
+    };
   }
 
   private list(node: CstNode, fallback: number): Ast.ListValue {
-    const range = nodeRange(node, fallback);
+    const range = this.spans.range(node, fallback);
     const items: Ast.Value[] = [];
     for (const item of childNodes(node, "items")) {
       const value = this.value(item, items[items.length - 1]?.range.end ?? range.start + 1);
-      if (!value.missing || firstToken(item)) items.push(value);
+      if (!value.missing || !this.spans.isEmpty(item)) items.push(value);
     }
     return { kind: "List", range, items };
   }
 
   private object(node: CstNode, fallback: number): Ast.ObjectValue {
-    const range = nodeRange(node, fallback);
+    const range = this.spans.range(node, fallback);
     const entries = childNodes(node, "objectEntry").map((entry) => this.objectEntry(entry, range.start + 1));
     return { kind: "Object", range, entries };
   }
 
   private objectEntry(node: CstNode, fallback: number): Ast.ObjectEntry {
-    const range = nodeRange(node, fallback);
+    const range = this.spans.range(node, fallback);
     const keyToken = childToken(node, "key");
     const key = !keyToken
       ? this.identifier(undefined, range.start)
@@ -532,6 +510,20 @@ function lastCommentBefore(comments: readonly IToken[], offset: number): number 
     }
   }
   return found;
+}
+
+function binary(operator: IToken, left: Ast.Value, right: Ast.Value): Ast.BinaryExpr {
+  const operatorRange = tokenRange(operator);
+  return {
+    kind: "Binary",
+    range: {
+      start: left.missing ? operatorRange.start : left.range.start,
+      end: right.missing ? operatorRange.end : right.range.end,
+    },
+    operator: operator.image as Ast.BinaryOperator,
+    left,
+    right,
+  };
 }
 
 function missingValue(at: number): Ast.MissingValue {

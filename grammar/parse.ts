@@ -418,10 +418,8 @@ class SyntaxErrorDescriber {
   private explainNoAlternative(rule: string, index: number): DiagnosticDetails & { range: SourceRange } {
     const found = this.foundWords(index);
     switch (rule) {
-      case "primary":
-      case "value":
-      case "term":
-      case "unary": {
+      case "operand":
+      case "value": {
         const after = this.previousWords(index);
         return {
           message: `expected a value${after ? ` after ${after}` : ""}, found ${found}`,

@@ -195,12 +195,40 @@ export class DlmParser extends CstParser {
     this.CONSUME(RCurly);
   });
 
-  /** member = inline model | setting | section or call */
+  /**
+   * member = "model" layer_body | NAME ":" value | NAME [ "(" args ")" ] [ NAME ] [ "{" members "}" ]
+   * The setting and the section-or-call are inlined here (no rule of their own) because
+   * members are frequent and every rule costs a CST node. A NAME with a body is a section
+   * (`data {`, `stage(1) {`, `stage warmup {`), without one a call member: one alternative,
+   * so no unbounded lookahead is needed to tell `NAME(args) {` from `NAME(args)`.
+   */
   readonly member = this.RULE("member", () => {
     this.OR([
       { ALT: () => this.SUBRULE(this.inlineModel) },
-      { ALT: () => this.SUBRULE(this.setting) },
-      { ALT: () => this.SUBRULE(this.callOrSection) },
+      {
+        // A setting; `model: SmallCnn` too.
+        ALT: () => {
+          this.OR2([
+            { ALT: () => this.CONSUME(Identifier, { LABEL: "name" }) },
+            { ALT: () => this.CONSUME(Model, { LABEL: "name" }) },
+          ]);
+          this.CONSUME(Colon);
+          this.SUBRULE(this.value);
+        },
+      },
+      {
+        // A section or a call member.
+        ALT: () => {
+          this.CONSUME2(Identifier, { LABEL: "name" });
+          this.OPTION(() => this.SUBRULE(this.argList));
+          // A label only directly before `{`: `a b` on their own are two call members.
+          this.OPTION2({
+            GATE: () => this.LA(2).tokenType === LCurly,
+            DEF: () => this.CONSUME3(Identifier, { LABEL: "label" }),
+          });
+          this.OPTION3(() => this.SUBRULE(this.memberBody));
+        },
+      },
     ]);
   });
 
@@ -208,32 +236,6 @@ export class DlmParser extends CstParser {
   readonly inlineModel = this.RULE("inlineModel", () => {
     this.CONSUME(Model);
     this.SUBRULE(this.layerBody);
-  });
-
-  /** NAME ":" value — `model: SmallCnn` is a setting too. */
-  readonly setting = this.RULE("setting", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(Identifier, { LABEL: "name" }) },
-      { ALT: () => this.CONSUME(Model, { LABEL: "name" }) },
-    ]);
-    this.CONSUME(Colon);
-    this.SUBRULE(this.value);
-  });
-
-  /**
-   * NAME [ "(" args ")" ] [ NAME ] [ "{" members "}" ]: with a body it is a section (`data {`,
-   * `stage(1) {`, or `stage warmup {` with a label), without one a call member. One rule, so
-   * no unbounded lookahead is needed to tell `NAME(args) {` from `NAME(args)`.
-   */
-  readonly callOrSection = this.RULE("callOrSection", () => {
-    this.CONSUME(Identifier, { LABEL: "name" });
-    this.OPTION(() => this.SUBRULE(this.argList));
-    // A label only directly before `{`: `a b` on their own are two call members.
-    this.OPTION2({
-      GATE: () => this.LA(2).tokenType === LCurly,
-      DEF: () => this.CONSUME2(Identifier, { LABEL: "label" }),
-    });
-    this.OPTION3(() => this.SUBRULE(this.memberBody));
   });
 
   /** "{" { layer [ "," | ";" ] } "}" */
@@ -246,12 +248,20 @@ export class DlmParser extends CstParser {
     this.CONSUME(RCurly);
   });
 
-  /** layer = residual | repeat | [ NAME "=" ] call */
+  /** layer = residual | repeat | [ NAME "=" ] call — the call inlined, layers being frequent. */
   readonly layer = this.RULE("layer", () => {
     this.OR([
       { ALT: () => this.SUBRULE(this.residualLayer) },
       { ALT: () => this.SUBRULE(this.repeatLayer) },
-      { ALT: () => this.SUBRULE(this.layerCall) },
+      {
+        ALT: () => {
+          this.OPTION(() => {
+            this.CONSUME(Identifier, { LABEL: "layerName" });
+            this.CONSUME(Equals);
+          });
+          this.SUBRULE(this.call);
+        },
+      },
     ]);
   });
 
@@ -269,15 +279,6 @@ export class DlmParser extends CstParser {
       { ALT: () => this.CONSUME(Identifier, { LABEL: "count" }) },
     ]);
     this.SUBRULE(this.layerBody);
-  });
-
-  /** [ NAME "=" ] call */
-  readonly layerCall = this.RULE("layerCall", () => {
-    this.OPTION(() => {
-      this.CONSUME(Identifier, { LABEL: "layerName" });
-      this.CONSUME(Equals);
-    });
-    this.SUBRULE(this.call);
   });
 
   /** NAME [ "(" args ")" ]: a bare NAME is a call without parentheses (or a name in a value). */
@@ -309,55 +310,50 @@ export class DlmParser extends CstParser {
     this.SUBRULE(this.value);
   });
 
-  /** value = term { ("+" | "-") term } — every value is an expression; the checker types it. */
+  /**
+   * value = operand { ("+" | "-" | "*" | "/") operand }. One flat chain: `cst-to-ast.ts`
+   * applies the precedence, which spares two CST levels on every value. Every value is an
+   * expression here; the checker types it.
+   */
   readonly value = this.RULE("value", () => {
-    this.SUBRULE(this.term, { LABEL: "operands" });
+    this.SUBRULE(this.operand, { LABEL: "operands" });
     this.MANY(() => {
       this.OR([
         { ALT: () => this.CONSUME(Plus, { LABEL: "operators" }) },
         { ALT: () => this.CONSUME(Minus, { LABEL: "operators" }) },
-      ]);
-      this.SUBRULE2(this.term, { LABEL: "operands" });
-    });
-  });
-
-  /** term = unary { ("*" | "/") unary } */
-  readonly term = this.RULE("term", () => {
-    this.SUBRULE(this.unary, { LABEL: "operands" });
-    this.MANY(() => {
-      this.OR([
         { ALT: () => this.CONSUME(Star, { LABEL: "operators" }) },
         { ALT: () => this.CONSUME(Slash, { LABEL: "operators" }) },
       ]);
-      this.SUBRULE2(this.unary, { LABEL: "operands" });
+      this.SUBRULE2(this.operand, { LABEL: "operands" });
     });
   });
 
-  /** unary = { "+" | "-" } primary — a loop, not recursion, so `- - - x` cannot overflow. */
-  readonly unary = this.RULE("unary", () => {
+  /**
+   * operand = { "+" | "-" } ( literal | NAME [ "(" args ")" ] | list | object | "?" | "(" value ")" ).
+   * Signs are a loop, not recursion, so `- - - x` cannot overflow. A name followed by `:` or
+   * `{` starts the next member, never a value: with that gate, a setting whose value is
+   * missing (`epochs:` at the end of a line) is reported there and the next line still parses.
+   */
+  readonly operand = this.RULE("operand", () => {
     this.MANY(() =>
       this.OR([
-        { ALT: () => this.CONSUME(Plus, { LABEL: "signs" }) },
-        { ALT: () => this.CONSUME(Minus, { LABEL: "signs" }) },
+        { ALT: () => this.CONSUME2(Plus, { LABEL: "signs" }) },
+        { ALT: () => this.CONSUME2(Minus, { LABEL: "signs" }) },
       ]),
     );
-    this.SUBRULE(this.primary);
-  });
-
-  /**
-   * A literal, a name or call, a list, an object, `?`, or a parenthesized value. A name
-   * followed by `:` or `{` starts the next member, never a value: with that gate, a setting
-   * whose value is missing (`epochs:` at the end of a line) is reported there and the next
-   * line still parses.
-   */
-  readonly primary = this.RULE("primary", () => {
-    this.OR([
+    this.OR2([
       { ALT: () => this.CONSUME(NumberLiteral) },
       { ALT: () => this.CONSUME(StringLiteral) },
       { ALT: () => this.CONSUME(True) },
       { ALT: () => this.CONSUME(False) },
       { ALT: () => this.CONSUME(Question) },
-      { GATE: () => this.startsValue(), ALT: () => this.SUBRULE(this.call) },
+      {
+        GATE: () => this.startsValue(),
+        ALT: () => {
+          this.CONSUME(Identifier, { LABEL: "name" });
+          this.OPTION(() => this.SUBRULE(this.argList));
+        },
+      },
       { ALT: () => this.SUBRULE(this.list) },
       { ALT: () => this.SUBRULE(this.object) },
       { ALT: () => this.SUBRULE(this.parenthesized) },
@@ -401,6 +397,7 @@ export class DlmParser extends CstParser {
 
   /** True once recovery has given up on this input (see {@link MAX_RECOVERED_ERRORS}). */
   get recoveryExhausted(): boolean {
+    // `errors` returns a copy; read it only on the (rare) error paths.
     return this.errors.length >= MAX_RECOVERED_ERRORS;
   }
 
@@ -419,8 +416,8 @@ export class DlmParser extends CstParser {
 
   /** Overrides Chevrotain's hook: no more skipping inside repetitions once exhausted. */
   shouldInRepetitionRecoveryBeTried(expected: TokenType, nextTokenIndex: number, notStuck?: boolean): boolean {
-    if (this.recoveryExhausted) return false;
-    return chevrotainRecovery.shouldInRepetitionRecoveryBeTried.call(this, expected, nextTokenIndex, notStuck);
+    const shouldTry = chevrotainRecovery.shouldInRepetitionRecoveryBeTried.call(this, expected, nextTokenIndex, notStuck);
+    return shouldTry && !this.recoveryExhausted;
   }
 
   private startsValue(): boolean {

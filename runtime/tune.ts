@@ -129,3 +129,33 @@ export async function runTuning(definition: ExperimentDefinition, data: Prepared
   );
   return { objective: tune.objective, trials, best };
 }
+
+/** Where a searched setting sits in the stage specs: its hyperparameter name and path. */
+export interface SearchSite {
+  readonly name: string;
+  readonly path: readonly (string | number)[];
+}
+
+/**
+ * Returns copies of the stage specs with each searched setting replaced by the trial's
+ * value (generated programs use it as `withHyperparameters`).
+ */
+export function applySearchValues(
+  parts: Pick<ExperimentDefinition, "train" | "fineTune">,
+  hyperparameters: Hyperparameters,
+  sites: readonly SearchSite[],
+): Pick<ExperimentDefinition, "train" | "fineTune"> {
+  const copy = structuredClone(parts) as unknown as Record<string, unknown>;
+  for (const site of sites) {
+    const value = hyperparameters[site.name];
+    if (value === undefined || site.path.length === 0) continue;
+    let target = copy as Record<string | number, unknown>;
+    for (const key of site.path.slice(0, -1)) {
+      const next = target[key];
+      if (typeof next !== "object" || next === null) break;
+      target = next as Record<string | number, unknown>;
+    }
+    target[site.path[site.path.length - 1]!] = value;
+  }
+  return copy as unknown as Pick<ExperimentDefinition, "train" | "fineTune">;
+}

@@ -17,8 +17,13 @@ export const SOURCES = makeCatalog<CatalogEntry>("data source", [
     params: [
       { name: "path", type: "string", doc: "The CSV file, relative to the .dlm file." },
       { name: "label", type: "string", doc: "The label (target) column." },
-      { name: "features", type: "string", doc: "Feature columns (default: every other column).", default: "" },
-      { name: "text", type: "string", doc: "A text column to tokenize (needs `tokenize`).", default: "" },
+      {
+        name: "features",
+        type: "string",
+        list: true,
+        doc: "Feature columns in input order (default: every other column except free text).",
+      },
+      { name: "text", type: "string", doc: "A text column that `tokenize` turns into token ids.", default: "" },
       { name: "delimiter", type: "string", doc: "Field separator.", default: "," },
     ],
   },
@@ -28,7 +33,7 @@ export const SOURCES = makeCatalog<CatalogEntry>("data source", [
     params: [
       { name: "dir", type: "string", doc: "The folder, relative to the .dlm file." },
       { name: "size", type: "shape", doc: "Images are resized to [height, width]." },
-      { name: "channels", type: "int", doc: "1 (grey) or 3 (RGB).", min: 1, max: 4, default: 3 },
+      { name: "channels", type: "int", doc: "1 (grey), 3 (RGB) or 4 (RGBA).", min: 1, max: 4, default: 3 },
     ],
   },
 ]);
@@ -39,8 +44,8 @@ export const DATA_TRANSFORMS = makeCatalog<CatalogEntry>("data transform", [
     name: "tokenize",
     doc: "Turns a text column into token ids; the vocabulary comes from the training split only.",
     params: [
-      { name: "vocab", type: "int", doc: "Vocabulary size (ids 0 = padding, 1 = unknown).", min: 2 },
-      { name: "length", type: "int", doc: "Sequences are padded or truncated to this length.", min: 1 },
+      { name: "vocab", type: "int", doc: "Vocabulary size (ids 0 = padding, 1 = unknown).", min: 3, default: 10_000 },
+      { name: "length", type: "int", doc: "Sequences are padded or truncated to this length.", min: 1, default: 100 },
       { name: "lowercase", type: "bool", doc: "Lower-case the text first.", default: true },
     ],
   },
@@ -50,7 +55,7 @@ export const DATA_TRANSFORMS = makeCatalog<CatalogEntry>("data transform", [
     params: [
       { name: "size", type: "int", doc: "Rows per window.", min: 1 },
       { name: "horizon", type: "int", doc: "Steps ahead to predict.", min: 1, default: 1 },
-      { name: "target", type: "string", doc: "The column to predict." },
+      { name: "target", type: "string", doc: "The numeric column to predict (default: the CSV `label`).", default: "" },
     ],
   },
 ]);
@@ -121,7 +126,7 @@ export const SEARCH_SPACES = makeCatalog<CatalogEntry>("search space", [
   { name: "choice", doc: "One of the listed values.", params: [] },
   {
     name: "range",
-    doc: "A value drawn uniformly from [lo, hi] (integers when both ends are integers).",
+    doc: "A value drawn uniformly from [lo, hi] (whole numbers where the setting is an integer).",
     params: [
       { name: "lo", type: "float", doc: "Lower end." },
       { name: "hi", type: "float", doc: "Upper end." },

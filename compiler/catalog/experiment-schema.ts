@@ -5,7 +5,7 @@
  */
 import type { Catalog } from "./types.js";
 import { AUGMENTATIONS, DATA_TRANSFORMS, NORMALIZATIONS, SOURCES } from "./data.js";
-import { CALLBACKS, LOSSES, METRICS, OPTIMIZERS, SCHEDULES } from "./training.js";
+import { CALLBACKS, LOSSES, METRICS, OPTIMIZERS, SCHEDULES, UNFREEZE } from "./training.js";
 
 /** The value a setting takes. */
 export type SettingType =
@@ -23,9 +23,7 @@ export type SettingType =
   /** The name of a model declared in the file or its imports. */
   | { readonly kind: "model" }
   /** `balanced` or `{ CLASS: weight }`. */
-  | { readonly kind: "class_weight" }
-  /** `all`, `last(N)` or `from(LAYER)`. */
-  | { readonly kind: "unfreeze" };
+  | { readonly kind: "class_weight" };
 
 export interface SettingSpec {
   readonly name: string;
@@ -126,7 +124,7 @@ export const EXPERIMENT_SCHEMA: SectionSpec = {
       name: "fine_tune",
       doc: "A second training stage that unfreezes layers of a `pretrained` model.",
       settings: [
-        { name: "unfreeze", doc: "all, last(N) or from(LAYER): which pretrained layers become trainable.", type: { kind: "unfreeze" }, required: true },
+        { name: "unfreeze", doc: "all, last(N) or from(LAYER): which pretrained layers become trainable.", type: { kind: "entry", catalog: UNFREEZE }, required: true },
         ...TRAIN_SETTINGS.map((setting) => ({ ...setting, required: false })),
       ],
       sections: [CALLBACKS_SECTION],
@@ -148,7 +146,7 @@ export const EXPERIMENT_SCHEMA: SectionSpec = {
       settings: [
         { name: "on", doc: "Which split to evaluate.", type: { kind: "enum", values: ["test", "validation"] }, defaultText: "test" },
         { name: "metrics", doc: "Metrics to compute.", type: { kind: "names", catalog: METRICS }, defaultText: "train.metrics" },
-        { name: "average", doc: "How per-class precision/recall/F1 are averaged.", type: { kind: "enum", values: ["macro", "micro", "weighted"] }, defaultText: "macro" },
+        { name: "average", doc: "How per-class precision/recall/F1 are averaged.", type: { kind: "enum", values: ["macro", "micro", "weighted"] }, defaultText: "the positive class for two classes, macro otherwise" },
         { name: "report", doc: "Report path (.html, or .md with SVGs beside it); default: report.html in the run directory.", type: { kind: "string" } },
       ],
       sections: [],

@@ -246,3 +246,19 @@ export const CALLBACKS = makeCatalog<CatalogEntry>("callback", [
     params: [{ name: "bar", type: "bool", doc: "Show a progress bar on terminals.", default: true }],
   },
 ]);
+
+/** `unfreeze:` of `fine_tune { }`: which layers of the `pretrained` model become trainable. */
+export const UNFREEZE = makeCatalog<CatalogEntry>("unfreeze choice", [
+  { name: "all", doc: "Every layer of the pretrained model trains.", params: [] },
+  { name: "none", doc: "The pretrained model stays frozen (only the layers after it train).", params: [] },
+  {
+    name: "last",
+    doc: "The last `count` layers of the pretrained model train; the ones before stay frozen.",
+    params: [{ name: "count", type: "int", doc: "How many layers, counted from the end.", min: 1 }],
+  },
+  {
+    name: "from",
+    doc: "The named layer of the pretrained model and every layer after it train.",
+    params: [{ name: "layer", type: "string", doc: "A layer name of the pretrained model." }],
+  },
+]);

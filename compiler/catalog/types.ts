@@ -5,13 +5,20 @@
  */
 import type { ParamSpec } from "../layers/types.js";
 
+/**
+ * A parameter of a catalog entry: a layer-style `ParamSpec`, or with `list` a list of
+ * values of that type (`features: ["a", "b"]`). A list parameter is optional; absent means
+ * the entry's default (stated in its doc).
+ */
+export type CatalogParamSpec = ParamSpec & { readonly list?: boolean };
+
 /** A callable or named entry, e.g. `adam(learning_rate: 1e-3)` or `accuracy`. */
 export interface CatalogEntry {
   readonly name: string;
   /** One paragraph for hover, completion and docs. */
   readonly doc: string;
   /** Parameters in positional order (empty for plain names). */
-  readonly params: readonly ParamSpec[];
+  readonly params: readonly CatalogParamSpec[];
 }
 
 /** A catalog: one kind of entry, looked up by name. */

@@ -48,3 +48,50 @@ export function explainCode(code: string): string {
     indent(entry.fixed),
   ].join("\n");
 }
+
+/** `docs/diagnostics.md`: one section per code, generated from the catalog (`npm run docs:diagnostics`). */
+export function diagnosticsMarkdown(): string {
+  const families: Record<string, string> = {
+    DLM1: "Syntax (DLM1xx)",
+    DLM2: "Names (DLM2xx)",
+    DLM3: "Values (DLM3xx)",
+    DLM4: "Shapes (DLM4xx)",
+    DLM5: "Consistency across the pipeline (DLM5xx)",
+  };
+  const lines = [
+    "# Diagnostics",
+    "",
+    "Every diagnostic `dlm check` reports, generated from the compiler's catalog",
+    "(`compiler/messages/`). `dlm explain CODE` prints the same text in a terminal.",
+    "",
+  ];
+  let family = "";
+  for (const entry of MESSAGES.values()) {
+    const prefix = entry.code.slice(0, 4);
+    if (prefix !== family) {
+      family = prefix;
+      lines.push(`## ${families[prefix] ?? prefix}`, "");
+    }
+    lines.push(
+      `### ${entry.code}: ${entry.title}`,
+      "",
+      `Severity: ${entry.severity}.`,
+      "",
+      entry.explanation,
+      "",
+      "Triggers it:",
+      "",
+      "```dlm",
+      entry.wrong,
+      "```",
+      "",
+      "Fixed:",
+      "",
+      "```dlm",
+      entry.fixed,
+      "```",
+      "",
+    );
+  }
+  return lines.join("\n");
+}

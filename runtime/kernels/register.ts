@@ -27,24 +27,24 @@ const TRAINING_KERNELS: readonly TrainingKernel[] = [
   // wasm's own kernel is a plain loop; XNNPACK's convolution wins at stride 1.
   {
     kernelName: tf.Conv2DBackpropInput,
-    backends: ["wasm"],
+    backends: ["wasm", "cpu"],
     build: (backendName, original) => conv2dBackpropInputByConv(backendName, { maxStride: 1, original }),
   },
-  { kernelName: tf.DepthwiseConv2dNativeBackpropFilter, backends: ["wasm"], build: depthwiseConv2dBackpropFilterByConv },
-  { kernelName: tf.DepthwiseConv2dNativeBackpropInput, backends: ["wasm"], build: depthwiseConv2dBackpropInputByConv },
-  { kernelName: tf.UnsortedSegmentSum, backends: ["wasm"], build: unsortedSegmentSumByScatter },
+  { kernelName: tf.DepthwiseConv2dNativeBackpropFilter, backends: ["wasm", "cpu"], build: depthwiseConv2dBackpropFilterByConv },
+  { kernelName: tf.DepthwiseConv2dNativeBackpropInput, backends: ["wasm", "cpu"], build: depthwiseConv2dBackpropInputByConv },
+  { kernelName: tf.UnsortedSegmentSum, backends: ["wasm", "cpu"], build: unsortedSegmentSumByScatter },
   // Faster than the backend's own kernels on the shapes of a small CNN (bench/kernels.ts).
   {
     kernelName: tf.BatchMatMul,
-    backends: ["wasm"],
+    backends: ["wasm", "cpu"],
     build: (backendName, original) => batchMatMulWithExplicitTransposes(backendName, requireOriginal(tf.BatchMatMul, original)),
   },
   {
     kernelName: tf.Sum,
-    backends: ["wasm"],
+    backends: ["wasm", "cpu"],
     build: (backendName, original) => leadingAxesSumByPooling(backendName, requireOriginal(tf.Sum, original)),
   },
-  { kernelName: tf.MaxPoolGrad, backends: ["wasm"], build: (_backendName, original) => maxPoolGradInJavaScript(original) },
+  { kernelName: tf.MaxPoolGrad, backends: ["wasm", "cpu"], build: (_backendName, original) => maxPoolGradInJavaScript(original) },
 ];
 
 function requireOriginal(kernelName: string, original: tf.KernelFunc | undefined): tf.KernelFunc {

@@ -1,0 +1,105 @@
+/**
+ * The model builder of a generated program: one `tf.layers` call per layer, in order,
+ * through the functional API (`x = layer.apply(x)`), residual blocks as an `add` of the
+ * block's input and output, and `pretrained` models loaded through the runtime.
+ * Each call carries a comment pointing back to its `.dlm` line and its output shape.
+ */
+import type { GraphNode, LayerNode } from "./expand-model.js";
+import type { InferredLayer } from "./infer-shapes.js";
+import { lineColumn } from "./render-diagnostics.js";
+import { formatShape } from "./layers/shape-arithmetic.js";
+import type { TfjsConfigValue } from "./layers/types.js";
+import { Code, commentText, identifierFrom, printLiteral, type LiteralValue } from "./emit-literals.js";
+import type { PlannedModel } from "./experiment-plan.js";
+
+/** What the model builder needs from its surroundings. */
+export interface ModelEmitContext {
+  /** Text of each source file, to turn ranges into line numbers for comments. */
+  readonly sourceText: (file: string) => string | undefined;
+  /** How a file is named in comments (relative to the generated program's reader). */
+  readonly displayFile: (file: string) => string;
+}
+
+/** The statements of `buildModel`'s body, and whether it needs the runtime's `loadPretrained`. */
+export interface EmittedModel {
+  readonly statements: string[];
+  readonly usesPretrained: boolean;
+}
+
+/** Turns a registry config value into a literal, regularizers and nested layers as calls. */
+function configLiteral(value: TfjsConfigValue): LiteralValue {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map((item: TfjsConfigValue) => configLiteral(item));
+  const record = value as { readonly [key: string]: TfjsConfigValue };
+  const regularizer = record["regularizer"];
+  if (regularizer !== undefined && regularizer !== null && typeof regularizer === "object" && !Array.isArray(regularizer)) {
+    const penalties = regularizer as { readonly [key: string]: TfjsConfigValue };
+    return new Code(`tf.regularizers.l1l2(${printLiteral({ l1: configLiteral(penalties["l1"] ?? 0), l2: configLiteral(penalties["l2"] ?? 0) })})`);
+  }
+  const factory = record["factory"];
+  const config = record["config"];
+  if (typeof factory === "string" && config !== undefined && Object.keys(record).length === 2) {
+    return new Code(`tf.layers.${factory}(${printLiteral(configLiteral(config))})`);
+  }
+  return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, configLiteral(item)]));
+}
+
+/** Generates the body of `buildModel` for a planned model. */
+export function emitModelBuilder(model: PlannedModel, context: ModelEmitContext): EmittedModel {
+  const statements: string[] = [];
+  const taken = new Set<string>(["x", "inputs", "dlmDir"]);
+  const layersByRange = new Map<string, InferredLayer>();
+  for (const layer of model.layers) layersByRange.set(`${layer.file}:${layer.range.start}:${layer.name}`, layer);
+  let usesPretrained = false;
+
+  const where = (file: string, start: number): string => {
+    const text = context.sourceText(file);
+    const line = text === undefined ? undefined : lineColumn(text, start).line;
+    return `${context.displayFile(file)}${line === undefined ? "" : `:${line}`}`;
+  };
+  const sourceSnippet = (file: string, range: { start: number; end: number }): string =>
+    commentText((context.sourceText(file) ?? "").slice(range.start, range.end).replace(/\s+/g, " ").trim());
+
+  statements.push(`const inputs = tf.input({ shape: ${printLiteral(model.input.map((size) => size))} });`);
+  statements.push("let x: tf.SymbolicTensor = inputs;");
+
+  const emitLayer = (node: LayerNode): void => {
+    const inferred = layersByRange.get(`${node.file}:${node.range.start}:${node.name}`);
+    const shape = inferred === undefined ? "" : ` → ${formatShape(inferred.output)}`;
+    statements.push(`// ${where(node.file, node.range.start)}  ${sourceSnippet(node.file, node.range)}${shape}`);
+    if (node.args === undefined) throw new Error(`layer ${node.name} has unresolved arguments`);
+    const config = node.definition.tfjs.config(node.args, inferred?.inputShape ?? []);
+    if (node.definition.tfjs.factory === "pretrained") {
+      usesPretrained = true;
+      const variable = identifierFrom(node.name, taken);
+      const path = config["path"];
+      const options: Record<string, LiteralValue> = {};
+      for (const [key, value] of Object.entries(config)) if (key !== "path") options[key] = configLiteral(value);
+      statements.push(
+        `const ${variable} = await loadPretrained(path.resolve(dlmDir, ${printLiteral(typeof path === "string" ? path : "")}), ${printLiteral(options)});`,
+      );
+      statements.push(`x = ${variable}.apply(x) as tf.SymbolicTensor;`);
+      return;
+    }
+    const literal = printLiteral({ name: node.name, ...Object.fromEntries(Object.entries(config).map(([key, value]) => [key, configLiteral(value)])) });
+    statements.push(`x = tf.layers.${node.definition.tfjs.factory}(${literal}).apply(x) as tf.SymbolicTensor;`);
+  };
+
+  const emitNodes = (nodes: readonly GraphNode[]): void => {
+    for (const node of nodes) {
+      if (node.kind === "layer") emitLayer(node);
+      else if (node.kind === "residual") {
+        const saved = identifierFrom(`${node.name}_input`, taken);
+        statements.push(`// ${where(node.file, node.range.start)}  residual: ${node.name} adds the block's input to its output`);
+        statements.push(`const ${saved} = x;`);
+        emitNodes(node.body);
+        statements.push(`x = tf.layers.add({ name: ${printLiteral(node.name)} }).apply([${saved}, x]) as tf.SymbolicTensor;`);
+      } else {
+        throw new Error("cannot emit a model with unresolved layers");
+      }
+    }
+  };
+  emitNodes(model.graph.nodes);
+  statements.push(`return tf.model({ name: ${printLiteral(model.name)}, inputs, outputs: x });`);
+  return { statements, usesPretrained };
+}

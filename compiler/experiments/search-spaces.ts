@@ -1,0 +1,127 @@
+/**
+ * Search spaces — `choice(a, b, …)`, `range(lo, hi)`, `log_range(lo, hi)` — written in
+ * place of a value. Each point a space can produce is checked against the parameter it
+ * replaces (type and bounds, with the same messages as a written value), so every trial
+ * of a search is a valid experiment.
+ */
+import type { Identifier } from "../../grammar/ast.js";
+import type { SearchSpace } from "../../runtime/experiment.js";
+import { SEARCH_SPACES } from "../catalog/data.js";
+import { describeValue, formatNumber, type ConstantValue } from "../evaluate-values.js";
+import type { ParamSpec, ParamValue } from "../layers/types.js";
+import { resolveArguments, type ArgumentProblem } from "../resolve-args.js";
+
+/** A call value: `choice(…)` and friends are calls. */
+export type CallValue = Extract<ConstantValue, { kind: "call" }>;
+
+/** True for `choice(…)`, `range(…)` or `log_range(…)` written as a value. */
+export function isSearchSpaceCall(value: ConstantValue): value is CallValue {
+  return value.kind === "call" && value.hasParens && SEARCH_SPACES.entries.has(value.callee.name);
+}
+
+/** A search space read against the parameter it replaces. */
+export interface SearchSpaceReading {
+  /** Undefined when the space itself is malformed. */
+  readonly space: SearchSpace | undefined;
+  /** The value of the first point (`choice`: its first value, ranges: `lo`), standing where the space was written. */
+  readonly first: ConstantValue | undefined;
+  readonly problems: readonly ArgumentProblem[];
+}
+
+/** Reads a search space that replaces a value of `param` (`subject` names the owner in messages). */
+export function readSearchSpace(call: CallValue, param: ParamSpec, subject: string): SearchSpaceReading {
+  return call.callee.name === "choice" ? readChoice(call, param, subject) : readRange(call, param, subject);
+}
+
+function readChoice(call: CallValue, param: ParamSpec, subject: string): SearchSpaceReading {
+  const problems: ArgumentProblem[] = [];
+  const named = call.args.find((arg) => arg.name !== undefined);
+  if (named !== undefined) {
+    problems.push(problemAt(named.range, call, "DLM202", "`choice` takes values only, not named arguments"));
+  }
+  if (call.args.length === 0) {
+    problems.push(problemAt(call.origin.range, call, "DLM303", "`choice` needs at least one value", "write `choice(a, b, …)`"));
+    return { space: undefined, first: undefined, problems };
+  }
+  const values: (number | string | boolean)[] = [];
+  for (const arg of call.args) {
+    const checked = checkPoint(arg.value, param, subject);
+    problems.push(...checked.problems);
+    if (checked.value !== undefined) values.push(checked.value);
+  }
+  const complete = problems.length === 0 && values.length === call.args.length;
+  return {
+    space: complete ? { kind: "choice", values } : undefined,
+    first: call.args[0]?.value,
+    problems,
+  };
+}
+
+function readRange(call: CallValue, param: ParamSpec, subject: string): SearchSpaceReading {
+  const kind = call.callee.name as "range" | "log_range";
+  const entry = SEARCH_SPACES.entries.get(kind)!;
+  if (param.type !== "int" && param.type !== "float") {
+    return {
+      space: undefined,
+      first: undefined,
+      problems: [problemAt(call.origin.range, call, "DLM301", `\`${kind}\` gives numbers, but \`${param.name}\` of ${subject} is not a number`, "use `choice(…)` with the values to try")],
+    };
+  }
+  const ends = resolveArguments(call, entry.params, kind);
+  const problems: ArgumentProblem[] = [...ends.problems];
+  const lo = ends.args?.["lo"];
+  const hi = ends.args?.["hi"];
+  const loValue = call.args.find((arg) => arg.name?.name === "lo")?.value ?? call.args[0]?.value;
+  if (typeof lo !== "number" || typeof hi !== "number") return { space: undefined, first: loValue, problems };
+  if (!(lo < hi)) {
+    problems.push(
+      problemAt(call.origin.range, call, "DLM302", `\`${kind}\` needs lo < hi, found lo = ${formatNumber(lo)} and hi = ${formatNumber(hi)}`),
+    );
+  }
+  // Both ends must themselves be valid values of the parameter (an integer range has integer ends).
+  for (const [end, value] of [
+    ["lo", lo],
+    ["hi", hi],
+  ] as const) {
+    const origin = ends.origins.get(end) ?? call.origin;
+    const checked = checkPoint({ kind: "number", value, origin }, param, subject);
+    problems.push(...checked.problems);
+  }
+  if (problems.length > 0) return { space: undefined, first: loValue, problems };
+  const space: SearchSpace = kind === "range" ? { kind, lo, hi, integer: param.type === "int" } : { kind, lo, hi };
+  return { space, first: loValue, problems };
+}
+
+/** Checks one point of a space as if it were written in place of the space. */
+function checkPoint(value: ConstantValue, param: ParamSpec, subject: string): { value?: number | string | boolean; problems: readonly ArgumentProblem[] } {
+  if (value.kind === "call" || value.kind === "list" || value.kind === "object") {
+    return {
+      problems: [
+        {
+          code: "DLM301",
+          message: `a search space tries single values, found ${describeValue(value)}`,
+          file: value.origin.file,
+          range: value.origin.range,
+          substituted: false,
+        },
+      ],
+    };
+  }
+  const resolved = resolveSingleValue(value, param, subject);
+  const checked = resolved.value;
+  const scalar = typeof checked === "number" || typeof checked === "string" || typeof checked === "boolean" ? checked : undefined;
+  return { ...(scalar !== undefined ? { value: scalar } : {}), problems: resolved.problems };
+}
+
+/** Checks one value against one parameter spec, with the messages of a written argument. */
+export function resolveSingleValue(value: ConstantValue, param: ParamSpec, subject: string): { value: ParamValue | undefined; problems: readonly ArgumentProblem[] } {
+  const callee: Identifier = { kind: "Identifier", name: param.name, range: value.origin.range };
+  // The value is written, so no default applies.
+  const required: ParamSpec = { ...param, default: undefined, defaultFrom: undefined };
+  const resolved = resolveArguments({ callee, args: [{ value, range: value.origin.range }], origin: value.origin }, [required], subject);
+  return { value: resolved.args?.[param.name], problems: resolved.problems };
+}
+
+function problemAt(range: ArgumentProblem["range"], call: CallValue, code: string, message: string, help?: string): ArgumentProblem {
+  return { code, message, file: call.origin.file, range, ...(help ? { help } : {}), substituted: false };
+}

@@ -1,0 +1,51 @@
+/**
+ * The shared front half of `dlm compile` and `dlm run`: check a file and its experiments,
+ * print diagnostics, and emit one formatted program per experiment of the file.
+ */
+import { checkProgram } from "../../compiler/program.js";
+import { checkExperiments } from "../../compiler/check-experiments.js";
+import { nodeCompilerHost } from "../../compiler/host.js";
+import { hasErrors, sortDiagnostics } from "../../compiler/diagnostics.js";
+import type { ExperimentPlan } from "../../compiler/experiment-plan.js";
+import { printDiagnostics } from "./check.js";
+import { readUserFile } from "./shared-io.js";
+
+/** A file checked through its experiments. */
+export interface CheckedExperiments {
+  readonly ok: boolean;
+  /** Experiments declared in the file itself (not its imports), in order. */
+  readonly plans: readonly ExperimentPlan[];
+  readonly sourceText: (file: string) => string | undefined;
+}
+
+/** Checks `file` (models and experiments) and prints every diagnostic to stderr. */
+export function checkFileExperiments(file: string, color: boolean): CheckedExperiments {
+  readUserFile(file);
+  const host = nodeCompilerHost();
+  const result = checkProgram([file], host);
+  const experiments = checkExperiments(result, host);
+  const diagnostics = sortDiagnostics([...result.diagnostics, ...experiments.diagnostics]);
+  const sourceText = (path: string) => result.files.get(path)?.text;
+  printDiagnostics(diagnostics, sourceText, color);
+  return {
+    ok: !hasErrors(diagnostics),
+    plans: experiments.plans.filter((plan) => plan.file === file),
+    sourceText,
+  };
+}
+
+/** Emits and formats the programs of the given plans: path → text (nothing is written). */
+export async function emitPrograms(
+  plans: readonly ExperimentPlan[],
+  outDir: string,
+  sourceText: (file: string) => string | undefined,
+): Promise<Map<string, string>> {
+  const { emitExperiment } = await import("../../compiler/emitter.js");
+  const { formatTypeScript } = await import("../../compiler/format.js");
+  const programs = new Map<string, string>();
+  for (const plan of plans) {
+    const emitted = emitExperiment(plan, { outDir, sourceText });
+    programs.set(emitted.path, await formatTypeScript(emitted.text));
+  }
+  return programs;
+}

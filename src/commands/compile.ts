@@ -1,0 +1,30 @@
+/** `dlm compile FILE [--out DIR]`: writes `DIR/<experiment>.ts` for every experiment of the file. */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { CliError, EXIT_ERRORS, EXIT_OK } from "../cli.js";
+import { checkFileExperiments, emitPrograms } from "./compile-experiments.js";
+
+/** Writes generated programs, creating folders; a write failure is a usage/I-O error. */
+export function writeProgramFiles(programs: ReadonlyMap<string, string>): void {
+  for (const [file, text] of programs) {
+    try {
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, text);
+    } catch (error) {
+      throw new CliError(`cannot write \`${file}\`: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+  }
+}
+
+export async function runCompileCommand(file: string, options: { out: string; color: boolean }): Promise<number> {
+  const checked = checkFileExperiments(file, options.color);
+  if (!checked.ok) return EXIT_ERRORS;
+  if (checked.plans.length === 0) {
+    process.stderr.write(`note: \`${file}\` declares no experiment; nothing to compile (use \`dlm summary\` for its models)\n`);
+    return EXIT_OK;
+  }
+  const programs = await emitPrograms(checked.plans, options.out, checked.sourceText);
+  writeProgramFiles(programs);
+  for (const path of programs.keys()) process.stdout.write(`wrote ${path}\n`);
+  return EXIT_OK;
+}

@@ -1,0 +1,72 @@
+/**
+ * `dlm run FILE`: check, compile and run. Each experiment's program is written to `out/`
+ * and run in a child Node process (with tsx), so a run behaves exactly like
+ * `npx tsx out/<experiment>.ts`. Without `--experiment`, every experiment of the file runs
+ * in order (a later one may fine-tune what an earlier one exported).
+ */
+import { spawn } from "node:child_process";
+import { CliError, EXIT_ERRORS, EXIT_OK, type RunFlags } from "../cli.js";
+import { checkFileExperiments, emitPrograms } from "./compile-experiments.js";
+import { writeProgramFiles } from "./compile.js";
+
+/** Where `dlm run` writes the programs it runs. */
+const PROGRAM_DIR = "out";
+
+function programArguments(flags: RunFlags): string[] {
+  return [
+    ...(flags.epochs === undefined ? [] : ["--epochs", String(flags.epochs)]),
+    ...(flags.limit === undefined ? [] : ["--limit", String(flags.limit)]),
+    ...(flags.trials === undefined ? [] : ["--trials", String(flags.trials)]),
+    ...(flags.backend === undefined ? [] : ["--backend", flags.backend]),
+    "--out",
+    flags.out,
+    ...(flags.force ? ["--force"] : []),
+    ...(flags.resume ? ["--resume"] : []),
+  ];
+}
+
+/** Runs one program to completion; resolves with its exit code. SIGINT reaches it directly; SIGTERM is forwarded. */
+function runProgram(program: string, args: readonly string[]): Promise<number> {
+  const loader = import.meta.resolve("tsx");
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", loader, program, ...args], { stdio: "inherit" });
+    const ignoreInterrupt = () => undefined; // the child saves a checkpoint and exits with 130
+    const forwardTerminate = () => child.kill("SIGTERM");
+    process.on("SIGINT", ignoreInterrupt);
+    process.on("SIGTERM", forwardTerminate);
+    const cleanUp = () => {
+      process.off("SIGINT", ignoreInterrupt);
+      process.off("SIGTERM", forwardTerminate);
+    };
+    child.on("error", (error) => {
+      cleanUp();
+      reject(new CliError(`cannot start \`${program}\`: ${error.message}`, EXIT_ERRORS));
+    });
+    child.on("exit", (code, signal) => {
+      cleanUp();
+      resolve(code ?? (signal === "SIGINT" ? 130 : EXIT_ERRORS));
+    });
+  });
+}
+
+export async function runRunCommand(file: string, flags: RunFlags & { color: boolean }): Promise<number> {
+  const checked = checkFileExperiments(file, flags.color);
+  if (!checked.ok) return EXIT_ERRORS;
+  const selected =
+    flags.experiment === undefined ? checked.plans : checked.plans.filter((plan) => plan.name === flags.experiment);
+  if (selected.length === 0) {
+    const names = checked.plans.map((plan) => `\`${plan.name}\``).join(", ");
+    throw new CliError(
+      flags.experiment === undefined
+        ? `\`${file}\` declares no experiment to run`
+        : `no experiment \`${flags.experiment}\` in \`${file}\`${names ? `; it declares ${names}` : ""}`,
+    );
+  }
+  const programs = await emitPrograms(selected, PROGRAM_DIR, checked.sourceText);
+  writeProgramFiles(programs);
+  for (const program of programs.keys()) {
+    const code = await runProgram(program, programArguments(flags));
+    if (code !== EXIT_OK) return code;
+  }
+  return EXIT_OK;
+}
