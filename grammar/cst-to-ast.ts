@@ -60,27 +60,39 @@ function hasChild(node: CstNode | undefined, key: string): boolean {
 }
 
 /**
- * The span of each CST node's real tokens, measured once per node (memoized, so building
- * the whole tree stays linear); `undefined` for a node that holds no real token.
+ * The span of each CST node's real tokens, measured once per node and kept in the node's own
+ * `location` field (Chevrotain's slot for it), so building the whole tree stays linear.
+ * `startOffset` is NaN for a node that holds no real token; `endOffset` is exclusive here.
  */
 class CstSpans {
-  private readonly spans = new Map<CstNode, Ast.SourceRange | undefined>();
-
   of(node: CstNode): Ast.SourceRange | undefined {
-    if (this.spans.has(node)) return this.spans.get(node);
-    let start = Infinity;
-    let end = -Infinity;
-    for (const key in node.children) {
-      for (const child of node.children[key]!) {
-        const span = isToken(child) ? (isInsertedToken(child) ? undefined : tokenRange(child)) : this.of(child);
-        if (!span) continue;
-        if (span.start < start) start = span.start;
-        if (span.end > end) end = span.end;
+    let location = node.location;
+    if (!location) {
+      let start = Infinity;
+      let end = -Infinity;
+      const children = node.children;
+      for (const key of Object.keys(children)) {
+        for (const child of children[key]!) {
+          let childStart: number;
+          let childEnd: number;
+          if (isToken(child)) {
+            if (isInsertedToken(child)) continue;
+            childStart = child.startOffset;
+            childEnd = childStart + child.image.length;
+          } else {
+            const span = this.of(child);
+            if (!span) continue;
+            childStart = span.start;
+            childEnd = span.end;
+          }
+          if (childStart < start) start = childStart;
+          if (childEnd > end) end = childEnd;
+        }
       }
+      location = start === Infinity ? { startOffset: NaN, endOffset: NaN } : { startOffset: start, endOffset: end };
+      node.location = location;
     }
-    const span = start === Infinity ? undefined : { start, end };
-    this.spans.set(node, span);
-    return span;
+    return Number.isNaN(location.startOffset) ? undefined : { start: location.startOffset, end: location.endOffset! };
   }
 
   /** From the first to the last real token of `node`; zero-length at `fallback` when it has none. */

@@ -1,0 +1,103 @@
+/**
+ * Every sample, end to end as a user runs it: `dlm run samples/X.dlm --epochs 1 --limit N`
+ * on real data (small slices), then the run directory's metrics.json is read back.
+ * The runs happen in a scratch folder inside the repository (so `dlm/runtime` and
+ * TensorFlow.js resolve) that the test deletes afterwards.
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const SCRATCH_PARENT = join(ROOT, ".test-runs");
+mkdirSync(SCRATCH_PARENT, { recursive: true });
+const SCRATCH = mkdtempSync(join(SCRATCH_PARENT, "samples-"));
+afterAll(() => rmSync(SCRATCH, { recursive: true, force: true }));
+
+interface RunMetrics {
+  experiment: string;
+  backend: string;
+  epochsRun: number;
+  trainSamplesPerSecond: number;
+  evaluation?: { split: string; metrics: Record<string, number>; confusionMatrix?: number[][] };
+}
+
+function runSample(sample: string, extra: string[] = []): { status: number | null; stdout: string; stderr: string } {
+  cpSync(join(ROOT, "samples", sample), join(SCRATCH, sample));
+  const result = spawnSync(
+    process.execPath,
+    [join(ROOT, "bin", "dlm.js"), "run", sample, "--epochs", "1", "--limit", "64", "--backend", "wasm", "--out", "runs", ...extra],
+    { cwd: SCRATCH, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, timeout: 240_000 },
+  );
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function readMetrics(experiment: string): RunMetrics {
+  return JSON.parse(readFileSync(join(SCRATCH, "runs", experiment, "metrics.json"), "utf8")) as RunMetrics;
+}
+
+const samples = readdirSync(join(ROOT, "samples")).filter((file) => file.endsWith(".dlm"));
+const fashionInstalled = existsSync("/usr/share/datasets/fashion-mnist");
+
+describe("samples run end to end", () => {
+  it("has the samples the README documents", () => {
+    expect(samples.sort()).toEqual(
+      ["boston_housing.dlm", "fashion_mnist.dlm", "iris.dlm", "mnist.dlm", "spam.dlm", "transfer_digits.dlm"].sort(),
+    );
+  });
+
+  const classification: Record<string, string> = { "iris.dlm": "iris", "mnist.dlm": "mnist", "spam.dlm": "spam" };
+  for (const [sample, experiment] of Object.entries(classification)) {
+    it(`${sample} trains one epoch and writes metrics.json, history.csv and a report`, () => {
+      const result = runSample(sample);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+      expect(result.status, result.stderr).toBe(0);
+      const metrics = readMetrics(experiment);
+      expect(metrics.experiment).toBe(experiment);
+      expect(metrics.backend).toBe("wasm");
+      expect(metrics.epochsRun).toBe(1);
+      expect(metrics.trainSamplesPerSecond).toBeGreaterThan(0);
+      expect(metrics.evaluation?.split).toBe("test");
+      const accuracy = metrics.evaluation?.metrics["accuracy"];
+      expect(accuracy).toBeGreaterThanOrEqual(0);
+      expect(accuracy).toBeLessThanOrEqual(1);
+      expect(existsSync(join(SCRATCH, "runs", experiment, "history.csv"))).toBe(true);
+      expect(existsSync(join(SCRATCH, "runs", experiment, "report.html"))).toBe(true);
+    });
+  }
+
+  it("boston_housing.dlm (regression) reports RMSE, MAE and R²", () => {
+    const result = runSample("boston_housing.dlm");
+    expect(result.status, result.stderr).toBe(0);
+    const metrics = readMetrics("boston_housing").evaluation!.metrics;
+    expect(Object.keys(metrics).sort()).toEqual(["mae", "r2", "rmse"]);
+    expect(metrics["rmse"]).toBeGreaterThan(0);
+  });
+
+  it.skipIf(!fashionInstalled)("fashion_mnist.dlm (batch norm + residual blocks) runs", () => {
+    const result = runSample("fashion_mnist.dlm");
+    expect(result.status, result.stderr).toBe(0);
+    const metrics = readMetrics("fashion_mnist");
+    expect(metrics.evaluation?.confusionMatrix).toHaveLength(10);
+  });
+
+  it("transfer_digits.dlm pretrains, exports, fine-tunes the export and trains from scratch", () => {
+    const result = runSample("transfer_digits.dlm");
+    expect(result.status, result.stderr).toBe(0);
+    expect(existsSync(join(SCRATCH, "exports", "low_digits", "model.json"))).toBe(true);
+    for (const experiment of ["pretrain_low_digits", "finetune_high_digits", "scratch_high_digits"]) {
+      expect(readMetrics(experiment).evaluation?.metrics["accuracy"]).toBeGreaterThanOrEqual(0);
+    }
+    // `--epochs 1` applies to both stages of the fine-tuning experiment
+    expect(readMetrics("finetune_high_digits").epochsRun).toBe(2);
+  });
+
+  it("a second run gets its own timestamped directory instead of overwriting the first", () => {
+    const result = runSample("iris.dlm");
+    expect(result.status, result.stderr).toBe(0);
+    const runs = readdirSync(join(SCRATCH, "runs")).filter((name) => name.startsWith("iris"));
+    expect(runs.length).toBeGreaterThanOrEqual(2);
+    expect(runs.some((name) => /^iris-\d{8}-\d{6}/.test(name))).toBe(true);
+  });
+});
