@@ -47,6 +47,12 @@ const CASES: readonly KernelCase[] = [
     attrs: { strides: 1, pad: "valid", dataFormat: "NHWC", inputShape: [64, 13, 13, 32] },
   },
   {
+    label: "input grad 3x3 s2 same [32,16,16,16]←32",
+    kernelName: tf.Conv2DBackpropInput,
+    inputs: () => ({ dy: tf.randomNormal([32, 8, 8, 32]), filter: tf.randomNormal([3, 3, 16, 32]) }),
+    attrs: { strides: 2, pad: "same", dataFormat: "NHWC", inputShape: [32, 16, 16, 16] },
+  },
+  {
     label: "depthwise filter grad 3x3 s1 same [32,16,16,32]",
     kernelName: tf.DepthwiseConv2dNativeBackpropFilter,
     inputs: () => ({ x: tf.randomNormal([32, 16, 16, 32]), dy: tf.randomNormal([32, 16, 16, 32]) }),
@@ -124,15 +130,19 @@ function timeKernel(kernelFunc: tf.KernelFunc, kernelCase: KernelCase, repeats: 
 async function timeBackend(backendName: "wasm" | "cpu"): Promise<CaseTiming[]> {
   await initBackend(backendName);
   unregisterTrainingKernels(backendName);
-  const originals = new Map(CASES.map((each) => [each.kernelName, tf.getKernel(each.kernelName, backendName) as tf.KernelConfig | undefined]));
+  const originals = new Map(
+    CASES.map((each) => [each.kernelName, tf.getKernel(each.kernelName, backendName) as tf.KernelConfig | undefined]),
+  );
   const composedNames = registerTrainingKernels(backendName);
   const timings: CaseTiming[] = [];
   for (const kernelCase of CASES) {
     const original = originals.get(kernelCase.kernelName);
-    const composed = composedNames.includes(kernelCase.kernelName) ? tf.getKernel(kernelCase.kernelName, backendName) : undefined;
+    const composed = composedNames.includes(kernelCase.kernelName)
+      ? tf.getKernel(kernelCase.kernelName, backendName)
+      : undefined;
     const skipOriginal = backendName === "cpu" && kernelCase.skipCpuOriginal === true;
     // cpu's own loops are slow: fewer repeats keep the whole bench short.
-    const repeats = backendName === "cpu" ? 3 : REPEATS;
+    const repeats = backendName === "cpu" ? 1 : REPEATS;
     timings.push({
       backend: backendName,
       label: kernelCase.label,
@@ -159,7 +169,9 @@ async function main(): Promise<void> {
   }
   console.log(`${"backend".padEnd(6)} ${"case".padEnd(50)} ${"own ms".padStart(9)} ${"ours ms".padStart(9)}`);
   for (const timing of timings) {
-    console.log(`${timing.backend.padEnd(6)} ${timing.label.padEnd(50)} ${formatMs(timing.originalMs)} ${formatMs(timing.composedMs)}`);
+    console.log(
+      `${timing.backend.padEnd(6)} ${timing.label.padEnd(50)} ${formatMs(timing.originalMs)} ${formatMs(timing.composedMs)}`,
+    );
   }
 }
 

@@ -65,7 +65,9 @@ export function printLiteral(value: LiteralValue): string {
     ([, item]) => item !== undefined,
   );
   if (entries.length === 0) return "{}";
-  return `{ ${entries.map(([key, item]) => `${propertyKey(key)}: ${printLiteral(item)}`).join(", ")} }`;
+  const property = ([key, item]: [string, LiteralValue]): string =>
+    item instanceof Code && item.text === key ? key : `${propertyKey(key)}: ${printLiteral(item)}`;
+  return `{ ${entries.map(property).join(", ")} }`;
 }
 
 /** A readable, unique camelCase identifier from any name (`conv2d_1` → `conv2d1`); reserved words get a suffix. */

@@ -3,11 +3,15 @@
  * ranges. The CST may be partial after error recovery (children missing, tokens the parser
  * invented); every absent required part becomes a placeholder with `missing: true`, so this
  * phase never throws on a tree the parser produced.
+ *
+ * A node's range covers its own tokens and its converted children, so ranges cost nothing
+ * beyond the conversion itself.
  */
 import { tokenMatcher, type CstElement, type CstNode, type IToken } from "chevrotain";
 import type * as Ast from "./ast.js";
 import { makeDiagnostic, type Diagnostic } from "../compiler/diagnostics.js";
 import { decodeString, isInsertedToken, tokenRange } from "./lexer.js";
+import { MAX_NESTING } from "./parser.js";
 import { DocComment, InvalidNumber, NumberLiteral, StringLiteral } from "./tokens.js";
 import { SYNTAX } from "../compiler/messages/syntax.js";
 
@@ -18,18 +22,13 @@ export interface AstBuildResult {
 }
 
 /** Builds the AST of `text` from the CST of its `file` rule and the comments the lexer kept. */
-export function buildAst(
-  cst: CstNode,
-  text: string,
-  file: string,
-  comments: readonly IToken[],
-): AstBuildResult {
+export function buildAst(cst: CstNode, text: string, file: string, comments: readonly IToken[]): AstBuildResult {
   const builder = new AstBuilder(text, file, comments);
   return { ast: builder.file(cst), diagnostics: builder.diagnostics };
 }
 
-// ---------------------------------------------------------------------------------------------
-// Reading the CST. Children are grouped by token or rule name (or label), each in source order.
+// Reading the CST ------------------------------------------------------------------------------
+// Children are grouped by token name, rule name or label, each group in source order.
 
 function isToken(element: CstElement): element is IToken {
   return "image" in element;
@@ -42,9 +41,11 @@ function childNodes(node: CstNode | undefined, key: string): CstNode[] {
 }
 
 function childNode(node: CstNode | undefined, key: string): CstNode | undefined {
-  return childNodes(node, key)[0];
+  for (const child of node?.children[key] ?? []) if (!isToken(child)) return child;
+  return undefined;
 }
 
+/** The real tokens under `key`; tokens the parser invented while recovering are left out. */
 function childTokens(node: CstNode | undefined, key: string): IToken[] {
   const children = node?.children[key];
   if (!children) return [];
@@ -52,81 +53,64 @@ function childTokens(node: CstNode | undefined, key: string): IToken[] {
 }
 
 function childToken(node: CstNode | undefined, key: string): IToken | undefined {
-  return childTokens(node, key)[0];
+  for (const child of node?.children[key] ?? []) if (isToken(child) && !isInsertedToken(child)) return child;
+  return undefined;
 }
 
-function hasChild(node: CstNode | undefined, key: string): boolean {
+/** True when the parser took the path through `key`, even if it invented the token. */
+function tookPath(node: CstNode | undefined, key: string): boolean {
   return (node?.children[key]?.length ?? 0) > 0;
 }
 
-/**
- * The span of each CST node's real tokens, measured once per node and kept in the node's own
- * `location` field (Chevrotain's slot for it), so building the whole tree stays linear.
- * `startOffset` is NaN for a node that holds no real token; `endOffset` is exclusive here.
- */
-class CstSpans {
-  of(node: CstNode): Ast.SourceRange | undefined {
-    let location = node.location;
-    if (!location) {
-      let start = Infinity;
-      let end = -Infinity;
-      const children = node.children;
-      for (const key of Object.keys(children)) {
-        for (const child of children[key]!) {
-          let childStart: number;
-          let childEnd: number;
-          if (isToken(child)) {
-            if (isInsertedToken(child)) continue;
-            childStart = child.startOffset;
-            childEnd = childStart + child.image.length;
-          } else {
-            const span = this.of(child);
-            if (!span) continue;
-            childStart = span.start;
-            childEnd = span.end;
-          }
-          if (childStart < start) start = childStart;
-          if (childEnd > end) end = childEnd;
-        }
-      }
-      location = start === Infinity ? { startOffset: NaN, endOffset: NaN } : { startOffset: start, endOffset: end };
-      node.location = location;
-    }
-    return Number.isNaN(location.startOffset) ? undefined : { start: location.startOffset, end: location.endOffset! };
-  }
+// Ranges ---------------------------------------------------------------------------------------
 
-  /** From the first to the last real token of `node`; zero-length at `fallback` when it has none. */
-  range(node: CstNode | undefined, fallback: number): Ast.SourceRange {
-    return (node && this.of(node)) ?? { start: fallback, end: fallback };
-  }
+/** Something with a place in the text: a real token, an AST node, a body's range. */
+type Located = IToken | Ast.AnyNode | Ast.SourceRange | undefined;
 
-  isEmpty(node: CstNode | undefined): boolean {
-    return !node || this.of(node) === undefined;
-  }
+function rangeOf(part: Located): Ast.SourceRange | undefined {
+  if (part === undefined) return undefined;
+  if ("image" in part) return isInsertedToken(part) ? undefined : tokenRange(part);
+  if ("kind" in part) return part.missing ? undefined : part.range;
+  return part;
 }
 
-function endOf(token: IToken | undefined, fallback: number): number {
-  return token ? tokenRange(token).end : fallback;
+/** The smallest range covering the real parts; zero-length at `fallback` when there are none. */
+function span(fallback: number, ...parts: readonly Located[]): Ast.SourceRange {
+  let start = Infinity;
+  let end = -Infinity;
+  for (const part of parts) {
+    const range = rangeOf(part);
+    if (!range) continue;
+    if (range.start < start) start = range.start;
+    if (range.end > end) end = range.end;
+  }
+  return start === Infinity ? { start: fallback, end: fallback } : { start, end };
 }
 
-/** The smallest range covering the given ranges, ignoring placeholders when anything else is there. */
-function cover(...parts: readonly (Ast.AnyNode | undefined)[]): Ast.SourceRange {
-  const present = parts.filter((part): part is Ast.AnyNode => part !== undefined);
-  const real = present.filter((part) => !part.missing);
-  const used = real.length > 0 ? real : present;
-  return {
-    start: Math.min(...used.map((part) => part.range.start)),
-    end: Math.max(...used.map((part) => part.range.end)),
-  };
+/** Where a missing part goes: right after the last real part before it. */
+function after(fallback: number, ...parts: readonly Located[]): number {
+  for (let i = parts.length - 1; i >= 0; i--) {
+    const range = rangeOf(parts[i]);
+    if (range) return range.end;
+  }
+  return fallback;
 }
 
-// ---------------------------------------------------------------------------------------------
+function lastOf<T>(items: readonly T[]): T | undefined {
+  return items[items.length - 1];
+}
+
+// Building -------------------------------------------------------------------------------------
+
+interface Body<T> {
+  readonly items: T[];
+  readonly range: Ast.SourceRange;
+}
 
 const BLANK = /^\s*$/;
 
 class AstBuilder {
   readonly diagnostics: Diagnostic[] = [];
-  private readonly spans = new CstSpans();
 
   constructor(
     private readonly text: string,
@@ -135,216 +119,224 @@ class AstBuilder {
   ) {}
 
   file(node: CstNode): Ast.DlmFile {
-    const imports = childNodes(node, "importDecl").map((child) => this.importDecl(child));
     const declarations: Ast.Declaration[] = [
       ...childNodes(node, "modelDecl").map((child) => this.modelDecl(child)),
       ...childNodes(node, "blockDecl").map((child) => this.blockDecl(child)),
       ...childNodes(node, "experimentDecl").map((child) => this.experimentDecl(child)),
-    ].sort((a, b) => a.range.start - b.range.start);
+    ];
     return {
       kind: "File",
       range: { start: 0, end: this.text.length },
-      imports,
-      declarations,
+      imports: childNodes(node, "importDecl").map((child) => this.importDecl(child)),
+      declarations: declarations.sort((a, b) => a.range.start - b.range.start),
     };
   }
 
   private importDecl(node: CstNode): Ast.ImportDecl {
-    const range = this.spans.range(node, 0);
-    const path = childToken(node, "path");
-    return {
-      kind: "Import",
-      range,
-      path: path
-        ? this.stringLiteral(path)
-        : { kind: "String", value: "", missing: true, range: { start: range.end, end: range.end } },
-    };
+    const keyword = childToken(node, "Import");
+    const pathToken = childToken(node, "path");
+    const pathAt = after(0, keyword);
+    const path: Ast.StringLiteral = pathToken
+      ? this.stringLiteral(pathToken)
+      : { kind: "String", value: "", missing: true, range: { start: pathAt, end: pathAt } };
+    return { kind: "Import", range: span(pathAt, keyword, path), path };
   }
 
   private modelDecl(node: CstNode): Ast.ModelDecl {
-    const range = this.spans.range(node, 0);
-    const name = this.identifier(childToken(node, "name"), endOf(childToken(node, "Model"), range.start));
-    const doc = this.docCommentBefore(range.start);
-    const hasInput = hasChild(node, "LParen");
-    const inputFallback = endOf(childToken(node, "Colon") ?? childToken(node, "LParen"), name.range.end);
+    const keyword = childToken(node, "Model");
+    const name = this.identifier(childToken(node, "name"), after(0, keyword));
+    const colon = childToken(node, "Colon");
+    const input = tookPath(node, "LParen")
+      ? this.value(childNode(node, "input"), after(name.range.end, name, childToken(node, "LParen"), colon))
+      : undefined;
+    const body = this.layerBody(childNode(node, "layerBody"));
+    const doc = this.docCommentBefore(rangeOf(keyword)?.start);
     return {
       kind: "Model",
-      range,
+      range: span(name.range.start, keyword, name, input, childToken(node, "RParen"), body.range),
       name,
-      ...(hasInput ? { input: this.value(childNode(node, "input"), inputFallback) } : {}),
-      body: this.layerBody(childNode(node, "layerBody")),
+      ...(input ? { input } : {}),
+      body: body.items,
       ...(doc !== undefined ? { doc } : {}),
     };
   }
 
   private blockDecl(node: CstNode): Ast.BlockDecl {
-    const range = this.spans.range(node, 0);
-    const name = this.identifier(childToken(node, "name"), endOf(childToken(node, "Block"), range.start));
-    const doc = this.docCommentBefore(range.start);
+    const keyword = childToken(node, "Block");
+    const name = this.identifier(childToken(node, "name"), after(0, keyword));
+    const params = childNodes(node, "blockParam").map((child) => this.blockParam(child, name.range.end));
+    const body = this.layerBody(childNode(node, "layerBody"));
+    const doc = this.docCommentBefore(rangeOf(keyword)?.start);
     return {
       kind: "Block",
-      range,
+      range: span(name.range.start, keyword, name, childToken(node, "RParen"), lastOf(params), body.range),
       name,
-      params: childNodes(node, "blockParam").map((child) => this.blockParam(child, name.range.end)),
-      body: this.layerBody(childNode(node, "layerBody")),
+      params,
+      body: body.items,
       ...(doc !== undefined ? { doc } : {}),
     };
   }
 
   private blockParam(node: CstNode, fallback: number): Ast.BlockParam {
-    const range = this.spans.range(node, fallback);
-    const name = this.identifier(childToken(node, "name"), range.start);
+    const name = this.identifier(childToken(node, "name"), fallback);
     const colon = childToken(node, "Colon");
     const equals = childToken(node, "Equals");
+    const type = tookPath(node, "Colon")
+      ? this.identifier(childToken(node, "type"), after(name.range.end, name, colon))
+      : undefined;
+    const defaultValue = tookPath(node, "Equals")
+      ? this.value(childNode(node, "defaultValue"), after(name.range.end, name, type, equals))
+      : undefined;
     return {
       kind: "BlockParam",
-      range,
+      range: span(name.range.start, name, colon, type, equals, defaultValue),
       name,
-      ...(hasChild(node, "Colon")
-        ? { type: this.identifier(childToken(node, "type"), endOf(colon, name.range.end)) }
-        : {}),
-      ...(hasChild(node, "Equals")
-        ? { defaultValue: this.value(childNode(node, "defaultValue"), endOf(equals, range.end)) }
-        : {}),
+      ...(type ? { type } : {}),
+      ...(defaultValue ? { defaultValue } : {}),
     };
   }
 
   private experimentDecl(node: CstNode): Ast.ExperimentDecl {
-    const range = this.spans.range(node, 0);
-    const name = this.identifier(
-      childToken(node, "name"),
-      endOf(childToken(node, "Experiment"), range.start),
-    );
-    const doc = this.docCommentBefore(range.start);
+    const keyword = childToken(node, "Experiment");
+    const name = this.identifier(childToken(node, "name"), after(0, keyword));
+    const body = this.memberBody(childNode(node, "memberBody"), name.range.end);
+    const doc = this.docCommentBefore(rangeOf(keyword)?.start);
     return {
       kind: "Experiment",
-      range,
+      range: span(name.range.start, keyword, name, body.range),
       name,
-      members: this.memberBody(childNode(node, "memberBody")),
+      members: body.items,
       ...(doc !== undefined ? { doc } : {}),
     };
   }
 
-  private memberBody(node: CstNode | undefined): Ast.Member[] {
-    return childNodes(node, "member").map((member) => {
+  // Experiment members --------------------------------------------------------------------------
+
+  private memberBody(node: CstNode | undefined, fallback: number): Body<Ast.Member> {
+    const open = childToken(node, "LCurly");
+    const items: Ast.Member[] = [];
+    for (const member of childNodes(node, "member")) {
+      const at = after(fallback, open, lastOf(items));
       const inlineModel = childNode(member, "inlineModel");
-      if (inlineModel) return this.inlineModel(inlineModel);
-      if (hasChild(member, "Colon")) return this.setting(member);
-      return this.callOrSection(member);
-    });
+      if (inlineModel) items.push(this.inlineModel(inlineModel, at));
+      else if (tookPath(member, "Colon")) items.push(this.setting(member, at));
+      else if (childToken(member, "name")) items.push(this.callOrSection(member, at));
+    }
+    return { items, range: span(fallback, open, ...items, childToken(node, "RCurly")) };
   }
 
-  private inlineModel(node: CstNode): Ast.InlineModel {
-    return {
-      kind: "InlineModel",
-      range: this.spans.range(node, 0),
-      body: this.layerBody(childNode(node, "layerBody")),
-    };
+  private inlineModel(node: CstNode, fallback: number): Ast.InlineModel {
+    const keyword = childToken(node, "Model");
+    const body = this.layerBody(childNode(node, "layerBody"));
+    return { kind: "InlineModel", range: span(fallback, keyword, body.range), body: body.items };
   }
 
-  private setting(node: CstNode): Ast.Setting {
-    const range = this.spans.range(node, 0);
-    const name = this.identifier(childToken(node, "name"), range.start);
-    return {
-      kind: "Setting",
-      range,
-      name,
-      value: this.value(childNode(node, "value"), endOf(childToken(node, "Colon"), name.range.end)),
-    };
+  private setting(node: CstNode, fallback: number): Ast.Setting {
+    const name = this.identifier(childToken(node, "name"), fallback);
+    const colon = childToken(node, "Colon");
+    const value = this.value(childNode(node, "value"), after(name.range.end, name, colon));
+    return { kind: "Setting", range: span(name.range.start, name, colon, value), name, value };
   }
 
-  private callOrSection(node: CstNode): Ast.Section | Ast.CallMember {
-    const range = this.spans.range(node, 0);
-    const name = this.identifier(childToken(node, "name"), range.start);
+  private callOrSection(node: CstNode, fallback: number): Ast.Section | Ast.CallMember {
+    const name = this.identifier(childToken(node, "name"), fallback);
     const argList = childNode(node, "argList");
+    const parenthesized = argList ? this.argList(argList, name.range.end) : undefined;
     const label = childToken(node, "label");
     // `stage warmup { ... }` reads as `stage(warmup) { ... }`: the label is a positional argument.
     const labelArgs: Ast.Arg[] = label ? [{ kind: "Arg", range: tokenRange(label), value: this.nameRef(label) }] : [];
-    const args = (argList ? this.argList(argList) : []).concat(labelArgs);
-    const body = childNode(node, "memberBody");
-    if (body) return { kind: "Section", range, name, args, members: this.memberBody(body) };
+    const args = (parenthesized?.items ?? []).concat(labelArgs);
+    const bodyNode = childNode(node, "memberBody");
+    if (bodyNode) {
+      const body = this.memberBody(bodyNode, after(name.range.end, name, parenthesized?.range, label));
+      return {
+        kind: "Section",
+        range: span(name.range.start, name, parenthesized?.range, label, body.range),
+        name,
+        args,
+        members: body.items,
+      };
+    }
+    const range = span(name.range.start, name, parenthesized?.range);
     const call: Ast.Call = { kind: "Call", range, callee: name, args, hasParens: argList !== undefined };
     return { kind: "CallMember", range, call };
   }
 
-  private layerBody(node: CstNode | undefined): Ast.Layer[] {
-    const layers: Ast.Layer[] = [];
+  // Layers --------------------------------------------------------------------------------------
+
+  private layerBody(node: CstNode | undefined): Body<Ast.Layer> {
+    const open = childToken(node, "LCurly");
+    const fallback = after(0, open);
+    const items: Ast.Layer[] = [];
     for (const layer of childNodes(node, "layer")) {
+      const at = after(fallback, open, lastOf(items));
       const residual = childNode(layer, "residualLayer");
       const repeat = childNode(layer, "repeatLayer");
-      if (residual) layers.push(this.residualLayer(residual));
-      else if (repeat) layers.push(this.repeatLayer(repeat));
-      else if (!this.spans.isEmpty(layer)) layers.push(this.layerCall(layer));
+      if (residual) items.push(this.residualLayer(residual, at));
+      else if (repeat) items.push(this.repeatLayer(repeat, at));
+      else if (childNode(layer, "call") || childToken(layer, "layerName")) items.push(this.layerCall(layer, at));
     }
-    return layers;
+    return { items, range: span(fallback, open, ...items, childToken(node, "RCurly")) };
   }
 
-  private residualLayer(node: CstNode): Ast.ResidualLayer {
-    const range = this.spans.range(node, 0);
-    const keyword = childToken(node, "Residual");
-    return {
-      kind: "Residual",
-      range,
-      keyword: keyword ? tokenRange(keyword) : { start: range.start, end: range.start },
-      body: this.layerBody(childNode(node, "layerBody")),
-    };
+  private residualLayer(node: CstNode, fallback: number): Ast.ResidualLayer {
+    const keyword = span(fallback, childToken(node, "Residual"));
+    const body = this.layerBody(childNode(node, "layerBody"));
+    return { kind: "Residual", range: span(fallback, keyword, body.range), keyword, body: body.items };
   }
 
-  private repeatLayer(node: CstNode): Ast.RepeatLayer {
-    const range = this.spans.range(node, 0);
-    const keywordToken = childToken(node, "Repeat");
-    const keyword = keywordToken ? tokenRange(keywordToken) : { start: range.start, end: range.start };
-    const count = childToken(node, "count");
-    return {
-      kind: "Repeat",
-      range,
-      keyword,
-      count: !count
-        ? missingValue(keyword.end)
-        : tokenMatcher(count, NumberLiteral)
-          ? this.numberLiteral(count)
-          : this.nameRef(count),
-      body: this.layerBody(childNode(node, "layerBody")),
-    };
+  private repeatLayer(node: CstNode, fallback: number): Ast.RepeatLayer {
+    const keyword = span(fallback, childToken(node, "Repeat"));
+    const countToken = childToken(node, "count");
+    const count: Ast.Value = !countToken
+      ? missingValue(keyword.end)
+      : tokenMatcher(countToken, NumberLiteral)
+        ? this.numberLiteral(countToken)
+        : this.nameRef(countToken);
+    const body = this.layerBody(childNode(node, "layerBody"));
+    return { kind: "Repeat", range: span(fallback, keyword, count, body.range), keyword, count, body: body.items };
   }
 
-  private layerCall(node: CstNode): Ast.LayerCall {
-    const range = this.spans.range(node, 0);
-    const layerName = childToken(node, "layerName");
-    const fallback = endOf(childToken(node, "Equals") ?? layerName, range.start);
+  private layerCall(node: CstNode, fallback: number): Ast.LayerCall {
+    const layerNameToken = childToken(node, "layerName");
+    const layerName = layerNameToken ? this.identifier(layerNameToken, fallback) : undefined;
+    const call = this.call(childNode(node, "call"), after(fallback, layerName, childToken(node, "Equals")));
     return {
       kind: "LayerCall",
-      range,
-      ...(layerName ? { layerName: this.identifier(layerName, range.start) } : {}),
-      call: this.call(childNode(node, "call"), fallback),
+      range: span(fallback, layerName, childToken(node, "Equals"), call),
+      ...(layerName ? { layerName } : {}),
+      call,
     };
   }
 
   private call(node: CstNode | undefined, fallback: number): Ast.Call {
-    const range = this.spans.range(node, fallback);
+    const callee = this.identifier(childToken(node, "callee"), fallback);
     const argList = childNode(node, "argList");
+    const args = argList ? this.argList(argList, callee.range.end) : undefined;
     return {
       kind: "Call",
-      range,
-      callee: this.identifier(childToken(node, "callee"), range.start),
-      args: argList ? this.argList(argList) : [],
+      range: span(fallback, callee, args?.range),
+      callee,
+      args: args?.items ?? [],
       hasParens: argList !== undefined,
-      ...(this.spans.isEmpty(node) ? { missing: true } : {}),
+      ...(callee.missing ? { missing: true } : {}),
     };
   }
 
-  private argList(node: CstNode): Ast.Arg[] {
-    const args = childNodes(node, "arg").map((child) => this.arg(child, endOf(childToken(node, "LParen"), 0)));
-    this.reportPositionalAfterNamed(args);
-    return args;
+  private argList(node: CstNode, fallback: number): Body<Ast.Arg> {
+    const open = childToken(node, "LParen");
+    const items: Ast.Arg[] = [];
+    for (const arg of childNodes(node, "arg")) items.push(this.arg(arg, after(fallback, open, lastOf(items))));
+    this.reportPositionalAfterNamed(items);
+    return { items, range: span(fallback, open, ...items, childToken(node, "RParen")) };
   }
 
   private arg(node: CstNode, fallback: number): Ast.Arg {
     const nameToken = childToken(node, "name");
-    const colon = childToken(node, "Colon");
-    const value = this.value(childNode(node, "value"), endOf(colon ?? nameToken, fallback));
     const name = nameToken ? this.identifier(nameToken, fallback) : undefined;
-    return { kind: "Arg", range: cover(name, value), ...(name ? { name } : {}), value };
+    const colon = childToken(node, "Colon");
+    const value = this.value(childNode(node, "value"), after(fallback, name, colon));
+    return { kind: "Arg", range: span(value.range.start, name, colon, value), ...(name ? { name } : {}), value };
   }
 
   private reportPositionalAfterNamed(args: readonly Ast.Arg[]): void {
@@ -361,13 +353,14 @@ class AstBuilder {
     }
   }
 
-  // Values ------------------------------------------------------------------------------------
+  // Values --------------------------------------------------------------------------------------
 
-  /** `a op b op c ...` from the flat chain of the grammar: `*` and `/` bind first, all left-associative. */
+  /** `a op b op c ...` from the grammar's flat chain: `*` and `/` bind first, all left-associative. */
   private value(node: CstNode | undefined, fallback: number): Ast.Value {
     if (!node) return missingValue(fallback);
     const operands = childNodes(node, "operands");
     const operators = childTokens(node, "operators");
+    if (operators.length > MAX_NESTING) return this.reportTooDeep(operators, "operators");
     const terms: Ast.Value[] = [this.operand(operands[0], fallback)];
     const additions: IToken[] = [];
     operators.forEach((operator, index) => {
@@ -382,15 +375,17 @@ class AstBuilder {
     return additions.reduce((left, operator, index) => binary(operator, left, terms[index + 1]!), terms[0]!);
   }
 
+  /** Signs apply right to left: `- + x` is `-(+x)`. */
   private operand(node: CstNode | undefined, fallback: number): Ast.Value {
     const signs = childTokens(node, "signs");
-    let value = this.operandBody(node, endOf(signs[signs.length - 1], fallback));
+    if (signs.length > MAX_NESTING) return this.reportTooDeep(signs, "signs");
+    let value = this.operandBody(node, after(fallback, lastOf(signs)));
     for (let i = signs.length - 1; i >= 0; i--) {
-      const sign = tokenRange(signs[i]!);
+      const sign = signs[i]!;
       value = {
         kind: "Unary",
-        range: { start: sign.start, end: value.missing ? sign.end : value.range.end },
-        operator: signs[i]!.image as "+" | "-",
+        range: span(fallback, sign, value),
+        operator: sign.image as "+" | "-",
         operand: value,
       };
     }
@@ -414,8 +409,10 @@ class AstBuilder {
     if (object) return this.object(object, fallback);
     const parenthesized = childNode(node, "parenthesized");
     if (parenthesized) {
-      const inner = this.value(childNode(parenthesized, "value"), endOf(childToken(parenthesized, "LParen"), fallback));
-      return inner.missing ? missingValue(this.spans.range(parenthesized, fallback).end) : inner;
+      // Parentheses leave no node: the value inside stands for them.
+      const open = childToken(parenthesized, "LParen");
+      const inner = this.value(childNode(parenthesized, "value"), after(fallback, open));
+      return inner.missing ? missingValue(after(fallback, open, childToken(parenthesized, "RParen"))) : inner;
     }
     return missingValue(fallback);
   }
@@ -423,47 +420,59 @@ class AstBuilder {
   /** In a value, a bare name is a reference; with parentheses it is a call. */
   private nameOrCall(name: IToken, argList: CstNode | undefined): Ast.Value {
     if (!argList) return this.nameRef(name);
-    const start = name.startOffset;
+    const callee = this.identifier(name, name.startOffset);
+    const args = this.argList(argList, callee.range.end);
     return {
       kind: "Call",
-      range: { start, end: Math.max(tokenRange(name).end, this.spans.range(argList, start).end) },
-      callee: this.identifier(name, start),
-      args: this.argList(argList),
+      range: span(callee.range.start, callee, args.range),
+      callee,
+      args: args.items,
       hasParens: true,
     };
   }
 
   private list(node: CstNode, fallback: number): Ast.ListValue {
-    const range = this.spans.range(node, fallback);
+    const open = childToken(node, "LBracket");
     const items: Ast.Value[] = [];
-    for (const item of childNodes(node, "items")) {
-      const value = this.value(item, items[items.length - 1]?.range.end ?? range.start + 1);
-      if (!value.missing || !this.spans.isEmpty(item)) items.push(value);
-    }
-    return { kind: "List", range, items };
+    for (const item of childNodes(node, "items")) items.push(this.value(item, after(fallback, open, lastOf(items))));
+    return { kind: "List", range: span(fallback, open, ...items, childToken(node, "RBracket")), items };
   }
 
   private object(node: CstNode, fallback: number): Ast.ObjectValue {
-    const range = this.spans.range(node, fallback);
-    const entries = childNodes(node, "objectEntry").map((entry) => this.objectEntry(entry, range.start + 1));
-    return { kind: "Object", range, entries };
+    const open = childToken(node, "LCurly");
+    const entries: Ast.ObjectEntry[] = [];
+    for (const entry of childNodes(node, "objectEntry")) {
+      entries.push(this.objectEntry(entry, after(fallback, open, lastOf(entries))));
+    }
+    return { kind: "Object", range: span(fallback, open, ...entries, childToken(node, "RCurly")), entries };
   }
 
   private objectEntry(node: CstNode, fallback: number): Ast.ObjectEntry {
-    const range = this.spans.range(node, fallback);
     const keyToken = childToken(node, "key");
     const key = !keyToken
-      ? this.identifier(undefined, range.start)
+      ? this.identifier(undefined, fallback)
       : tokenMatcher(keyToken, StringLiteral)
         ? this.stringLiteral(keyToken)
         : tokenMatcher(keyToken, NumberLiteral)
           ? this.numberLiteral(keyToken)
-          : this.identifier(keyToken, range.start);
-    const value = this.value(childNode(node, "value"), endOf(childToken(node, "Colon"), key.range.end));
-    return { kind: "ObjectEntry", range, key, value };
+          : this.identifier(keyToken, fallback);
+    const colon = childToken(node, "Colon");
+    const value = this.value(childNode(node, "value"), after(fallback, key, colon));
+    return { kind: "ObjectEntry", range: span(fallback, key, colon, value), key, value };
   }
 
-  // Leaves ------------------------------------------------------------------------------------
+  /** A chain of operators or signs too long to nest: one diagnostic, and a placeholder value. */
+  private reportTooDeep(tokens: readonly IToken[], what: "operators" | "signs"): Ast.MissingValue {
+    const range = span(0, tokens[0], lastOf(tokens));
+    this.diagnostics.push(
+      makeDiagnostic(SYNTAX.nestingTooDeep, this.fileName, range, {
+        message: `a value with more than ${MAX_NESTING} ${what} in a row`,
+      }),
+    );
+    return { kind: "Missing", missing: true, range };
+  }
+
+  // Leaves --------------------------------------------------------------------------------------
 
   private nameRef(token: IToken): Ast.NameRef {
     return { kind: "Name", range: tokenRange(token), name: token.image };
@@ -491,7 +500,8 @@ class AstBuilder {
   }
 
   /** The `///` lines directly above `start` (only whitespace between), without the slashes. */
-  private docCommentBefore(start: number): string | undefined {
+  private docCommentBefore(start: number | undefined): string | undefined {
+    if (start === undefined) return undefined;
     let index = lastCommentBefore(this.comments, start);
     let next = start;
     const lines: string[] = [];
@@ -525,13 +535,9 @@ function lastCommentBefore(comments: readonly IToken[], offset: number): number 
 }
 
 function binary(operator: IToken, left: Ast.Value, right: Ast.Value): Ast.BinaryExpr {
-  const operatorRange = tokenRange(operator);
   return {
     kind: "Binary",
-    range: {
-      start: left.missing ? operatorRange.start : left.range.start,
-      end: right.missing ? operatorRange.end : right.range.end,
-    },
+    range: span(tokenRange(operator).start, left, operator, right),
     operator: operator.image as Ast.BinaryOperator,
     left,
     right,

@@ -7,7 +7,7 @@ import { EOF, tokenMatcher, type IRecognitionException, type IToken, type TokenT
 import type { DlmFile, SourceRange } from "./ast.js";
 import { buildAst } from "./cst-to-ast.js";
 import { decodeString, lexDlm, tokenRange, type LexedText } from "./lexer.js";
-import { dlmParser, MAX_RECOVERED_ERRORS, readExpectation, type SyntaxExpectation } from "./parser.js";
+import { dlmParser, MAX_NESTING, MAX_RECOVERED_ERRORS, readExpectation, type SyntaxExpectation } from "./parser.js";
 import {
   Block,
   Experiment,
@@ -39,9 +39,6 @@ export interface ParseResult {
   readonly diagnostics: Diagnostic[];
 }
 
-/** Brackets nested deeper than this are skipped (DLM108), so recursion stays bounded. */
-export const MAX_NESTING = 64;
-
 /** Parses one `.dlm` file. `file` is only used to label diagnostics. */
 export function parseDlm(text: string, file: string): ParseResult {
   try {
@@ -52,10 +49,15 @@ export function parseDlm(text: string, file: string): ParseResult {
     return {
       ast: { kind: "File", range: { start: 0, end: text.length }, imports: [], declarations: [] },
       diagnostics: [
-        makeDiagnostic(SYNTAX.internalError, file, { start: 0, end: 0 }, {
-          message: `internal parser error: ${detail}`,
-          notes: ["this is a bug in the DLM compiler, not in this file; please report it"],
-        }),
+        makeDiagnostic(
+          SYNTAX.internalError,
+          file,
+          { start: 0, end: 0 },
+          {
+            message: `internal parser error: ${detail}`,
+            notes: ["this is a bug in the DLM compiler, not in this file; please report it"],
+          },
+        ),
       ],
     };
   }
@@ -68,12 +70,14 @@ function parseUnguarded(text: string, file: string): ParseResult {
   dlmParser.input = nesting.tokens;
   const cst = dlmParser.file();
   const parserErrors = dlmParser.errors;
+  const exhausted = dlmParser.recoveryExhausted;
+  dlmParser.input = []; // the shared parser must not keep this file's tokens alive
   const describer = new SyntaxErrorDescriber(text, file, nesting.tokens);
   const syntax = parserErrors.map((error) => describer.describe(error));
   const built = buildAst(cst, text, file, lexed.comments);
   const certain = lexical.concat(nesting.diagnostics, built.diagnostics);
   const merged = mergeDiagnostics(text, certain, syntax);
-  const stoppedAt = dlmParser.recoveryExhausted ? syntax[syntax.length - 1]?.range.start : undefined;
+  const stoppedAt = exhausted ? syntax[syntax.length - 1]?.range.start : undefined;
   return { ast: built.ast, diagnostics: limitDiagnostics(merged, stoppedAt, file) };
 }
 
@@ -87,10 +91,17 @@ function limitDiagnostics(diagnostics: Diagnostic[], parserStoppedAt: number | u
   const cutoff = truncated ? diagnostics[MAX_SYNTAX_DIAGNOSTICS]!.range.start : Infinity;
   const at = Math.min(cutoff, parserStoppedAt ?? Infinity);
   kept.push(
-    makeDiagnostic(SYNTAX.tooManyErrors, file, { start: at, end: at }, {
-      message: "too many syntax errors; stopped reporting here",
-      notes: [`at most ${MAX_SYNTAX_DIAGNOSTICS} syntax errors are reported per file, and parsing stops after ${MAX_RECOVERED_ERRORS}`],
-    }),
+    makeDiagnostic(
+      SYNTAX.tooManyErrors,
+      file,
+      { start: at, end: at },
+      {
+        message: "too many syntax errors; stopped reporting here",
+        notes: [
+          `at most ${MAX_SYNTAX_DIAGNOSTICS} syntax errors are reported per file, and parsing stops after ${MAX_RECOVERED_ERRORS}`,
+        ],
+      },
+    ),
   );
   return kept;
 }
@@ -114,10 +125,15 @@ function reportLexicalProblems(lexed: LexedText, file: string): Diagnostic[] {
       for (const escape of decodeString(token).invalidEscapes) {
         const start = token.startOffset + escape.offset;
         diagnostics.push(
-          makeDiagnostic(SYNTAX.invalidEscape, file, { start, end: start + escape.text.length }, {
-            message: `invalid escape \`${escape.text}\` in string`,
-            help: "valid escapes are `\\\"`, `\\\\`, `\\n`, `\\t` and `\\u{1F600}`; write `\\\\` for a backslash",
-          }),
+          makeDiagnostic(
+            SYNTAX.invalidEscape,
+            file,
+            { start, end: start + escape.text.length },
+            {
+              message: `invalid escape \`${escape.text}\` in string`,
+              help: 'valid escapes are `\\"`, `\\\\`, `\\n`, `\\t` and `\\u{1F600}`; write `\\\\` for a backslash',
+            },
+          ),
         );
       }
     }
@@ -158,9 +174,14 @@ function reportInvalidCharacters(invalid: readonly IToken[], file: string): Diag
     const more = [...characters].length > 12 ? "…" : "";
     const plural = [...characters].length > 1 ? "characters" : "character";
     diagnostics.push(
-      makeDiagnostic(SYNTAX.unexpectedCharacter, file, { start: first.startOffset, end: tokenRange(last).end }, {
-        message: `unexpected ${plural} \`${shown}${more}\``,
-      }),
+      makeDiagnostic(
+        SYNTAX.unexpectedCharacter,
+        file,
+        { start: first.startOffset, end: tokenRange(last).end },
+        {
+          message: `unexpected ${plural} \`${shown}${more}\``,
+        },
+      ),
     );
     run = [];
   };
@@ -169,10 +190,15 @@ function reportInvalidCharacters(invalid: readonly IToken[], file: string): Diag
     if (token.tokenType === UnterminatedBlockComment) {
       flush();
       diagnostics.push(
-        makeDiagnostic(SYNTAX.unterminatedComment, file, { start: token.startOffset, end: token.startOffset + 2 }, {
-          message: "unterminated block comment: `/*` has no closing `*/`",
-          help: "add `*/` where the comment should end",
-        }),
+        makeDiagnostic(
+          SYNTAX.unterminatedComment,
+          file,
+          { start: token.startOffset, end: token.startOffset + 2 },
+          {
+            message: "unterminated block comment: `/*` has no closing `*/`",
+            help: "add `*/` where the comment should end",
+          },
+        ),
       );
       continue;
     }
@@ -267,8 +293,10 @@ const TOKEN_WORDS: Readonly<Record<string, string>> = {
   Equals: "`=`",
 };
 
-const DECLARATION_HELP =
-  "a file holds `model`, `block`, `experiment` and `import` declarations";
+/** Rules whose errors are worded after the declaration or body they belong to. */
+const RULES_WITH_OWNER = new Set(["modelDecl", "blockDecl", "experimentDecl", "layerBody", "memberBody"]);
+
+const DECLARATION_HELP = "a file holds `model`, `block`, `experiment` and `import` declarations";
 
 /**
  * Turns Chevrotain's recognition exceptions into diagnostics in DLM's words, using the
@@ -332,10 +360,12 @@ class SyntaxErrorDescriber {
   private explainMissingCloser(opener: TokenType, index: number): DiagnosticDetails & { range: SourceRange } {
     const openerIndex = this.enclosingOpener(index, opener);
     if (openerIndex < 0) {
-      return {
-        message: `expected \`${opener === LParen ? ")" : opener === LBracket ? "]" : "}"}\`, found ${this.foundWords(index)}`,
-        range: this.expectedRange(index),
-      };
+      // Nothing is open to close: what was found does not belong here.
+      const closer = opener === LParen ? ")" : opener === LBracket ? "]" : "}";
+      const found = this.tokens[index];
+      return found
+        ? { message: `unexpected ${this.foundWords(index)}`, range: tokenRange(found) }
+        : { message: `expected \`${closer}\`, found the end of the file`, range: this.expectedRange(index) };
     }
     if (this.bracketStructure().partner[openerIndex] !== -1) return this.explainInsideBody(openerIndex, index);
     const context = this.openerContext(openerIndex);
@@ -362,6 +392,7 @@ class SyntaxErrorDescriber {
       case "layers":
         return { message: `expected a layer in ${context.phrase}, found ${found}`, range };
       case "members":
+        if (this.tokens[index]?.tokenType === Model) return this.explainBareModel(index);
         return { message: `expected a setting, section or call in ${context.phrase}, found ${found}`, range };
       case "entries":
         return { message: `expected \`key: value\` in ${context.phrase}, found ${found}`, range };
@@ -374,6 +405,15 @@ class SyntaxErrorDescriber {
       case "expression":
         return { message: `expected \`${closer}\` to close ${context.phrase}, found ${found}`, range };
     }
+  }
+
+  /** `model` in an experiment followed by neither `:` nor `{`. */
+  private explainBareModel(index: number): DiagnosticDetails & { range: SourceRange } {
+    return {
+      message: `expected \`:\` or \`{\` after \`model\`, found ${this.foundWords(index + 1)}`,
+      help: "write `model: NAME` to use a declared model, or `model { layers }` for an inline one",
+      range: this.expectedRange(index + 1),
+    };
   }
 
   private explainMissingToken(
@@ -429,6 +469,7 @@ class SyntaxErrorDescriber {
       case "layer":
         return { message: `expected a layer, found ${found}`, range: this.foundRange(index) };
       case "member":
+        if (this.tokens[index]?.tokenType === Model) return this.explainBareModel(index);
         return { message: `expected a setting, section or call, found ${found}`, range: this.foundRange(index) };
       case "objectEntry":
         return {
@@ -487,7 +528,8 @@ class SyntaxErrorDescriber {
       if (before && tokenMatcher(before, Identifier)) {
         const name = before.image;
         if (twoBefore?.tokenType === Model) return { phrase: `the input of model \`${name}\``, content: "items" };
-        if (twoBefore?.tokenType === Block) return { phrase: `the parameter list of block \`${name}\``, content: "items" };
+        if (twoBefore?.tokenType === Block)
+          return { phrase: `the parameter list of block \`${name}\``, content: "items" };
         return { phrase: `the argument list of \`${name}\``, content: "items" };
       }
       return { phrase: "the parentheses", content: "expression" };
@@ -518,15 +560,7 @@ class SyntaxErrorDescriber {
 
   /** The declaration or section the failing rule belongs to, e.g. "the body of model `A`". */
   private ownerPhrase(rule: string, index: number): string | undefined {
-    const keywordOf: Record<string, TokenType> = {
-      modelDecl: Model,
-      blockDecl: Block,
-      experimentDecl: Experiment,
-      layerBody: Model,
-      memberBody: Experiment,
-    };
-    const wanted = keywordOf[rule];
-    if (!wanted) return undefined;
+    if (!RULES_WITH_OWNER.has(rule)) return undefined;
     const partner = this.bracketStructure().partner;
     for (let i = index - 1, steps = 0; i >= 0 && steps < 8; i--, steps++) {
       const token = this.tokens[i]!;

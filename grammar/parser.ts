@@ -3,9 +3,17 @@
  * Recovery is on, so one run reports every syntax error and still builds a (partial) tree;
  * `cst-to-ast.ts` turns that tree into `ast.ts` nodes and `parse.ts` words the errors.
  */
-import { CstParser, EOF, tokenMatcher, type IParserErrorMessageProvider, type TokenType } from "chevrotain";
+import {
+  CstParser,
+  EOF,
+  tokenMatcher,
+  type IOrAlt,
+  type IParserErrorMessageProvider,
+  type TokenType,
+} from "chevrotain";
 import {
   ALL_TOKENS,
+  ArithmeticOperator,
   Block,
   Colon,
   Comma,
@@ -18,10 +26,8 @@ import {
   LBracket,
   LCurly,
   LParen,
-  Minus,
   Model,
   NumberLiteral,
-  Plus,
   Question,
   RBracket,
   RCurly,
@@ -29,8 +35,7 @@ import {
   Residual,
   RParen,
   Separator,
-  Slash,
-  Star,
+  Sign,
   StringLiteral,
   True,
 } from "./tokens.js";
@@ -94,6 +99,13 @@ export function readExpectation(message: string): SyntaxExpectation | undefined 
  */
 export const MAX_RECOVERED_ERRORS = 100;
 
+/**
+ * Brackets nested deeper than this, and operator chains longer than this, are rejected
+ * (DLM108): the parser and every later phase recurse over the tree, so its depth must stay
+ * bounded whatever the input.
+ */
+export const MAX_NESTING = 64;
+
 /** How far ahead (in tokens) recovery looks for a point to resume at. */
 const RESYNC_WINDOW = 2000;
 
@@ -105,7 +117,14 @@ interface RecoveryInternals {
 
 const chevrotainRecovery = CstParser.prototype as unknown as RecoveryInternals;
 
-/** The grammar. Use the shared {@link dlmParser} instance; construction analyses the grammar. */
+/**
+ * The grammar. Use the shared {@link dlmParser} instance; construction analyses the grammar.
+ *
+ * Rules are class fields with no actions. In the rules that run once per value, member or
+ * layer, the alternatives and loop bodies are built once (the `*Alternatives` and `*Part`
+ * fields) instead of as fresh closures on every call, as Chevrotain's performance guide
+ * advises: it halves the garbage a parse produces.
+ */
 export class DlmParser extends CstParser {
   constructor() {
     super([...ALL_TOKENS], {
@@ -118,15 +137,15 @@ export class DlmParser extends CstParser {
 
   /** file = { import | model | block | experiment } */
   readonly file = this.RULE("file", () => {
-    this.MANY(() =>
-      this.OR([
-        { ALT: () => this.SUBRULE(this.importDecl) },
-        { ALT: () => this.SUBRULE(this.modelDecl) },
-        { ALT: () => this.SUBRULE(this.blockDecl) },
-        { ALT: () => this.SUBRULE(this.experimentDecl) },
-      ]),
-    );
+    this.MANY(() => this.OR(this.declarationAlternatives));
   });
+
+  private readonly declarationAlternatives: IOrAlt<unknown>[] = [
+    { ALT: () => this.SUBRULE(this.importDecl) },
+    { ALT: () => this.SUBRULE(this.modelDecl) },
+    { ALT: () => this.SUBRULE(this.blockDecl) },
+    { ALT: () => this.SUBRULE(this.experimentDecl) },
+  ];
 
   /** import "other.dlm" */
   readonly importDecl = this.RULE("importDecl", () => {
@@ -188,12 +207,18 @@ export class DlmParser extends CstParser {
   /** "{" { member [ "," | ";" ] } "}" — the body of an experiment or a section. */
   readonly memberBody = this.RULE("memberBody", () => {
     this.CONSUME(LCurly);
-    this.MANY(() => {
-      this.SUBRULE(this.member);
-      this.OPTION(() => this.CONSUME(Separator));
-    });
+    this.MANY(this.memberPart);
     this.CONSUME(RCurly);
   });
+
+  private readonly memberPart = (): void => {
+    this.SUBRULE(this.member);
+    this.OPTION(this.separatorPart);
+  };
+
+  private readonly separatorPart = (): void => {
+    this.CONSUME(Separator);
+  };
 
   /**
    * member = "model" layer_body | NAME ":" value | NAME [ "(" args ")" ] [ NAME ] [ "{" members "}" ]
@@ -203,34 +228,46 @@ export class DlmParser extends CstParser {
    * so no unbounded lookahead is needed to tell `NAME(args) {` from `NAME(args)`.
    */
   readonly member = this.RULE("member", () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.inlineModel) },
-      {
-        // A setting; `model: SmallCnn` too.
-        ALT: () => {
-          this.OR2([
-            { ALT: () => this.CONSUME(Identifier, { LABEL: "name" }) },
-            { ALT: () => this.CONSUME(Model, { LABEL: "name" }) },
-          ]);
-          this.CONSUME(Colon);
-          this.SUBRULE(this.value);
-        },
-      },
-      {
-        // A section or a call member.
-        ALT: () => {
-          this.CONSUME2(Identifier, { LABEL: "name" });
-          this.OPTION(() => this.SUBRULE(this.argList));
-          // A label only directly before `{`: `a b` on their own are two call members.
-          this.OPTION2({
-            GATE: () => this.LA(2).tokenType === LCurly,
-            DEF: () => this.CONSUME3(Identifier, { LABEL: "label" }),
-          });
-          this.OPTION3(() => this.SUBRULE(this.memberBody));
-        },
-      },
-    ]);
+    this.OR(this.memberAlternatives);
   });
+
+  private readonly memberAlternatives: IOrAlt<unknown>[] = [
+    { ALT: () => this.SUBRULE(this.inlineModel) },
+    {
+      // A setting; `model: SmallCnn` too.
+      ALT: () => {
+        this.OR2(this.settingNameAlternatives);
+        this.CONSUME(Colon);
+        this.SUBRULE(this.value);
+      },
+    },
+    {
+      // A section or a call member.
+      ALT: () => {
+        this.CONSUME2(Identifier, { LABEL: "name" });
+        this.OPTION(this.argListPart);
+        // A label only directly before `{`: `a b` on their own are two call members.
+        this.OPTION2(this.sectionLabelOption);
+        this.OPTION3(this.memberBodyPart);
+      },
+    },
+  ];
+
+  private readonly settingNameAlternatives: IOrAlt<unknown>[] = [
+    { ALT: () => this.CONSUME(Identifier, { LABEL: "name" }) },
+    { ALT: () => this.CONSUME(Model, { LABEL: "name" }) },
+  ];
+
+  private readonly sectionLabelOption = {
+    GATE: (): boolean => this.LA(2).tokenType === LCurly,
+    DEF: (): void => {
+      this.CONSUME3(Identifier, { LABEL: "label" });
+    },
+  };
+
+  private readonly memberBodyPart = (): void => {
+    this.SUBRULE(this.memberBody);
+  };
 
   /** "model" layer_body inside an experiment. */
   readonly inlineModel = this.RULE("inlineModel", () => {
@@ -241,29 +278,35 @@ export class DlmParser extends CstParser {
   /** "{" { layer [ "," | ";" ] } "}" */
   readonly layerBody = this.RULE("layerBody", () => {
     this.CONSUME(LCurly);
-    this.MANY(() => {
-      this.SUBRULE(this.layer);
-      this.OPTION(() => this.CONSUME(Separator));
-    });
+    this.MANY(this.layerPart);
     this.CONSUME(RCurly);
   });
 
+  private readonly layerPart = (): void => {
+    this.SUBRULE(this.layer);
+    this.OPTION(this.separatorPart);
+  };
+
   /** layer = residual | repeat | [ NAME "=" ] call — the call inlined, layers being frequent. */
   readonly layer = this.RULE("layer", () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.residualLayer) },
-      { ALT: () => this.SUBRULE(this.repeatLayer) },
-      {
-        ALT: () => {
-          this.OPTION(() => {
-            this.CONSUME(Identifier, { LABEL: "layerName" });
-            this.CONSUME(Equals);
-          });
-          this.SUBRULE(this.call);
-        },
-      },
-    ]);
+    this.OR(this.layerAlternatives);
   });
+
+  private readonly layerAlternatives: IOrAlt<unknown>[] = [
+    { ALT: () => this.SUBRULE(this.residualLayer) },
+    { ALT: () => this.SUBRULE(this.repeatLayer) },
+    {
+      ALT: () => {
+        this.OPTION(this.layerNamePart);
+        this.SUBRULE(this.call);
+      },
+    },
+  ];
+
+  private readonly layerNamePart = (): void => {
+    this.CONSUME(Identifier, { LABEL: "layerName" });
+    this.CONSUME(Equals);
+  };
 
   /** "residual" layer_body */
   readonly residualLayer = this.RULE("residualLayer", () => {
@@ -281,34 +324,48 @@ export class DlmParser extends CstParser {
     this.SUBRULE(this.layerBody);
   });
 
-  /** NAME [ "(" args ")" ]: a bare NAME is a call without parentheses (or a name in a value). */
+  /** NAME [ "(" args ")" ]: a bare NAME is a call without parentheses. */
   readonly call = this.RULE("call", () => {
     this.CONSUME(Identifier, { LABEL: "callee" });
-    this.OPTION(() => this.SUBRULE(this.argList));
+    this.OPTION(this.argListPart);
   });
+
+  private readonly argListPart = (): void => {
+    this.SUBRULE(this.argList);
+  };
 
   /** "(" [ arg { "," arg } [","] ] ")" */
   readonly argList = this.RULE("argList", () => {
     this.CONSUME(LParen);
-    this.OPTION(() => {
-      this.SUBRULE(this.arg);
-      this.MANY(() => {
-        this.CONSUME(Comma);
-        this.SUBRULE2(this.arg);
-      });
-      this.OPTION2(() => this.CONSUME2(Comma));
-    });
+    this.OPTION(this.argumentsPart);
     this.CONSUME(RParen);
   });
 
+  private readonly argumentsPart = (): void => {
+    this.SUBRULE(this.arg);
+    this.MANY(this.nextArgumentPart);
+    this.OPTION2(this.trailingCommaPart);
+  };
+
+  private readonly nextArgumentPart = (): void => {
+    this.CONSUME(Comma);
+    this.SUBRULE2(this.arg);
+  };
+
+  private readonly trailingCommaPart = (): void => {
+    this.CONSUME2(Comma);
+  };
+
   /** arg = [ NAME ":" ] value */
   readonly arg = this.RULE("arg", () => {
-    this.OPTION(() => {
-      this.CONSUME(Identifier, { LABEL: "name" });
-      this.CONSUME(Colon);
-    });
+    this.OPTION(this.argumentNamePart);
     this.SUBRULE(this.value);
   });
+
+  private readonly argumentNamePart = (): void => {
+    this.CONSUME(Identifier, { LABEL: "name" });
+    this.CONSUME(Colon);
+  };
 
   /**
    * value = operand { ("+" | "-" | "*" | "/") operand }. One flat chain: `cst-to-ast.ts`
@@ -317,16 +374,13 @@ export class DlmParser extends CstParser {
    */
   readonly value = this.RULE("value", () => {
     this.SUBRULE(this.operand, { LABEL: "operands" });
-    this.MANY(() => {
-      this.OR([
-        { ALT: () => this.CONSUME(Plus, { LABEL: "operators" }) },
-        { ALT: () => this.CONSUME(Minus, { LABEL: "operators" }) },
-        { ALT: () => this.CONSUME(Star, { LABEL: "operators" }) },
-        { ALT: () => this.CONSUME(Slash, { LABEL: "operators" }) },
-      ]);
-      this.SUBRULE2(this.operand, { LABEL: "operands" });
-    });
+    this.MANY(this.operatorAndOperandPart);
   });
+
+  private readonly operatorAndOperandPart = (): void => {
+    this.CONSUME(ArithmeticOperator, { LABEL: "operators" });
+    this.SUBRULE2(this.operand, { LABEL: "operands" });
+  };
 
   /**
    * operand = { "+" | "-" } ( literal | NAME [ "(" args ")" ] | list | object | "?" | "(" value ")" ).
@@ -335,51 +389,56 @@ export class DlmParser extends CstParser {
    * missing (`epochs:` at the end of a line) is reported there and the next line still parses.
    */
   readonly operand = this.RULE("operand", () => {
-    this.MANY(() =>
-      this.OR([
-        { ALT: () => this.CONSUME2(Plus, { LABEL: "signs" }) },
-        { ALT: () => this.CONSUME2(Minus, { LABEL: "signs" }) },
-      ]),
-    );
-    this.OR2([
-      { ALT: () => this.CONSUME(NumberLiteral) },
-      { ALT: () => this.CONSUME(StringLiteral) },
-      { ALT: () => this.CONSUME(True) },
-      { ALT: () => this.CONSUME(False) },
-      { ALT: () => this.CONSUME(Question) },
-      {
-        GATE: () => this.startsValue(),
-        ALT: () => {
-          this.CONSUME(Identifier, { LABEL: "name" });
-          this.OPTION(() => this.SUBRULE(this.argList));
-        },
-      },
-      { ALT: () => this.SUBRULE(this.list) },
-      { ALT: () => this.SUBRULE(this.object) },
-      { ALT: () => this.SUBRULE(this.parenthesized) },
-    ]);
+    this.MANY(this.signPart);
+    this.OR(this.operandAlternatives);
   });
+
+  private readonly signPart = (): void => {
+    this.CONSUME(Sign, { LABEL: "signs" });
+  };
+
+  private readonly operandAlternatives: IOrAlt<unknown>[] = [
+    { ALT: () => this.CONSUME(NumberLiteral) },
+    { ALT: () => this.CONSUME(StringLiteral) },
+    { ALT: () => this.CONSUME(True) },
+    { ALT: () => this.CONSUME(False) },
+    { ALT: () => this.CONSUME(Question) },
+    {
+      GATE: () => this.startsValue(),
+      ALT: () => {
+        this.CONSUME(Identifier, { LABEL: "name" });
+        this.OPTION(this.argListPart);
+      },
+    },
+    { ALT: () => this.SUBRULE(this.list) },
+    { ALT: () => this.SUBRULE(this.object) },
+    { ALT: () => this.SUBRULE(this.parenthesized) },
+  ];
 
   /** "[" [ value { "," value } [","] ] "]" */
   readonly list = this.RULE("list", () => {
     this.CONSUME(LBracket);
-    this.OPTION(() => {
-      this.SUBRULE(this.value, { LABEL: "items" });
-      this.MANY(() => {
-        this.CONSUME(Comma);
-        this.SUBRULE2(this.value, { LABEL: "items" });
-      });
-      this.OPTION2(() => this.CONSUME2(Comma));
-    });
+    this.OPTION(this.itemsPart);
     this.CONSUME(RBracket);
   });
+
+  private readonly itemsPart = (): void => {
+    this.SUBRULE(this.value, { LABEL: "items" });
+    this.MANY(this.nextItemPart);
+    this.OPTION2(this.trailingCommaPart);
+  };
+
+  private readonly nextItemPart = (): void => {
+    this.CONSUME(Comma);
+    this.SUBRULE2(this.value, { LABEL: "items" });
+  };
 
   /** "{" { key ":" value [ "," | ";" ] } "}" */
   readonly object = this.RULE("object", () => {
     this.CONSUME(LCurly);
     this.MANY(() => {
       this.SUBRULE(this.objectEntry);
-      this.OPTION(() => this.CONSUME(Separator));
+      this.OPTION(this.separatorPart);
     });
     this.CONSUME(RCurly);
   });
@@ -393,6 +452,13 @@ export class DlmParser extends CstParser {
     ]);
     this.CONSUME(Colon);
     this.SUBRULE(this.value);
+  });
+
+  /** "(" value ")" */
+  readonly parenthesized = this.RULE("parenthesized", () => {
+    this.CONSUME(LParen);
+    this.SUBRULE(this.value);
+    this.CONSUME(RParen);
   });
 
   /** True once recovery has given up on this input (see {@link MAX_RECOVERED_ERRORS}). */
@@ -416,7 +482,12 @@ export class DlmParser extends CstParser {
 
   /** Overrides Chevrotain's hook: no more skipping inside repetitions once exhausted. */
   shouldInRepetitionRecoveryBeTried(expected: TokenType, nextTokenIndex: number, notStuck?: boolean): boolean {
-    const shouldTry = chevrotainRecovery.shouldInRepetitionRecoveryBeTried.call(this, expected, nextTokenIndex, notStuck);
+    const shouldTry = chevrotainRecovery.shouldInRepetitionRecoveryBeTried.call(
+      this,
+      expected,
+      nextTokenIndex,
+      notStuck,
+    );
     return shouldTry && !this.recoveryExhausted;
   }
 
@@ -424,13 +495,6 @@ export class DlmParser extends CstParser {
     const next = this.LA(2).tokenType;
     return next !== Colon && next !== LCurly;
   }
-
-  /** "(" value ")" */
-  readonly parenthesized = this.RULE("parenthesized", () => {
-    this.CONSUME(LParen);
-    this.SUBRULE(this.value);
-    this.CONSUME(RParen);
-  });
 }
 
 /** The one parser instance: building it analyses the grammar, which is costly. */

@@ -108,10 +108,14 @@ export const LBracket = createToken({ name: "LBracket", pattern: /\[/ });
 export const RBracket = createToken({ name: "RBracket", pattern: /]/ });
 export const Colon = createToken({ name: "Colon", pattern: /:/ });
 export const Equals = createToken({ name: "Equals", pattern: /=/ });
-export const Plus = createToken({ name: "Plus", pattern: /\+/ });
-export const Minus = createToken({ name: "Minus", pattern: /-/ });
-export const Star = createToken({ name: "Star", pattern: /\*/ });
-export const Slash = createToken({ name: "Slash", pattern: /\// });
+/** `+ - * /` between operands; one category so the parser tests one token type, not four. */
+export const ArithmeticOperator = createToken({ name: "ArithmeticOperator", pattern: Lexer.NA });
+/** `+ -` before an operand. */
+export const Sign = createToken({ name: "Sign", pattern: Lexer.NA });
+export const Plus = createToken({ name: "Plus", pattern: /\+/, categories: [ArithmeticOperator, Sign] });
+export const Minus = createToken({ name: "Minus", pattern: /-/, categories: [ArithmeticOperator, Sign] });
+export const Star = createToken({ name: "Star", pattern: /\*/, categories: [ArithmeticOperator] });
+export const Slash = createToken({ name: "Slash", pattern: /\//, categories: [ArithmeticOperator] });
 /** `?`: an unknown length in a shape, `[?, 64]`. */
 export const Question = createToken({ name: "Question", pattern: /\?/ });
 
@@ -155,6 +159,8 @@ export const ALL_TOKENS: readonly TokenType[] = [
   RBracket,
   Colon,
   Equals,
+  ArithmeticOperator,
+  Sign,
   Plus,
   Minus,
   Star,

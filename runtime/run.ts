@@ -191,7 +191,7 @@ async function runWithOverrides(definition: ExperimentDefinition, overrides: Run
         });
         say(`dlm: exported bundle to ${exportDir}`);
       }
-      say(`dlm: wrote ${files.map((file) => path.relative(process.cwd(), file) || file).join(", ")}`);
+      say(`dlm: wrote ${files.map(displayPath).join(", ")}`);
       return 0;
     } finally {
       outcome.model.dispose();
@@ -199,6 +199,12 @@ async function runWithOverrides(definition: ExperimentDefinition, overrides: Run
   } finally {
     disposePreparedData(data);
   }
+}
+
+/** A path as users read it: relative below the working directory, else absolute. */
+function displayPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative === "" || relative.startsWith("..") || path.isAbsolute(relative) ? path.resolve(file) : relative;
 }
 
 function formatHyperparameters(values: Hyperparameters): string {

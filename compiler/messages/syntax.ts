@@ -44,10 +44,10 @@ export const SYNTAX_MESSAGES: readonly MessageEntry[] = [
     title: "unterminated string",
     severity: "error",
     explanation:
-      "A string starts with `\"` and must end with `\"` on the same line; strings cannot span " +
-      "lines. Write `\\n` for a newline and `\\\"` for a quote inside the string.",
-    wrong: 'export: "runs/mnist/model',
-    fixed: 'export: "runs/mnist/model"',
+      'A string starts with `"` and must end with `"` on the same line; strings cannot span ' +
+      'lines. Write `\\n` for a newline and `\\"` for a quote inside the string.',
+    wrong: 'experiment mnist {\n  export: "runs/mnist/model\n}',
+    fixed: 'experiment mnist {\n  export: "runs/mnist/model"\n}',
   },
   {
     code: SYNTAX.unterminatedComment,
@@ -65,7 +65,7 @@ export const SYNTAX_MESSAGES: readonly MessageEntry[] = [
     severity: "error",
     explanation:
       "This character cannot start any token of the language. Names use ASCII letters, digits " +
-      "and `_`; the only symbols are `{ } ( ) [ ] : , ; = + - * / ?` and `\"` for strings.",
+      'and `_`; the only symbols are `{ } ( ) [ ] : , ; = + - * / ?` and `"` for strings.',
     wrong: "model Net { dense(10) @ }",
     fixed: "model Net { dense(10) }",
   },
@@ -74,11 +74,11 @@ export const SYNTAX_MESSAGES: readonly MessageEntry[] = [
     title: "invalid escape in string",
     severity: "error",
     explanation:
-      "Inside a string, `\\` starts an escape. The valid escapes are `\\\"` (quote), `\\\\` " +
+      'Inside a string, `\\` starts an escape. The valid escapes are `\\"` (quote), `\\\\` ' +
       "(backslash), `\\n` (newline), `\\t` (tab) and `\\u{1F600}` (a Unicode code point, 1 to 6 " +
       "hex digits). Use `/` in paths, or write `\\\\` for a literal backslash.",
-    wrong: 'source: csv("C:\\data\\iris.csv", label: species)',
-    fixed: 'source: csv("C:/data/iris.csv", label: species)',
+    wrong: 'experiment iris {\n  data { source: csv("C:\\data\\iris.csv", label: species) }\n}',
+    fixed: 'experiment iris {\n  data { source: csv("C:/data/iris.csv", label: species) }\n}',
   },
   {
     code: SYNTAX.invalidNumber,
@@ -98,19 +98,19 @@ export const SYNTAX_MESSAGES: readonly MessageEntry[] = [
     explanation:
       "In a call, positional arguments come first, in the order the layer or function lists " +
       "its parameters; named arguments (`name: value`) follow in any order.",
-    wrong: "dense(activation: relu, 64)",
-    fixed: "dense(64, activation: relu)",
+    wrong: "model Net {\n  dense(activation: relu, 64)\n}",
+    fixed: "model Net {\n  dense(64, activation: relu)\n}",
   },
   {
     code: SYNTAX.nestingTooDeep,
     title: "nesting too deep",
     severity: "error",
     explanation:
-      "Brackets (`( )`, `[ ]`, `{ }`) are nested deeper than the parser accepts. No real " +
-      "experiment needs this depth; the input is probably generated or corrupted. The deepest " +
-      "part is skipped.",
-    wrong: "shape: [[[[[[[[ ... ]]]]]]]]  // hundreds of levels",
-    fixed: "shape: [28, 28, 1]",
+      "Brackets (`( )`, `[ ]`, `{ }`) are nested more than 64 levels deep, or a value chains " +
+      "more than 64 operators or signs. No real experiment needs this; the input is probably " +
+      "generated or corrupted. The part beyond the limit is skipped.",
+    wrong: `experiment e {\n  shape: ${"[".repeat(65)}1${"]".repeat(65)}\n}`,
+    fixed: "experiment e {\n  shape: [28, 28, 1]\n}",
   },
   {
     code: SYNTAX.tooManyErrors,

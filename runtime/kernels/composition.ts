@@ -61,7 +61,11 @@ export class Composition {
 
   /** A float32 scalar owned by the composition. */
   scalar(value: number): TensorInfo {
-    const scalar = { dataId: this.backend.write(Float32Array.of(value), [], "float32"), shape: [], dtype: "float32" as const };
+    const scalar = {
+      dataId: this.backend.write(Float32Array.of(value), [], "float32"),
+      shape: [],
+      dtype: "float32" as const,
+    };
     this.intermediates.push(scalar);
     return scalar;
   }
@@ -89,7 +93,11 @@ export class Composition {
 
   /** `PadV2` with zeros. */
   padWithZeros(x: TensorInfo, paddings: ReadonlyArray<readonly [number, number]>): TensorInfo {
-    return this.run(tf.PadV2, { x }, { paddings: paddings.map(([before, after]) => [before, after]), constantValue: 0 });
+    return this.run(
+      tf.PadV2,
+      { x },
+      { paddings: paddings.map(([before, after]) => [before, after]), constantValue: 0 },
+    );
   }
 
   /**

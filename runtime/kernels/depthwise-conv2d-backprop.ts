@@ -94,7 +94,13 @@ export function depthwiseConv2dBackpropInputByConv(backendName: string): tf.Kern
       [info.batchSize, height.size, width.size, inChannels * multiplier],
     );
     if (multiplier === 1) return cropped;
-    const perMultiplier = composition.reshape(cropped, [info.batchSize, height.size, width.size, inChannels, multiplier]);
+    const perMultiplier = composition.reshape(cropped, [
+      info.batchSize,
+      height.size,
+      width.size,
+      inChannels,
+      multiplier,
+    ]);
     return composition.sum(perMultiplier, [4]);
   });
 }

@@ -1,7 +1,7 @@
 /**
- * `Sum` over leading axes (a bias gradient: dy [n, h, w, c] summed to [c]) on wasm.
- * wasm's Sum first transposes the reduced axes innermost, which costs more than the
- * sum; an average pool over the same elements reads them in place and is ~6× faster.
+ * `Sum` over leading axes (a bias gradient: dy [n, h, w, c] summed to [c]). wasm's and
+ * cpu's Sum first transpose the reduced axes innermost, which costs more than the sum;
+ * an average pool over the same elements reads them in place (~4× faster on wasm, ~10× on cpu).
  */
 import * as tf from "@tensorflow/tfjs";
 import { composeKernel, requireInput } from "./composition.js";
@@ -31,7 +31,7 @@ export function poolingLayoutFor(shape: readonly number[], reducedAxes: readonly
   return { batch, window, channels };
 }
 
-/** Builds the wasm `Sum` that pools leading-axes float32 sums and leaves every other sum to `original`. */
+/** Builds the `Sum` that pools leading-axes float32 sums and leaves every other sum to `original`. */
 export function leadingAxesSumByPooling(backendName: string, original: tf.KernelFunc): tf.KernelFunc {
   const composed = composeKernel(backendName, (composition, inputs, attrs) => {
     const { axis, keepDims } = attrs as unknown as tf.SumAttrs;
@@ -56,7 +56,8 @@ export function leadingAxesSumByPooling(backendName: string, original: tf.Kernel
   return (args) => {
     const { axis } = args.attrs as unknown as tf.SumAttrs;
     const x = requireInput(args.inputs, "x");
-    const pools = x.dtype === "float32" && poolingLayoutFor(x.shape, tf.util.parseAxisParam(axis, x.shape)) !== undefined;
+    const pools =
+      x.dtype === "float32" && poolingLayoutFor(x.shape, tf.util.parseAxisParam(axis, x.shape)) !== undefined;
     return pools ? composed(args) : original(args);
   };
 }

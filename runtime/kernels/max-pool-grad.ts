@@ -1,9 +1,9 @@
 /**
  * `MaxPoolGrad` (the gradient of every max-pooling layer) as one JavaScript pass over
- * the backend's values. wasm's own kernel rescans each window per channel with strided
- * reads; walking the windows with the channels innermost reads memory in order and is
- * several times faster, copies included. Gradient goes to the first maximum of each
- * window in scan order, as in tfjs's cpu kernel.
+ * the backend's values. wasm's own kernel (tfjs 4.22) starts each window's maximum at the
+ * smallest positive float and keeps the last tie, so windows whose maximum is ≤ 0 send
+ * their gradient to the wrong element; it is also ~3× slower than this pass, copies
+ * included. Here the gradient goes to the first maximum in scan order, as in tfjs's cpu kernel.
  */
 import * as tf from "@tensorflow/tfjs";
 import { requireInput } from "./composition.js";
@@ -44,7 +44,9 @@ export function routeGradientToWindowMaxima(
   const { effectiveFilterHeight, effectiveFilterWidth } = info;
   const dx = new Float32Array(x.length);
   // Offsets of the window's in-bounds pixels, in scan order, for the current output pixel.
-  const windowPixels = new Int32Array(Math.ceil(effectiveFilterHeight / dilationHeight) * Math.ceil(effectiveFilterWidth / dilationWidth));
+  const windowPixels = new Int32Array(
+    Math.ceil(effectiveFilterHeight / dilationHeight) * Math.ceil(effectiveFilterWidth / dilationWidth),
+  );
   for (let example = 0; example < batchSize; example++) {
     for (let outRow = 0; outRow < outHeight; outRow++) {
       const firstRow = outRow * strideHeight - padInfo.top;

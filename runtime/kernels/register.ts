@@ -7,7 +7,10 @@ import * as tf from "@tensorflow/tfjs";
 import { batchMatMulWithExplicitTransposes } from "./batch-mat-mul.js";
 import { conv2dBackpropFilterByConv } from "./conv2d-backprop-filter.js";
 import { conv2dBackpropInputByConv } from "./conv2d-backprop-input.js";
-import { depthwiseConv2dBackpropFilterByConv, depthwiseConv2dBackpropInputByConv } from "./depthwise-conv2d-backprop.js";
+import {
+  depthwiseConv2dBackpropFilterByConv,
+  depthwiseConv2dBackpropInputByConv,
+} from "./depthwise-conv2d-backprop.js";
 import { leadingAxesSumByPooling } from "./leading-axes-sum.js";
 import { maxPoolGradInJavaScript } from "./max-pool-grad.js";
 import { unsortedSegmentSumByScatter } from "./unsorted-segment-sum.js";
@@ -21,30 +24,44 @@ interface TrainingKernel {
   readonly build: (backendName: string, original: tf.KernelFunc | undefined) => tf.KernelFunc;
 }
 
+// Timings behind each choice: bench/kernels.ts (2-core machine, batch-64 CNN shapes).
 const TRAINING_KERNELS: readonly TrainingKernel[] = [
-  // wasm lacks it; on cpu the composition is ~13× faster than cpu's loops.
+  // wasm lacks it; on cpu the composition is 20–40× faster than cpu's loops.
   { kernelName: tf.Conv2DBackpropFilter, backends: ["wasm", "cpu"], build: conv2dBackpropFilterByConv },
-  // wasm's own kernel is a plain loop; XNNPACK's convolution wins at stride 1.
+  // wasm's own kernel is a plain loop (~6× slower at stride 1, ~3× at stride 2 on dense dy); cpu's own is faster.
   {
     kernelName: tf.Conv2DBackpropInput,
-    backends: ["wasm", "cpu"],
-    build: (backendName, original) => conv2dBackpropInputByConv(backendName, { maxStride: 1, original }),
+    backends: ["wasm"],
+    build: (backendName, original) => conv2dBackpropInputByConv(backendName, { maxStride: 2, original }),
   },
-  { kernelName: tf.DepthwiseConv2dNativeBackpropFilter, backends: ["wasm", "cpu"], build: depthwiseConv2dBackpropFilterByConv },
-  { kernelName: tf.DepthwiseConv2dNativeBackpropInput, backends: ["wasm", "cpu"], build: depthwiseConv2dBackpropInputByConv },
-  { kernelName: tf.UnsortedSegmentSum, backends: ["wasm", "cpu"], build: unsortedSegmentSumByScatter },
-  // Faster than the backend's own kernels on the shapes of a small CNN (bench/kernels.ts).
+  // wasm lacks both; cpu's filter gradient is ~10× slower than the composition, its input gradient faster.
   {
-    kernelName: tf.BatchMatMul,
+    kernelName: tf.DepthwiseConv2dNativeBackpropFilter,
     backends: ["wasm", "cpu"],
-    build: (backendName, original) => batchMatMulWithExplicitTransposes(backendName, requireOriginal(tf.BatchMatMul, original)),
+    build: depthwiseConv2dBackpropFilterByConv,
   },
+  { kernelName: tf.DepthwiseConv2dNativeBackpropInput, backends: ["wasm"], build: depthwiseConv2dBackpropInputByConv },
+  // wasm lacks it; cpu's own makes one pass per segment (seconds for an embedding's vocabulary).
+  { kernelName: tf.UnsortedSegmentSum, backends: ["wasm", "cpu"], build: unsortedSegmentSumByScatter },
+  // wasm's own misroutes the gradient of windows whose maximum is ≤ 0 (and is ~3× slower); cpu's own ~40×.
+  {
+    kernelName: tf.MaxPoolGrad,
+    backends: ["wasm", "cpu"],
+    build: (_backendName, original) => maxPoolGradInJavaScript(original),
+  },
+  // Both backends transpose before reducing leading axes; pooling reads in place (~4× wasm, ~10× cpu).
   {
     kernelName: tf.Sum,
     backends: ["wasm", "cpu"],
     build: (backendName, original) => leadingAxesSumByPooling(backendName, requireOriginal(tf.Sum, original)),
   },
-  { kernelName: tf.MaxPoolGrad, backends: ["wasm", "cpu"], build: (_backendName, original) => maxPoolGradInJavaScript(original) },
+  // wasm computes transposed products in a scalar loop (~10× slower than XNNPACK).
+  {
+    kernelName: tf.BatchMatMul,
+    backends: ["wasm"],
+    build: (backendName, original) =>
+      batchMatMulWithExplicitTransposes(backendName, requireOriginal(tf.BatchMatMul, original)),
+  },
 ];
 
 function requireOriginal(kernelName: string, original: tf.KernelFunc | undefined): tf.KernelFunc {
@@ -86,9 +103,10 @@ export function registerTrainingKernels(backendName: string): readonly string[] 
     const existing = replacements.get(key);
     if (existing !== undefined && current?.kernelFunc === existing.installed) continue;
     const installed = kernel.build(backendName, current?.kernelFunc);
-    // Unregister first: registering over a kernel prints a warning.
+    // Unregister first: registering over a kernel prints a warning. The original's setup
+    // (wasm binds its C++ entry point there) is kept, in case the backend initialises later.
     if (current !== undefined) tf.unregisterKernel(kernel.kernelName, backendName);
-    tf.registerKernel({ kernelName: kernel.kernelName, backendName, kernelFunc: installed });
+    tf.registerKernel({ ...current, kernelName: kernel.kernelName, backendName, kernelFunc: installed });
     replacements.set(key, { original: current, installed });
   }
   return trainingKernelNames(backendName);

@@ -330,6 +330,93 @@ experiment tiny
   });
 });
 
+/** Every member of LANGUAGE.md §4 (and the literals of §1), with its placeholders filled in. */
+const EXPERIMENT_MEMBERS = `experiment everything {
+  seed: 0
+  backend: auto
+  data {
+    source: builtin(mnist)
+    source: csv("data/iris.csv", label: species, features: [sepal_length, petal_width], delimiter: ",")
+    source: images("data/flowers", size: [64, 64], channels: 3)
+    source: csv("data/spam.csv", label: label, text: body)
+    tokenize(vocab: 10000, length: 200, lowercase: true)
+    window(size: 24, horizon: 1, target: temperature)
+    classes: ["0", "1", "2"]
+    limit: 500
+    task: classification
+    split { train, validation, test, shuffle: true, stratify: true }
+    split { train: 0.8, test: 0.2 }
+    normalize: scale(1 / 255)
+    missing: mean
+    augment {
+      flip(horizontal) rotate(10) crop(size: [24, 24], padding: 4) translate(2)
+      zoom(0.1) brightness(0.2) contrast(0.1) noise(0.05)
+    }
+  }
+  model { dense(10, activation: softmax) }
+  train {
+    optimizer: sgd(0.01, momentum: 0.9, nesterov: true)
+    schedule: step_decay(every: 10, factor: 0.5)
+    loss: sparse_categorical_crossentropy
+    metrics: [accuracy, precision, recall, f1, auc]
+    epochs: 20
+    batch_size: 32
+    validation_batch_size: 256
+    class_weight: balanced
+    class_weight: { cat: 2.0, dog: 1.0 }
+    callbacks {
+      early_stopping(monitor: val_loss, patience: 0, min_delta: 0, mode: auto, restore_best_weights: false)
+      model_checkpoint("runs/best", monitor: val_loss, save_best_only: true, mode: auto)
+      reduce_lr_on_plateau(monitor: val_loss, factor: 0.1, patience: 10, min_lr: 0)
+      csv_logger("runs/log.csv")
+      terminate_on_nan()
+      progress(bar: true)
+    }
+  }
+  fine_tune { unfreeze: last(2); optimizer: adam(learning_rate: 1e-5); epochs: 3 }
+  fine_tune { unfreeze: from(features) }
+  tune { trials: 20, objective: val_accuracy, strategy: random }
+  train { optimizer: adam(learning_rate: log_range(1e-4, 1e-2)) batch_size: choice(32, 64, 128) dropout: range(0.1, 0.5) }
+  evaluate { on: validation, metrics: [accuracy, confusion_matrix, mse, mae, rmse, r2], average: macro, report: "runs/report.md" }
+  export: "runs/bundle"
+}
+`;
+
+describe("the members of LANGUAGE.md §4", () => {
+  it("all parse without a diagnostic, with well-formed ranges", () => {
+    const file = parseClean(EXPERIMENT_MEMBERS);
+    expectWellFormedRanges(EXPERIMENT_MEMBERS, file);
+    const members = experiment(file).members;
+    expect(members.map((m) => (m.kind === "Setting" || m.kind === "Section" ? m.name.name : m.kind))).toEqual([
+      "seed",
+      "backend",
+      "data",
+      "InlineModel",
+      "train",
+      "fine_tune",
+      "fine_tune",
+      "tune",
+      "train",
+      "evaluate",
+      "export",
+    ]);
+    const data = member(members, "data");
+    if (data.kind !== "Section") throw new Error("expected a section");
+    const split = data.members.find((m) => m.kind === "Section" && m.name.name === "split");
+    expect(printAst({ ...file, declarations: [{ ...experiment(file), members: split ? [split] : [] }] })).toBe(
+      [
+        "experiment everything",
+        "  section split",
+        "    call train",
+        "    call validation",
+        "    call test",
+        "    shuffle: true",
+        "    stratify: true",
+      ].join("\n"),
+    );
+  });
+});
+
 describe("doc comments", () => {
   it("attach the `///` lines directly above a declaration, blank lines allowed", () => {
     const { ast } = parseDlm("/// first\n///second line\n\nmodel A { flatten }", "t.dlm");

@@ -113,7 +113,10 @@ export function printAst(file: Ast.DlmFile): string {
           (p) =>
             `${printName(p.name)}${p.type ? `: ${printName(p.type)}` : ""}${p.defaultValue ? ` = ${printValue(p.defaultValue)}` : ""}`,
         );
-        lines.push(`block ${printName(declaration.name)}(${params.join(", ")})`, ...printLayers(declaration.body, "  "));
+        lines.push(
+          `block ${printName(declaration.name)}(${params.join(", ")})`,
+          ...printLayers(declaration.body, "  "),
+        );
         break;
       }
       case "Experiment":

@@ -34,7 +34,9 @@ describe("initBackend", () => {
     expect(choice.name).toBe("cpu");
     expect(tf.getBackend()).toBe("cpu");
     const backendName = tf.getBackend();
-    const grad = tf.grad((w: tf.Tensor) => tf.conv2d(tf.ones([1, 4, 4, 1]) as tf.Tensor4D, w as tf.Tensor4D, 1, "valid").sum());
+    const grad = tf.grad((w: tf.Tensor) =>
+      tf.conv2d(tf.ones([1, 4, 4, 1]) as tf.Tensor4D, w as tf.Tensor4D, 1, "valid").sum(),
+    );
     expect(Array.from(grad(tf.ones([2, 2, 1, 1])).dataSync())).toEqual([9, 9, 9, 9]);
     expect(backendName).toBe("cpu");
   });

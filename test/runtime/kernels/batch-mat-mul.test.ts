@@ -9,7 +9,13 @@ const CASES = [
   { name: "both transposed", aShape: [7, 5], bShape: [3, 7], transposeA: true, transposeB: true },
   { name: "rank 2, no batch axis", aShape: [9, 4], bShape: [6, 4], transposeA: false, transposeB: true },
   { name: "batched (left to the original)", aShape: [3, 4, 5], bShape: [3, 4, 2], transposeA: true, transposeB: false },
-  { name: "untransposed (left to the original)", aShape: [1, 4, 5], bShape: [1, 5, 3], transposeA: false, transposeB: false },
+  {
+    name: "untransposed (left to the original)",
+    aShape: [1, 4, 5],
+    bShape: [1, 5, 3],
+    transposeA: false,
+    transposeB: false,
+  },
 ] as const;
 
 let ownWasm: tf.KernelFunc;
@@ -22,16 +28,19 @@ beforeAll(async () => {
 });
 
 describe("BatchMatMul with explicit transposes on wasm", () => {
-  it.each(CASES.map((each) => [each.name, each] as const))("matches cpu's own kernel: %s", async (_name, productCase) => {
-    const composed = batchMatMulWithExplicitTransposes("wasm", ownWasm);
-    const inputs = { a: randomTensor(productCase.aShape, 41), b: randomTensor(productCase.bShape, 42) };
-    const attrs = { transposeA: productCase.transposeA, transposeB: productCase.transposeB };
-    const expected = await runKernel("cpu", ownCpu, inputs, attrs);
-    const actual = await runKernel("wasm", composed, inputs, attrs);
-    expect(actual.output.shape).toEqual(expected.output.shape);
-    expect(relativeError(actual.output.values, expected.output.values)).toBeLessThanOrEqual(1e-4);
-    expect([actual.leakedTensors, actual.leakedDataIds]).toEqual([0, 0]);
-  });
+  it.each(CASES.map((each) => [each.name, each] as const))(
+    "matches cpu's own kernel: %s",
+    async (_name, productCase) => {
+      const composed = batchMatMulWithExplicitTransposes("wasm", ownWasm);
+      const inputs = { a: randomTensor(productCase.aShape, 41), b: randomTensor(productCase.bShape, 42) };
+      const attrs = { transposeA: productCase.transposeA, transposeB: productCase.transposeB };
+      const expected = await runKernel("cpu", ownCpu, inputs, attrs);
+      const actual = await runKernel("wasm", composed, inputs, attrs);
+      expect(actual.output.shape).toEqual(expected.output.shape);
+      expect(relativeError(actual.output.values, expected.output.values)).toBeLessThanOrEqual(1e-4);
+      expect([actual.leakedTensors, actual.leakedDataIds]).toEqual([0, 0]);
+    },
+  );
 });
 
 describe("chooseProductRoute", () => {

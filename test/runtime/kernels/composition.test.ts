@@ -33,7 +33,9 @@ describe.each(TESTED_BACKENDS)("Composition on %s", (backendName) => {
   it("names the missing kernel when the backend lacks one", async () => {
     await tf.setBackend(backendName);
     const composition = new Composition(tf.backend(), backendName);
-    expect(() => composition.run("NoSuchKernel", {})).toThrow(`composed kernel needs 'NoSuchKernel', which backend '${backendName}' lacks`);
+    expect(() => composition.run("NoSuchKernel", {})).toThrow(
+      `composed kernel needs 'NoSuchKernel', which backend '${backendName}' lacks`,
+    );
   });
 
   it("swaps batch and channels like a [3, 1, 2, 0] transpose", async () => {
@@ -48,9 +50,12 @@ describe.each(TESTED_BACKENDS)("Composition on %s", (backendName) => {
 
   it("spreads an NHWC tensor with stride − 1 zeros after each row and column", async () => {
     const x = { values: Float32Array.of(1, 2, 3, 4), shape: [1, 2, 2, 1], dtype: "float32" as const };
-    const spread = composeKernel(backendName, (composition, inputs) => composition.upsampleWithZeros(inputs.x!, [2, 3]));
+    const spread = composeKernel(backendName, (composition, inputs) =>
+      composition.upsampleWithZeros(inputs.x!, [2, 3]),
+    );
     const actual = await runKernel(backendName, spread, { x }, {});
     expect(actual.output.shape).toEqual([1, 4, 6, 1]);
+    // prettier-ignore
     expect(Array.from(actual.output.values)).toEqual([
       1, 0, 0, 2, 0, 0,
       0, 0, 0, 0, 0, 0,

@@ -35,7 +35,16 @@ function convCases(): ConvCase[] {
     [3, 3],
   ];
   const strides: (number | [number, number])[] = [1, 2, [1, 2]];
-  const pads: Pad[] = ["valid", "same", [[0, 0], [1, 0], [2, 1], [0, 0]]];
+  const pads: Pad[] = [
+    "valid",
+    "same",
+    [
+      [0, 0],
+      [1, 0],
+      [2, 1],
+      [0, 0],
+    ],
+  ];
   images.forEach((xShape, imageIndex) =>
     filters.forEach(([height, width]) =>
       strides.forEach((stride) =>
@@ -58,7 +67,12 @@ function convCases(): ConvCase[] {
     xShape: [2, 3, 7, 8],
     filterShape: [3, 2, 3, 5],
     strides: 2,
-    pad: [[0, 0], [0, 0], [1, 1], [0, 1]],
+    pad: [
+      [0, 0],
+      [0, 0],
+      [1, 1],
+      [0, 1],
+    ],
     dataFormat: "NCHW",
   });
   cases.push({

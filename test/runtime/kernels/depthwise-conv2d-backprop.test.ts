@@ -98,22 +98,25 @@ describe.each(TESTED_BACKENDS)("composed depthwise gradients on %s", (backendNam
   const inputGradient = depthwiseConv2dBackpropInputByConv(backendName);
   const filterCases = CASES.filter((each) => backendName === "wasm" || each.strides === 1 || each.dilations === 1);
 
-  it.each(filterCases.map((each) => [each.name, each] as const))("filter gradient: %s", async (_name, depthwiseCase) => {
-    const info = infoOf(depthwiseCase);
-    const x = randomTensor(depthwiseCase.xShape, 11);
-    const dy = randomTensor(info.outShape, 12);
-    const attrs = { ...attrsOf(depthwiseCase), filterShape: depthwiseCase.filterShape };
-    const actual = await runKernel(backendName, filterGradient, { x, dy }, attrs);
-    const naive = naiveDepthwiseFilterGradient(x.values as Float32Array, dy.values as Float32Array, info);
-    expect(actual.output.shape).toEqual(depthwiseCase.filterShape);
-    expect(relativeError(actual.output.values, naive)).toBeLessThanOrEqual(1e-4);
-    expect([actual.leakedTensors, actual.leakedDataIds]).toEqual([0, 0]);
-    // cpu's own kernel ignores dilations, so it is a reference only without them.
-    if (depthwiseCase.dilations === 1) {
-      const cpu = await runKernel("cpu", cpuFilterGradient, { x, dy }, attrs);
-      expect(relativeError(actual.output.values, cpu.output.values)).toBeLessThanOrEqual(1e-4);
-    }
-  });
+  it.each(filterCases.map((each) => [each.name, each] as const))(
+    "filter gradient: %s",
+    async (_name, depthwiseCase) => {
+      const info = infoOf(depthwiseCase);
+      const x = randomTensor(depthwiseCase.xShape, 11);
+      const dy = randomTensor(info.outShape, 12);
+      const attrs = { ...attrsOf(depthwiseCase), filterShape: depthwiseCase.filterShape };
+      const actual = await runKernel(backendName, filterGradient, { x, dy }, attrs);
+      const naive = naiveDepthwiseFilterGradient(x.values as Float32Array, dy.values as Float32Array, info);
+      expect(actual.output.shape).toEqual(depthwiseCase.filterShape);
+      expect(relativeError(actual.output.values, naive)).toBeLessThanOrEqual(1e-4);
+      expect([actual.leakedTensors, actual.leakedDataIds]).toEqual([0, 0]);
+      // cpu's own kernel ignores dilations, so it is a reference only without them.
+      if (depthwiseCase.dilations === 1) {
+        const cpu = await runKernel("cpu", cpuFilterGradient, { x, dy }, attrs);
+        expect(relativeError(actual.output.values, cpu.output.values)).toBeLessThanOrEqual(1e-4);
+      }
+    },
+  );
 
   it.each(CASES.map((each) => [each.name, each] as const))("input gradient: %s", async (_name, depthwiseCase) => {
     const info = infoOf(depthwiseCase);

@@ -1,7 +1,14 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { leadingAxesSumByPooling, poolingLayoutFor } from "../../../runtime/kernels/leading-axes-sum.js";
-import { captureOwnKernel, prepareBackends, randomTensor, relativeError, runKernel } from "./kernel-harness.js";
+import {
+  captureOwnKernel,
+  prepareBackends,
+  randomTensor,
+  relativeError,
+  runKernel,
+  TESTED_BACKENDS,
+} from "./kernel-harness.js";
 
 const CASES = [
   { name: "conv bias gradient [n,h,w,c] over 0,1,2", shape: [4, 6, 5, 3], axis: [0, 1, 2], keepDims: false },
@@ -13,22 +20,20 @@ const CASES = [
   { name: "all axes (left to the original)", shape: [3, 4], axis: [0, 1], keepDims: false },
 ] as const;
 
-let ownWasm: tf.KernelFunc;
-let ownCpu: tf.KernelFunc;
+const ownSum = new Map<string, tf.KernelFunc>();
 
 beforeAll(async () => {
   await prepareBackends();
-  ownWasm = captureOwnKernel(tf.Sum, "wasm")!;
-  ownCpu = captureOwnKernel(tf.Sum, "cpu")!;
+  for (const backendName of TESTED_BACKENDS) ownSum.set(backendName, captureOwnKernel(tf.Sum, backendName)!);
 });
 
-describe("leading-axes Sum by pooling on wasm", () => {
+describe.each(TESTED_BACKENDS)("leading-axes Sum by pooling on %s", (backendName) => {
   it.each(CASES.map((each) => [each.name, each] as const))("matches cpu's own kernel: %s", async (_name, sumCase) => {
-    const composed = leadingAxesSumByPooling("wasm", ownWasm);
+    const composed = leadingAxesSumByPooling(backendName, ownSum.get(backendName)!);
     const inputs = { x: randomTensor(sumCase.shape, 51) };
     const attrs = { axis: [...sumCase.axis], keepDims: sumCase.keepDims };
-    const expected = await runKernel("cpu", ownCpu, inputs, attrs);
-    const actual = await runKernel("wasm", composed, inputs, attrs);
+    const expected = await runKernel("cpu", ownSum.get("cpu")!, inputs, attrs);
+    const actual = await runKernel(backendName, composed, inputs, attrs);
     expect(actual.output.shape).toEqual(expected.output.shape);
     expect(relativeError(actual.output.values, expected.output.values)).toBeLessThanOrEqual(1e-4);
     expect([actual.leakedTensors, actual.leakedDataIds]).toEqual([0, 0]);

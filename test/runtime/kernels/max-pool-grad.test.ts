@@ -21,7 +21,13 @@ interface PoolCase {
 
 const CASES: readonly PoolCase[] = [
   { name: "2x2 stride 2 valid", xShape: [2, 8, 8, 3], filterSize: 2, strides: 2, pad: "valid" },
-  { name: "2x2 stride 2 valid, odd size (last row unused)", xShape: [2, 7, 9, 2], filterSize: 2, strides: 2, pad: "valid" },
+  {
+    name: "2x2 stride 2 valid, odd size (last row unused)",
+    xShape: [2, 7, 9, 2],
+    filterSize: 2,
+    strides: 2,
+    pad: "valid",
+  },
   { name: "3x3 stride 2 same (overlapping windows)", xShape: [1, 7, 6, 4], filterSize: 3, strides: 2, pad: "same" },
   { name: "3x2 stride [1,2] valid", xShape: [3, 6, 8, 1], filterSize: [3, 2], strides: [1, 2], pad: "valid" },
   { name: "3x3 stride 1 same", xShape: [2, 5, 5, 2], filterSize: 3, strides: 1, pad: "same" },
@@ -53,7 +59,11 @@ describe.each(TESTED_BACKENDS)("JavaScript MaxPoolGrad on %s", (backendName) => 
     const attrs = { filterSize: poolCase.filterSize, strides: poolCase.strides, pad: poolCase.pad };
     for (const input of [randomTensor(poolCase.xShape, 31), tiesAndNegatives(poolCase.xShape)]) {
       // MaxPoolGrad reads `output` only on some backends; pass a plausible one.
-      const inputs = { dy: randomTensor(outShapeOf(poolCase), 32), input, output: randomTensor(outShapeOf(poolCase), 33) };
+      const inputs = {
+        dy: randomTensor(outShapeOf(poolCase), 32),
+        input,
+        output: randomTensor(outShapeOf(poolCase), 33),
+      };
       const expected = await runKernel("cpu", cpuMaxPoolGrad, inputs, attrs);
       const actual = await runKernel(backendName, composed, inputs, attrs);
       expect(actual.output.shape).toEqual(poolCase.xShape);
@@ -67,7 +77,11 @@ describe("wasm's own MaxPoolGrad, which the JavaScript kernel replaces", () => {
   it("routes gradient away from negative maxima and to the last tie (unlike cpu)", async () => {
     const ownWasm = captureOwnKernel(tf.MaxPoolGrad, "wasm")!;
     const input: PlainTensor = { values: Float32Array.of(-4, -3, -2, -1), shape: [1, 2, 2, 1], dtype: "float32" };
-    const inputs = { dy: { values: Float32Array.of(1), shape: [1, 1, 1, 1], dtype: "float32" as const }, input, output: input };
+    const inputs = {
+      dy: { values: Float32Array.of(1), shape: [1, 1, 1, 1], dtype: "float32" as const },
+      input,
+      output: input,
+    };
     const attrs = { filterSize: 2, strides: 2, pad: "valid" };
     const cpu = await runKernel("cpu", cpuMaxPoolGrad, inputs, attrs);
     const wasm = await runKernel("wasm", ownWasm, inputs, attrs);

@@ -19,43 +19,78 @@ function weightedSum(y: tf.Tensor): tf.Scalar {
 const CASES: readonly GradientCase[] = [
   {
     name: "conv2d, stride 2, same",
-    shapes: [[2, 9, 8, 3], [3, 3, 3, 5]],
+    shapes: [
+      [2, 9, 8, 3],
+      [3, 3, 3, 5],
+    ],
     loss: (x, w) => weightedSum(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 2, "same")),
   },
   {
     name: "conv2d, stride 1, valid",
-    shapes: [[3, 7, 7, 2], [2, 3, 2, 4]],
+    shapes: [
+      [3, 7, 7, 2],
+      [2, 3, 2, 4],
+    ],
     loss: (x, w) => weightedSum(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, "valid")),
   },
   {
     name: "conv1d, stride 2",
-    shapes: [[2, 11, 3], [3, 3, 4]],
+    shapes: [
+      [2, 11, 3],
+      [3, 3, 4],
+    ],
     loss: (x, w) => weightedSum(tf.conv1d(x as tf.Tensor3D, w as tf.Tensor3D, 2, "same")),
   },
   {
     name: "conv2dTranspose, stride 2",
-    shapes: [[2, 4, 4, 3], [3, 3, 5, 3]],
+    shapes: [
+      [2, 4, 4, 3],
+      [3, 3, 5, 3],
+    ],
     loss: (x, w) => weightedSum(tf.conv2dTranspose(x as tf.Tensor4D, w as tf.Tensor4D, [2, 8, 8, 5], 2, "same")),
   },
   {
     name: "depthwise, multiplier 2, stride 2",
-    shapes: [[2, 8, 7, 3], [3, 3, 3, 2]],
+    shapes: [
+      [2, 8, 7, 3],
+      [3, 3, 3, 2],
+    ],
     loss: (x, w) => weightedSum(tf.depthwiseConv2d(x as tf.Tensor4D, w as tf.Tensor4D, 2, "same")),
   },
   {
     name: "separable",
-    shapes: [[2, 7, 7, 3], [3, 3, 3, 1], [1, 1, 3, 4]],
+    shapes: [
+      [2, 7, 7, 3],
+      [3, 3, 3, 1],
+      [1, 1, 3, 4],
+    ],
     loss: (x, depthwise, pointwise) =>
       weightedSum(tf.separableConv2d(x as tf.Tensor4D, depthwise as tf.Tensor4D, pointwise as tf.Tensor4D, 1, "valid")),
   },
   {
     name: "embedding (gather by token ids)",
     shapes: [[20, 4]],
-    loss: (table) => weightedSum(tf.gather(table, tf.tensor2d([[1, 5, 5, 19], [0, 1, 1, 7]], [2, 4], "int32"))),
+    loss: (table) =>
+      weightedSum(
+        tf.gather(
+          table,
+          tf.tensor2d(
+            [
+              [1, 5, 5, 19],
+              [0, 1, 1, 7],
+            ],
+            [2, 4],
+            "int32",
+          ),
+        ),
+      ),
   },
   {
     name: "max pooling over negative values, then dense",
-    shapes: [[2, 6, 6, 2], [18, 3]],
+    shapes: [
+      [2, 6, 6, 2],
+      [18, 3],
+    ],
     loss: (x, w) => {
       const pooled = tf.maxPool(tf.sub(x, 2) as tf.Tensor4D, 2, 2, "valid");
       return weightedSum(tf.matMul(tf.reshape(pooled, [2, 18]), w as tf.Tensor2D));

@@ -35,22 +35,28 @@ beforeAll(async () => {
 describe.each(TESTED_BACKENDS)("composed UnsortedSegmentSum on %s", (backendName) => {
   const composed = unsortedSegmentSumByScatter(backendName);
 
-  it.each(CASES.map((each) => [each.name, each] as const))("matches cpu's own kernel: %s", async (_name, segmentCase) => {
-    const inputs = {
-      x: randomTensor(segmentCase.xShape, 21),
-      segmentIds: segmentIds(segmentCase.idsShape, segmentCase.numSegments, 3),
-    };
-    const attrs = { numSegments: segmentCase.numSegments };
-    // cpu's own kernel mishandles ids of rank > 1, so its reference gets them flattened.
-    const rowCount = inputs.segmentIds.values.length;
-    const flattened = {
-      x: { ...inputs.x, shape: [rowCount, ...segmentCase.xShape.slice(segmentCase.idsShape.length)] },
-      segmentIds: { ...inputs.segmentIds, shape: [rowCount] },
-    };
-    const expected = await runKernel("cpu", cpuSegmentSum, flattened, attrs);
-    const actual = await runKernel(backendName, composed, inputs, attrs);
-    expect(actual.output.shape).toEqual([segmentCase.numSegments, ...segmentCase.xShape.slice(segmentCase.idsShape.length)]);
-    expect(relativeError(actual.output.values, expected.output.values)).toBeLessThanOrEqual(1e-4);
-    expect([actual.leakedTensors, actual.leakedDataIds]).toEqual([0, 0]);
-  });
+  it.each(CASES.map((each) => [each.name, each] as const))(
+    "matches cpu's own kernel: %s",
+    async (_name, segmentCase) => {
+      const inputs = {
+        x: randomTensor(segmentCase.xShape, 21),
+        segmentIds: segmentIds(segmentCase.idsShape, segmentCase.numSegments, 3),
+      };
+      const attrs = { numSegments: segmentCase.numSegments };
+      // cpu's own kernel mishandles ids of rank > 1, so its reference gets them flattened.
+      const rowCount = inputs.segmentIds.values.length;
+      const flattened = {
+        x: { ...inputs.x, shape: [rowCount, ...segmentCase.xShape.slice(segmentCase.idsShape.length)] },
+        segmentIds: { ...inputs.segmentIds, shape: [rowCount] },
+      };
+      const expected = await runKernel("cpu", cpuSegmentSum, flattened, attrs);
+      const actual = await runKernel(backendName, composed, inputs, attrs);
+      expect(actual.output.shape).toEqual([
+        segmentCase.numSegments,
+        ...segmentCase.xShape.slice(segmentCase.idsShape.length),
+      ]);
+      expect(relativeError(actual.output.values, expected.output.values)).toBeLessThanOrEqual(1e-4);
+      expect([actual.leakedTensors, actual.leakedDataIds]).toEqual([0, 0]);
+    },
+  );
 });

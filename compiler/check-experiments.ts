@@ -1,0 +1,194 @@
+/**
+ * The experiment checker: every `experiment { }` of a checked program, read against the
+ * schema, its data inspected without loading it, its model fitted to the data, its stages
+ * lowered, and the whole checked for consistency — then lowered to an `ExperimentPlan`
+ * in the runtime's own types, which the emitter only prints.
+ *
+ *   read sections → lower data → inspect data → plan model → lower train / fine_tune,
+ *   tune, evaluate → consistency checks → plan
+ *
+ * Experiments are checked in program order, so a `pretrained` path that an earlier
+ * experiment exports resolves to that experiment's planned model before it exists on disk.
+ * A plan is made only for an experiment without errors.
+ */
+import type { ExperimentDecl } from "../grammar/ast.js";
+import { checkPipeline, keptLayerNames, type PretrainedUse } from "./checks/check-pipeline.js";
+import { sortDiagnostics, type Diagnostic } from "./diagnostics.js";
+import type { ExperimentPlan, PlannedModel } from "./experiment-plan.js";
+import { makeExperimentContext, type ExperimentContext } from "./experiments/experiment-context.js";
+import { makeExportedModels, withExportedModels, type ExportedModels } from "./experiments/exported-models.js";
+import { evaluatedSplit, evaluateSpec, readEvaluate } from "./experiments/lower-evaluate.js";
+import { lowerData } from "./experiments/lower-data.js";
+import { fineTuneSpec, lowerStage } from "./experiments/lower-stage.js";
+import { readTune } from "./experiments/lower-tune.js";
+import { planModel } from "./experiments/plan-model.js";
+import { readSections, type SectionReading } from "./experiments/read-sections.js";
+import { readScalarSetting } from "./experiments/read-values.js";
+import { inspectData, type ImageFolderReader } from "./experiments/static-data.js";
+import type { CompilerHost } from "./host.js";
+import type { ShapeContextFor } from "./infer-shapes.js";
+import type { BackendName } from "../runtime/backend.js";
+import type { CheckResult } from "./program.js";
+
+/** Plans of the experiments that checked cleanly, and every diagnostic about experiments. */
+export interface ExperimentCheck {
+  readonly plans: ExperimentPlan[];
+  readonly diagnostics: Diagnostic[];
+}
+
+/** Options for tests and tools: how image folders are listed (default: the real file system). */
+export interface ExperimentCheckOptions {
+  readonly readImageFolder?: ImageFolderReader;
+}
+
+/** Checks every experiment of a checked program (files with syntax errors are skipped) and plans the clean ones. */
+export function checkExperiments(result: CheckResult, host: CompilerHost, options: ExperimentCheckOptions = {}): ExperimentCheck {
+  const diagnostics: Diagnostic[] = [];
+  const plans: ExperimentPlan[] = [];
+  let contextFor: ShapeContextFor = result.shapeContextFor;
+  const exported = makeExportedModels(host, () => contextFor);
+  contextFor = withExportedModels(result.shapeContextFor, exported);
+  for (const file of result.files.values()) {
+    if (file.parseDiagnostics.length > 0) continue;
+    for (const declaration of file.ast.declarations) {
+      if (declaration.kind !== "Experiment" || declaration.missing || declaration.name.missing) continue;
+      const checked = checkExperiment(declaration, file.path, { result, host, contextFor, options });
+      diagnostics.push(...checked.diagnostics);
+      if (checked.plan !== undefined) plans.push(checked.plan);
+      recordExport(exported, declaration, file.path, checked.plan, checked.exportDir);
+    }
+  }
+  return { plans, diagnostics: sortDiagnostics(withoutDuplicates(diagnostics)) };
+}
+
+/** What checking one experiment needs from the program. */
+interface ProgramEnvironment {
+  readonly result: CheckResult;
+  readonly host: CompilerHost;
+  readonly contextFor: ShapeContextFor;
+  readonly options: ExperimentCheckOptions;
+}
+
+/** Checks one experiment; its plan when it has no errors. */
+function checkExperiment(
+  declaration: ExperimentDecl,
+  file: string,
+  environment: ProgramEnvironment,
+): { plan: ExperimentPlan | undefined; diagnostics: readonly Diagnostic[]; exportDir: string | undefined } {
+  const reading = readSections(declaration, file);
+  const experiment = reading.experiment;
+  const tuneSection = experiment.sections.get("tune");
+  const context = makeExperimentContext(file, declaration.name.name, tuneSection !== undefined);
+  for (const diagnostic of reading.diagnostics) context.report(diagnostic);
+
+  const seed = readTopSetting(experiment, "seed", context);
+  const backend = readTopSetting(experiment, "backend", context);
+  const exportDir = readTopSetting(experiment, "export", context);
+
+  const dataSection = experiment.sections.get("data");
+  const data = dataSection ? lowerData(dataSection, context) : undefined;
+  const dataFacts = data ? inspectData(data, context, environment.host, environment.options.readImageFolder) : undefined;
+  const model = planModel(experiment, dataFacts, environment.result, environment.contextFor, context);
+
+  const trainSection = experiment.sections.get("train");
+  const train = trainSection ? lowerStage(trainSection, context) : undefined;
+  const fineTuneSection = experiment.sections.get("fine_tune");
+  const fineTune = fineTuneSection ? lowerStage(fineTuneSection, context, train) : undefined;
+  const tune = tuneSection ? readTune(tuneSection, context) : undefined;
+  const evaluate = readEvaluate(experiment.sections.get("evaluate"), context);
+
+  checkPipeline({
+    context,
+    experimentName: declaration.name.range,
+    data: dataFacts,
+    model,
+    train,
+    fineTune,
+    tune,
+    evaluate,
+    pretrained: model ? pretrainedUses(model.model, environment.contextFor) : [],
+  });
+
+  const exportText = typeof exportDir === "string" ? exportDir : undefined;
+  const on = dataFacts ? evaluatedSplit(evaluate, dataFacts) : undefined;
+  const fineTuneStage = fineTune ? fineTuneSpec(fineTune) : undefined;
+  if (
+    context.hasErrors() ||
+    data?.spec === undefined ||
+    dataFacts === undefined ||
+    model === undefined ||
+    train?.spec === undefined ||
+    (fineTune !== undefined && fineTuneStage === undefined) ||
+    (tuneSection !== undefined && tune === undefined) ||
+    !evaluate.complete ||
+    on === undefined
+  ) {
+    return { plan: undefined, diagnostics: context.diagnostics, exportDir: exportText };
+  }
+  const plan: ExperimentPlan = {
+    name: declaration.name.name,
+    file,
+    nameRange: declaration.name.range,
+    seed: typeof seed === "number" ? seed : 0,
+    backend: typeof backend === "string" ? (backend as BackendName) : "auto",
+    data: data.spec,
+    dataInfo: dataFacts.info,
+    model: model.model,
+    train: train.spec,
+    ...(fineTuneStage ? { fineTune: fineTuneStage } : {}),
+    ...(tune
+      ? {
+          tune: {
+            trials: tune.trials,
+            objective: tune.objective,
+            strategy: tune.strategy,
+            ...(tune.maxEpochs !== undefined ? { maxEpochs: tune.maxEpochs } : {}),
+            spaces: [...context.searchSpaces],
+          },
+        }
+      : {}),
+    evaluate: evaluateSpec(evaluate, on, train.spec.metrics),
+    ...(exportText !== undefined ? { export: exportText } : {}),
+  };
+  return { plan, diagnostics: context.diagnostics, exportDir: exportText };
+}
+
+/** `seed`, `backend` or `export` of the experiment, checked against its spec. */
+function readTopSetting(experiment: SectionReading, name: string, context: ExperimentContext) {
+  const setting = experiment.settings.get(name);
+  const spec = experiment.spec.settings.find((candidate) => candidate.name === name);
+  if (setting === undefined || spec === undefined) return undefined;
+  return readScalarSetting(setting, spec, `experiment \`${experiment.name.name}\``, context);
+}
+
+/** The model's `pretrained` layers with the layer names of what each loads. */
+function pretrainedUses(model: PlannedModel, contextFor: ShapeContextFor): PretrainedUse[] {
+  return model.layers
+    .filter((layer) => layer.kind === "pretrained" && layer.args !== undefined)
+    .map((layer) => {
+      const path = String(layer.args!["path"]);
+      const until = String(layer.args!["until"] ?? "");
+      return { layer, layerNames: keptLayerNames(contextFor(layer.file).readPretrained(path), until) };
+    });
+}
+
+/** Remembers what an experiment exports, so later `pretrained` paths can find it. */
+function recordExport(exported: ExportedModels, declaration: ExperimentDecl, file: string, plan: ExperimentPlan | undefined, exportDir: string | undefined): void {
+  if (exportDir === undefined) return;
+  exported.add(
+    file,
+    exportDir,
+    plan?.model ?? `experiment \`${declaration.name.name}\`, which exports it, has errors (fix them first)`,
+  );
+}
+
+/** Drops exact repeats (a model without input met with the same data by two experiments). */
+function withoutDuplicates(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((diagnostic) => {
+    const key = `${diagnostic.file}\u0000${diagnostic.code}\u0000${diagnostic.range.start}\u0000${diagnostic.range.end}\u0000${diagnostic.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

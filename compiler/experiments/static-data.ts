@@ -1,0 +1,478 @@
+/**
+ * What the data of an experiment looks like, known before any tensor exists: a built-in
+ * data set's catalog entry, a CSV file's header and label values, an image folder's
+ * classes. From that, the `DataInfo` the model is checked against, which splits exist,
+ * and the data checks: unknown data set (DLM215), unreadable file (DLM216), unknown
+ * column (DLM217), unknown class (DLM220), split fractions (DLM309), augmentation on
+ * non-image data (DLM503), settings that do not fit the source (DLM506) and defaults that
+ * will not work (DLM510, a warning).
+ */
+import type { SourceRange } from "../../grammar/ast.js";
+import { builtinDataInfo, BUILTIN_DATASET_NAMES, findBuiltinDataset } from "../../runtime/data/catalog.js";
+import { parseCsvTable } from "../../runtime/data/csv.js";
+import { DataError } from "../../runtime/data/errors.js";
+import { inspectImageFolder } from "../../runtime/data/inspect.js";
+import { inferTask } from "../../runtime/data/labels.js";
+import type { Table } from "../../runtime/data/raw.js";
+import { DEFAULT_TOKENIZE, type CsvSource, type DataSpec, type ImageFolderSource } from "../../runtime/data/spec.js";
+import { isMissing, summarizeColumns, type ColumnSummary } from "../../runtime/data/table.js";
+import type { DataInfo, Task } from "../../runtime/types.js";
+import { makeDiagnostic } from "../diagnostics.js";
+import { formatNumber } from "../evaluate-values.js";
+import type { CompilerHost } from "../host.js";
+import { formatShape } from "../layers/shape-arithmetic.js";
+import { didYouMean } from "../suggest.js";
+import type { ExperimentContext } from "./experiment-context.js";
+import type { DataReading, DataSites } from "./lower-data.js";
+import type { WrittenName } from "./read-values.js";
+
+/** The data as the rest of the experiment sees it. */
+export interface DataFacts {
+  readonly info: DataInfo;
+  /** A validation split exists (`split { validation }`), so `val_*` values are logged. */
+  readonly hasValidation: boolean;
+  /** A test split exists: the source's own, an explicit fraction, or the default 0.2. */
+  readonly hasTest: boolean;
+  /** Text: the tokenizer's vocabulary size (token ids run from 0 to this - 1). */
+  readonly vocabulary?: number;
+}
+
+/** Lists an image folder's classes; the real file system by default (the host reads files, not folders). */
+export type ImageFolderReader = (dir: string) => { readonly classes: readonly string[] } | DataError;
+
+/** Inspects the data of `data { }` without loading it; undefined when it cannot be known. */
+export function inspectData(
+  reading: DataReading,
+  context: ExperimentContext,
+  host: CompilerHost,
+  readImageFolder: ImageFolderReader = inspectImageFolder,
+): DataFacts | undefined {
+  const spec = reading.spec;
+  if (spec === undefined) return undefined;
+  const sites = reading.sites;
+  let described: DescribedData | undefined;
+  switch (spec.source.kind) {
+    case "builtin":
+      described = describeBuiltin(spec, spec.source.name, sites, context);
+      break;
+    case "csv":
+      described = describeCsv(spec, spec.source, sites, context, host);
+      break;
+    case "images":
+      described = describeImages(spec, spec.source, sites, context, host, readImageFolder);
+      break;
+  }
+  if (described === undefined) return undefined;
+  const info = described.info;
+  if (spec.augment !== undefined && info.modality !== "image" && sites.augment) {
+    context.report(
+      makeDiagnostic("DLM503", context.file, sites.augment, {
+        message: `\`augment\` applies to images, but this data is ${info.modality} (examples of shape ${formatShape(info.featureShape)})`,
+        help: "remove the `augment` section",
+      }),
+    );
+  }
+  if (info.task === "regression" && spec.classes !== undefined && sites.classes !== undefined && spec.window === undefined) {
+    const first = sites.classes[0];
+    context.report(
+      makeDiagnostic("DLM506", context.file, first ? spanOf(sites.classes) : sites.section, {
+        message: "`classes` keeps classes of a classification task, but this data is a regression task",
+        help: "remove `classes`",
+      }),
+    );
+  }
+  const splits = checkSplit(spec, described.hasOwnTest, sites, context);
+  return {
+    info,
+    hasValidation: splits.validation > 0,
+    hasTest: splits.test > 0 || splits.useOwnTest,
+    ...(info.modality === "text" ? { vocabulary: spec.tokenize?.vocab ?? DEFAULT_TOKENIZE.vocab } : {}),
+  };
+}
+
+/** A source described: its info and whether it brings its own test split. */
+interface DescribedData {
+  readonly info: DataInfo;
+  readonly hasOwnTest: boolean;
+}
+
+function describeBuiltin(spec: DataSpec, name: string, sites: DataSites, context: ExperimentContext): DescribedData | undefined {
+  const nameRange = sites.source?.origins.get("name")?.range ?? sites.source?.range ?? sites.section;
+  const dataset = findBuiltinDataset(name);
+  if (dataset === undefined) {
+    const help = didYouMean(name, BUILTIN_DATASET_NAMES);
+    context.report(
+      makeDiagnostic("DLM215", context.file, nameRange, {
+        message: `unknown built-in data set "${name}"`,
+        ...(help ? { help } : {}),
+        notes: [`built-in data sets: ${BUILTIN_DATASET_NAMES.join(", ")} (\`dlm datasets\` lists them with shapes and classes)`],
+      }),
+    );
+    return undefined;
+  }
+  if (spec.window !== undefined && sites.window) {
+    context.report(
+      makeDiagnostic("DLM506", context.file, sites.window.range, {
+        message: `\`window\` cuts a CSV time series, but the source is the built-in data set "${name}"`,
+        help: "use `source: csv(PATH, label: COLUMN)` with rows in time order",
+      }),
+    );
+  }
+  if (spec.tokenize !== undefined && dataset.modality !== "text" && sites.tokenize) {
+    context.report(
+      makeDiagnostic("DLM506", context.file, sites.tokenize, {
+        message: `\`tokenize\` turns text into token ids, but "${name}" is ${dataset.modality} data`,
+        help: "remove `tokenize`",
+      }),
+    );
+  }
+  if (spec.tokenize === undefined && dataset.modality === "text") reportDefaultTokenizer(sites, context, `"${name}"`);
+  if (spec.task !== undefined && spec.task !== dataset.task && sites.task) {
+    context.report(
+      makeDiagnostic("DLM506", context.file, sites.task, {
+        message: `"${name}" is a ${dataset.task} data set, found \`task: ${spec.task}\``,
+        help: `remove \`task\` or write \`task: ${dataset.task}\``,
+      }),
+    );
+  }
+  if (dataset.missingValues !== undefined && (spec.missing ?? "error") === "error") {
+    context.report(
+      makeDiagnostic("DLM510", context.file, nameRange, {
+        severity: "warning",
+        message: `"${name}" has missing values and \`missing\` is \`error\`, so preparing the data will stop at the first one`,
+        notes: [dataset.missingValues],
+        help: "add `missing: drop` or `missing: mean` to `data`",
+      }),
+    );
+  }
+  const base = builtinDataInfo(dataset, spec.tokenize?.length ?? DEFAULT_TOKENIZE.length);
+  const classes = selectClasses(base.classes, spec, sites, context, `"${name}"`);
+  if (classes === false) return undefined;
+  return { info: { ...base, ...(classes ? { classes } : {}) }, hasOwnTest: dataset.sizes.test !== undefined };
+}
+
+/** `classes` kept from the source's classes (DLM220 for a name that is not one); false on an error. */
+function selectClasses(
+  all: readonly string[] | undefined,
+  spec: DataSpec,
+  sites: DataSites,
+  context: ExperimentContext,
+  sourceName: string,
+): readonly string[] | undefined | false {
+  if (spec.classes === undefined || all === undefined || sites.classes === undefined) return all;
+  let ok = true;
+  for (const written of sites.classes) {
+    if (all.includes(written.name)) continue;
+    ok = false;
+    const help = didYouMean(written.name, all);
+    context.report(
+      makeDiagnostic("DLM220", context.file, written.range, {
+        message: `"${written.name}" is not a class of ${sourceName}`,
+        ...(help ? { help } : {}),
+        notes: [`classes: ${all.map((name) => JSON.stringify(name)).join(", ")}`],
+      }),
+    );
+  }
+  return ok ? spec.classes : false;
+}
+
+function reportDefaultTokenizer(sites: DataSites, context: ExperimentContext, sourceName: string): void {
+  context.report(
+    makeDiagnostic("DLM510", context.file, sites.source?.range ?? sites.section, {
+      severity: "warning",
+      message: `${sourceName} is text and \`data\` has no \`tokenize\`: the default tokenizer is used (vocab ${DEFAULT_TOKENIZE.vocab}, length ${DEFAULT_TOKENIZE.length})`,
+      help: `add \`tokenize(vocab: ${DEFAULT_TOKENIZE.vocab}, length: ${DEFAULT_TOKENIZE.length})\` to \`data\` to choose them`,
+    }),
+  );
+}
+
+function describeCsv(spec: DataSpec, source: CsvSource, sites: DataSites, context: ExperimentContext, host: CompilerHost): DescribedData | undefined {
+  const pathRange = sites.source?.origins.get("path")?.range ?? sites.source?.range ?? sites.section;
+  const resolved = host.resolve(context.file, source.path);
+  const text = host.readFile(resolved);
+  if (text === undefined) {
+    context.report(
+      makeDiagnostic("DLM216", context.file, pathRange, {
+        message: `cannot read CSV file "${source.path}" (looked for ${resolved})`,
+        help: "paths are relative to the folder of the .dlm file",
+      }),
+    );
+    return undefined;
+  }
+  let table: Table;
+  try {
+    table = parseCsvTable(text, resolved, source.delimiter ?? ",");
+  } catch (error) {
+    if (!(error instanceof DataError)) throw error;
+    context.report(makeDiagnostic("DLM216", context.file, pathRange, { message: `cannot read CSV file "${source.path}": ${error.message}` }));
+    return undefined;
+  }
+  const summaries = summarizeColumns(table);
+  const columnNames = summaries.map((summary) => summary.name);
+  const argRange = (name: string): SourceRange => sites.source?.origins.get(name)?.range ?? pathRange;
+  const findColumn = (name: string, role: string, range: SourceRange): ColumnSummary | undefined => {
+    const found = summaries.find((summary) => summary.name === name);
+    if (found !== undefined) return found;
+    const help = didYouMean(name, columnNames);
+    context.report(
+      makeDiagnostic("DLM217", context.file, range, {
+        message: `${source.path} has no ${role} column "${name}"`,
+        ...(help ? { help } : {}),
+        notes: [`columns: ${columnNames.map((column) => JSON.stringify(column)).join(", ")}`],
+      }),
+    );
+    return undefined;
+  };
+  let complete = true;
+  const label = findColumn(source.label, "label", argRange("label"));
+  if (label === undefined) complete = false;
+  const textColumn = source.text !== undefined ? findColumn(source.text, "text", argRange("text")) : undefined;
+  if (source.text !== undefined && textColumn === undefined) complete = false;
+  const writtenFeatures = sites.source?.lists.get("features");
+  const features: ColumnSummary[] = [];
+  for (const written of writtenFeatures ?? []) {
+    const column = findColumn(written.name, "feature", written.range);
+    if (column === undefined) complete = false;
+    else if (column.name === source.label && spec.window === undefined) {
+      complete = false;
+      context.report(
+        makeDiagnostic("DLM506", context.file, written.range, {
+          message: `"${written.name}" is the label column; it cannot also be a feature`,
+          help: "remove it from `features`",
+        }),
+      );
+    } else features.push(column);
+  }
+  const windowTarget = spec.window ? (spec.window.target ?? source.label) : undefined;
+  const target =
+    spec.window && windowTarget !== undefined
+      ? findColumn(windowTarget, "target", sites.window?.origins.get("target")?.range ?? argRange("label"))
+      : undefined;
+  if (spec.window && target === undefined) complete = false;
+  if (!complete || label === undefined) return undefined;
+
+  if (spec.window !== undefined) return describeSeries(spec, source, summaries, target!, writtenFeatures ? features : undefined, table, sites, context);
+  if (spec.tokenize !== undefined && source.text === undefined && sites.tokenize) {
+    context.report(
+      makeDiagnostic("DLM506", context.file, sites.tokenize, {
+        message: "`tokenize` needs a text column, but the CSV source has none",
+        help: "name it in the source: `csv(PATH, label: COLUMN, text: COLUMN)`",
+      }),
+    );
+    return undefined;
+  }
+  const task = csvTask(spec, label, sites, context, source.path);
+  if (task === undefined) return undefined;
+  const classes = task === "classification" ? selectClasses(label.distinct, spec, sites, context, `column "${label.name}"`) : undefined;
+  if (classes === false) return undefined;
+  const labelInfo = task === "classification" ? { task, classes: classes ?? label.distinct } : { task, targets: 1 };
+  if (textColumn !== undefined) {
+    if (spec.tokenize === undefined) reportDefaultTokenizer(sites, context, `column "${textColumn.name}"`);
+    warnMissing(spec, table, [label, textColumn], sites, context, source.path);
+    return {
+      info: { ...labelInfo, modality: "text", featureShape: [spec.tokenize?.length ?? DEFAULT_TOKENIZE.length] },
+      hasOwnTest: false,
+    };
+  }
+  const used = writtenFeatures ? features : summaries.filter((summary) => summary.name !== label.name && summary.kind !== "text");
+  if (used.length === 0) {
+    context.report(
+      makeDiagnostic("DLM506", context.file, pathRange, {
+        message: `${source.path} has no feature columns: every column other than "${label.name}" is free text`,
+        help: "name a text column with `text: COLUMN` and add `tokenize`, or list `features`",
+      }),
+    );
+    return undefined;
+  }
+  warnMissing(spec, table, [label, ...used], sites, context, source.path);
+  const featureNames = expandFeatures(used);
+  return { info: { ...labelInfo, modality: "tabular", featureShape: [featureNames.length], featureNames }, hasOwnTest: false };
+}
+
+/** The task of a CSV label: written (and possible), or inferred as the runtime does. */
+function csvTask(spec: DataSpec, label: ColumnSummary, sites: DataSites, context: ExperimentContext, path: string): Task | undefined {
+  if (spec.task === "regression" && label.kind !== "numeric") {
+    context.report(
+      makeDiagnostic("DLM506", context.file, sites.task ?? sites.section, {
+        message: `\`task: regression\` needs a numeric label, but column "${label.name}" of ${path} holds names`,
+        help: "remove `task` (the label makes it classification)",
+      }),
+    );
+    return undefined;
+  }
+  return spec.task ?? inferTask(label);
+}
+
+/** A time series: windows of `size` rows over the feature columns, predicting `horizon` values of the target. */
+function describeSeries(
+  spec: DataSpec,
+  source: CsvSource,
+  summaries: readonly ColumnSummary[],
+  target: ColumnSummary,
+  written: readonly ColumnSummary[] | undefined,
+  table: Table,
+  sites: DataSites,
+  context: ExperimentContext,
+): DescribedData | undefined {
+  const window = spec.window!;
+  const windowRange = sites.window?.range ?? sites.section;
+  const problems: string[] = [];
+  if (spec.task === "classification") problems.push("`window` predicts future values of a column: the task is regression, found `task: classification`");
+  if (spec.classes !== undefined) problems.push("`classes` does not apply to a `window` time series");
+  if (source.text !== undefined) problems.push("`window` needs numeric columns, not a text column");
+  if (spec.tokenize !== undefined) problems.push("`tokenize` does not apply to a `window` time series");
+  if (target.kind !== "numeric") problems.push(`the \`window\` target "${target.name}" must be a numeric column`);
+  for (const message of problems) context.report(makeDiagnostic("DLM506", context.file, windowRange, { message }));
+  if (problems.length > 0) return undefined;
+  // Default features: every numeric column, the target included (its own history predicts it best).
+  const used = written ?? summaries.filter((summary) => summary.kind === "numeric");
+  warnMissing(spec, table, [target, ...used], sites, context, source.path);
+  const featureNames = expandFeatures(used);
+  return {
+    info: {
+      task: "regression",
+      modality: "series",
+      featureShape: [window.size, featureNames.length],
+      featureNames,
+      targets: window.horizon ?? 1,
+    },
+    hasOwnTest: false,
+  };
+}
+
+/** Feature names after one-hot expansion: numeric columns as they are, categorical ones `column=value`. */
+function expandFeatures(columns: readonly ColumnSummary[]): string[] {
+  return columns.flatMap((column) => (column.kind === "numeric" ? [column.name] : column.distinct.map((value) => `${column.name}=${value}`)));
+}
+
+/** DLM510 (warning): a used column has empty cells and `missing` is left at `error`. */
+function warnMissing(
+  spec: DataSpec,
+  table: Table,
+  used: readonly ColumnSummary[],
+  sites: DataSites,
+  context: ExperimentContext,
+  path: string,
+): void {
+  if ((spec.missing ?? "error") !== "error") return;
+  const withMissing = used.filter((column, index) => column.missing > 0 && used.indexOf(column) === index);
+  if (withMissing.length === 0) return;
+  const first = withMissing[0]!;
+  const column = table.columns.indexOf(first.name);
+  const row = table.rows.findIndex((cells) => isMissing(cells[column] ?? null));
+  const line = table.lines?.[row];
+  context.report(
+    makeDiagnostic("DLM510", context.file, sites.source?.origins.get("path")?.range ?? sites.section, {
+      severity: "warning",
+      message: `${path} has missing values and \`missing\` is \`error\`, so preparing the data will stop at the first one`,
+      notes: withMissing.map((summary) => `column "${summary.name}": ${summary.missing} missing` + (summary === first && line !== undefined ? ` (first on line ${line})` : "")),
+      help: "add `missing: drop` or `missing: mean` to `data`",
+    }),
+  );
+}
+
+function describeImages(
+  spec: DataSpec,
+  source: ImageFolderSource,
+  sites: DataSites,
+  context: ExperimentContext,
+  host: CompilerHost,
+  readImageFolder: ImageFolderReader,
+): DescribedData | undefined {
+  const dirRange = sites.source?.origins.get("dir")?.range ?? sites.source?.range ?? sites.section;
+  const resolved = host.resolve(context.file, source.dir);
+  const folder = readImageFolder(resolved);
+  if (folder instanceof DataError) {
+    context.report(
+      makeDiagnostic("DLM216", context.file, dirRange, {
+        message: `cannot read image folder "${source.dir}" (looked for ${resolved}): ${folder.reason}`,
+        help: "paths are relative to the folder of the .dlm file; put each class's images in its own sub-folder",
+      }),
+    );
+    return undefined;
+  }
+  const misplaced: [string, SourceRange | undefined][] = [
+    ["`window` cuts a CSV time series, not images", spec.window ? sites.window?.range : undefined],
+    ["`tokenize` turns text into token ids, not images", spec.tokenize ? sites.tokenize : undefined],
+    ["image folders are labelled by class: the task is classification, found `task: regression`", spec.task === "regression" ? sites.task : undefined],
+  ];
+  let fits = true;
+  for (const [message, range] of misplaced) {
+    if (range === undefined) continue;
+    fits = false;
+    context.report(makeDiagnostic("DLM506", context.file, range, { message }));
+  }
+  const classes = selectClasses(folder.classes, spec, sites, context, `image folder "${source.dir}"`);
+  if (classes === false || !fits) return undefined;
+  return {
+    info: {
+      task: "classification",
+      modality: "image",
+      featureShape: [source.size[0], source.size[1], source.channels ?? 3],
+      classes: classes ?? folder.classes,
+    },
+    hasOwnTest: false,
+  };
+}
+
+/** Split fractions with the runtime's defaults (`SplitSpec`), or what is wrong with them. */
+interface SplitFractions {
+  readonly validation: number;
+  readonly test: number;
+  readonly useOwnTest: boolean;
+}
+
+/** Slack for fractions such as 0.7 + 0.15 + 0.15 (the runtime uses the same). */
+const EPSILON = 1e-9;
+
+/** DLM309: the fractions (with defaults filled in as the runtime fills them) must leave room for training. */
+function checkSplit(spec: DataSpec, hasOwnTest: boolean, sites: DataSites, context: ExperimentContext): SplitFractions {
+  const split = spec.split;
+  const ownTest = hasOwnTest && spec.window === undefined;
+  const validation = split?.validation ?? 0;
+  let test: number;
+  let testText: string;
+  if (split?.test !== undefined) {
+    test = split.test;
+    testText = `test ${formatNumber(test)}`;
+  } else if (ownTest) {
+    test = 0;
+    testText = "";
+  } else if (split?.train !== undefined) {
+    test = Math.max(0, 1 - split.train - validation);
+    testText = "";
+  } else {
+    test = 0.2;
+    testText = "the default test 0.2";
+  }
+  if (test < EPSILON) test = 0;
+  const train = split?.train ?? 1 - validation - test;
+  const sum = (split?.train ?? 0) + validation + test;
+  const parts = [
+    ...(split?.train !== undefined ? [`train ${formatNumber(split.train)}`] : []),
+    ...(validation > 0 ? [`validation ${formatNumber(validation)}`] : []),
+    ...(testText !== "" ? [testText] : []),
+  ];
+  const range = sites.split ?? sites.section;
+  if (split?.train !== undefined && sum > 1 + EPSILON) {
+    context.report(
+      makeDiagnostic("DLM309", context.file, range, {
+        message: `split fractions add up to ${formatNumber(Number(sum.toFixed(6)))} (${parts.join(" + ")}), more than 1`,
+        help: "make train, validation and test add up to at most 1",
+      }),
+    );
+  } else if (split?.train === undefined && train <= EPSILON) {
+    context.report(
+      makeDiagnostic("DLM309", context.file, range, {
+        message: `the split leaves no training examples: ${parts.join(" + ")} = ${formatNumber(Number((validation + test).toFixed(6)))}`,
+        help: "lower `validation` or `test`",
+      }),
+    );
+  }
+  return { validation, test, useOwnTest: ownTest && split?.test === undefined };
+}
+
+/** The range spanning every written name. */
+function spanOf(items: readonly WrittenName[]): SourceRange {
+  return { start: items[0]!.range.start, end: items[items.length - 1]!.range.end };
+}

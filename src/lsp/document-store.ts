@@ -1,0 +1,160 @@
+/**
+ * The open documents and their latest check. Edits schedule a debounced check; a feature
+ * (hover, completion…) that needs the result of the text as it is now flushes the pending
+ * check first. The compiler reads open documents from memory and everything else from
+ * disk, so an import that is missing on disk is a diagnostic, never a wait.
+ */
+import * as path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { TextDocument } from "vscode-languageserver-textdocument";
+import { checkProgram, type CheckResult } from "../../compiler/program.js";
+import { nodeCompilerHost, type CompilerHost } from "../../compiler/host.js";
+
+/** One open document checked at one version. */
+export interface CheckedDocument {
+  readonly uri: string;
+  /** The path the compiler knows the document by (diagnostics name it). */
+  readonly path: string;
+  readonly document: TextDocument;
+  readonly result: CheckResult;
+}
+
+/** The compiler path of a document URI: a file system path for `file:` URIs, the URI itself otherwise. */
+export function uriToPath(uri: string): string {
+  return uri.startsWith("file:") ? fileURLToPath(uri) : uri;
+}
+
+/** The URI of a compiler path (the inverse of {@link uriToPath}). */
+export function pathToUri(file: string): string {
+  return path.isAbsolute(file) ? pathToFileURL(file).href : file;
+}
+
+/** Options of a {@link DocumentStore}. */
+export interface DocumentStoreOptions {
+  /** Quiet time after an edit before the document is checked. */
+  readonly debounceMs: number;
+  /** Called after every check (publish diagnostics here). */
+  readonly onChecked: (checked: CheckedDocument) => void;
+  /** Where files that are not open come from (default: the disk). */
+  readonly fallbackHost?: CompilerHost;
+  /** A check that threw (a compiler bug): reported here rather than crash the server. */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** Open documents, their pending checks and their latest results. */
+export class DocumentStore {
+  private readonly documents = new Map<string, TextDocument>();
+  private readonly results = new Map<string, CheckedDocument>();
+  private readonly pending = new Map<string, NodeJS.Timeout>();
+  private readonly fallbackHost: CompilerHost;
+  private debounceMs: number;
+
+  constructor(private readonly options: DocumentStoreOptions) {
+    this.fallbackHost = options.fallbackHost ?? nodeCompilerHost();
+    this.debounceMs = options.debounceMs;
+  }
+
+  /** Changes the quiet time after an edit (the client may ask for another at initialization). */
+  setDebounce(milliseconds: number): void {
+    this.debounceMs = milliseconds;
+  }
+
+  /** A document was opened: checked at once. */
+  open(uri: string, languageId: string, version: number, text: string): void {
+    this.documents.set(uri, TextDocument.create(uri, languageId, version, text));
+    this.checkNow(uri);
+  }
+
+  /** A document changed: its check (and those of open documents importing it) is scheduled. */
+  change(uri: string, version: number, changes: Parameters<typeof TextDocument.update>[1]): void {
+    const document = this.documents.get(uri);
+    if (!document) return;
+    this.documents.set(uri, TextDocument.update(document, changes, version));
+    this.schedule(uri);
+    for (const dependent of this.dependentsOf(uriToPath(uri))) this.schedule(dependent);
+  }
+
+  /** A document was closed: forgotten (its diagnostics should be cleared by the caller). */
+  close(uri: string): void {
+    this.cancel(uri);
+    this.documents.delete(uri);
+    this.results.delete(uri);
+  }
+
+  /** The document's text as the editor has it. */
+  document(uri: string): TextDocument | undefined {
+    return this.documents.get(uri);
+  }
+
+  /** The check of the document's current text: runs a pending check now rather than answer from stale results. */
+  checked(uri: string): CheckedDocument | undefined {
+    const document = this.documents.get(uri);
+    if (!document) return undefined;
+    const latest = this.results.get(uri);
+    if (latest && latest.document.version === document.version && !this.pending.has(uri)) return latest;
+    return this.checkNow(uri);
+  }
+
+  /** The latest checks of every open document (for find-references across files). */
+  allChecked(): CheckedDocument[] {
+    return [...this.documents.keys()].flatMap((uri) => {
+      const checked = this.checked(uri);
+      return checked ? [checked] : [];
+    });
+  }
+
+  /** Checks the document now, cancelling a pending check. */
+  checkNow(uri: string): CheckedDocument | undefined {
+    this.cancel(uri);
+    const document = this.documents.get(uri);
+    if (!document) return undefined;
+    const file = uriToPath(uri);
+    const result = checkProgram([file], this.host());
+    const checked: CheckedDocument = { uri, path: file, document, result };
+    this.results.set(uri, checked);
+    this.options.onChecked(checked);
+    return checked;
+  }
+
+  /** Cancels every pending check (on shutdown). */
+  dispose(): void {
+    for (const uri of [...this.pending.keys()]) this.cancel(uri);
+  }
+
+  /** A host that serves open documents from memory and falls back to the disk. */
+  host(): CompilerHost {
+    const openTexts = new Map([...this.documents.values()].map((document) => [uriToPath(document.uri), document]));
+    return {
+      readFile: (file) => openTexts.get(file)?.getText() ?? this.fallbackHost.readFile(file),
+      resolve: (fromFile, spec) => this.fallbackHost.resolve(fromFile, spec),
+    };
+  }
+
+  private schedule(uri: string): void {
+    this.cancel(uri);
+    this.pending.set(
+      uri,
+      setTimeout(() => {
+        this.pending.delete(uri);
+        try {
+          this.checkNow(uri);
+        } catch (error) {
+          this.options.onError?.(error);
+        }
+      }, this.debounceMs),
+    );
+  }
+
+  private cancel(uri: string): void {
+    const timer = this.pending.get(uri);
+    if (timer !== undefined) clearTimeout(timer);
+    this.pending.delete(uri);
+  }
+
+  /** Open documents whose last check read `file` (they import it). */
+  private dependentsOf(file: string): string[] {
+    return [...this.results.values()]
+      .filter((checked) => checked.path !== file && checked.result.files.has(file))
+      .map((checked) => checked.uri);
+  }
+}
