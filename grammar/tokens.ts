@@ -67,14 +67,22 @@ function keyword(word: string, categories: TokenType[] = []): TokenType {
   });
 }
 
-/** Keywords (reserved; `longer_alt` keeps `models` an identifier). */
+// Keywords are reserved; `longer_alt` keeps `models` an identifier.
+/** `model`: a model declaration, an inline model, or the `model:` setting. */
 export const Model = keyword("model");
+/** `block`: a reusable group of layers with parameters. */
 export const Block = keyword("block");
+/** `experiment`: data, model, training and evaluation. */
 export const Experiment = keyword("experiment");
+/** `import "other.dlm"` */
 export const Import = keyword("import");
+/** `residual { ... }` */
 export const Residual = keyword("residual");
+/** `repeat N { ... }` */
 export const Repeat = keyword("repeat");
+/** `true` */
 export const True = keyword("true");
+/** `false` */
 export const False = keyword("false");
 /** `input` in `model NAME(input: ...)`; everywhere else it is an ordinary identifier. */
 export const Input = keyword("input", [Identifier]);
@@ -97,24 +105,38 @@ export const InvalidNumber = createToken({
 
 /** `,` and `;` both separate members of a body; `,` also separates arguments and list items. */
 export const Separator = createToken({ name: "Separator", pattern: Lexer.NA });
+/** `,` */
 export const Comma = createToken({ name: "Comma", pattern: /,/, categories: [Separator] });
+/** `;` */
 export const Semicolon = createToken({ name: "Semicolon", pattern: /;/, categories: [Separator] });
 
+/** `{` */
 export const LCurly = createToken({ name: "LCurly", pattern: /\{/ });
+/** `}` */
 export const RCurly = createToken({ name: "RCurly", pattern: /\}/ });
+/** `(` */
 export const LParen = createToken({ name: "LParen", pattern: /\(/ });
+/** `)` */
 export const RParen = createToken({ name: "RParen", pattern: /\)/ });
+/** `[` */
 export const LBracket = createToken({ name: "LBracket", pattern: /\[/ });
+/** `]` */
 export const RBracket = createToken({ name: "RBracket", pattern: /]/ });
+/** `:` after a setting, argument or key name. */
 export const Colon = createToken({ name: "Colon", pattern: /:/ });
+/** `=` in `name = layer(...)` and in block parameter defaults. */
 export const Equals = createToken({ name: "Equals", pattern: /=/ });
 /** `+ - * /` between operands; one category so the parser tests one token type, not four. */
 export const ArithmeticOperator = createToken({ name: "ArithmeticOperator", pattern: Lexer.NA });
 /** `+ -` before an operand. */
 export const Sign = createToken({ name: "Sign", pattern: Lexer.NA });
+/** `+` */
 export const Plus = createToken({ name: "Plus", pattern: /\+/, categories: [ArithmeticOperator, Sign] });
+/** `-` */
 export const Minus = createToken({ name: "Minus", pattern: /-/, categories: [ArithmeticOperator, Sign] });
+/** `*` */
 export const Star = createToken({ name: "Star", pattern: /\*/, categories: [ArithmeticOperator] });
+/** `/` */
 export const Slash = createToken({ name: "Slash", pattern: /\//, categories: [ArithmeticOperator] });
 /** `?`: an unknown length in a shape, `[?, 64]`. */
 export const Question = createToken({ name: "Question", pattern: /\?/ });

@@ -9,7 +9,7 @@
 import type { SourceRange } from "../../grammar/ast.js";
 import type { CallbackSpec, FineTuneSpec, MonitorModeSpec, ScheduleSpec, StageSpec } from "../../runtime/experiment.js";
 import type { ClassWeightSpec, LossName } from "../../runtime/losses.js";
-import { DEFAULT_LEARNING_RATES, type OptimizerName, type OptimizerSpec } from "../../runtime/optimizers.js";
+import type { OptimizerName, OptimizerSpec } from "../../runtime/optimizers.js";
 import type { Unfreeze } from "../../runtime/pretrained.js";
 import { CALLBACKS, LOSSES, METRICS, OPTIMIZERS, SCHEDULES, UNFREEZE, type LossEntry } from "../catalog/training.js";
 import { evaluateValue } from "../evaluate-values.js";
@@ -71,7 +71,7 @@ export function lowerStage(section: SectionReading, context: ExperimentContext, 
   const optimizerSetting = section.settings.get("optimizer");
   const optimizer = optimizerSetting
     ? lowerOptimizer(readEntry(settingValue(optimizerSetting, context), OPTIMIZERS, "optimizer", context, site("optimizer")))
-    : (inherited?.spec?.optimizer ?? { name: "adam", learningRate: DEFAULT_LEARNING_RATES.adam });
+    : (inherited?.spec?.optimizer ?? defaultOptimizer());
   const scheduleSetting = section.settings.get("schedule");
   const schedule = scheduleSetting
     ? lowerSchedule(readEntry(settingValue(scheduleSetting, context), SCHEDULES, "schedule", context, site("schedule")))
@@ -140,6 +140,13 @@ function stageField(stage: string): string {
 export function fineTuneSpec(reading: StageReading): FineTuneSpec | undefined {
   if (reading.spec === undefined || reading.unfreeze === undefined) return undefined;
   return { ...reading.spec, unfreeze: reading.unfreeze.spec };
+}
+
+/** `adam` at its default learning rate (the catalog's, which is Keras's). */
+function defaultOptimizer(): OptimizerSpec {
+  const rate = OPTIMIZERS.entries.get("adam")?.params.find((param) => param.name === "learning_rate")?.default;
+  if (typeof rate !== "number") throw new Error("the optimizer catalog has no default learning rate for adam");
+  return { name: "adam", learningRate: rate };
 }
 
 function lowerOptimizer(reading: EntryReading | undefined): OptimizerSpec | undefined {

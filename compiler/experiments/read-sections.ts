@@ -215,7 +215,9 @@ function unknownMember(name: Identifier, spec: SectionSpec, here: string, file: 
 /** A call written where the section takes none: a callback in `train`, a transform outside `data`. */
 function misplacedCall(call: Call, spec: SectionSpec, here: string, file: string): Diagnostic {
   const name = call.callee.name;
-  const owner = findCallOwner(name);
+  // A sub-section that takes the call (`callbacks` of this stage) is the nearest answer.
+  const child = spec.sections.find((section) => section.calls?.entries.has(name));
+  const owner = child && child.calls ? { path: child.name, kind: child.calls.kind } : findCallOwner(name);
   const isSetting = spec.settings.some((setting) => setting.name === name);
   const help = isSetting
     ? `write \`${name}: …\``

@@ -62,7 +62,11 @@ export function inspectData(
       described = describeImages(spec, spec.source, sites, context, host, readImageFolder);
       break;
   }
-  if (described === undefined) return undefined;
+  if (described === undefined) {
+    // Without the source, the default test fraction is unknown; written fractions can still be summed.
+    if (spec.split?.train !== undefined || spec.split?.test !== undefined) checkSplit(spec, false, sites, context);
+    return undefined;
+  }
   const info = described.info;
   if (spec.augment !== undefined && info.modality !== "image" && sites.augment) {
     context.report(
@@ -82,6 +86,7 @@ export function inspectData(
     );
   }
   const splits = checkSplit(spec, described.hasOwnTest, sites, context);
+  if (described.complete === false) return undefined;
   return {
     info,
     hasValidation: splits.validation > 0,
@@ -94,6 +99,8 @@ export function inspectData(
 interface DescribedData {
   readonly info: DataInfo;
   readonly hasOwnTest: boolean;
+  /** False when a setting did not fit (reported): the info is good enough for the other data checks only. */
+  readonly complete?: boolean;
 }
 
 function describeBuiltin(spec: DataSpec, name: string, sites: DataSites, context: ExperimentContext): DescribedData | undefined {
@@ -147,8 +154,9 @@ function describeBuiltin(spec: DataSpec, name: string, sites: DataSites, context
   }
   const base = builtinDataInfo(dataset, spec.tokenize?.length ?? DEFAULT_TOKENIZE.length);
   const classes = selectClasses(base.classes, spec, sites, context, `"${name}"`);
-  if (classes === false) return undefined;
-  return { info: { ...base, ...(classes ? { classes } : {}) }, hasOwnTest: dataset.sizes.test !== undefined };
+  const hasOwnTest = dataset.sizes.test !== undefined;
+  if (classes === false) return { info: base, hasOwnTest, complete: false };
+  return { info: { ...base, ...(classes ? { classes } : {}) }, hasOwnTest };
 }
 
 /** `classes` kept from the source's classes (DLM220 for a name that is not one); false on an error. */
@@ -264,14 +272,15 @@ function describeCsv(spec: DataSpec, source: CsvSource, sites: DataSites, contex
   const task = csvTask(spec, label, sites, context, source.path);
   if (task === undefined) return undefined;
   const classes = task === "classification" ? selectClasses(label.distinct, spec, sites, context, `column "${label.name}"`) : undefined;
-  if (classes === false) return undefined;
-  const labelInfo = task === "classification" ? { task, classes: classes ?? label.distinct } : { task, targets: 1 };
+  const labelInfo = task === "classification" ? { task, classes: classes || label.distinct } : { task, targets: 1 };
+  const classesFit = classes !== false;
   if (textColumn !== undefined) {
     if (spec.tokenize === undefined) reportDefaultTokenizer(sites, context, `column "${textColumn.name}"`);
     warnMissing(spec, table, [label, textColumn], sites, context, source.path);
     return {
       info: { ...labelInfo, modality: "text", featureShape: [spec.tokenize?.length ?? DEFAULT_TOKENIZE.length] },
       hasOwnTest: false,
+      complete: classesFit,
     };
   }
   const used = writtenFeatures ? features : summaries.filter((summary) => summary.name !== label.name && summary.kind !== "text");
@@ -286,7 +295,7 @@ function describeCsv(spec: DataSpec, source: CsvSource, sites: DataSites, contex
   }
   warnMissing(spec, table, [label, ...used], sites, context, source.path);
   const featureNames = expandFeatures(used);
-  return { info: { ...labelInfo, modality: "tabular", featureShape: [featureNames.length], featureNames }, hasOwnTest: false };
+  return { info: { ...labelInfo, modality: "tabular", featureShape: [featureNames.length], featureNames }, hasOwnTest: false, complete: classesFit };
 }
 
 /** The task of a CSV label: written (and possible), or inferred as the runtime does. */
@@ -403,15 +412,15 @@ function describeImages(
     context.report(makeDiagnostic("DLM506", context.file, range, { message }));
   }
   const classes = selectClasses(folder.classes, spec, sites, context, `image folder "${source.dir}"`);
-  if (classes === false || !fits) return undefined;
   return {
     info: {
       task: "classification",
       modality: "image",
       featureShape: [source.size[0], source.size[1], source.channels ?? 3],
-      classes: classes ?? folder.classes,
+      classes: classes || folder.classes,
     },
     hasOwnTest: false,
+    complete: classes !== false && fits,
   };
 }
 

@@ -22,7 +22,7 @@ describe("DLM203 unknown setting or section", () => {
     });
     expect(checkExperimentsIn(text).reported).toEqual([
       expect.objectContaining({ code: "DLM203", marked: "callback", help: "did you mean `callbacks`?" }),
-      expect.objectContaining({ code: "DLM203", marked: "early_stopping", help: "a callback belongs in `train.callbacks { … }`" }),
+      expect.objectContaining({ code: "DLM203", marked: "early_stopping", help: "a callback belongs in `callbacks { … }`" }),
     ]);
   });
 

@@ -1,0 +1,11 @@
+import { checkExperiments } from "./compiler/check-experiments.js";
+import { checkProgram } from "./compiler/program.js";
+import { nodeCompilerHost } from "./compiler/host.js";
+const t0 = performance.now();
+const host = nodeCompilerHost();
+const r = checkProgram(["samples/transfer_digits.dlm"], host);
+const e = checkExperiments(r, host);
+console.log(e.plans.length, (performance.now() - t0).toFixed(0) + "ms");
+import { createRequire } from "node:module";
+const loaded = Object.keys(createRequire(import.meta.url).cache);
+console.log("tfjs in require cache:", loaded.filter((k) => k.includes("tensorflow")).length);
