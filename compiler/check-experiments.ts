@@ -28,7 +28,7 @@ import { inspectData, type ImageFolderReader } from "./experiments/static-data.j
 import type { CompilerHost } from "./host.js";
 import type { ShapeContextFor } from "./infer-shapes.js";
 import type { BackendName } from "../runtime/backend.js";
-import type { CheckResult } from "./program.js";
+import type { ModelCheckResult } from "./program.js";
 
 /** Plans of the experiments that checked cleanly, and every diagnostic about experiments. */
 export interface ExperimentCheck {
@@ -42,12 +42,12 @@ export interface ExperimentCheckOptions {
 }
 
 /** Checks every experiment of a checked program (files with syntax errors are skipped) and plans the clean ones. */
-export function checkExperiments(result: CheckResult, host: CompilerHost, options: ExperimentCheckOptions = {}): ExperimentCheck {
+export function checkExperiments(result: ModelCheckResult, host: CompilerHost, options: ExperimentCheckOptions = {}): ExperimentCheck {
   const diagnostics: Diagnostic[] = [];
   const plans: ExperimentPlan[] = [];
-  let contextFor: ShapeContextFor = result.shapeContextFor;
+  // Exported models re-infer at another input size through the same context that finds them.
   const exported = makeExportedModels(host, () => contextFor);
-  contextFor = withExportedModels(result.shapeContextFor, exported);
+  const contextFor = withExportedModels(result.shapeContextFor, exported);
   for (const file of result.files.values()) {
     if (file.parseDiagnostics.length > 0) continue;
     for (const declaration of file.ast.declarations) {
@@ -63,7 +63,7 @@ export function checkExperiments(result: CheckResult, host: CompilerHost, option
 
 /** What checking one experiment needs from the program. */
 interface ProgramEnvironment {
-  readonly result: CheckResult;
+  readonly result: ModelCheckResult;
   readonly host: CompilerHost;
   readonly contextFor: ShapeContextFor;
   readonly options: ExperimentCheckOptions;

@@ -34,7 +34,12 @@ function configLiteral(value: TfjsConfigValue): LiteralValue {
   const regularizer = record["regularizer"];
   if (regularizer !== undefined && regularizer !== null && typeof regularizer === "object" && !Array.isArray(regularizer)) {
     const penalties = regularizer as { readonly [key: string]: TfjsConfigValue };
-    return new Code(`tf.regularizers.l1l2(${printLiteral({ l1: configLiteral(penalties["l1"] ?? 0), l2: configLiteral(penalties["l2"] ?? 0) })})`);
+    const l1 = typeof penalties["l1"] === "number" ? penalties["l1"] : 0;
+    const l2 = typeof penalties["l2"] === "number" ? penalties["l2"] : 0;
+    // the simplest call that says it: l2 alone, l1 alone, or both
+    if (l1 === 0) return new Code(`tf.regularizers.l2(${printLiteral({ l2 })})`);
+    if (l2 === 0) return new Code(`tf.regularizers.l1(${printLiteral({ l1 })})`);
+    return new Code(`tf.regularizers.l1l2(${printLiteral({ l1, l2 })})`);
   }
   const factory = record["factory"];
   const config = record["config"];

@@ -9,8 +9,9 @@
  *   consecutive lines; a `///` doc comment directly above its declaration;
  * - one member per line in every body (model, block, residual, repeat, experiment and
  *   section bodies), bodies written on one line included; the `;` and `,` between members
- *   are dropped; one blank line between members is kept where the source had one or more;
- *   no blank line after `{` or before `}`; an empty body is `{}`;
+ *   are dropped;
+ *   one blank line between members is kept where the source had one or more; no blank
+ *   line after `{` or before `}`; an empty body is `{}`;
  * - values stay inline: `conv2d(32, 3, activation: relu)`, `[28, 28, 1]`,
  *   `{ train: 0.8, test: 0.2 }`, `name: value`, `a = b`, `1 / 255`, `-1`, no space before
  *   `(`; a trailing `,` in a list or an argument list is dropped; object entries are
@@ -54,10 +55,11 @@ import { hasErrors, type Diagnostic } from "./diagnostics.js";
 import { walk } from "./visit-ast.js";
 
 /** The formatted text, or the syntax diagnostics that stopped formatting. */
-export type FormatResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly diagnostics: Diagnostic[] };
+export type FormatResult =
+  { readonly ok: true; readonly text: string } | { readonly ok: false; readonly diagnostics: Diagnostic[] };
 
 /** One indentation level. */
-export const INDENT = "  ";
+const INDENT = "  ";
 
 /**
  * Formats a whole `.dlm` file in the canonical layout (see this module's comment). Refuses
@@ -82,6 +84,7 @@ interface Structure {
   readonly objectStarts: ReadonlySet<number>;
   /** Start offsets of object entries (their keys). */
   readonly entryStarts: ReadonlySet<number>;
+  /** End offsets of call members (`early_stopping(patience: 3)` alone in a section). */
 }
 
 const MEMBER_KINDS = new Set([
@@ -157,7 +160,9 @@ interface BodyContext {
 /** Brackets whose contents stay on one line: `( )`, `[ ]` and object values `{ }`. */
 interface InlineContext {
   readonly kind: "paren" | "bracket" | "object";
+  /** True until something is written inside (`{}` has no inner spaces). */
   empty: boolean;
+  /** Object entries written so far (each after the first gets a `,`). */
   entries: number;
 }
 
@@ -172,6 +177,13 @@ function countLineBreaks(text: string): number {
 function isComment(token: IToken): boolean {
   const type = token.tokenType;
   return type === LineComment || type === DocComment || type === BlockComment;
+}
+
+/** Index of the first code token at or after `from` (comments skipped); past the end if none. */
+function nextCode(elements: readonly IToken[], from: number): number {
+  let index = from;
+  while (index < elements.length && isComment(elements[index]!)) index += 1;
+  return index;
 }
 
 function tokenEnd(token: IToken): number {
@@ -221,7 +233,8 @@ class LayoutWriter {
   private previousType: TokenType | undefined;
   private previousIsSign = false;
   /** The last code token written: where an inserted `,` goes, and what a `-` follows. */
-  private lastCode: { readonly line: OutputLine; readonly piece: number; readonly type: TokenType } | undefined;
+  private lastCode:
+    { readonly line: OutputLine; readonly piece: number; readonly type: TokenType; readonly end: number } | undefined;
   /** After a line comment the next element must start a new line. */
   private breakPending = false;
 
@@ -290,12 +303,12 @@ class LayoutWriter {
       this.startLine(0, this.continuationIndent());
     }
     if (context.kind === "object" && this.structure.entryStarts.has(token.startOffset)) {
-      if (context.entries > 0) this.insertComma();
+      if (context.entries > 0) this.attachToLastCode(",", Comma);
       context.entries += 1;
     }
 
     let closed: InlineContext | undefined;
-    if (type === RParen || type === RBracket || type === RCurly) closed = this.stack.pop() as InlineContext;
+    if (type === RParen || type === RBracket || type === RCurly) closed = this.popInline();
     this.append(token.image, this.spaceBefore(type, closed));
     context.empty = false;
     if (closed) this.top().empty = false;
@@ -328,34 +341,37 @@ class LayoutWriter {
 
   /**
    * `,` and `;` between members and between object entries are dropped (object entries get
-   * their `,` back from {@link insertComma}); in lists and argument lists a trailing `,` is
-   * dropped and every other one kept, right after the item it follows.
+   * their `,` back from {@link attachToLastCode}), except the one `;` that keeps two members
+   * apart; in lists and argument lists a trailing `,` is dropped and every other one kept,
+   * right after the item it follows.
    */
   private writeSeparator(context: Context, elements: readonly IToken[], index: number): void {
-    if (context.kind !== "paren" && context.kind !== "bracket") return;
-    let next = index + 1;
-    while (next < elements.length && isComment(elements[next]!)) next += 1;
-    const following = elements[next]?.tokenType;
-    if (following === RParen || following === RBracket) return;
-    this.insertComma();
+    const following = nextCode(elements, index + 1);
+    if (context.kind === "body") {
+      return;
+    }
+    if (context.kind === "object") return;
+    const type = elements[following]?.tokenType;
+    if (type === RParen || type === RBracket) return;
+    this.attachToLastCode(",", Comma);
   }
 
-  /** Writes `,` right after the last code token, before any comment that followed it. */
-  private insertComma(): void {
+  /** Writes `,` or `;` right after the last code token, before any comment that followed it. */
+  private attachToLastCode(text: string, type: TokenType): void {
     const last = this.lastCode;
     if (!last) return;
     const isLastWritten = this.lines[this.lines.length - 1] === last.line && last.line.pieces.length === last.piece + 1;
-    last.line.pieces[last.piece] += ",";
-    this.lastCode = { ...last, type: Comma };
+    last.line.pieces[last.piece] += text;
+    this.lastCode = { ...last, type };
     if (isLastWritten) {
-      this.previousType = Comma;
+      this.previousType = type;
       this.previousIsSign = false;
     }
   }
 
   private finishToken(token: IToken, isSign: boolean): void {
     const line = this.lines[this.lines.length - 1]!;
-    this.lastCode = { line, piece: line.pieces.length - 1, type: token.tokenType };
+    this.lastCode = { line, piece: line.pieces.length - 1, type: token.tokenType, end: tokenEnd(token) };
     this.previousEnd = tokenEnd(token);
     this.previousType = token.tokenType;
     this.previousIsSign = isSign;
@@ -405,7 +421,9 @@ class LayoutWriter {
     const element = elements[index]!;
     const next = elements[index + 1];
     if (!next) return false;
-    return element.tokenType === DocComment || countLineBreaks(this.text.slice(tokenEnd(element), next.startOffset)) < 2;
+    return (
+      element.tokenType === DocComment || countLineBreaks(this.text.slice(tokenEnd(element), next.startOffset)) < 2
+    );
   }
 
   private startLine(blankLines: number, indent: number): void {
@@ -423,6 +441,13 @@ class LayoutWriter {
   private append(text: string, space: string): void {
     const line = this.lines[this.lines.length - 1]!;
     line.pieces.push(line.pieces.length === 0 ? text : space + text);
+  }
+
+  /** Closes `)`, `]` or an object's `}`: a file that parses has them balanced. */
+  private popInline(): InlineContext {
+    const context = this.stack.pop();
+    if (!context || context.kind === "body") throw new Error("unbalanced brackets in a file that parsed");
+    return context;
   }
 
   private top(): Context {

@@ -20,6 +20,8 @@ import { inferShapes, readInputShape, type InferredLayer, type ShapeContextFor }
 import { readPretrainedInfo } from "./layers/registry.js";
 import type { PretrainedInfo, Shape, ShapeContext } from "./layers/types.js";
 import { inlineModelsOf } from "./visit-ast.js";
+import { checkExperiments, type ExperimentCheckOptions } from "./check-experiments.js";
+import type { ExperimentPlan } from "./experiment-plan.js";
 
 /** A model with a known input shape, after shape inference. */
 export interface ModelInfo {
@@ -50,8 +52,8 @@ export interface ExpandedModel {
   readonly graph: ModelGraph;
 }
 
-/** Everything the checker learned about a program: for the CLI, the emitter and the language server. */
-export interface CheckResult {
+/** What the model phases learned about a program (before experiments are checked). */
+export interface ModelCheckResult {
   /** Every file read, roots and imports, by path. */
   readonly files: ReadonlyMap<string, SourceFile>;
   /** Every diagnostic of every file, sorted by file and position. */
@@ -127,8 +129,41 @@ function pretrainedReader(host: CompilerHost): ShapeContextFor {
   });
 }
 
-/** Checks a program: every root file and everything it imports. Never throws on user input. */
-export function checkProgram(rootFiles: readonly string[], host: CompilerHost): CheckResult {
+/**
+ * Checks a program through its experiments: models and blocks, then every experiment
+ * against its data, lowered to plans the emitter prints. Never throws on user input.
+ */
+export function checkProgram(
+  rootFiles: readonly string[],
+  host: CompilerHost,
+  options: ExperimentCheckOptions = {},
+): CheckResult {
+  const models = checkModels(rootFiles, host);
+  const experiments = checkExperiments(models, host, options);
+  const known = new Set(models.layers.map(layerKey));
+  const experimentLayers = experiments.plans.flatMap((plan) => plan.model.layers).filter((layer) => !known.has(layerKey(layer)));
+  const layers = [...models.layers, ...experimentLayers];
+  return {
+    ...models,
+    diagnostics: sortDiagnostics(withoutDuplicates([...models.diagnostics, ...experiments.diagnostics])),
+    plans: experiments.plans,
+    layers,
+    layerAt: (file, offset) => findLayerAt(layers, file, offset),
+  };
+}
+
+/** Everything the checker learned about a program: for the CLI, the emitter and the language server. */
+export interface CheckResult extends ModelCheckResult {
+  /** Experiments that checked clean, lowered for the emitter, in program order. */
+  readonly plans: readonly ExperimentPlan[];
+}
+
+function layerKey(layer: InferredLayer): string {
+  return `${layer.file}\u0000${layer.range.start}\u0000${layer.name}`;
+}
+
+/** Checks the models and blocks of a program: every root file and everything it imports. */
+export function checkModels(rootFiles: readonly string[], host: CompilerHost): ModelCheckResult {
   const loaded = loadSourceFiles(rootFiles, host);
   const binding = bindProgram(loaded.files);
   const contextFor = pretrainedReader(host);

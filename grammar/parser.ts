@@ -246,7 +246,8 @@ export class DlmParser extends CstParser {
       ALT: () => {
         this.CONSUME2(Identifier, { LABEL: "name" });
         this.OPTION(this.argListPart);
-        // A label only directly before `{`: `a b` on their own are two call members.
+        // A label only directly before `{` and never after arguments: `a b` on their own, and
+        // `tokenize(...)` followed by `split {`, are two members.
         this.OPTION2(this.sectionLabelOption);
         this.OPTION3(this.memberBodyPart);
       },
@@ -259,7 +260,8 @@ export class DlmParser extends CstParser {
   ];
 
   private readonly sectionLabelOption = {
-    GATE: (): boolean => this.LA(2).tokenType === LCurly,
+    // Only right after the name (`stage warmup {`): after `call(args)` a NAME starts the next member.
+    GATE: (): boolean => this.LA(2).tokenType === LCurly && this.LA(0).tokenType === Identifier,
     DEF: (): void => {
       this.CONSUME3(Identifier, { LABEL: "label" });
     },

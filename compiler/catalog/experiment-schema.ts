@@ -25,6 +25,7 @@ export type SettingType =
   /** `balanced` or `{ CLASS: weight }`. */
   | { readonly kind: "class_weight" };
 
+/** One `NAME: value` setting of a section: its type, doc and default. */
 export interface SettingSpec {
   readonly name: string;
   readonly doc: string;
@@ -34,6 +35,7 @@ export interface SettingSpec {
   readonly defaultText?: string;
 }
 
+/** One section (`data`, `train`, `data.split` …): its settings, sub-sections and the calls it takes. */
 export interface SectionSpec {
   readonly name: string;
   readonly doc: string;

@@ -13,7 +13,7 @@ import { inferShapes, type InferredLayer, type ShapeContextFor } from "../infer-
 import { formatShape } from "../layers/shape-arithmetic.js";
 import { ACTIVATIONS, lookupLayer } from "../layers/registry.js";
 import type { Shape } from "../layers/types.js";
-import type { CheckResult, ExpandedModel } from "../program.js";
+import type { ModelCheckResult, ExpandedModel } from "../program.js";
 import type { ExperimentContext } from "./experiment-context.js";
 import type { SectionReading } from "./read-sections.js";
 import type { DataFacts } from "./static-data.js";
@@ -44,7 +44,7 @@ type ModelChoice =
 export function planModel(
   experiment: SectionReading,
   data: DataFacts | undefined,
-  result: CheckResult,
+  result: ModelCheckResult,
   contextFor: ShapeContextFor,
   context: ExperimentContext,
 ): ModelPlanning | undefined {
@@ -89,7 +89,7 @@ export function planModel(
   return { model, reference: choice.reference, label, lastActivation: lastActivationOf(layers) };
 }
 
-function findModel(experiment: SectionReading, result: CheckResult, context: ExperimentContext): ModelChoice | undefined {
+function findModel(experiment: SectionReading, result: ModelCheckResult, context: ExperimentContext): ModelChoice | undefined {
   const setting = experiment.settings.get("model");
   const inline = experiment.inlineModels[0];
   if (setting !== undefined) {

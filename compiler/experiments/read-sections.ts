@@ -78,7 +78,7 @@ function readSection(
     return true;
   };
 
-  for (const member of members.flatMap((written) => splitLabelledCall(written, spec))) {
+  for (const member of members) {
     if (member.missing) continue;
     switch (member.kind) {
       case "Setting": {
@@ -167,37 +167,6 @@ function readSection(
     }
   }
   return { spec, path, name, range, settings, sections, calls, inlineModels };
-}
-
-/**
- * The parser reads `NAME(args) LABEL { … }` as one section with LABEL as a last argument
- * (for `stage warmup { … }`), so `tokenize(…)` followed by `split { … }` arrives as a
- * section `tokenize`. Where the section takes calls, NAME is none of its sections and LABEL
- * is one, the two members are taken apart again.
- */
-function splitLabelledCall(member: Member, spec: SectionSpec): Member[] {
-  if (member.kind !== "Section" || member.missing || spec.calls === undefined) return [member];
-  if (spec.sections.some((section) => section.name === member.name.name)) return [member];
-  const label = member.args[member.args.length - 1];
-  if (label === undefined || label.name !== undefined || label.value.kind !== "Name") return [member];
-  const labelName = label.value.name;
-  if (!spec.sections.some((section) => section.name === labelName)) return [member];
-  const callArgs = member.args.slice(0, -1);
-  const call: Call = {
-    kind: "Call",
-    callee: member.name,
-    args: callArgs,
-    hasParens: true,
-    range: { start: member.range.start, end: label.range.start },
-  };
-  const section: Section = {
-    kind: "Section",
-    name: { kind: "Identifier", name: labelName, range: label.range },
-    args: [],
-    members: member.members,
-    range: { start: label.range.start, end: member.range.end },
-  };
-  return [{ kind: "CallMember", call, range: call.range }, section];
 }
 
 /** DLM203 for a name this section does not know, suggesting a close name or the section that has it. */

@@ -167,11 +167,11 @@ export function readEntry<Entry extends CatalogEntry>(
   const call = asCall(value);
   if (call === undefined) {
     const example = [...catalog.entries.keys()][0] ?? "";
-    const quoted = value.kind === "string" && catalog.entries.has(value.value);
+    const quoted = value.kind === "string" && catalog.entries.has(value.value) ? value.value : undefined;
     context.report(
       makeDiagnostic("DLM301", context.file, value.origin.range, {
         message: `\`${setting}\` expects ${article(catalog.kind)} ${catalog.kind} such as \`${example}\`, found ${describeValue(value)}`,
-        help: quoted ? `write it without quotes: \`${(value as { value: string }).value}\`` : `${catalog.kind}s: ${[...catalog.entries.keys()].join(", ")}`,
+        help: quoted !== undefined ? `write it without quotes: \`${quoted}\`` : `${catalog.kind}s: ${[...catalog.entries.keys()].join(", ")}`,
       }),
     );
     return undefined;
@@ -326,11 +326,11 @@ export function readNameList<Entry extends CatalogEntry>(
   for (const item of value.items) {
     if (item.kind === "invalid") continue;
     if (item.kind !== "name") {
-      const quoted = item.kind === "string" && catalog.entries.has(item.value);
+      const quoted = item.kind === "string" && catalog.entries.has(item.value) ? item.value : undefined;
       context.report(
         makeDiagnostic("DLM301", context.file, item.origin.range, {
           message: `\`${setting}\` expects ${catalog.kind} names, found ${describeValue(item)} in the list`,
-          ...(quoted ? { help: `write it without quotes: \`${(item as { value: string }).value}\`` } : {}),
+          ...(quoted !== undefined ? { help: `write it without quotes: \`${quoted}\`` } : {}),
         }),
       );
       continue;

@@ -3,6 +3,12 @@
  * place of a value. Each point a space can produce is checked against the parameter it
  * replaces (type and bounds, with the same messages as a written value), so every trial
  * of a search is a valid experiment.
+ *
+ * TODO(layer search spaces): LANGUAGE.md allows a space in place of a layer argument
+ * (`dense(choice(32, 64))`), and the plan has a `layer` site for it, but the model checker
+ * reports such an argument as DLM301 (a call where a number is expected) before any
+ * experiment is seen. Supporting it needs the layer resolver to accept a space in a
+ * `tune` experiment and shape inference to run at each point.
  */
 import type { Identifier } from "../../grammar/ast.js";
 import type { SearchSpace } from "../../runtime/experiment.js";

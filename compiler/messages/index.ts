@@ -7,8 +7,9 @@ import { SHAPE_MESSAGES } from "./shapes.js";
 import { SYNTAX_MESSAGES } from "./syntax.js";
 import type { MessageEntry } from "./types.js";
 import { VALUE_MESSAGES } from "./values.js";
+import { PIPELINE_MESSAGES } from "./pipeline.js";
 
-const ALL_MESSAGES: readonly MessageEntry[] = [...SYNTAX_MESSAGES, ...NAME_MESSAGES, ...VALUE_MESSAGES, ...SHAPE_MESSAGES];
+const ALL_MESSAGES: readonly MessageEntry[] = [...SYNTAX_MESSAGES, ...NAME_MESSAGES, ...VALUE_MESSAGES, ...SHAPE_MESSAGES, ...PIPELINE_MESSAGES];
 
 /** Every catalog entry by code, in code order. */
 export const MESSAGES: ReadonlyMap<string, MessageEntry> = new Map(

@@ -3,9 +3,8 @@
  * print diagnostics, and emit one formatted program per experiment of the file.
  */
 import { checkProgram } from "../../compiler/program.js";
-import { checkExperiments } from "../../compiler/check-experiments.js";
 import { nodeCompilerHost } from "../../compiler/host.js";
-import { hasErrors, sortDiagnostics } from "../../compiler/diagnostics.js";
+import { hasErrors } from "../../compiler/diagnostics.js";
 import type { ExperimentPlan } from "../../compiler/experiment-plan.js";
 import { printDiagnostics } from "./check.js";
 import { readUserFile } from "./shared-io.js";
@@ -23,13 +22,12 @@ export function checkFileExperiments(file: string, color: boolean): CheckedExper
   readUserFile(file);
   const host = nodeCompilerHost();
   const result = checkProgram([file], host);
-  const experiments = checkExperiments(result, host);
-  const diagnostics = sortDiagnostics([...result.diagnostics, ...experiments.diagnostics]);
+  const diagnostics = result.diagnostics;
   const sourceText = (path: string) => result.files.get(path)?.text;
   printDiagnostics(diagnostics, sourceText, color);
   return {
     ok: !hasErrors(diagnostics),
-    plans: experiments.plans.filter((plan) => plan.file === file),
+    plans: result.plans.filter((plan) => plan.file === file),
     sourceText,
   };
 }

@@ -29,8 +29,7 @@ export function completionsAt(checked: CheckedDocument, offset: number): Complet
   return completionsFor(completionContextAt(checked.document.getText(), offset), checked);
 }
 
-/** The completions for a context (exported for tests of single contexts). */
-export function completionsFor(context: CompletionContext, checked: CheckedDocument): CompletionItem[] {
+function completionsFor(context: CompletionContext, checked: CheckedDocument): CompletionItem[] {
   switch (context.kind) {
     case "declaration":
       return DECLARATION_KEYWORDS.map((keyword) => ({ label: keyword, kind: CompletionItemKind.Keyword, insertText: `${keyword} ` }));

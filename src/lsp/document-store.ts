@@ -74,11 +74,12 @@ export class DocumentStore {
     for (const dependent of this.dependentsOf(uriToPath(uri))) this.schedule(dependent);
   }
 
-  /** A document was closed: forgotten (its diagnostics should be cleared by the caller). */
+  /** A document was closed: forgotten, and open documents importing it re-read it from disk (the caller clears its diagnostics). */
   close(uri: string): void {
     this.cancel(uri);
     this.documents.delete(uri);
     this.results.delete(uri);
+    for (const dependent of this.dependentsOf(uriToPath(uri))) this.schedule(dependent);
   }
 
   /** The document's text as the editor has it. */

@@ -93,13 +93,13 @@ function inferredLayersAt(checked: CheckedDocument, offset: number): InferredLay
 }
 
 function layerMarkdown(kind: string, layers: readonly InferredLayer[]): string {
-  const definitionParams = layers[0]?.args;
+  const args = layers[0]?.args;
   const shapeLines = distinctShapeLines(layers);
   const lines = [`**${kind}** ${shapeLines.length === 1 ? shapeLines[0] : ""}`.trimEnd()];
   if (shapeLines.length > 1) lines.push("", ...shapeLines.map((line) => `- ${line}`));
-  if (definitionParams) {
-    const args = Object.entries(definitionParams).map(([name, value]) => `${name}: ${formatParamValue(value)}`);
-    lines.push("", "```dlm", `${kind}(${args.join(", ")})`, "```");
+  if (args) {
+    const written = Object.entries(args).map(([name, value]) => `${name}: ${formatParamValue(value)}`);
+    lines.push("", "```dlm", `${kind}(${written.join(", ")})`, "```");
   }
   const definition = layerDefinitionDoc(kind);
   if (definition) lines.push("", definition);

@@ -3,6 +3,7 @@
  * Each feature is a pure function of a checked document in its own file; this file only
  * routes requests. `dlm lsp --stdio` calls {@link startLanguageServer}.
  */
+import { formatDlm } from "../../compiler/format-dlm.js";
 import {
   createConnection,
   ProposedFeatures,
@@ -120,5 +121,11 @@ export function createLanguageServer(connection: Connection, options: LanguageSe
 /** Starts the server over stdin/stdout (`dlm lsp --stdio`); the process lives until the client exits it. */
 export function startLanguageServer(options: LanguageServerOptions = {}): void {
   const connection = createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
-  createLanguageServer(connection, options);
+  createLanguageServer(connection, { formatDocument: formatWithDlmFmt, ...options });
+}
+
+/** Document formatting = `dlm fmt`; a file with syntax errors is left as it is. */
+function formatWithDlmFmt(text: string, file: string): string | undefined {
+  const formatted = formatDlm(text, file);
+  return formatted.ok ? formatted.text : undefined;
 }

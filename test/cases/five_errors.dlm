@@ -23,5 +23,7 @@ model Residual(input: [8, 8, 16]) {
 }
 
 experiment run {
+  data { source: builtin("mnist") }
   model: Residul
+  train { loss: sparse_categorical_crossentropy, epochs: 1 }
 }

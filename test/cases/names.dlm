@@ -24,5 +24,7 @@ model Copies(input: [8]) {
 }
 
 experiment run {
+  data { source: builtin("iris") }
   model: Nett
+  train { loss: sparse_categorical_crossentropy, epochs: 1 }
 }

@@ -212,19 +212,33 @@ experiment E {
     expect(format(text)).toBe("model M {\n  dense(1)\n\n  dense(2)\n  dense(3)\n}\n\nmodel N {}\n");
   });
 
+  it("puts a call and the section after it on their own lines, without separators", () => {
+    const text = "experiment e { data { tokenize(vocab: 10); split { train: 0.8 }, augment { flip(horizontal) } } }";
+    const formatted = format(text);
+    expect(formatted).toBe(
+      "experiment e {\n  data {\n    tokenize(vocab: 10)\n    split {\n      train: 0.8\n    }\n" +
+        "    augment {\n      flip(horizontal)\n    }\n  }\n}\n",
+    );
+    expect(shapeOfTree(formatted)).toBe(shapeOfTree(text));
+  });
+
   it("re-emits numbers and strings exactly as written", () => {
     const text = 'experiment e { a: [1E+3, .5, 2.50, 1e-4] b: "tab\\tquote\\"\\u{1F600}" }';
     expect(format(text)).toBe('experiment e {\n  a: [1E+3, .5, 2.50, 1e-4]\n  b: "tab\\tquote\\"\\u{1F600}"\n}\n');
   });
 
   it("writes `\\n` line ends, no trailing whitespace and exactly one final newline", () => {
-    expect(format("model M {   \r\n  dense(1)   // units   \r\n}\r\n\r\n\r\n")).toBe("model M {\n  dense(1) // units\n}\n");
+    expect(format("model M {   \r\n  dense(1)   // units   \r\n}\r\n\r\n\r\n")).toBe(
+      "model M {\n  dense(1) // units\n}\n",
+    );
     expect(format("model M {}")).toBe("model M {}\n");
   });
 
   it("formats an empty file to an empty file and a comment-only file to its comments", () => {
     expect(format("  \n\n")).toBe("");
-    expect(format("\n\n// only a comment   \n\n\n/* and a block */\n")).toBe("// only a comment\n\n/* and a block */\n");
+    expect(format("\n\n// only a comment   \n\n\n/* and a block */\n")).toBe(
+      "// only a comment\n\n/* and a block */\n",
+    );
   });
 
   it("keeps a doc comment directly above its declaration", () => {

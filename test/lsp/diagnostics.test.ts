@@ -85,4 +85,16 @@ model Tiny(input: [4, 4, 1]) {
     await client.open(main, `import "library.dlm"\nmodel M(input: [8]) {\n  Head(3)\n}\n`);
     expect(await client.diagnostics(main)).toEqual([]);
   });
+
+  it("re-checks open documents that import a changed one", async () => {
+    const library = testUri("changing-library.dlm");
+    const main = testUri("uses-changing-library.dlm");
+    await client.open(library, "block Head(n: int) {\n  dense(n)\n}\n");
+    await client.open(main, `import "changing-library.dlm"\nmodel M(input: [8]) {\n  Head(3)\n}\n`);
+    expect(await client.diagnostics(main)).toEqual([]);
+    await client.change(library, "block Head(n: int) {\n  dense(n)\n  reshape([7])\n}\n");
+    const diagnostics = await client.diagnostics(main, (params) => params.diagnostics.length > 0);
+    expect(diagnostics[0]!.range.start.line).toBe(2);
+    expect(diagnostics[0]!.relatedInformation?.some((info) => info.location.uri === library)).toBe(true);
+  });
 });

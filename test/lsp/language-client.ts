@@ -39,9 +39,14 @@ export class TestLanguageClient {
     });
   }
 
-  /** Spawns the server and completes the initialize handshake. */
-  static async start(initializationOptions: Record<string, unknown> = {}): Promise<TestLanguageClient> {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/lsp/main.ts", "--stdio"], {
+  /**
+   * Spawns the server and completes the initialize handshake. `entry` (or the environment
+   * variable `DLM_LSP_ENTRY`, space-separated) names another server to test, e.g. the bundled
+   * `src/vscode/dist/server.mjs` or `bin/dlm.js lsp`.
+   */
+  static async start(entry: readonly string[] | undefined = process.env["DLM_LSP_ENTRY"]?.split(" ")): Promise<TestLanguageClient> {
+    entry ??= ["--import", "tsx", "src/lsp/main.ts"];
+    const child = spawn(process.execPath, [...entry, "--stdio"], {
       cwd: REPO_ROOT,
       stdio: ["pipe", "pipe", "inherit"],
     });
@@ -52,7 +57,6 @@ export class TestLanguageClient {
       processId: process.pid,
       rootUri: pathToFileURL(REPO_ROOT).href,
       capabilities: {},
-      initializationOptions,
     });
     await connection.sendNotification("initialized", {});
     client.capabilities = result.capabilities;

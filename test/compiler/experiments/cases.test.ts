@@ -10,7 +10,7 @@ import { checkExperiments } from "../../../compiler/check-experiments.js";
 import { sortDiagnostics, type Diagnostic } from "../../../compiler/diagnostics.js";
 import type { ExperimentPlan } from "../../../compiler/experiment-plan.js";
 import { nodeCompilerHost } from "../../../compiler/host.js";
-import { checkProgram } from "../../../compiler/program.js";
+import { checkModels } from "../../../compiler/program.js";
 import { lineColumn, renderDiagnostic } from "../../../compiler/render-diagnostics.js";
 
 const CASES = "test/cases/experiments";
@@ -47,7 +47,7 @@ function describePlan(plan: ExperimentPlan): string {
 
 function baseline(path: string): string {
   const host = nodeCompilerHost();
-  const result = checkProgram([path], host);
+  const result = checkModels([path], host);
   const experiments = checkExperiments(result, host);
   const diagnostics = sortDiagnostics([...result.diagnostics, ...experiments.diagnostics]);
   const readSource = (file: string): string | undefined => result.files.get(file)?.text;

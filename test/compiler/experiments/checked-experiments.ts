@@ -2,7 +2,7 @@
 import { checkExperiments, type ExperimentCheck, type ExperimentCheckOptions } from "../../../compiler/check-experiments.js";
 import type { Diagnostic } from "../../../compiler/diagnostics.js";
 import { inMemoryCompilerHost } from "../../../compiler/host.js";
-import { checkProgram, type CheckResult } from "../../../compiler/program.js";
+import { checkModels, type ModelCheckResult } from "../../../compiler/program.js";
 
 /** A diagnostic reduced to what a test compares. */
 export interface Reported {
@@ -16,7 +16,7 @@ export interface Reported {
 
 /** A source checked through its experiments. */
 export interface CheckedExperiments {
-  readonly result: CheckResult;
+  readonly result: ModelCheckResult;
   readonly experiments: ExperimentCheck;
   /** Program and experiment diagnostics together, reduced. */
   readonly reported: readonly Reported[];
@@ -29,7 +29,7 @@ export function checkExperimentsIn(
   options: ExperimentCheckOptions = {},
 ): CheckedExperiments {
   const host = inMemoryCompilerHost({ ...files, "input.dlm": text });
-  const result = checkProgram(["input.dlm"], host);
+  const result = checkModels(["input.dlm"], host);
   const experiments = checkExperiments(result, host, options);
   const reduce = (diagnostic: Diagnostic): Reported => ({
     code: diagnostic.code,

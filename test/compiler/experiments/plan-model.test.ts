@@ -119,3 +119,24 @@ describe("pretrained models exported by an earlier experiment", () => {
     expect(reported).toEqual([expect.objectContaining({ code: "DLM504", marked: "last(2)" })]);
   });
 });
+
+describe("an exported model at another input size", () => {
+  const program = (size: string) =>
+    "model Conv(input: [28, 28, 1]) { conv2d(4, 3, activation: relu) features = global_avg_pool2d dense(10, activation: softmax) }\n" +
+    'experiment digits { data { source: builtin("mnist") } model: Conv train { loss: sparse_categorical_crossentropy, epochs: 1 } export: "out/conv" }\n' +
+    `experiment pets { data { source: images("pets", size: ${size}, channels: 1) } model { pretrained("out/conv", until: features) dense(2, activation: softmax) } train { loss: sparse_categorical_crossentropy, epochs: 1 } }\n`;
+  const folder = () => ({ classes: ["cat", "dog"] });
+
+  it("re-infers the shapes when every kept weight still fits", () => {
+    const { experiments, reported } = checkExperimentsIn(program("[40, 40]"), {}, { readImageFolder: folder });
+    expect(reported).toEqual([]);
+    expect(experiments.plans[1]?.model.layers[0]).toEqual(expect.objectContaining({ inputShape: [40, 40, 1], output: [4] }));
+  });
+
+  it("rejects another rank", () => {
+    const text = program("[40, 40]").replace('images("pets", size: [40, 40], channels: 1)', 'builtin("iris")');
+    const [reported] = checkExperimentsIn(text).reported;
+    expect(reported?.code).toBe("DLM401");
+    expect(reported?.message).toContain("takes input [28, 28, 1] (rank 3), got [4]");
+  });
+});
