@@ -88,8 +88,12 @@ describe("DLM205 duplicate name", () => {
 });
 
 describe("DLM207 undefined model", () => {
+  /** An experiment with its `data` and `train`, so that the `model:` setting is its only mistake. */
+  const completeExperiment = (declarations: string, model: string): string =>
+    `${declarations}experiment demo {\n  data { source: builtin("iris") }\n  ${model}\n  train { loss: sparse_categorical_crossentropy, epochs: 1 }\n}`;
+
   it("marks the name in `model:` and suggests a model", () => {
-    const text = "model Net { dense(1) }\nexperiment demo {\n  model: Nte\n}";
+    const text = completeExperiment("model Net { dense(1) }\n", "model: Nte");
     const result = checkSource(text);
     expect(result.diagnostics.map((d) => [d.code, text.slice(d.range.start, d.range.end), d.help])).toEqual([
       ["DLM207", "Nte", "did you mean `Net`?"],
@@ -97,7 +101,7 @@ describe("DLM207 undefined model", () => {
   });
 
   it("says when the name is a block", () => {
-    expect(reportedIn("block Net() { dense(1) }\nexperiment demo { model: Net }")).toEqual([
+    expect(reportedIn(completeExperiment("block Net() { dense(1) }\n", "model: Net"))).toEqual([
       expect.objectContaining({ code: "DLM207", marked: "Net", message: "`Net` is a block, not a model" }),
     ]);
   });

@@ -24,7 +24,9 @@ describe("checkProgram", () => {
       "  residual { conv2d(32, 3, padding: same) }", // DLM404
       "}",
       "experiment e {",
+      '  data { source: builtin("mnist") }',
       "  model: Nte", // DLM207
+      "  train { loss: sparse_categorical_crossentropy, epochs: 1 }",
       "}",
     ].join("\n");
     expect(reportedIn(text).map((r) => [r.code, r.marked])).toEqual([
@@ -77,7 +79,8 @@ describe("checkProgram", () => {
   });
 
   it("checks layer arguments of inline models", () => {
-    expect(reportedIn("experiment e {\n  model { dense(0) }\n}")).toEqual([expect.objectContaining({ code: "DLM302", marked: "0" })]);
+    const text = 'experiment e {\n  data { source: builtin("iris") }\n  model { dense(0) }\n  train { loss: sparse_categorical_crossentropy, epochs: 1 }\n}';
+    expect(reportedIn(text)).toEqual([expect.objectContaining({ code: "DLM302", marked: "0" })]);
   });
 });
 

@@ -118,7 +118,13 @@ describe("DLM305 division by zero", () => {
   });
 
   it("checks arithmetic anywhere in the file, experiments included", () => {
-    const text = "experiment e {\n  data { normalize: scale(1 / 0) }\n}";
+    const text = [
+      "experiment e {",
+      '  data { source: builtin("iris"), normalize: scale(1 / 0) }',
+      "  model { dense(3, activation: softmax) }",
+      "  train { loss: sparse_categorical_crossentropy, epochs: 1 }",
+      "}",
+    ].join("\n");
     expect(reportedIn(text)).toEqual([expect.objectContaining({ code: "DLM305", marked: "1 / 0" })]);
   });
 
