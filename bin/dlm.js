@@ -1,14 +1,30 @@
 #!/usr/bin/env node
-// The `dlm` command: runs the compiled CLI (built by `npm run build`, which `npm ci` runs via `prepare`).
-import { existsSync } from "node:fs";
+// The `dlm` command: runs the CLI as `npm run build` (which `npm ci` runs via `prepare`) left it:
+// the bundle in dist/bundle (fast to start, see bin/bundle-cli.mjs), else tsc's dist/src.
+import { statSync } from "node:fs";
+import module from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { dirname, join } from "node:path";
 
+// Node 22.1+ can cache compiled code between runs; Node 20 has no such switch.
+module.enableCompileCache?.();
+
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const built = join(root, "dist", "src", "cli.js");
-if (!existsSync(built)) {
+const bundled = join(root, "dist", "bundle", "cli.js");
+const compiled = join(root, "dist", "src", "cli.js");
+
+/** The file's modification time in ms, or undefined when it does not exist. */
+function modifiedAt(file) {
+  return statSync(file, { throwIfNoEntry: false })?.mtimeMs;
+}
+
+const bundleTime = modifiedAt(bundled);
+const compiledTime = modifiedAt(compiled);
+// A bundle older than tsc's output is stale (tsc was run on its own): run what tsc wrote.
+const entry = bundleTime !== undefined && (compiledTime === undefined || bundleTime >= compiledTime) ? bundled : compiled;
+if (entry === compiled && compiledTime === undefined) {
   process.stderr.write("dlm: the CLI is not built yet; run `npm run build` in " + root + "\n");
   process.exit(2);
 }
-const { main } = await import(pathToFileURL(built).href);
+const { main } = await import(pathToFileURL(entry).href);
 process.exitCode = await main(process.argv.slice(2));

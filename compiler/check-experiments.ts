@@ -11,7 +11,9 @@
  * experiment exports resolves to that experiment's planned model before it exists on disk.
  * A plan is made only for an experiment without errors.
  */
+import { totalmem } from "node:os";
 import type { ExperimentDecl } from "../grammar/ast.js";
+import { checkResources } from "./checks/check-resources.js";
 import { checkPipeline, keptLayerNames, type PretrainedUse } from "./checks/check-pipeline.js";
 import { sortDiagnostics, type Diagnostic } from "./diagnostics.js";
 import type { ExperimentPlan, PlannedModel } from "./experiment-plan.js";
@@ -58,6 +60,7 @@ export function checkExperiments(result: ModelCheckResult, host: CompilerHost, o
       recordExport(exported, declaration, file.path, checked.plan, checked.exportDir);
     }
   }
+  diagnostics.push(...checkResources({ models: result.models, plans }, { availableMemoryBytes: totalmem() }));
   return { plans, diagnostics: sortDiagnostics(withoutDuplicates(diagnostics)) };
 }
 

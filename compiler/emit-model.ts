@@ -3,6 +3,7 @@
  * through the functional API (`x = layer.apply(x)`), residual blocks as an `add` of the
  * block's input and output, and `pretrained` models loaded through the runtime.
  * Each call carries a comment pointing back to its `.dlm` line and its output shape.
+ * A layer argument searched by `tune` reads the trial's value from `hyperparameters`.
  */
 import type { GraphNode, LayerNode } from "./expand-model.js";
 import type { InferredLayer } from "./infer-shapes.js";
@@ -10,7 +11,7 @@ import { lineColumn } from "./render-diagnostics.js";
 import { formatShape } from "./layers/shape-arithmetic.js";
 import type { TfjsConfigValue } from "./layers/types.js";
 import { Code, commentText, identifierFrom, printLiteral, type LiteralValue } from "./emit-literals.js";
-import type { PlannedModel } from "./experiment-plan.js";
+import type { PlannedModel, PlannedSearchSpace } from "./experiment-plan.js";
 
 /** What the model builder needs from its surroundings. */
 export interface ModelEmitContext {
@@ -20,10 +21,11 @@ export interface ModelEmitContext {
   readonly displayFile: (file: string) => string;
 }
 
-/** The statements of `buildModel`'s body, and whether it needs the runtime's `loadPretrained`. */
+/** The statements of `buildModel`'s body, whether it needs the runtime's `loadPretrained`, and whether it reads `hyperparameters`. */
 export interface EmittedModel {
   readonly statements: string[];
   readonly usesPretrained: boolean;
+  readonly usesHyperparameters: boolean;
 }
 
 /** Turns a registry config value into a literal, regularizers and nested layers as calls. */
@@ -49,10 +51,43 @@ function configLiteral(value: TfjsConfigValue): LiteralValue {
   return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, configLiteral(item)]));
 }
 
-/** Generates the body of `buildModel` for a planned model. */
-export function emitModelBuilder(model: PlannedModel, context: ModelEmitContext): EmittedModel {
+/**
+ * The expression a searched config key takes: the trial's value, or the first point's when
+ * the program runs without one, typed as the config expects
+ * (`Number(hyperparameters["dense.units"] ?? 16)`, `(… ?? "relu") as "relu" | "tanh"`).
+ */
+function hyperparameterValue(space: PlannedSearchSpace): Code {
+  const read = `hyperparameters[${printLiteral(space.name)}]`;
+  const spaceValue = space.space;
+  const first = spaceValue.kind === "choice" ? spaceValue.values[0]! : spaceValue.lo;
+  if (typeof first === "number") return new Code(`Number(${read} ?? ${printLiteral(first)})`);
+  if (typeof first === "boolean") return new Code(`Boolean(${read} ?? ${printLiteral(first)})`);
+  const names = spaceValue.kind === "choice" ? [...new Set(spaceValue.values.map(String))] : [first];
+  return new Code(`(${read} ?? ${printLiteral(first)}) as ${names.map((name) => printLiteral(name)).join(" | ")}`);
+}
+
+/** Searched config keys by layer name: each key's value expression. */
+function searchedConfigKeys(spaces: readonly PlannedSearchSpace[]): Map<string, Map<string, Code>> {
+  const byLayer = new Map<string, Map<string, Code>>();
+  for (const space of spaces) {
+    if (space.site.kind !== "layer") continue;
+    for (const layer of space.site.layers) {
+      const keys = byLayer.get(layer.name) ?? new Map<string, Code>();
+      for (const key of layer.configKeys) keys.set(key, hyperparameterValue(space));
+      byLayer.set(layer.name, keys);
+    }
+  }
+  return byLayer;
+}
+
+/**
+ * Generates the body of `buildModel` for a planned model; `spaces` are the experiment's
+ * search spaces (those in layer arguments read `hyperparameters`).
+ */
+export function emitModelBuilder(model: PlannedModel, context: ModelEmitContext, spaces: readonly PlannedSearchSpace[] = []): EmittedModel {
   const statements: string[] = [];
-  const taken = new Set<string>(["x", "inputs", "dlmDir"]);
+  const taken = new Set<string>(["x", "inputs", "dlmDir", "hyperparameters"]);
+  const searched = searchedConfigKeys(spaces);
   const layersByRange = new Map<string, InferredLayer>();
   for (const layer of model.layers) layersByRange.set(`${layer.file}:${layer.range.start}:${layer.name}`, layer);
   let usesPretrained = false;
@@ -86,7 +121,11 @@ export function emitModelBuilder(model: PlannedModel, context: ModelEmitContext)
       statements.push(`x = ${variable}.apply(x) as tf.SymbolicTensor;`);
       return;
     }
-    const literal = printLiteral({ name: node.name, ...Object.fromEntries(Object.entries(config).map(([key, value]) => [key, configLiteral(value)])) });
+    const literal = printLiteral({
+      name: node.name,
+      ...Object.fromEntries(Object.entries(config).map(([key, value]) => [key, configLiteral(value)])),
+      ...Object.fromEntries(searched.get(node.name) ?? []),
+    });
     statements.push(`x = tf.layers.${node.definition.tfjs.factory}(${literal}).apply(x) as tf.SymbolicTensor;`);
   };
 
@@ -106,5 +145,5 @@ export function emitModelBuilder(model: PlannedModel, context: ModelEmitContext)
   };
   emitNodes(model.graph.nodes);
   statements.push(`return tf.model({ name: ${printLiteral(model.name)}, inputs, outputs: x });`);
-  return { statements, usesPretrained };
+  return { statements, usesPretrained, usesHyperparameters: searched.size > 0 };
 }

@@ -42,8 +42,8 @@ export function emitExperiment(plan: ExperimentPlan, options: EmitOptions): { pa
   const dlmDir = path.dirname(plan.file);
   const displayFile = (file: string) => path.relative(process.cwd(), path.resolve(file)).split(path.sep).join("/") || file;
   const context: ModelEmitContext = { sourceText: options.sourceText, displayFile };
-  const model = emitModelBuilder(plan.model, context);
-  const usesHyperparameters = plan.tune !== undefined && plan.tune.spaces.length > 0;
+  const model = emitModelBuilder(plan.model, context, plan.tune?.spaces);
+  const searchesSettings = plan.tune !== undefined && plan.tune.spaces.some((space) => space.site.kind === "setting");
 
   const sourceFile: SourceFile = project.createSourceFile(`/${fileName}`, "", { overwrite: true });
   const sourceLine = (() => {
@@ -60,10 +60,12 @@ export function emitExperiment(plan: ExperimentPlan, options: EmitOptions): { pa
     {
       moduleSpecifier: runtimeModule,
       namedImports: [
-        ...(usesHyperparameters ? ["applySearchValues"] : []),
+        ...(searchesSettings ? ["applySearchValues"] : []),
         ...(model.usesPretrained ? ["loadPretrained"] : []),
         "runExperiment",
+        ...(model.usesHyperparameters ? [{ name: "DataInfo", isTypeOnly: true }] : []),
         { name: "ExperimentDefinition", isTypeOnly: true },
+        ...(model.usesHyperparameters ? [{ name: "Hyperparameters", isTypeOnly: true }] : []),
       ],
     },
   ]);
@@ -83,8 +85,16 @@ export function emitExperiment(plan: ExperimentPlan, options: EmitOptions): { pa
     isAsync: true,
     docs: [
       `Model \`${plan.model.name.replace(/[^\w-]/g, "_")}\`: [${plan.model.input.join(", ")}] → [${plan.model.output.join(", ")}], ` +
-        `${plan.model.params.toLocaleString("en-US")} parameters (${plan.model.trainableParams.toLocaleString("en-US")} trainable).`,
+        `${plan.model.params.toLocaleString("en-US")} parameters (${plan.model.trainableParams.toLocaleString("en-US")} trainable)` +
+        `${model.usesHyperparameters ? " at the first point of the search" : ""}.`,
     ],
+    // searched layer arguments come in as the trial's hyperparameters
+    parameters: model.usesHyperparameters
+      ? [
+          { name: "_info", type: "DataInfo" },
+          { name: "hyperparameters", type: "Hyperparameters" },
+        ]
+      : [],
     returnType: "Promise<tf.LayersModel>",
     statements: model.statements,
   });

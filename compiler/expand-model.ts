@@ -33,6 +33,7 @@ import {
   type BlockBindings,
   type EvaluatedCall,
 } from "./resolve-args.js";
+import { atSearchPoint, FIRST_POINT, layerSearchSpaces, type CallValue, type SearchPoint } from "./experiments/search-spaces.js";
 
 /** Where a block was used: the call in the model (or enclosing block) that expanded it. */
 export interface UseSite {
@@ -51,6 +52,8 @@ export interface LayerNode {
   readonly args: ResolvedArgs | undefined;
   /** Where each written argument's value came from. */
   readonly argumentOrigins: ReadonlyMap<string, ValueOrigin>;
+  /** Arguments written as search spaces (`dense(choice(16, 32))`), by parameter; `args` holds this expansion's point. */
+  readonly searchSpaces?: ReadonlyMap<string, CallValue>;
   /** `feats` for `feats = dense(64)`, else a Keras-like default (`dense`, `dense_1`, …). */
   readonly name: string;
   readonly explicitName: boolean;
@@ -134,15 +137,17 @@ type DraftNode =
 
 /**
  * Expands a model body (top-level model or inline experiment model) written in `file`.
- * `modelName` is used in messages. Returns the graph and the use-dependent diagnostics.
+ * `modelName` is used in messages. Search spaces in layer arguments stand at `point`
+ * (default: each at its first value). Returns the graph and the use-dependent diagnostics.
  */
 export function expandModel(
   body: readonly Layer[],
   file: string,
   modelName: string,
   binding: Binding,
+  point: SearchPoint = FIRST_POINT,
 ): { readonly graph: ModelGraph; readonly diagnostics: readonly Diagnostic[] } {
-  const expander = new ModelExpander(binding);
+  const expander = new ModelExpander(binding, point);
   const drafts = expander.expandLayers(body, { file, parameters: undefined, origin: [], blocks: [] });
   const named = assignLayerNames(drafts, modelName);
   return {
@@ -170,7 +175,10 @@ class ModelExpander {
   private layerCount = 0;
   private budgetReported = false;
 
-  constructor(private readonly binding: Binding) {}
+  constructor(
+    private readonly binding: Binding,
+    private readonly point: SearchPoint,
+  ) {}
 
   expandLayers(layers: readonly Layer[], scope: ExpansionScope): DraftNode[] {
     const nodes: DraftNode[] = [];
@@ -262,7 +270,8 @@ class ModelExpander {
     const definition = lookupLayer(call.callee.name);
     if (definition === undefined) return [this.broke(scope, callNode.range)];
     if (++this.layerCount > MAX_EXPANDED_LAYERS) return [this.reportTooLarge(scope, callNode.range)];
-    const resolved = resolveLayerArguments(call, definition);
+    const searchSpaces = layerSearchSpaces(call, definition);
+    const resolved = resolveLayerArguments(atSearchPoint(call, this.point), definition);
     this.reportUseDependent(resolved.problems, scope, callNode.range);
     const written = layer.layerName && !layer.layerName.missing ? { name: layer.layerName.name, range: layer.layerName.range } : undefined;
     return [
@@ -272,6 +281,7 @@ class ModelExpander {
         definition,
         args: resolved.args,
         argumentOrigins: resolved.origins,
+        ...(searchSpaces.size > 0 ? { searchSpaces } : {}),
         file: scope.file,
         range: callNode.range,
         origin: scope.origin,

@@ -36,7 +36,14 @@ export interface PlannedModel {
  */
 export type SearchSpaceSite =
   | { readonly kind: "setting"; readonly path: readonly (string | number)[] }
-  | { readonly kind: "layer"; readonly layerName: string; readonly param: string };
+  | {
+      readonly kind: "layer";
+      /** The first layer the space reaches (it names the hyperparameter). */
+      readonly layerName: string;
+      readonly param: string;
+      /** Every layer it reaches (copies made by a block or `repeat` share one space), with the TF.js config keys that take its value as is. */
+      readonly layers: readonly { readonly name: string; readonly configKeys: readonly string[] }[];
+    };
 
 /** One `choice(...)`, `range(...)` or `log_range(...)` of a `tune` experiment. */
 export interface PlannedSearchSpace {

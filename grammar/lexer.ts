@@ -16,12 +16,21 @@ export interface LexedText {
   readonly invalid: readonly IToken[];
 }
 
-// Built once: the lexer validates and optimizes its token definitions on construction.
-const dlmLexer = new Lexer([...ALL_TOKENS], {
-  // Lines and columns are computed only when a diagnostic is printed.
-  positionTracking: "onlyOffset",
-  ensureOptimizations: true,
-});
+/**
+ * Builds the lexer; it analyses and optimizes its token definitions on construction.
+ * `validatePatterns` also checks the patterns themselves (a test does; the shared lexer
+ * skips it to start faster, the definitions being fixed).
+ */
+export function createDlmLexer(options: { readonly validatePatterns?: boolean } = {}): Lexer {
+  return new Lexer([...ALL_TOKENS], {
+    // Lines and columns are computed only when a diagnostic is printed.
+    positionTracking: "onlyOffset",
+    ensureOptimizations: true,
+    skipValidations: options.validatePatterns !== true,
+  });
+}
+
+const dlmLexer = createDlmLexer();
 
 /** Splits `text` into tokens; always succeeds. */
 export function lexDlm(text: string): LexedText {

@@ -196,6 +196,8 @@ export async function replaceDirectoryAtomically(
     throw error;
   }
   const previous = previousDirectory(target);
+  // A replacement killed between its two renames left the only whole copy at `previous`: put it back before clearing.
+  if (!(await exists(target)) && (await exists(previous))) await fs.rename(previous, target);
   await fs.rm(previous, { recursive: true, force: true });
   const hadOld = await renameIfExists(target, previous);
   await fs.rename(temporary, target);

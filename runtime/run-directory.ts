@@ -1,11 +1,11 @@
 /**
- * The run directory `<out>/<experiment>/`: `metrics.json`, `history.csv`, `report.html`
- * and the run checkpoint. A second run never overwrites the first silently: it gets
- * `<experiment>-<timestamp>/` unless `--force` is given.
+ * The run directory `<out>/<experiment>/`: `metrics.json`, `history.csv`, `report.html`,
+ * the run checkpoint and, after tuning, `hyperparameters.json`. A second run never
+ * overwrites the first silently: it gets `<experiment>-<timestamp>/` unless `--force` is given.
  */
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
-import type { ExperimentDefinition } from "./experiment.js";
+import type { ExperimentDefinition, Hyperparameters } from "./experiment.js";
 import type { PreparedData } from "./types.js";
 import type { DataSource } from "./data/spec.js";
 import type { StageOutcome } from "./run-stages.js";
@@ -75,29 +75,70 @@ export async function chooseRunDirectory(out: string, name: string, force: boole
   return chosen;
 }
 
-/** The newest run directory of an experiment that has a checkpoint, for `--resume`. */
-export async function findLatestRunDirectory(out: string, name: string): Promise<string> {
+/** `<name>` or `<name>-YYYYMMDD-HHMMSS[-N]`: the directories `chooseRunDirectory` makes for `name`. */
+function isRunDirectoryOf(entry: string, name: string): boolean {
+  if (entry === name) return true;
+  if (!entry.startsWith(`${name}-`)) return false;
+  return /^\d{8}-\d{6}(-\d+)?$/.test(entry.slice(name.length + 1));
+}
+
+/** When the run checkpoint of `runDir` was last saved, also through the `.previous` an interrupted save left. */
+async function checkpointSavedAt(runDir: string): Promise<number | undefined> {
+  for (const dir of ["checkpoint", "checkpoint.previous"]) {
+    try {
+      return (await fs.stat(path.join(runDir, dir, "checkpoint.json"))).mtimeMs;
+    } catch {
+      // not there: try the next place, then give up
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The run directory of `name` under `out` whose checkpoint was saved last, for `--resume`;
+ * undefined when no run of `name` has a checkpoint.
+ */
+export async function findLatestRunDirectory(out: string, name: string): Promise<string | undefined> {
   let entries: string[];
   try {
     entries = await fs.readdir(out);
   } catch {
-    throw new Error(`nothing to resume: ${out}/ does not exist (run without --resume first)`);
+    return undefined;
   }
-  const candidates: { dir: string; modified: number }[] = [];
+  let latest: { dir: string; savedAt: number } | undefined;
   for (const entry of entries) {
-    if (entry !== name && !entry.startsWith(`${name}-`)) continue;
+    if (!isRunDirectoryOf(entry, name)) continue;
     const dir = path.join(out, entry);
-    try {
-      const stat = await fs.stat(path.join(dir, "checkpoint", "checkpoint.json"));
-      candidates.push({ dir, modified: stat.mtimeMs });
-    } catch {
-      // a run directory without a checkpoint cannot be resumed
-    }
+    const savedAt = await checkpointSavedAt(dir);
+    if (savedAt !== undefined && (latest === undefined || savedAt > latest.savedAt)) latest = { dir, savedAt };
   }
-  candidates.sort((a, b) => b.modified - a.modified);
-  const latest = candidates[0];
-  if (latest === undefined) throw new Error(`nothing to resume: no run of \`${name}\` in ${out}/ has a checkpoint`);
-  return latest.dir;
+  return latest?.dir;
+}
+
+/** `metrics.json` of a run directory, or undefined when the run never got that far. */
+export async function readRunMetrics(runDir: string): Promise<RunMetrics | undefined> {
+  try {
+    return JSON.parse(await fs.readFile(path.join(runDir, "metrics.json"), "utf8")) as RunMetrics;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where a tuned run keeps the hyperparameters it trains with, so `--resume` trains with them too. */
+const HYPERPARAMETERS_JSON = "hyperparameters.json";
+
+/** Records the best trial's hyperparameters in the run directory. */
+export async function writeHyperparameters(runDir: string, values: Hyperparameters): Promise<void> {
+  await writeFileDurably(path.join(runDir, HYPERPARAMETERS_JSON), JSON.stringify(values, null, 2) + "\n");
+}
+
+/** The hyperparameters a tuned run recorded; undefined for runs without tuning. */
+export async function readHyperparameters(runDir: string): Promise<Hyperparameters | undefined> {
+  try {
+    return JSON.parse(await fs.readFile(path.join(runDir, HYPERPARAMETERS_JSON), "utf8")) as Hyperparameters;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `history.csv`: one row per epoch, one column per log name. */

@@ -4,20 +4,28 @@
  * batch with a checkpoint to `--resume` from, and NaN/Inf losses stopping the run with the
  * epoch and batch named.
  */
+import { promises as fs } from "node:fs";
 import * as path from "node:path";
-import * as tf from "@tensorflow/tfjs";
-import type { PreparedData } from "./types.js";
+import type * as tf from "@tensorflow/tfjs";
+import type { DataInfo, PreparedData } from "./types.js";
+import { DataError } from "./data/errors.js";
 import type { CallbackSpec, ExperimentDefinition, Hyperparameters, ScheduleSpec, StageSpec } from "./experiment.js";
 import { train, type History } from "./train.js";
 import { Callback, type Logs } from "./callbacks/types.js";
 import { earlyStopping } from "./callbacks/early-stopping.js";
-import { modelCheckpoint, loadCheckpoint, readCheckpointState, CHECKPOINT_JSON } from "./callbacks/model-checkpoint.js";
+import {
+  modelCheckpoint,
+  loadCheckpoint,
+  readCheckpointState,
+  CHECKPOINT_JSON,
+  type CheckpointState,
+} from "./callbacks/model-checkpoint.js";
 import { reduceLrOnPlateau } from "./callbacks/reduce-lr-on-plateau.js";
 import { learningRateScheduler } from "./callbacks/learning-rate-scheduler.js";
 import { csvLogger } from "./callbacks/csv-logger.js";
 import { terminateOnNaN } from "./callbacks/terminate-on-nan.js";
 import { progress } from "./callbacks/progress.js";
-import { replaceDirectoryAtomically, writeFileDurably, writeModelFiles } from "./model-io.js";
+import { existingDirectory, replaceDirectoryAtomically, writeFileDurably, writeModelFiles } from "./model-io.js";
 import { DEFAULT_LEARNING_RATES, cosineDecay, createOptimizer, describeOptimizer, exponentialDecay, stepDecay, warmup, type Schedule } from "./optimizers.js";
 import { setTrainable } from "./pretrained.js";
 import type { Say } from "./run.js";
@@ -30,8 +38,10 @@ export interface StageOutcome {
   readonly model: tf.LayersModel;
   /** Both stages' epochs, one history (fine-tune epochs continue the numbering). */
   readonly history: History;
-  /** Epochs trained in total (both stages, resumed ones included). */
+  /** Epochs trained in total (both stages, resumed ones included; an interrupted epoch counts). */
   readonly epochsRun: number;
+  /** Epochs finished and saved in the run checkpoint: where `--resume` starts. */
+  readonly epochsFinished: number;
   /** Training examples per second over the epochs this process trained. */
   readonly trainSamplesPerSecond: number;
   /** Stopped by SIGINT/SIGTERM; a checkpoint holds the last epoch. */
@@ -40,6 +50,7 @@ export interface StageOutcome {
   readonly failure?: string;
 }
 
+/** Where the stages run and how they talk. */
 export interface StageRunOptions {
   readonly runDir: string;
   readonly resume: boolean;
@@ -82,22 +93,33 @@ export function makeCallbacks(specs: readonly CallbackSpec[], baseDir: string, q
       case "csv_logger":
         return [csvLogger({ path: path.resolve(baseDir, spec.path) })];
       case "terminate_on_nan":
-        return [terminateOnNaN()];
+        // The run reports the failure itself (`error: …`, metrics.json): no second copy here.
+        return [terminateOnNaN({ log: () => undefined })];
       case "progress":
         return quiet ? [] : [progress({ bar: spec.bar })];
     }
   });
 }
 
-/** Stops training after the current batch when the process receives SIGINT or SIGTERM. */
+/**
+ * A terminal sends Ctrl-C to `dlm` and to the program it runs, and `dlm` forwards signals to
+ * the program too: one keypress can arrive twice within milliseconds. Only a signal later
+ * than this counts as the user insisting.
+ */
+const DUPLICATE_SIGNAL_MS = 1000;
+
+/** Stops training after the current batch (or at the end of the epoch) when the process receives SIGINT or SIGTERM. */
 class InterruptWatcher extends Callback {
   interrupted = false;
+  private firstSignalAt = 0;
   private readonly onSignal = (signal: NodeJS.Signals) => {
     if (this.interrupted) {
+      if (Date.now() - this.firstSignalAt < DUPLICATE_SIGNAL_MS) return;
       process.stderr.write(`\ndlm: ${signal} again: exiting without waiting for the checkpoint\n`);
       process.exit(130);
     }
     this.interrupted = true;
+    this.firstSignalAt = Date.now();
     process.stderr.write(`\ndlm: ${signal} received: stopping after this batch and saving a checkpoint…\n`);
   };
 
@@ -114,39 +136,86 @@ class InterruptWatcher extends Callback {
   override async onBatchEnd(): Promise<void> {
     if (this.interrupted) this.stop("interrupted");
   }
+
+  /** A signal during validation or a save: stop before the next epoch starts. */
+  override async onEpochEnd(): Promise<void> {
+    if (this.interrupted) this.stop("interrupted");
+  }
+}
+
+/** One save of the run checkpoint. */
+export interface RunCheckpointSnapshot {
+  readonly model: tf.LayersModel;
+  readonly optimizer: tf.Optimizer;
+  readonly stage: StageName;
+  /** The first epoch a resumed run trains (epochs of both stages count). */
+  readonly nextEpoch: number;
+  /** Every finished epoch before `nextEpoch`, and nothing else. */
+  readonly history: History;
 }
 
 /**
- * Saves the run checkpoint after every epoch (temp directory + rename: a kill mid-save
- * leaves the previous checkpoint whole). An epoch cut short by an interrupt is saved as
- * not done, so `--resume` trains it again from the weights reached.
+ * Writes the run checkpoint (model, optimizer slots, `checkpoint.json`, `stage.json`) into a
+ * temporary directory renamed into place: a process killed at any moment leaves the
+ * previous checkpoint whole, at `dir` or at `dir.previous`.
+ */
+export async function saveRunCheckpoint(dir: string, snapshot: RunCheckpointSnapshot): Promise<{ optimizerSaved: boolean }> {
+  let optimizerSaved = false;
+  await replaceDirectoryAtomically(dir, async (temporary) => {
+    ({ optimizerSaved } = await writeModelFiles(temporary, snapshot.model, { optimizer: snapshot.optimizer }));
+    const state: CheckpointState = {
+      epoch: snapshot.nextEpoch,
+      history: snapshot.history,
+      optimizer: describeOptimizer(snapshot.optimizer),
+      optimizerSaved,
+      monitor: "loss",
+      best: null,
+    };
+    await writeFileDurably(path.join(temporary, CHECKPOINT_JSON), JSON.stringify(state, null, 2));
+    await writeFileDurably(path.join(temporary, STAGE_JSON), JSON.stringify({ stage: snapshot.stage }));
+  });
+  return { optimizerSaved };
+}
+
+/**
+ * Saves the run checkpoint after every epoch. An epoch cut short by an interrupt is saved
+ * as not done (its weights kept, its logs dropped), so `--resume` trains it again from the
+ * weights reached. An epoch whose loss is NaN or infinite is not saved: the checkpoint
+ * keeps the last weights worth resuming from.
  */
 class RunCheckpoint extends Callback {
+  private batchesThisEpoch = 0;
+  /** `nextEpoch` of the last save; undefined before the first. */
+  savedNextEpoch: number | undefined;
+
   constructor(
     private readonly dir: string,
     private readonly stage: StageName,
-    private readonly watcher: InterruptWatcher,
   ) {
     super();
   }
 
-  override async onEpochEnd(epoch: number): Promise<void> {
-    const { model, optimizer, history } = this.context;
-    const finished = !this.watcher.interrupted;
-    const savedHistory: History = finished ? history : dropLastEpoch(history);
-    await replaceDirectoryAtomically(this.dir, async (temporary) => {
-      const { optimizerSaved } = await writeModelFiles(temporary, model, { optimizer });
-      const state = {
-        epoch: finished ? epoch + 1 : epoch,
-        history: savedHistory,
-        optimizer: describeOptimizer(optimizer),
-        optimizerSaved,
-        monitor: "loss",
-        best: null,
-      };
-      await writeFileDurably(path.join(temporary, CHECKPOINT_JSON), JSON.stringify(state, null, 2));
-      await writeFileDurably(path.join(temporary, STAGE_JSON), JSON.stringify({ stage: this.stage }));
+  override async onEpochBegin(): Promise<void> {
+    this.batchesThisEpoch = 0;
+  }
+
+  override async onBatchEnd(): Promise<void> {
+    this.batchesThisEpoch++;
+  }
+
+  override async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
+    if (!Number.isFinite(logs["loss"])) return;
+    const { model, optimizer, history, params } = this.context;
+    const finished = this.batchesThisEpoch >= params.stepsPerEpoch;
+    const nextEpoch = finished ? epoch + 1 : epoch;
+    await saveRunCheckpoint(this.dir, {
+      model,
+      optimizer,
+      stage: this.stage,
+      nextEpoch,
+      history: finished ? history : dropLastEpoch(history),
     });
+    this.savedNextEpoch = nextEpoch;
   }
 }
 
@@ -176,28 +245,82 @@ class ThroughputMeter extends Callback {
 }
 
 /** Where a resumed run starts: the stage, its model, optimizer and history. */
-interface ResumePoint {
+export interface ResumePoint {
   readonly stage: StageName;
   readonly model: tf.LayersModel;
+  /** The optimizer with its saved slots; the caller disposes it. */
   readonly optimizer: tf.Optimizer;
+  /** The first epoch to train. */
   readonly epoch: number;
   readonly history: History;
+  /** False when the optimizer restarts with empty slots (tfjs cannot save Adamax's). */
+  readonly optimizerRestored: boolean;
+}
+
+/**
+ * Reads the run checkpoint in `dir` (or the `dir.previous` an interrupted save left);
+ * undefined when there is none.
+ */
+export async function loadRunCheckpoint(dir: string): Promise<ResumePoint | undefined> {
+  // Resolved once, so checkpoint.json, stage.json and the model come from the same save.
+  const found = await existingDirectory(dir);
+  if ((await readCheckpointState(found)) === undefined) return undefined;
+  const checkpoint = await loadCheckpoint(found);
+  return {
+    stage: await readStage(found),
+    model: checkpoint.model,
+    optimizer: checkpoint.optimizer,
+    epoch: checkpoint.epoch,
+    history: checkpoint.history,
+    optimizerRestored: checkpoint.optimizerRestored,
+  };
+}
+
+async function readStage(dir: string): Promise<StageName> {
+  try {
+    const { stage } = JSON.parse(await fs.readFile(path.join(dir, STAGE_JSON), "utf8")) as { stage: unknown };
+    return stage === "fine_tune" ? "fine_tune" : "train";
+  } catch {
+    // checkpoints written before stages were recorded belong to `train`
+    return "train";
+  }
 }
 
 async function readResumePoint(runDir: string): Promise<ResumePoint> {
   const dir = runCheckpointDir(runDir);
-  if ((await readCheckpointState(dir)) === undefined) {
-    throw new Error(`nothing to resume: no checkpoint in ${dir}`);
-  }
-  const checkpoint = await loadCheckpoint(dir);
-  let stage: StageName = "train";
+  const point = await loadRunCheckpoint(dir);
+  if (point === undefined) throw new Error(`nothing to resume: no checkpoint in ${dir}`);
+  return point;
+}
+
+/** Saves that a killed process left half-written (`checkpoint.tmp-*`): never read, only in the way. */
+async function removeAbandonedSaves(runDir: string): Promise<void> {
+  const prefix = `${path.basename(runCheckpointDir(runDir))}.tmp-`;
+  let entries: string[];
   try {
-    const { readFile } = await import("node:fs/promises");
-    stage = (JSON.parse(await readFile(path.join(dir, STAGE_JSON), "utf8")) as { stage: StageName }).stage;
+    entries = await fs.readdir(runDir);
   } catch {
-    // checkpoints written before stages were recorded belong to `train`
+    return;
   }
-  return { stage, model: checkpoint.model, optimizer: checkpoint.optimizer, epoch: checkpoint.epoch, history: checkpoint.history };
+  for (const entry of entries) {
+    if (entry.startsWith(prefix)) await fs.rm(path.join(runDir, entry), { recursive: true, force: true });
+  }
+}
+
+/**
+ * The model must take the examples the data gives. A program compiled for other data (the
+ * CSV file changed since `dlm compile`) would otherwise fail deep inside TensorFlow.js.
+ */
+export function checkModelFitsData(model: tf.LayersModel, info: DataInfo): void {
+  const takes = model.inputs[0]?.shape.slice(1) ?? [];
+  const gives = info.featureShape;
+  // Ranks were checked by the compiler; only sizes can drift with the data.
+  if (takes.length !== gives.length) return;
+  if (takes.every((size, axis) => size === null || size === gives[axis])) return;
+  throw new DataError(
+    `the data gives examples of shape [${gives.join(", ")}], but the model takes [${takes.map((size) => size ?? "?").join(", ")}]; ` +
+      "the data changed since the program was compiled: run `dlm run` again to recompile",
+  );
 }
 
 /**
@@ -211,16 +334,22 @@ export async function trainStages(
   hyperparameters: Hyperparameters,
   options: StageRunOptions,
 ): Promise<StageOutcome> {
+  await removeAbandonedSaves(options.runDir);
   const resumePoint = options.resume ? await readResumePoint(options.runDir) : undefined;
   if (resumePoint !== undefined) {
-    options.say(`dlm: resuming ${resumePoint.stage} at epoch ${resumePoint.epoch + 1} from ${runCheckpointDir(options.runDir)}`);
+    options.say(
+      `dlm: resuming ${resumePoint.stage} at epoch ${resumePoint.epoch + 1} from ${runCheckpointDir(options.runDir)}` +
+        (resumePoint.optimizerRestored ? "" : " (the optimizer state was not saved: it starts afresh)"),
+    );
   }
   const model = resumePoint?.model ?? (await definition.buildModel(data.info, hyperparameters));
+  checkModelFitsData(model, data.info);
   const watcher = new InterruptWatcher();
   const meter = new ThroughputMeter();
   watcher.attach();
   try {
     let history: History = resumePoint?.history ?? { epochs: [], logs: {} };
+    let epochsFinished = resumePoint?.epoch ?? 0;
     const stages: { name: StageName; spec: StageSpec; firstEpoch: number }[] = [
       { name: "train", spec: definition.train, firstEpoch: 0 },
     ];
@@ -236,9 +365,13 @@ export async function trainStages(
       const resuming = resumePoint !== undefined && resumePoint.stage === stage.name;
       const initialEpoch = resuming ? resumePoint.epoch : stage.firstEpoch;
       const endEpoch = stage.firstEpoch + stage.spec.epochs;
-      if (initialEpoch >= endEpoch) continue;
+      if (initialEpoch >= endEpoch) {
+        if (resuming) resumePoint.optimizer.dispose();
+        continue;
+      }
       const optimizer = resuming ? resumePoint.optimizer : createOptimizer(stage.spec.optimizer);
-      const callbacks = stageCallbacks(definition, stage.spec, stage.name, options, watcher, meter);
+      const checkpoint = new RunCheckpoint(runCheckpointDir(options.runDir), stage.name);
+      const callbacks = stageCallbacks(definition, stage.spec, options, watcher, meter, checkpoint);
       try {
         history = await train(model, data, {
           epochs: endEpoch,
@@ -258,12 +391,13 @@ export async function trainStages(
       } finally {
         optimizer.dispose();
       }
+      epochsFinished = checkpoint.savedNextEpoch ?? epochsFinished;
       if (watcher.interrupted) break;
       if (history.stoppedEarly && history.stopReason !== undefined && isNaNStop(history.stopReason)) {
-        return outcome(model, history, meter, false, history.stopReason);
+        return outcome(model, history, meter, epochsFinished, false, history.stopReason);
       }
     }
-    return outcome(model, history, meter, watcher.interrupted);
+    return outcome(model, history, meter, epochsFinished, watcher.interrupted);
   } finally {
     watcher.detach();
   }
@@ -277,6 +411,7 @@ function outcome(
   model: tf.LayersModel,
   history: History,
   meter: ThroughputMeter,
+  epochsFinished: number,
   interrupted: boolean,
   failure?: string,
 ): StageOutcome {
@@ -284,6 +419,7 @@ function outcome(
     model,
     history,
     epochsRun: history.epochs.length,
+    epochsFinished,
     trainSamplesPerSecond: meter.milliseconds > 0 ? (meter.samples * 1000) / meter.milliseconds : 0,
     interrupted,
     ...(failure === undefined ? {} : { failure }),
@@ -293,10 +429,10 @@ function outcome(
 function stageCallbacks(
   definition: ExperimentDefinition,
   spec: StageSpec,
-  stage: StageName,
   options: StageRunOptions,
   watcher: InterruptWatcher,
   meter: ThroughputMeter,
+  checkpoint: RunCheckpoint,
 ): Callback[] {
   const user = makeCallbacks(spec.callbacks, definition.baseDir, options.quiet);
   const kinds = new Set(spec.callbacks.map((callback) => callback.kind));
@@ -312,7 +448,7 @@ function stageCallbacks(
     ...schedule,
     ...user,
     ...(kinds.has("progress") || options.quiet ? [] : [progress()]),
-    new RunCheckpoint(runCheckpointDir(options.runDir), stage, watcher),
+    checkpoint,
   ];
 }
 

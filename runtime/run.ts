@@ -11,11 +11,27 @@ import { parseArgs } from "node:util";
 import { initBackend, type BackendName } from "./backend.js";
 import { prepareData, disposePreparedData } from "./data/prepare.js";
 import type { ExperimentDefinition, Hyperparameters, StageSpec } from "./experiment.js";
-import { trainStages, type StageOutcome } from "./run-stages.js";
+import { runCheckpointDir, trainStages, type StageOutcome } from "./run-stages.js";
 import { evaluateSplit } from "./evaluate.js";
-import { writeRunFiles, chooseRunDirectory, describeSource, findLatestRunDirectory } from "./run-directory.js";
+import {
+  chooseRunDirectory,
+  describeSource,
+  findLatestRunDirectory,
+  readHyperparameters,
+  writeHyperparameters,
+  writeRunFiles,
+} from "./run-directory.js";
 import { exportBundle } from "./export.js";
 import { runTuning } from "./tune.js";
+
+/** The run finished: trained, evaluated, files written. */
+export const EXIT_DONE = 0;
+/** The run failed: bad data, a NaN loss, a file that cannot be written. */
+export const EXIT_FAILED = 1;
+/** Bad command-line flags. */
+export const EXIT_USAGE = 2;
+/** Stopped by SIGINT/SIGTERM after saving a checkpoint (128 + SIGINT, as shells report it). */
+export const EXIT_INTERRUPTED = 130;
 
 /** Flags every compiled program accepts (and `dlm run` passes through). */
 export interface RunOverrides {
@@ -116,7 +132,7 @@ export async function runExperiment(definition: ExperimentDefinition, argv: read
     overrides = parseRunOverrides(argv);
   } catch (error) {
     process.stderr.write(`error: ${(error as Error).message}\n`);
-    return 2;
+    return EXIT_USAGE;
   }
   const say: Say = overrides.quiet ? () => undefined : (line) => process.stdout.write(line + "\n");
   try {
@@ -124,7 +140,7 @@ export async function runExperiment(definition: ExperimentDefinition, argv: read
   } catch (error) {
     process.stderr.write(`error: ${describeFailure(error)}\n`);
     if (process.env["DLM_DEBUG"] && error instanceof Error) process.stderr.write(`${error.stack}\n`);
-    return 1;
+    return EXIT_FAILED;
   }
 }
 
@@ -137,9 +153,13 @@ export function describeFailure(error: unknown): string {
 async function runWithOverrides(definition: ExperimentDefinition, overrides: RunOverrides, say: Say): Promise<number> {
   const backend = await initBackend(overrides.backend ?? definition.backend);
   say(`dlm: experiment \`${definition.name}\` on ${backend.name} (${backend.reason})`);
-  const runDir = overrides.resume
-    ? await findLatestRunDirectory(overrides.out, definition.name)
-    : await chooseRunDirectory(overrides.out, definition.name, overrides.force);
+  const resumeDir = overrides.resume ? await findLatestRunDirectory(overrides.out, definition.name) : undefined;
+  if (overrides.resume && resumeDir === undefined) {
+    // In a file of several experiments, `--resume` reaches the ones that never started too.
+    say(`dlm: no run of \`${definition.name}\` in ${overrides.out} has a checkpoint to resume: starting a new run`);
+  }
+  const resuming = resumeDir !== undefined;
+  const runDir = resumeDir ?? (await chooseRunDirectory(overrides.out, definition.name, overrides.force));
   say(`dlm: run directory ${runDir}`);
   const data = await prepareData(definition.data, {
     seed: definition.seed,
@@ -154,28 +174,30 @@ async function runWithOverrides(definition: ExperimentDefinition, overrides: Run
         `, features [${data.info.featureShape.join(", ")}]` +
         (data.info.classes ? `, ${data.info.classes.length} classes` : ""),
     );
-    let hyperparameters: Hyperparameters = {};
+    let hyperparameters: Hyperparameters = (resuming ? await readHyperparameters(runDir) : undefined) ?? {};
     let tuning: Awaited<ReturnType<typeof runTuning>> | undefined;
-    let effective = definition;
-    if (definition.tune !== undefined && !overrides.resume) {
+    if (definition.tune !== undefined && !resuming) {
       tuning = await runTuning(definition, data, say);
       hyperparameters = tuning.best.values;
-      effective = { ...definition, ...(definition.withHyperparameters?.(hyperparameters) ?? {}) };
+      await writeHyperparameters(runDir, hyperparameters);
       say(`dlm: best trial ${tuning.best.trial}: ${formatHyperparameters(hyperparameters)} → ${tuning.objective} ${tuning.best.objectiveValue.toFixed(4)}`);
     }
-    const outcome: StageOutcome = await trainStages(effective, data, hyperparameters, { runDir, resume: overrides.resume, quiet: overrides.quiet, say });
+    const tuned = Object.keys(hyperparameters).length > 0 ? definition.withHyperparameters?.(hyperparameters) : undefined;
+    const effective: ExperimentDefinition = tuned === undefined ? definition : { ...definition, ...tuned };
+    const outcome: StageOutcome = await trainStages(effective, data, hyperparameters, { runDir, resume: resuming, quiet: overrides.quiet, say });
     try {
       if (outcome.interrupted) {
+        const total = effective.train.epochs + (effective.fineTune?.epochs ?? 0);
         process.stderr.write(
-          `dlm: interrupted after epoch ${outcome.epochsRun}; checkpoint saved in ${path.join(runDir, "checkpoint")}\n` +
+          `dlm: interrupted: ${outcome.epochsFinished} of ${total} epochs done; checkpoint saved in ${displayPath(runCheckpointDir(runDir))}\n` +
             `dlm: continue with the same command and --resume\n`,
         );
-        return 130;
+        return EXIT_INTERRUPTED;
       }
       if (outcome.failure !== undefined) {
         process.stderr.write(`error: ${outcome.failure}\n`);
         await writeRunFiles(runDir, effective, { backend: backend.name, outcome, data, ...(tuning ? { tuning } : {}) });
-        return 1;
+        return EXIT_FAILED;
       }
       const evaluation = evaluateSplit(outcome.model, data, effective.evaluate, effective.train);
       const files = await writeRunFiles(runDir, effective, { backend: backend.name, outcome, data, evaluation, ...(tuning ? { tuning } : {}) });
@@ -192,7 +214,7 @@ async function runWithOverrides(definition: ExperimentDefinition, overrides: Run
         say(`dlm: exported bundle to ${exportDir}`);
       }
       say(`dlm: wrote ${files.map(displayPath).join(", ")}`);
-      return 0;
+      return EXIT_DONE;
     } finally {
       outcome.model.dispose();
     }

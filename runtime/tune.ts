@@ -1,11 +1,12 @@
 /**
  * `tune { }`: trains one model per point of the search space on the training split,
  * scores it on the objective (a validation log such as `val_accuracy`), and returns the
- * trials and the best point. Points come from a grid or a seeded random draw, so a
- * search is reproducible.
+ * trials and the best point. Points come from a grid or a seeded random draw, and every
+ * trial's weights start from the same seeded initialisation, so a search is reproducible.
  */
+import type * as tf from "@tensorflow/tfjs";
 import type { ExperimentDefinition, Hyperparameters, SearchSpace } from "./experiment.js";
-import type { PreparedData } from "./types.js";
+import type { DataInfo, PreparedData } from "./types.js";
 import { train } from "./train.js";
 import { createOptimizer } from "./optimizers.js";
 import { isHigherBetter } from "./metrics/index.js";
@@ -89,7 +90,7 @@ export async function runTuning(definition: ExperimentDefinition, data: Prepared
   const trials: TrialResult[] = [];
   for (const [index, values] of points.entries()) {
     const stage = definition.withHyperparameters?.(values).train ?? definition.train;
-    const model = await definition.buildModel(data.info, values);
+    const model = await buildSeededModel(definition, data.info, values, deriveSeed(definition.seed, INITIALIZER_STREAM));
     const optimizer = createOptimizer(stage.optimizer);
     const callbacks = makeCallbacks(
       stage.callbacks.filter((callback) => callback.kind === "early_stopping" || callback.kind === "reduce_lr_on_plateau"),
@@ -114,7 +115,7 @@ export async function runTuning(definition: ExperimentDefinition, data: Prepared
       trials.push(result);
       say(
         `dlm: trial ${result.trial}/${points.length}: ` +
-          Object.entries(values).map(([name, value]) => `${name}=${typeof value === "number" ? Number(value.toPrecision(4)) : value}`).join(", ") +
+          Object.entries(values).map(([name, value]) => `${name}=${formatValue(value)}`).join(", ") +
           ` → ${tune.objective} ${objectiveValue.toFixed(4)} (${result.epochs} epochs)`,
       );
     } finally {
@@ -127,7 +128,56 @@ export async function runTuning(definition: ExperimentDefinition, data: Prepared
   const best = ranked.reduce((a, b) =>
     (higherIsBetter ? b.objectiveValue > a.objectiveValue : b.objectiveValue < a.objectiveValue) ? b : a,
   );
-  return { objective: tune.objective, trials, best };
+  const result: TuningResult = { objective: tune.objective, trials, best };
+  for (const line of formatTrialTable(result)) say(line);
+  return result;
+}
+
+/** The seed stream of weight initialisation (other streams shuffle and split). */
+const INITIALIZER_STREAM = 7907;
+
+/**
+ * Builds the model with TF.js's weight initialisers seeded. Without a seed of their own
+ * they seed each draw from `Math.random` (tfjs-core's `UniformRandom` and `MPRandGauss`),
+ * so `Math.random` is a seeded generator while the layers are built, and restored after.
+ */
+export async function buildSeededModel(
+  definition: Pick<ExperimentDefinition, "buildModel">,
+  info: DataInfo,
+  hyperparameters: Hyperparameters,
+  seed: number,
+): Promise<tf.LayersModel> {
+  const original = Math.random;
+  Math.random = mulberry32(seed);
+  try {
+    return await definition.buildModel(info, hyperparameters);
+  } finally {
+    Math.random = original;
+  }
+}
+
+/**
+ * The search as a table for the terminal: one row per trial with its values, the
+ * objective and the epochs trained, the best marked with `*`.
+ */
+export function formatTrialTable(result: TuningResult): string[] {
+  const names = [...new Set(result.trials.flatMap((trial) => Object.keys(trial.values)))];
+  const header = ["trial", ...names, result.objective, "epochs"];
+  const rows = result.trials.map((trial) => [
+    `${trial.trial}${trial === result.best ? "*" : ""}`,
+    ...names.map((name) => formatValue(trial.values[name])),
+    Number.isFinite(trial.objectiveValue) ? trial.objectiveValue.toFixed(4) : "–",
+    String(trial.epochs),
+  ]);
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  const line = (cells: readonly string[]) => `  ${cells.map((cell, column) => cell.padStart(widths[column]!)).join("  ")}`;
+  return [`dlm: search done, best trial marked *`, line(header), ...rows.map(line)];
+}
+
+/** A hyperparameter value as tables print it: numbers to 4 significant digits. */
+function formatValue(value: number | string | boolean | undefined): string {
+  if (value === undefined) return "";
+  return typeof value === "number" ? String(Number(value.toPrecision(4))) : String(value);
 }
 
 /** Where a searched setting sits in the stage specs: its hyperparameter name and path. */

@@ -7,6 +7,7 @@
 import type { LayerCall } from "../../grammar/ast.js";
 import { lookupBlock } from "../binder.js";
 import { evaluateValue } from "../evaluate-values.js";
+import { atSearchPoint, FIRST_POINT } from "../experiments/search-spaces.js";
 import { lookupLayer } from "../layers/registry.js";
 import {
   argumentProblemDiagnostic,
@@ -29,7 +30,8 @@ export function checkLayerArguments(node: LayerCall, context: CheckContext): voi
     problems = resolveBlockArguments(call, block.declaration, block.file).problems;
   } else {
     const definition = lookupLayer(call.callee.name);
-    if (definition) problems = resolveLayerArguments(call, definition).problems;
+    // A search space stands at its first value here; the experiment that tunes the model checks the others.
+    if (definition) problems = resolveLayerArguments(atSearchPoint(call, FIRST_POINT), definition).problems;
   }
   for (const problem of problems) {
     if (!problem.substituted) context.report(argumentProblemDiagnostic(problem));

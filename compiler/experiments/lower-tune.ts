@@ -1,8 +1,20 @@
 /**
  * `tune { }`: how many trials, which logged value to optimise, grid or random, and the
- * epochs per trial. The search spaces themselves are read where they are written.
+ * epochs per trial. Search spaces in settings are read where they are written; those in
+ * layer arguments are planned here, with the model checked at every point of the search.
  */
 import type { SourceRange } from "../../grammar/ast.js";
+import type { SearchSpace } from "../../runtime/experiment.js";
+import type { Binding } from "../binder.js";
+import { makeDiagnostic, type Diagnostic } from "../diagnostics.js";
+import { markSubstituted, printValue, type ConstantValue } from "../evaluate-values.js";
+import { expandModel, type GraphNode, type LayerNode } from "../expand-model.js";
+import { inferShapes, type InferredLayer, type ShapeContextFor } from "../infer-shapes.js";
+import { lookupLayer } from "../layers/registry.js";
+import type { Shape, TfjsConfigValue } from "../layers/types.js";
+import type { ExpandedModel } from "../program.js";
+import { argumentProblemDiagnostic } from "../resolve-args.js";
+import { FIRST_POINT, rangeEnds, readSearchSpace, type CallValue, type SearchPoint } from "./search-spaces.js";
 import type { ExperimentContext } from "./experiment-context.js";
 import type { SectionReading } from "./read-sections.js";
 import { readScalarSetting } from "./read-values.js";
@@ -43,4 +55,244 @@ export function readTune(section: SectionReading, context: ExperimentContext): T
     objectiveRange: objectiveSetting?.value.range ?? section.name.range,
     objectiveWritten: objectiveSetting !== undefined,
   };
+}
+
+/** Most points of a model's layer search spaces checked together; past it, one space varies at a time. */
+export const MAX_CHECKED_POINTS = 128;
+
+/** The experiment's model as the model phase expanded it, and what re-expanding it needs. */
+export interface SearchedModel {
+  readonly expanded: ExpandedModel;
+  /** The input its shapes are inferred from (declared, or the data's). */
+  readonly input: Shape;
+  readonly binding: Binding;
+  readonly contextFor: ShapeContextFor;
+  /** Notes for diagnostics found at a point (where the input shape comes from). */
+  readonly notes: readonly string[];
+  /** True when the model's shapes were inferred at the first point: only then are the other points tried. */
+  readonly firstPointInferred: boolean;
+}
+
+/** A search space written as a layer argument, with every layer it reaches (copies made by a block or `repeat` share it). */
+interface LayerSpace {
+  readonly call: CallValue;
+  readonly param: string;
+  readonly layers: readonly LayerNode[];
+}
+
+/** A layer space read: its space and the points checked for it (`choice`: every value; ranges: both ends). */
+interface ReadLayerSpace extends LayerSpace {
+  /** `dense_1.units`: the first layer it reaches and the parameter. */
+  readonly name: string;
+  readonly space: SearchSpace;
+  /** The values checked, as written (diagnostics point at them) and as plain values. */
+  readonly written: readonly ConstantValue[];
+  readonly values: readonly (number | string | boolean)[];
+}
+
+/**
+ * Search spaces written as layer arguments of the experiment's model. Outside `tune` each
+ * is DLM505. In a tuning experiment each is read against the parameter it replaces; then
+ * the model is expanded and its shapes inferred at every point (a kernel size that breaks
+ * a shape is reported with its value), and each space is recorded with the TF.js config
+ * keys that carry its value in every layer it reaches.
+ */
+export function planLayerSearchSpaces(model: SearchedModel, context: ExperimentContext): void {
+  const spaces = layerSpacesOf(model.expanded.graph.nodes);
+  if (spaces.length === 0) return;
+  if (!context.tuning) {
+    for (const space of spaces) context.report(spaceOutsideTune(space, model, context));
+    return;
+  }
+  const read = spaces.map((space) => readLayerSpace(space, context));
+  if (!model.firstPointInferred || !read.every((space) => space !== undefined)) return;
+  const configKeys = checkEveryPoint(read, model, context);
+  for (const [index, space] of read.entries()) {
+    const keys = configKeys[index];
+    if (keys === undefined) {
+      context.report(
+        makeDiagnostic("DLM505", space.call.origin.file, space.call.origin.range, {
+          message: `a search space cannot stand in \`${space.param}\` of ${space.layers[0]!.layer}: TF.js takes its value in another form, so the program cannot vary it per trial`,
+          help: "write a single value here",
+        }),
+      );
+      continue;
+    }
+    context.searchSpaces.push({
+      name: space.name,
+      space: space.space,
+      site: {
+        kind: "layer",
+        layerName: space.layers[0]!.name,
+        param: space.param,
+        layers: space.layers.map((layer) => ({ name: layer.name, configKeys: [...(keys.get(layer.name) ?? [])] })),
+      },
+      file: space.call.origin.file,
+      range: space.call.origin.range,
+    });
+  }
+}
+
+/** The identity of a written space: copies of one call (blocks, `repeat`) share it. */
+function spaceKey(call: CallValue): string {
+  return `${call.origin.file}\u0000${call.origin.range.start}\u0000${call.origin.range.end}`;
+}
+
+/** Every layer-argument search space of a model, in order, each with the layers it reaches. */
+function layerSpacesOf(nodes: readonly GraphNode[]): LayerSpace[] {
+  const spaces = new Map<string, { call: CallValue; param: string; layers: LayerNode[] }>();
+  const visit = (node: GraphNode): void => {
+    if (node.kind === "residual") node.body.forEach(visit);
+    if (node.kind !== "layer" || node.searchSpaces === undefined) return;
+    for (const [param, call] of node.searchSpaces) {
+      const key = `${spaceKey(call)}\u0000${param}`;
+      const known = spaces.get(key);
+      if (known) known.layers.push(node);
+      else spaces.set(key, { call, param, layers: [node] });
+    }
+  };
+  nodes.forEach(visit);
+  return [...spaces.values()];
+}
+
+function spaceOutsideTune(space: LayerSpace, model: SearchedModel, context: ExperimentContext) {
+  const declared = model.expanded.declaration.kind === "Model";
+  return makeDiagnostic("DLM505", space.call.origin.file, space.call.origin.range, {
+    message: `search space \`${space.call.callee.name}(…)\` outside a \`tune\` experiment`,
+    ...(declared
+      ? { notes: [`model \`${model.expanded.name}\` is trained by experiment \`${context.experimentName}\`, which has no \`tune { }\``] }
+      : {}),
+    help: "add `tune { trials: N, objective: val_loss }` to the experiment, or write a single value",
+  });
+}
+
+/** Reads a layer space against its parameter (every layer kind it reaches); undefined when malformed (reported). */
+function readLayerSpace(space: LayerSpace, context: ExperimentContext): ReadLayerSpace | undefined {
+  let first: SearchSpace | undefined;
+  let complete = true;
+  for (const definition of new Set(space.layers.map((layer) => layer.definition))) {
+    const param = definition.params.find((candidate) => candidate.name === space.param);
+    if (param === undefined) throw new Error(`layer ${definition.name} has no parameter ${space.param}`);
+    const reading = readSearchSpace(space.call, param, definition.name);
+    for (const problem of reading.problems) context.report(argumentProblemDiagnostic(problem));
+    if (reading.space === undefined) complete = false;
+    first ??= reading.space;
+  }
+  if (!complete || first === undefined) return undefined;
+  const ends = rangeEnds(space.call);
+  const written = first.kind === "choice" ? space.call.args.map((arg) => arg.value) : [ends.lo!, ends.hi!];
+  const values = first.kind === "choice" ? first.values : [first.lo, first.hi];
+  return { ...space, name: `${space.layers[0]!.name}.${space.param}`, space: first, written, values };
+}
+
+/** A point of the search as the index of each space's checked value (0: its first value). */
+type PointIndices = readonly number[];
+
+/**
+ * The points tried besides the first: all combinations of the checked values (those
+ * changing fewer spaces first, so a message names the fewest values), or, past
+ * {@link MAX_CHECKED_POINTS}, each space's values with the others at their first.
+ */
+function pointsToCheck(spaces: readonly ReadLayerSpace[]): PointIndices[] {
+  const total = spaces.reduce((product, space) => product * space.written.length, 1);
+  if (total > MAX_CHECKED_POINTS) {
+    return spaces.flatMap((space, index) =>
+      space.written.slice(1).map((_, value) => spaces.map((_, other) => (other === index ? value + 1 : 0))),
+    );
+  }
+  let points: number[][] = [[]];
+  for (const space of spaces) points = points.flatMap((point) => space.written.map((_, value) => [...point, value]));
+  const changed = (point: PointIndices) => point.filter((value) => value !== 0).length;
+  return points.filter((point) => changed(point) > 0).sort((a, b) => changed(a) - changed(b));
+}
+
+/**
+ * Expands and infers the model at every point to check, reporting each problem the first
+ * point does not have once, with the values that cause it. Returns, per space, the config
+ * keys that carry its value in each layer it reaches (from the points that change it
+ * alone), or undefined for a space whose value reaches TF.js in another form.
+ */
+function checkEveryPoint(
+  spaces: readonly ReadLayerSpace[],
+  model: SearchedModel,
+  context: ExperimentContext,
+): (Map<string, Set<string>> | undefined)[] {
+  const { expanded, input, binding, contextFor } = model;
+  const at = (point: SearchPoint) => {
+    const graph = expandModel(expanded.declaration.body, expanded.file, expanded.name, binding, point);
+    const inferred = inferShapes(graph.graph, input, expanded.name, contextFor);
+    return { inferred, diagnostics: [...graph.diagnostics, ...inferred.diagnostics] };
+  };
+  const first = at(FIRST_POINT);
+  const firstConfigs = layerConfigs(first.inferred.layers);
+  const reported = new Set(first.diagnostics.map(diagnosticKey));
+  const configKeys: (Map<string, Set<string>> | undefined)[] = spaces.map(() => new Map());
+  for (const point of pointsToCheck(spaces)) {
+    // A value at another point is checked as if it came through a block parameter: the expansion reports its problems.
+    const chosen = new Map(spaces.map((space, index) => [spaceKey(space.call), markSubstituted(space.written[point[index]!]!)]));
+    const result = at((call) => chosen.get(spaceKey(call)) ?? FIRST_POINT(call));
+    for (const diagnostic of result.diagnostics) {
+      const key = diagnosticKey(diagnostic);
+      if (reported.has(key)) continue;
+      reported.add(key);
+      const values = spaces.flatMap((space, index) =>
+        point[index] === 0 ? [] : [`${space.name} = ${printValue(space.written[point[index]!]!)}`],
+      );
+      context.report({
+        ...diagnostic,
+        message: `with ${values.join(", ")}, ${diagnostic.message}`,
+        notes: [...(diagnostic.notes ?? []), ...model.notes],
+      });
+    }
+    const changed = point.flatMap((value, index) => (value === 0 ? [] : [index]));
+    if (changed.length !== 1 || result.inferred.output === undefined) continue;
+    const index = changed[0]!;
+    const space = spaces[index]!;
+    configKeys[index] = keysCarrying(space, space.values[point[index]!]!, firstConfigs, layerConfigs(result.inferred.layers), configKeys[index]);
+  }
+  return configKeys;
+}
+
+/** The TF.js config of every layer, by name, as the emitter would write it. */
+function layerConfigs(layers: readonly InferredLayer[]): Map<string, Readonly<Record<string, TfjsConfigValue>>> {
+  const configs = new Map<string, Readonly<Record<string, TfjsConfigValue>>>();
+  for (const layer of layers) {
+    const definition = lookupLayer(layer.kind);
+    if (definition !== undefined && layer.args !== undefined) configs.set(layer.name, definition.tfjs.config(layer.args, layer.inputShape));
+  }
+  return configs;
+}
+
+/**
+ * Adds the config keys through which `value` of `space` reaches TF.js as written (or is
+ * left out as TF.js's default) to `keys`; undefined when changing the value changes the
+ * config any other way — another form, or another layer — so the program cannot take it.
+ */
+function keysCarrying(
+  space: ReadLayerSpace,
+  value: number | string | boolean,
+  firstConfigs: ReadonlyMap<string, Readonly<Record<string, TfjsConfigValue>>>,
+  configs: ReadonlyMap<string, Readonly<Record<string, TfjsConfigValue>>>,
+  keys: Map<string, Set<string>> | undefined,
+): Map<string, Set<string>> | undefined {
+  if (keys === undefined) return undefined;
+  const firstValue = space.values[0]!;
+  const same = (a: TfjsConfigValue | undefined, b: TfjsConfigValue | undefined) => JSON.stringify(a) === JSON.stringify(b);
+  const reached = new Set(space.layers.map((layer) => layer.name));
+  for (const [name, config] of configs) {
+    const firstConfig = firstConfigs.get(name) ?? {};
+    for (const key of new Set([...Object.keys(firstConfig), ...Object.keys(config)])) {
+      const before = firstConfig[key];
+      const after = config[key];
+      if (same(before, after)) continue;
+      const carried = reached.has(name) && (after === undefined || same(after, value)) && (before === undefined || same(before, firstValue));
+      if (!carried) return undefined;
+      keys.set(name, (keys.get(name) ?? new Set()).add(key));
+    }
+  }
+  return keys;
+}
+
+function diagnosticKey(diagnostic: Diagnostic): string {
+  return `${diagnostic.code}\u0000${diagnostic.file}\u0000${diagnostic.range.start}\u0000${diagnostic.range.end}`;
 }

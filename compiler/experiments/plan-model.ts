@@ -3,7 +3,7 @@
  * its input checked against the data's feature shape (DLM406) or taken from it, and its
  * shapes inferred from there. Declared models with an input were inferred (and their
  * problems reported) by the program; a model without input is inferred here, once per
- * data shape it meets.
+ * data shape it meets. Search spaces in its layer arguments are checked at every point.
  */
 import type { InlineModel, ModelDecl, SourceRange } from "../../grammar/ast.js";
 import { lookupSymbol } from "../binder.js";
@@ -15,6 +15,7 @@ import { ACTIVATIONS, lookupLayer } from "../layers/registry.js";
 import type { Shape } from "../layers/types.js";
 import type { ModelCheckResult, ExpandedModel } from "../program.js";
 import type { ExperimentContext } from "./experiment-context.js";
+import { planLayerSearchSpaces } from "./lower-tune.js";
 import type { SectionReading } from "./read-sections.js";
 import type { DataFacts } from "./static-data.js";
 
@@ -67,11 +68,22 @@ export function planModel(
     input = data.info.featureShape;
   }
   const inferred = inferShapes(expanded.graph, input, expanded.name, contextFor);
+  const note = `the input shape ${formatShape(input)} comes from the data of experiment \`${context.experimentName}\``;
   // A model with its own input was inferred by the program, which reported its problems.
   if (expanded.input === undefined) {
-    const note = `the input shape ${formatShape(input)} comes from the data of experiment \`${context.experimentName}\``;
     for (const diagnostic of inferred.diagnostics) context.report({ ...diagnostic, notes: [...(diagnostic.notes ?? []), note] });
   }
+  planLayerSearchSpaces(
+    {
+      expanded,
+      input,
+      binding: result.binding,
+      contextFor,
+      notes: expanded.input === undefined ? [note] : [],
+      firstPointInferred: inferred.output !== undefined,
+    },
+    context,
+  );
   if (inferred.output === undefined) return undefined;
   const layers = inferred.layers;
   const model: PlannedModel = {

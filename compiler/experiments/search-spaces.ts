@@ -4,18 +4,18 @@
  * replaces (type and bounds, with the same messages as a written value), so every trial
  * of a search is a valid experiment.
  *
- * TODO(layer search spaces): LANGUAGE.md allows a space in place of a layer argument
- * (`dense(choice(32, 64))`), and the plan has a `layer` site for it, but the model checker
- * reports such an argument as DLM301 (a call where a number is expected) before any
- * experiment is seen. Supporting it needs the layer resolver to accept a space in a
- * `tune` experiment and shape inference to run at each point.
+ * A space written as a layer argument (`dense(choice(16, 32))`) is expanded at one point
+ * of the search at a time: the model phase builds every model at the first point (each
+ * space at its first value), and a `tune` experiment expands its model again at the other
+ * points (`lower-tune.ts`). Whether a space may stand there at all is decided by the
+ * experiment that trains the model (DLM505 outside `tune`).
  */
 import type { Identifier } from "../../grammar/ast.js";
 import type { SearchSpace } from "../../runtime/experiment.js";
 import { SEARCH_SPACES } from "../catalog/data.js";
 import { describeValue, formatNumber, type ConstantValue } from "../evaluate-values.js";
-import type { ParamSpec, ParamValue } from "../layers/types.js";
-import { resolveArguments, type ArgumentProblem } from "../resolve-args.js";
+import type { LayerDefinition, ParamSpec, ParamValue } from "../layers/types.js";
+import { matchArguments, resolveArguments, type ArgumentProblem, type EvaluatedCall } from "../resolve-args.js";
 
 /** A call value: `choice(…)` and friends are calls. */
 export type CallValue = Extract<ConstantValue, { kind: "call" }>;
@@ -23,6 +23,40 @@ export type CallValue = Extract<ConstantValue, { kind: "call" }>;
 /** True for `choice(…)`, `range(…)` or `log_range(…)` written as a value. */
 export function isSearchSpaceCall(value: ConstantValue): value is CallValue {
   return value.kind === "call" && value.hasParens && SEARCH_SPACES.entries.has(value.callee.name);
+}
+
+/** The value a space starts from (its first choice, or `lo`): every space stands there at the first point. */
+export function firstValueOf(call: CallValue): ConstantValue | undefined {
+  if (call.callee.name === "choice") return call.args[0]?.value;
+  return rangeEnds(call).lo;
+}
+
+/** The written `lo` and `hi` of `range(…)` or `log_range(…)`, positional or named. */
+export function rangeEnds(call: CallValue): { lo?: ConstantValue; hi?: ConstantValue } {
+  const matched = matchArguments(call, ["lo", "hi"], call.callee.name).matched;
+  const lo = matched.get("lo")?.value;
+  const hi = matched.get("hi")?.value;
+  return { ...(lo ? { lo } : {}), ...(hi ? { hi } : {}) };
+}
+
+/** The value each layer-argument search space stands for in one expansion of a model: one point of the search. */
+export type SearchPoint = (space: CallValue) => ConstantValue;
+
+/** Every space at its first value: how a model is checked and built unless another point is asked for. */
+export const FIRST_POINT: SearchPoint = (space) => firstValueOf(space) ?? space;
+
+/** Search spaces written as a layer's own arguments, by the parameter each replaces. */
+export function layerSearchSpaces(call: EvaluatedCall, definition: LayerDefinition): ReadonlyMap<string, CallValue> {
+  const spaces = new Map<string, CallValue>();
+  const { matched } = matchArguments(call, definition.params.map((param) => param.name), definition.name);
+  for (const [param, arg] of matched) if (isSearchSpaceCall(arg.value)) spaces.set(param, arg.value);
+  return spaces;
+}
+
+/** The call with each search-space argument replaced by its value at `point` (nested calls are left as written). */
+export function atSearchPoint(call: EvaluatedCall, point: SearchPoint): EvaluatedCall {
+  if (!call.args.some((arg) => isSearchSpaceCall(arg.value))) return call;
+  return { ...call, args: call.args.map((arg) => (isSearchSpaceCall(arg.value) ? { ...arg, value: point(arg.value) } : arg)) };
 }
 
 /** A search space read against the parameter it replaces. */
@@ -77,7 +111,7 @@ function readRange(call: CallValue, param: ParamSpec, subject: string): SearchSp
   const problems: ArgumentProblem[] = [...ends.problems];
   const lo = ends.args?.["lo"];
   const hi = ends.args?.["hi"];
-  const loValue = call.args.find((arg) => arg.name?.name === "lo")?.value ?? call.args[0]?.value;
+  const loValue = rangeEnds(call).lo;
   if (typeof lo !== "number" || typeof hi !== "number") return { space: undefined, first: loValue, problems };
   if (!(lo < hi)) {
     problems.push(

@@ -8,8 +8,9 @@ import { SYNTAX_MESSAGES } from "./syntax.js";
 import type { MessageEntry } from "./types.js";
 import { VALUE_MESSAGES } from "./values.js";
 import { PIPELINE_MESSAGES } from "./pipeline.js";
+import { RESOURCE_MESSAGES } from "./resources.js";
 
-const ALL_MESSAGES: readonly MessageEntry[] = [...SYNTAX_MESSAGES, ...NAME_MESSAGES, ...VALUE_MESSAGES, ...SHAPE_MESSAGES, ...PIPELINE_MESSAGES];
+const ALL_MESSAGES: readonly MessageEntry[] = [...SYNTAX_MESSAGES, ...NAME_MESSAGES, ...VALUE_MESSAGES, ...SHAPE_MESSAGES, ...PIPELINE_MESSAGES, ...RESOURCE_MESSAGES];
 
 /** Every catalog entry by code, in code order. */
 export const MESSAGES: ReadonlyMap<string, MessageEntry> = new Map(

@@ -110,6 +110,11 @@ export function listImageFolder(dir: string): ImageClassFolder[] {
     throw new DataError("the image folder has no sub-folders; put each class's images in its own sub-folder", {
       file: dir,
     });
+  if (classes.length === 1)
+    throw new DataError(
+      `the image folder has one class, "${classes[0]}"; a classifier needs at least two: put each class's images in its own sub-folder`,
+      { file: dir },
+    );
   return classes.map((className) => {
     const classDir = join(dir, className);
     const files = readdirSync(classDir)

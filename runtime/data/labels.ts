@@ -102,7 +102,15 @@ export function readTableLabels(
   const classIds = new Int32Array(table.rows.length).fill(-1);
   const kept: number[] = [];
   for (const row of rows) {
-    const id = idOf.get(categoryName(table.rows[row]![labelColumn] ?? null)) ?? -1;
+    const value = categoryName(table.rows[row]![labelColumn] ?? null);
+    if (summary.kind === "numeric" && numericValue(value) === undefined) {
+      throw new DataError(`"${value}" is not a number (the label column is numeric)`, {
+        file: table.file,
+        ...rowLocation(table, row),
+        column: summary.name,
+      });
+    }
+    const id = idOf.get(value) ?? -1;
     if (id < 0) continue;
     classIds[row] = id;
     kept.push(row);

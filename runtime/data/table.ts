@@ -47,31 +47,44 @@ export interface ColumnSummary {
   readonly distinct: readonly string[];
 }
 
+/**
+ * A column of numbers with a few other values is a numeric column with mistakes in it (a
+ * typo, "1,200", "n.a."), not a categorical one: at most this share of its values may not
+ * be numbers. Encoding such a value is then an error naming its line.
+ */
+const NUMERIC_MISTAKES_SHARE = 0.1;
+
 /** Summarises every column of a table; declared columns keep their declared kind. */
 export function summarizeColumns(table: Table, schema: readonly DeclaredColumn[] = []): ColumnSummary[] {
   return table.columns.map((name, index) => {
     let missing = 0;
-    let allNumeric = true;
-    const distinct = new Set<string>();
+    let notNumbers = 0;
+    const numbers = new Set<string>();
+    const others = new Set<string>();
     for (const row of table.rows) {
       const cell = row[index] ?? null;
       if (isMissing(cell)) {
         missing++;
         continue;
       }
-      if (numericValue(cell) === undefined) allNumeric = false;
-      distinct.add(categoryName(cell));
+      if (numericValue(cell) === undefined) {
+        notNumbers++;
+        others.add(categoryName(cell));
+      } else numbers.add(categoryName(cell));
     }
     const declared = schema.find((column) => column.name === name);
     const present = table.rows.length - missing;
+    const distinctCount = numbers.size + others.size;
     const kind: ColumnKind =
       declared?.kind ??
-      (allNumeric && present > 0
+      (numbers.size > 0 && notNumbers <= present * NUMERIC_MISTAKES_SHARE
         ? "numeric"
-        : distinct.size >= TEXT_MIN_DISTINCT && distinct.size > present * TEXT_DISTINCT_SHARE
+        : distinctCount >= TEXT_MIN_DISTINCT && distinctCount > present * TEXT_DISTINCT_SHARE
           ? "text"
           : "categorical");
-    return { name, kind, missing, distinct: sortValues([...distinct], kind === "numeric") };
+    // A numeric column's values are its numbers; the mistakes among them are reported where they are encoded.
+    const distinct = kind === "numeric" ? [...numbers] : [...numbers, ...others];
+    return { name, kind, missing, distinct: sortValues(distinct, kind === "numeric") };
   });
 }
 
@@ -160,9 +173,11 @@ export function rowLocation(table: Table, rowIndex: number): { line?: number; ro
 }
 
 /**
- * Fits one encoding per feature column on the training rows: numeric columns (with the
- * training mean as fill value under `missing: mean`), categorical columns with the
- * categories seen in training (sorted) unless the source declares them.
+ * Fits one encoding per feature column: numeric columns (with the training mean as fill
+ * value under `missing: mean`), categorical columns with every category of the file
+ * (sorted) unless the source declares them. The categories are the file's, not the
+ * training split's: the compiler sized the model's input from the whole file, and
+ * `limit` or an unlucky split must not change the number of features.
  */
 export function fitColumnEncodings(
   table: Table,
@@ -188,13 +203,7 @@ export function fitColumnEncodings(
       return { name, kind: "numeric", fillValue: count === 0 ? 0 : sum / count };
     }
     const declared = options.schema?.find((c) => c.name === name)?.categories;
-    if (declared !== undefined) return { name, kind: "categorical", categories: [...declared] };
-    const seen = new Set<string>();
-    for (const row of trainRows) {
-      const cell = table.rows[row]![column] ?? null;
-      if (!isMissing(cell)) seen.add(categoryName(cell));
-    }
-    return { name, kind: "categorical", categories: sortValues([...seen], false) };
+    return { name, kind: "categorical", categories: [...(declared ?? summary.distinct)] };
   });
 }
 
@@ -236,7 +245,9 @@ export function encodeRow(
     if (encoding.kind === "numeric") {
       const value = isMissing(cell) ? encoding.fillValue : numericValue(cell);
       if (value === undefined) {
-        const reason = isMissing(cell) ? "missing value" : `"${categoryName(cell)}" is not a number`;
+        const reason = isMissing(cell)
+          ? "missing value"
+          : `"${categoryName(cell)}" is not a number (the column is numeric)`;
         throw new DataError(reason, { ...origin, column: encoding.name });
       }
       out[position++] = value;

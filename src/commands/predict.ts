@@ -7,6 +7,8 @@ import { extname } from "node:path";
 import { statSync } from "node:fs";
 import { CliError, EXIT_OK } from "../cli.js";
 import { readUserFile } from "./shared-io.js";
+import { DataError } from "../../runtime/data/errors.js";
+import { categoryName, isMissing } from "../../runtime/data/table.js";
 import type { RawFeatures, RawRow } from "../../runtime/data/preprocess.js";
 import type { Preprocessing } from "../../runtime/types.js";
 import type { Cell } from "../../runtime/data/raw.js";
@@ -55,7 +57,15 @@ export function readJsonInput(text: string, file: string, preprocessing: Preproc
   return { kind: "rows", rows };
 }
 
-async function readInput(input: string, preprocessing: Preprocessing): Promise<RawFeatures> {
+/** The examples of an input file, and how to name one of them in a message. */
+interface PredictInput {
+  readonly features: RawFeatures;
+  /** `file:line` for CSV rows, `file: example N` otherwise (1-based). */
+  readonly nameExample: (example: number) => string;
+}
+
+async function readInput(input: string, preprocessing: Preprocessing): Promise<PredictInput> {
+  const byNumber = (example: number) => `${input}: example ${example}`;
   const extension = extname(input).toLowerCase();
   if (IMAGE_EXTENSIONS.has(extension)) {
     try {
@@ -66,18 +76,20 @@ async function readInput(input: string, preprocessing: Preprocessing): Promise<R
     if (preprocessing.image === undefined) throw new CliError(`this bundle does not take images; give a .csv or .json input`);
     const { readImageFiles } = await import("../../runtime/data/images.js");
     const pixels = await readImageFiles([input], preprocessing.image);
-    return { kind: "images", pixels, count: 1 };
+    return { features: { kind: "images", pixels, count: 1 }, nameExample: () => input };
   }
   const text = readUserFile(input);
-  if (extension === ".json") return readJsonInput(text, input, preprocessing);
-  if (extension === ".txt") return { kind: "texts", texts: text.split(/\r?\n/).filter((line) => line.trim() !== "") };
+  if (extension === ".json") return { features: readJsonInput(text, input, preprocessing), nameExample: byNumber };
+  if (extension === ".txt") {
+    return { features: { kind: "texts", texts: text.split(/\r?\n/).filter((line) => line.trim() !== "") }, nameExample: byNumber };
+  }
   if (extension === ".csv") {
     const { parseCsvTable } = await import("../../runtime/data/csv.js");
     const table = parseCsvTable(text, input);
     if (preprocessing.tokenizer !== undefined) {
       const column = table.columns.length === 1 ? 0 : -1;
       if (column < 0) throw new CliError(`${input}: a text model takes a CSV with one column of texts`);
-      return { kind: "texts", texts: table.rows.map((row) => String(row[0] ?? "")) };
+      return { features: { kind: "texts", texts: table.rows.map((row) => String(row[0] ?? "")) }, nameExample: byNumber };
     }
     const names = columnNames(preprocessing);
     const absent = names.filter((name) => !table.columns.includes(name));
@@ -85,11 +97,46 @@ async function readInput(input: string, preprocessing: Preprocessing): Promise<R
       throw new CliError(`${input}: missing column${absent.length > 1 ? "s" : ""} ${absent.map((name) => `\`${name}\``).join(", ")}; the model expects ${names.join(", ")}`);
     }
     const rows = table.rows.map((row) => Object.fromEntries(table.columns.map((name, column) => [name, row[column] ?? null])));
-    return { kind: "rows", rows };
+    const nameRow = (example: number) => {
+      const line = table.lines?.[example - 1];
+      return line === undefined ? byNumber(example) : `${input}:${line}`;
+    };
+    return { features: { kind: "rows", rows }, nameExample: nameRow };
   }
   throw new CliError(`\`${input}\`: expected a .csv, .json, .txt, .png or .jpg input`);
 }
 
+/**
+ * Categorical values the model never saw in training encode as no category at all (all
+ * zeros): the prediction is still made, with a warning per column naming the values.
+ */
+export function unseenCategoryWarnings(preprocessing: Preprocessing, rows: readonly RawRow[]): string[] {
+  const warnings: string[] = [];
+  for (const column of preprocessing.columns ?? []) {
+    if (column.kind !== "categorical") continue;
+    const known = new Set(column.categories);
+    const unseen = new Set<string>();
+    for (const row of rows) {
+      const cell = row[column.name] ?? null;
+      if (!isMissing(cell) && !known.has(categoryName(cell))) unseen.add(categoryName(cell));
+    }
+    if (unseen.size === 0) continue;
+    const quote = (values: Iterable<string>) => [...values].map((value) => JSON.stringify(value)).join(", ");
+    warnings.push(
+      `column "${column.name}": ${quote(unseen)} never appeared in training (known: ${quote(column.categories)}); ` +
+        "predicted as if the value were missing",
+    );
+  }
+  return warnings;
+}
+
+/** A data error from encoding the input, located in the input file. */
+function locateDataError(error: DataError, input: PredictInput, file: string): string {
+  const where = error.row !== undefined ? input.nameExample(error.row) : file;
+  return `${where}${error.column === undefined ? "" : `, column "${error.column}"`}: ${error.reason}`;
+}
+
+/** `dlm predict BUNDLE INPUT`: prints one prediction per example (or JSON). */
 export async function runPredictCommand(
   bundleDir: string,
   input: string,
@@ -105,8 +152,19 @@ export async function runPredictCommand(
   } catch (error) {
     throw new CliError(`cannot load the bundle in \`${bundleDir}\`: ${(error as Error).message}`);
   }
-  const features = await readInput(input, bundle.preprocessing);
-  const predictions = predict(bundle, features);
+  const read = await readInput(input, bundle.preprocessing);
+  if (read.features.kind === "rows") {
+    for (const warning of unseenCategoryWarnings(bundle.preprocessing, read.features.rows)) {
+      process.stderr.write(`warning: ${input}: ${warning}\n`);
+    }
+  }
+  let predictions;
+  try {
+    predictions = predict(bundle, read.features);
+  } catch (error) {
+    if (error instanceof DataError) throw new CliError(locateDataError(error, read, input));
+    throw error;
+  }
   if (options.json) {
     process.stdout.write(JSON.stringify(predictions, null, 2) + "\n");
     return EXIT_OK;

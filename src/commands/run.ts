@@ -25,18 +25,27 @@ function programArguments(flags: RunFlags): string[] {
   ];
 }
 
-/** Runs one program to completion; resolves with its exit code. SIGINT reaches it directly; SIGTERM is forwarded. */
+/** The exit code of a program that saved a checkpoint after SIGINT/SIGTERM (see runtime/run.ts). */
+const EXIT_INTERRUPTED = 130;
+
+/**
+ * Runs one program to completion; resolves with its exit code. SIGINT and SIGTERM are
+ * passed on to it, so `kill -INT <dlm>` stops a run as Ctrl-C does: the program saves a
+ * checkpoint and exits with 130. (Ctrl-C in a terminal reaches both processes; the
+ * program counts the two copies as one.)
+ */
 function runProgram(program: string, args: readonly string[]): Promise<number> {
   const loader = import.meta.resolve("tsx");
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", loader, program, ...args], { stdio: "inherit" });
-    const ignoreInterrupt = () => undefined; // the child saves a checkpoint and exits with 130
-    const forwardTerminate = () => child.kill("SIGTERM");
-    process.on("SIGINT", ignoreInterrupt);
-    process.on("SIGTERM", forwardTerminate);
+    const forward = (signal: NodeJS.Signals) => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    };
+    process.on("SIGINT", forward);
+    process.on("SIGTERM", forward);
     const cleanUp = () => {
-      process.off("SIGINT", ignoreInterrupt);
-      process.off("SIGTERM", forwardTerminate);
+      process.off("SIGINT", forward);
+      process.off("SIGTERM", forward);
     };
     child.on("error", (error) => {
       cleanUp();
@@ -44,11 +53,12 @@ function runProgram(program: string, args: readonly string[]): Promise<number> {
     });
     child.on("exit", (code, signal) => {
       cleanUp();
-      resolve(code ?? (signal === "SIGINT" ? 130 : EXIT_ERRORS));
+      resolve(code ?? (signal === "SIGINT" || signal === "SIGTERM" ? EXIT_INTERRUPTED : EXIT_ERRORS));
     });
   });
 }
 
+/** `dlm run FILE`: checks, compiles and runs each selected experiment in turn; the first non-zero exit code stops it. */
 export async function runRunCommand(file: string, flags: RunFlags & { color: boolean }): Promise<number> {
   const checked = checkFileExperiments(file, flags.color);
   if (!checked.ok) return EXIT_ERRORS;

@@ -111,7 +111,7 @@ describe("categorical columns", () => {
     disposePreparedData(data);
   });
 
-  it("a category seen only outside training encodes as all zeros", async () => {
+  it("keep every category of the file, one seen only outside training included (the compiled model's width)", async () => {
     // Without shuffling the last row ("pale") is the test split.
     const data = await prepareData(
       {
@@ -122,9 +122,9 @@ describe("categorical columns", () => {
     );
     expect(data.preprocessing.columns).toEqual([
       { name: "size", kind: "numeric" },
-      { name: "shade", kind: "categorical", categories: ["dark", "light"] },
+      { name: "shade", kind: "categorical", categories: ["dark", "light", "pale"] },
     ]);
-    expect(data.test!.x.arraySync()).toEqual([[5, 0, 0]]);
+    expect(data.test!.x.arraySync()).toEqual([[5, 0, 0, 1]]);
     disposePreparedData(data);
   });
 

@@ -73,7 +73,9 @@ describe("image folders in prepareData", () => {
   it("names an unreadable image in the error", async () => {
     const broken = join(root, "broken");
     mkdirSync(join(broken, "cats"), { recursive: true });
+    mkdirSync(join(broken, "dogs"), { recursive: true });
     await writePng(join(broken, "cats", "good.png"), 4, 4, [1, 2, 3]);
+    await writePng(join(broken, "dogs", "good.png"), 4, 4, [3, 2, 1]);
     writeFileSync(join(broken, "cats", "bad.png"), "this is not a PNG");
     const failure = prepareData(
       { source: { kind: "images", dir: "broken", size: [4, 4] } },
