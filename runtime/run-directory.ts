@@ -214,7 +214,8 @@ export async function writeRunFiles(runDir: string, definition: ExperimentDefini
       experiment: definition.name,
       config: describeConfig(definition),
       backend: results.backend,
-      history: outcome.history,
+      // epochs are numbered from 1 for people, as in the terminal and history.csv
+      history: { epochs: outcome.history.epochs.map((epoch) => epoch + 1), logs: outcome.history.logs },
       evaluation,
       ...(results.data.info.classes === undefined ? {} : { classes: results.data.info.classes }),
       ...(results.tuning === undefined

@@ -17,7 +17,7 @@ import { makeScratchFolder, typeCheckPrograms } from "./type-check-programs.js";
 
 /** Every hostile value carries this marker; it must never appear in code. */
 const MARKER = "PWN";
-const ATTACK = "process.exit(7)";
+const ATTACK = "globalThis.attack(7)";
 
 const HOSTILE_STRINGS: readonly (readonly [string, string])[] = [
   ["double quotes", `${MARKER}" + ${ATTACK} + "${MARKER}`],
@@ -126,7 +126,7 @@ function expectInert(program: string): void {
   expect(syntaxErrorsOf(program)).toEqual([]);
   const code = codeOutsideLiterals(program);
   expect(code).not.toContain(MARKER);
-  expect(code).not.toContain("exit");
+  expect(code).not.toContain("attack");
   // Raw line separators would end a `//` comment in some readers; the emitter escapes them everywhere.
   expect(program).not.toMatch(/[\u2028\u2029]/);
 }
@@ -137,7 +137,7 @@ afterAll(() => scratch.remove());
 const hostilePrograms: EmittedProgram[] = [];
 
 describe("strings and paths from a .dlm file stay data", () => {
-  const harmless = () => compileProject(projectWithStrings("plain"));
+  const harmless = () => compileProject(projectWithStrings("harmless"));
 
   for (const [label, value] of HOSTILE_STRINGS) {
     it(`${label}: only inside string literals, added no identifier, round-trips exactly`, () => {
@@ -177,10 +177,10 @@ describe("names from a .dlm file stay data", () => {
     );
     files[ROOT_FILE] = `model Shadows {\n${layers}\n  dense(3, activation: softmax)\n}\n\n${experiments.join("\n\n")}\n`;
     const programs = compileProject(files);
-    expect(programs.map((program) => program.fileName).sort()).toEqual(NAMES.map(programFileName).sort());
-    for (const program of programs) {
+    expect(programs.map((program) => program.fileName)).toEqual(NAMES.map(programFileName));
+    for (const [index, program] of programs.entries()) {
       expect(syntaxErrorsOf(program.text)).toEqual([]);
-      for (const name of NAMES) expect(stringLiteralValues(program.text)).toContain(name);
+      expect(stringLiteralValues(program.text)).toContain(NAMES[index]);
     }
     hostilePrograms.push(...programs);
   });
