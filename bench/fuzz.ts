@@ -66,6 +66,7 @@ async function main(): Promise<void> {
   let clean = 0;
   let slowest = { ms: 0, file: "" };
   const started = performance.now();
+  const startedCpu = process.cpuUsage();
   for (let done = 0; done < settings.cases; done += CHUNK) {
     // fc.sample with a seed per chunk: the run is reproducible and never holds all recipes at once.
     const recipes = fc.sample(mutantArbitrary(corpus), { seed: settings.seed + done, numRuns: Math.min(CHUNK, settings.cases - done) });
@@ -80,6 +81,8 @@ async function main(): Promise<void> {
     }
   }
   const elapsed = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(startedCpu);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 
   const typeCheckStarted = performance.now();
   const typeCheck = cleanPrograms.length > 0 ? await typeCheckPrograms(cleanPrograms, scratch.dir) : undefined;
@@ -91,7 +94,7 @@ async function main(): Promise<void> {
     [
       `seed ${settings.seed}`,
       `${settings.cases.toLocaleString("en-US")} mutants of ${corpus.length} files in ${elapsed.toFixed(1)} s ` +
-        `(${Math.round(settings.cases / elapsed).toLocaleString("en-US")} per second)`,
+        `(${Math.round(settings.cases / elapsed).toLocaleString("en-US")} per second; ${cpuSeconds.toFixed(1)} s of CPU time)`,
       `${parsed.toLocaleString("en-US")} without syntax errors, ${clean.toLocaleString("en-US")} checked clean; slowest check ${slowest.ms.toFixed(0)} ms (${slowest.file})`,
       `${failures.length} failing mutants`,
       typeCheck === undefined

@@ -86,7 +86,7 @@ function searchedConfigKeys(spaces: readonly PlannedSearchSpace[]): Map<string, 
  */
 export function emitModelBuilder(model: PlannedModel, context: ModelEmitContext, spaces: readonly PlannedSearchSpace[] = []): EmittedModel {
   const statements: string[] = [];
-  const taken = new Set<string>(["x", "inputs", "dlmDir", "hyperparameters"]);
+  const taken = new Set<string>(["x", "inputs", "dlmDir", "hyperparameters", "loadPretrained", "path", "tf"]);
   const searched = searchedConfigKeys(spaces);
   const layersByRange = new Map<string, InferredLayer>();
   for (const layer of model.layers) layersByRange.set(`${layer.file}:${layer.range.start}:${layer.name}`, layer);
@@ -95,7 +95,7 @@ export function emitModelBuilder(model: PlannedModel, context: ModelEmitContext,
   const where = (file: string, start: number): string => {
     const text = context.sourceText(file);
     const line = text === undefined ? undefined : lineColumn(text, start).line;
-    return `${context.displayFile(file)}${line === undefined ? "" : `:${line}`}`;
+    return commentText(`${context.displayFile(file)}${line === undefined ? "" : `:${line}`}`);
   };
   const sourceSnippet = (file: string, range: { start: number; end: number }): string =>
     commentText((context.sourceText(file) ?? "").slice(range.start, range.end).replace(/\s+/g, " ").trim());

@@ -135,6 +135,8 @@ const NAMES = [
   "fine_tune", "unfreeze", "all", "stage", "tune", "trials", "objective", "choice", "range", "log_range",
   "evaluate", "on", "average", "export", "seed", "backend", "wasm", "cpu", "auto",
   "x", "_", "Unknown", "constructor", "__proto__", "toString", "prototype",
+  // names the generated program declares or imports: a layer named like one must not shadow it
+  "loadPretrained", "runExperiment", "buildModel", "dlmDir", "inputs", "hyperparameters", "tf", "path", "main",
 ];
 const NUMBERS = ["0", "1", "-1", "2", "3", "0.5", ".5", "1e-3", "1e308", "1e999", "1e-400", "2147483648", "9007199254740993", "1000000", "0.0", "00", "1.", "1e", "--1", "100000", "65536", "0.9999", "1e-9", "7"];
 const STRINGS = [

@@ -1,0 +1,34 @@
+// Each block uses the one before twice: 2^30 layers if expanded naively; the expansion limit must stop it early.
+block A() { dense(4) dense(4) }
+block B1() { A A }
+block B2() { B1 B1 }
+block B3() { B2 B2 }
+block B4() { B3 B3 }
+block B5() { B4 B4 }
+block B6() { B5 B5 }
+block B7() { B6 B6 }
+block B8() { B7 B7 }
+block B9() { B8 B8 }
+block B10() { B9 B9 }
+block B11() { B10 B10 }
+block B12() { B11 B11 }
+block B13() { B12 B12 }
+block B14() { B13 B13 }
+block B15() { B14 B14 }
+block B16() { B15 B15 }
+block B17() { B16 B16 }
+block B18() { B17 B17 }
+block B19() { B18 B18 }
+block B20() { B19 B19 }
+block B21() { B20 B20 }
+block B22() { B21 B21 }
+block B23() { B22 B22 }
+block B24() { B23 B23 }
+block B25() { B24 B24 }
+block B26() { B25 B25 }
+block B27() { B26 B26 }
+block B28() { B27 B27 }
+block B29() { B28 B28 }
+block B30() { B29 B29 }
+model M(input: [4]) { B30 }
+model N(input: [4]) { repeat 100 { repeat 100 { repeat 100 { dense(4) } } } }
