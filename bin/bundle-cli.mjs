@@ -13,12 +13,21 @@
  * read their own files, and only `compile`, `run` and `predict` load them.
  */
 import { readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 /** Pure-JavaScript dependencies of `dlm check` worth inlining (their own dependencies come along). */
 const BUNDLED = new Set(["chevrotain", "commander", "csv-parse"]);
+
+/**
+ * Modules the bundle loads with `require()` rather than `import`. Importing CommonJS makes
+ * Node scan the whole source for its export names first (ts-morph: ~9 MB, a third of its
+ * load time); and Node 20 caches compiled code only for CommonJS (bin/code-cache.js), so
+ * prettier comes in its CommonJS build too.
+ */
+const LOADED_WITH_REQUIRE = new Set(["ts-morph", "prettier/standalone", "prettier/plugins/typescript", "prettier/plugins/estree"]);
 
 /** Packages the bundle must never contain: `dlm check` importing them is a bug, not a size problem. */
 const FORBIDDEN_IN_CHECK = ["@tensorflow", "ts-morph", "prettier", "vega"];
@@ -35,7 +44,35 @@ const declared = Object.keys({
   ...manifest.optionalDependencies,
   ...manifest.peerDependencies,
 });
-const external = declared.filter((name) => !BUNDLED.has(name));
+const external = declared.filter((name) => !BUNDLED.has(name) && !LOADED_WITH_REQUIRE.has(name));
+
+/**
+ * Resolves `import … from "ts-morph"` (static or dynamic) to a small ES module that
+ * `require()`s the package, which stays external, and re-exports its names. The names are
+ * read by loading the package here: a dynamic import of a chunk only sees what it exports.
+ */
+const requireCommonJs = {
+  name: "require-commonjs",
+  setup(build) {
+    const names = [...LOADED_WITH_REQUIRE].map((name) => name.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&"));
+    const filter = new RegExp(`^(${names.join("|")})$`);
+    const requireFromRoot = createRequire(join(repoRoot, "package.json"));
+    build.onResolve({ filter }, (args) =>
+      args.kind === "require-call" ? { path: args.path, external: true } : { path: args.path, namespace: "require-commonjs" },
+    );
+    build.onLoad({ filter: /.*/, namespace: "require-commonjs" }, (args) => {
+      const exported = Object.keys(requireFromRoot(args.path)).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== "default");
+      return {
+        contents: [
+          `const loaded = require(${JSON.stringify(args.path)});`,
+          "export default loaded;",
+          exported.length > 0 ? `export const { ${exported.join(", ")} } = loaded;` : "",
+        ].join("\n"),
+        loader: "js",
+      };
+    });
+  },
+};
 
 rmSync(outDir, { recursive: true, force: true });
 const result = await build({
@@ -47,6 +84,7 @@ const result = await build({
   platform: "node",
   target: "node20",
   external,
+  plugins: [requireCommonJs],
   metafile: true,
   sourcemap: "linked",
   // commander is CommonJS and calls require() for Node built-ins; an ES module bundle has none.
@@ -75,7 +113,7 @@ function externalImportsOf(metafile, modules) {
     if (seen.has(chunk)) continue;
     seen.add(chunk);
     for (const imported of outputs[chunk].imports) {
-      if (imported.kind !== "import-statement") continue;
+      if (imported.kind !== "import-statement" && imported.kind !== "require-call") continue;
       if (imported.external) packages.add(imported.path);
       else queue.push(imported.path);
     }

@@ -2,12 +2,11 @@
 // The `dlm` command: runs the CLI as `npm run build` (which `npm ci` runs via `prepare`) left it:
 // the bundle in dist/bundle (fast to start, see bin/bundle-cli.mjs), else tsc's dist/src.
 import { statSync } from "node:fs";
-import module from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { dirname, join } from "node:path";
+import { installCodeCache } from "./code-cache.js";
 
-// Node 22.1+ can cache compiled code between runs; Node 20 has no such switch.
-module.enableCompileCache?.();
+installCodeCache();
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const bundled = join(root, "dist", "bundle", "cli.js");

@@ -147,8 +147,9 @@ function definitionLiteral(plan: ExperimentPlan, displayFile: (file: string) => 
     ...(searchSites.length === 0
       ? {}
       : {
+          // `this`, not `experiment`: the runtime calls it on the definition it runs, after flags such as --epochs
           withHyperparameters: new Code(
-            `(hyperparameters) => applySearchValues({ train: experiment.train${plan.fineTune ? ", fineTune: experiment.fineTune" : ""} }, hyperparameters, ${printLiteral(plain(searchSites))})`,
+            `function (this: ExperimentDefinition, hyperparameters) { return applySearchValues({ train: this.train${plan.fineTune ? ", fineTune: this.fineTune" : ""} }, hyperparameters, ${printLiteral(plain(searchSites))}); }`,
           ),
         }),
   };

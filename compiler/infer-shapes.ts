@@ -47,12 +47,56 @@ export interface ShapeInference {
 /** Gives the `ShapeContext` for a layer written in `file` (pretrained paths resolve against it). */
 export type ShapeContextFor = (file: string) => ShapeContext;
 
-/** Infers output shapes and weight counts of every layer, from the model's input shape. */
+/**
+ * Infers output shapes and weight counts of every layer, from the model's input shape.
+ * Asked again for the same graph and input, it answers from memory (see {@link remembered}).
+ */
 export function inferShapes(graph: ModelGraph, input: Shape, modelName: string, contextFor: ShapeContextFor): ShapeInference {
+  const earlier = remembered.get(graph);
+  const same = earlier?.find(
+    (entry) =>
+      entry.modelName === modelName &&
+      sameShape(entry.input, input) &&
+      (entry.readContextOf === undefined || entry.readContextOf === contextFor),
+  );
+  if (same) return same.result;
+  let readContext = false;
+  const observedContextFor: ShapeContextFor = (file) => ({
+    readPretrained: (path) => {
+      readContext = true;
+      return contextFor(file).readPretrained(path);
+    },
+  });
   const layers: InferredLayer[] = [];
   const diagnostics: Diagnostic[] = [];
-  const output = inferNodes(graph.nodes, input, { modelName, contextFor, layers, diagnostics });
-  return { layers, output, diagnostics };
+  const output = inferNodes(graph.nodes, input, { modelName, contextFor: observedContextFor, layers, diagnostics });
+  const result: ShapeInference = { layers, output, diagnostics };
+  const entry: RememberedInference = { input, modelName, readContextOf: readContext ? contextFor : undefined, result };
+  if (earlier) earlier.push(entry);
+  else remembered.set(graph, [entry]);
+  return result;
+}
+
+/**
+ * Inferences already made, by graph (graphs are immutable and live as long as their check).
+ * An experiment infers its model from the data's shape, which for a model with a declared
+ * input is usually the inference the program made already.
+ */
+const remembered = new WeakMap<ModelGraph, RememberedInference[]>();
+
+interface RememberedInference {
+  readonly input: Shape;
+  readonly modelName: string;
+  /**
+   * The context a layer read a pretrained model through; only that context gives the same
+   * answer again (experiments add the models they export to it). Undefined: none was read.
+   */
+  readonly readContextOf: ShapeContextFor | undefined;
+  readonly result: ShapeInference;
+}
+
+function sameShape(a: Shape, b: Shape): boolean {
+  return a === b || (a.length === b.length && a.every((length, axis) => length === b[axis]));
 }
 
 interface InferenceState {

@@ -28,38 +28,63 @@ export function buildAst(cst: CstNode, text: string, file: string, comments: rea
 }
 
 // Reading the CST ------------------------------------------------------------------------------
-// Children are grouped by token name, rule name or label, each group in source order.
+// Children are grouped by token name, rule name or label, each group in source order. A group
+// holds only tokens or only nodes (the grammar never gives a token and a rule the same label),
+// so the readers below hand the group itself back instead of a filtered copy whenever they can:
+// this phase runs for every node of every keystroke's parse.
+
+const NO_CHILDREN: readonly CstElement[] = [];
 
 function isToken(element: CstElement): element is IToken {
   return "image" in element;
 }
 
-function childNodes(node: CstNode | undefined, key: string): CstNode[] {
-  const children = node?.children[key];
-  if (!children) return [];
-  return children.filter((child): child is CstNode => !isToken(child));
+function isRealToken(element: CstElement): element is IToken {
+  return isToken(element) && !isInsertedToken(element);
+}
+
+function isNode(element: CstElement): element is CstNode {
+  return !isToken(element);
+}
+
+function childrenOf(node: CstNode | undefined, key: string): readonly CstElement[] {
+  return node === undefined ? NO_CHILDREN : (node.children[key] ?? NO_CHILDREN);
+}
+
+function childNodes(node: CstNode | undefined, key: string): readonly CstNode[] {
+  const children = childrenOf(node, key);
+  for (let i = 0; i < children.length; i++) if (!isNode(children[i]!)) return children.filter(isNode);
+  return children as readonly CstNode[];
 }
 
 function childNode(node: CstNode | undefined, key: string): CstNode | undefined {
-  for (const child of node?.children[key] ?? []) if (!isToken(child)) return child;
+  const children = childrenOf(node, key);
+  for (let i = 0; i < children.length; i++) {
+    const child = children[i]!;
+    if (isNode(child)) return child;
+  }
   return undefined;
 }
 
 /** The real tokens under `key`; tokens the parser invented while recovering are left out. */
-function childTokens(node: CstNode | undefined, key: string): IToken[] {
-  const children = node?.children[key];
-  if (!children) return [];
-  return children.filter((child): child is IToken => isToken(child) && !isInsertedToken(child));
+function childTokens(node: CstNode | undefined, key: string): readonly IToken[] {
+  const children = childrenOf(node, key);
+  for (let i = 0; i < children.length; i++) if (!isRealToken(children[i]!)) return children.filter(isRealToken);
+  return children as readonly IToken[];
 }
 
 function childToken(node: CstNode | undefined, key: string): IToken | undefined {
-  for (const child of node?.children[key] ?? []) if (isToken(child) && !isInsertedToken(child)) return child;
+  const children = childrenOf(node, key);
+  for (let i = 0; i < children.length; i++) {
+    const child = children[i]!;
+    if (isRealToken(child)) return child;
+  }
   return undefined;
 }
 
 /** True when the parser took the path through `key`, even if it invented the token. */
 function tookPath(node: CstNode | undefined, key: string): boolean {
-  return (node?.children[key]?.length ?? 0) > 0;
+  return childrenOf(node, key).length > 0;
 }
 
 // Ranges ---------------------------------------------------------------------------------------
@@ -67,22 +92,32 @@ function tookPath(node: CstNode | undefined, key: string): boolean {
 /** Something with a place in the text: a real token, an AST node, a body's range. */
 type Located = IToken | Ast.AnyNode | Ast.SourceRange | undefined;
 
-function rangeOf(part: Located): Ast.SourceRange | undefined {
+// `start` and `end` of a part without building a range object (there is one per token).
+function startOf(part: Located): number | undefined {
   if (part === undefined) return undefined;
-  if ("image" in part) return isInsertedToken(part) ? undefined : tokenRange(part);
-  if ("kind" in part) return part.missing ? undefined : part.range;
-  return part;
+  if ("image" in part) return isInsertedToken(part) ? undefined : part.startOffset;
+  if ("kind" in part) return part.missing ? undefined : part.range.start;
+  return part.start;
+}
+
+function endOf(part: Located): number | undefined {
+  if (part === undefined) return undefined;
+  if ("image" in part) return isInsertedToken(part) ? undefined : part.startOffset + part.image.length;
+  if ("kind" in part) return part.missing ? undefined : part.range.end;
+  return part.end;
 }
 
 /** The smallest range covering the real parts; zero-length at `fallback` when there are none. */
 function span(fallback: number, ...parts: readonly Located[]): Ast.SourceRange {
   let start = Infinity;
   let end = -Infinity;
-  for (const part of parts) {
-    const range = rangeOf(part);
-    if (!range) continue;
-    if (range.start < start) start = range.start;
-    if (range.end > end) end = range.end;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i];
+    const partStart = startOf(part);
+    if (partStart === undefined) continue;
+    const partEnd = endOf(part)!;
+    if (partStart < start) start = partStart;
+    if (partEnd > end) end = partEnd;
   }
   return start === Infinity ? { start: fallback, end: fallback } : { start, end };
 }
@@ -90,8 +125,8 @@ function span(fallback: number, ...parts: readonly Located[]): Ast.SourceRange {
 /** Where a missing part goes: right after the last real part before it. */
 function after(fallback: number, ...parts: readonly Located[]): number {
   for (let i = parts.length - 1; i >= 0; i--) {
-    const range = rangeOf(parts[i]);
-    if (range) return range.end;
+    const end = endOf(parts[i]);
+    if (end !== undefined) return end;
   }
   return fallback;
 }
@@ -150,7 +185,7 @@ class AstBuilder {
       ? this.value(childNode(node, "input"), after(name.range.end, name, childToken(node, "LParen"), colon))
       : undefined;
     const body = this.layerBody(childNode(node, "layerBody"));
-    const doc = this.docCommentBefore(rangeOf(keyword)?.start);
+    const doc = this.docCommentBefore(startOf(keyword));
     return {
       kind: "Model",
       range: span(name.range.start, keyword, name, input, childToken(node, "RParen"), body.range),
@@ -166,7 +201,7 @@ class AstBuilder {
     const name = this.identifier(childToken(node, "name"), after(0, keyword));
     const params = childNodes(node, "blockParam").map((child) => this.blockParam(child, name.range.end));
     const body = this.layerBody(childNode(node, "layerBody"));
-    const doc = this.docCommentBefore(rangeOf(keyword)?.start);
+    const doc = this.docCommentBefore(startOf(keyword));
     return {
       kind: "Block",
       range: span(name.range.start, keyword, name, childToken(node, "RParen"), lastOf(params), body.range),
@@ -200,7 +235,7 @@ class AstBuilder {
     const keyword = childToken(node, "Experiment");
     const name = this.identifier(childToken(node, "name"), after(0, keyword));
     const body = this.memberBody(childNode(node, "memberBody"), name.range.end);
-    const doc = this.docCommentBefore(rangeOf(keyword)?.start);
+    const doc = this.docCommentBefore(startOf(keyword));
     return {
       kind: "Experiment",
       range: span(name.range.start, keyword, name, body.range),

@@ -15,9 +15,13 @@ export type SplitEvaluation = Evaluation & { readonly split: "test" | "validatio
 export function predictSplit(model: tf.LayersModel, split: Split, batchSize: number): Float32Array {
   const chunks: Float32Array[] = [];
   for (const batch of batches(split, batchSize, { shuffle: false, seed: 0 })) {
-    const output = tf.tidy(() => model.apply(batch.x, { training: false }) as tf.Tensor);
-    chunks.push(output.dataSync() as Float32Array);
-    tf.dispose([output, batch.x, batch.y]);
+    try {
+      const output = tf.tidy(() => model.apply(batch.x, { training: false }) as tf.Tensor);
+      chunks.push(output.dataSync() as Float32Array);
+      output.dispose();
+    } finally {
+      tf.dispose([batch.x, batch.y]);
+    }
   }
   const total = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
   const predictions = new Float32Array(total);

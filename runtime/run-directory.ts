@@ -115,15 +115,6 @@ export async function findLatestRunDirectory(out: string, name: string): Promise
   return latest?.dir;
 }
 
-/** `metrics.json` of a run directory, or undefined when the run never got that far. */
-export async function readRunMetrics(runDir: string): Promise<RunMetrics | undefined> {
-  try {
-    return JSON.parse(await fs.readFile(path.join(runDir, "metrics.json"), "utf8")) as RunMetrics;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Where a tuned run keeps the hyperparameters it trains with, so `--resume` trains with them too. */
 const HYPERPARAMETERS_JSON = "hyperparameters.json";
 

@@ -29,6 +29,7 @@ import { existingDirectory, replaceDirectoryAtomically, writeFileDurably, writeM
 import { DEFAULT_LEARNING_RATES, cosineDecay, createOptimizer, describeOptimizer, exponentialDecay, stepDecay, warmup, type Schedule } from "./optimizers.js";
 import { setTrainable } from "./pretrained.js";
 import type { Say } from "./run.js";
+import { buildSeededModel } from "./seeded-model.js";
 
 /** Which stage a run checkpoint belongs to. */
 export type StageName = "train" | "fine_tune";
@@ -342,7 +343,7 @@ export async function trainStages(
         (resumePoint.optimizerRestored ? "" : " (the optimizer state was not saved: it starts afresh)"),
     );
   }
-  const model = resumePoint?.model ?? (await definition.buildModel(data.info, hyperparameters));
+  const model = resumePoint?.model ?? (await buildSeededModel(definition, data.info, hyperparameters));
   checkModelFitsData(model, data.info);
   const watcher = new InterruptWatcher();
   const meter = new ThroughputMeter();

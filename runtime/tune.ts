@@ -4,15 +4,15 @@
  * trials and the best point. Points come from a grid or a seeded random draw, and every
  * trial's weights start from the same seeded initialisation, so a search is reproducible.
  */
-import type * as tf from "@tensorflow/tfjs";
 import type { ExperimentDefinition, Hyperparameters, SearchSpace } from "./experiment.js";
-import type { DataInfo, PreparedData } from "./types.js";
+import type { PreparedData } from "./types.js";
 import { train } from "./train.js";
 import { createOptimizer } from "./optimizers.js";
 import { isHigherBetter } from "./metrics/index.js";
 import { deriveSeed, mulberry32 } from "./data/random.js";
 import { makeCallbacks } from "./run-stages.js";
 import type { Say } from "./run.js";
+import { buildSeededModel } from "./seeded-model.js";
 
 /** One finished trial. */
 export interface TrialResult {
@@ -90,7 +90,7 @@ export async function runTuning(definition: ExperimentDefinition, data: Prepared
   const trials: TrialResult[] = [];
   for (const [index, values] of points.entries()) {
     const stage = definition.withHyperparameters?.(values).train ?? definition.train;
-    const model = await buildSeededModel(definition, data.info, values, deriveSeed(definition.seed, INITIALIZER_STREAM));
+    const model = await buildSeededModel(definition, data.info, values);
     const optimizer = createOptimizer(stage.optimizer);
     const callbacks = makeCallbacks(
       stage.callbacks.filter((callback) => callback.kind === "early_stopping" || callback.kind === "reduce_lr_on_plateau"),
@@ -133,29 +133,6 @@ export async function runTuning(definition: ExperimentDefinition, data: Prepared
   return result;
 }
 
-/** The seed stream of weight initialisation (other streams shuffle and split). */
-const INITIALIZER_STREAM = 7907;
-
-/**
- * Builds the model with TF.js's weight initialisers seeded. Without a seed of their own
- * they seed each draw from `Math.random` (tfjs-core's `UniformRandom` and `MPRandGauss`),
- * so `Math.random` is a seeded generator while the layers are built, and restored after.
- */
-export async function buildSeededModel(
-  definition: Pick<ExperimentDefinition, "buildModel">,
-  info: DataInfo,
-  hyperparameters: Hyperparameters,
-  seed: number,
-): Promise<tf.LayersModel> {
-  const original = Math.random;
-  Math.random = mulberry32(seed);
-  try {
-    return await definition.buildModel(info, hyperparameters);
-  } finally {
-    Math.random = original;
-  }
-}
-
 /**
  * The search as a table for the terminal: one row per trial with its values, the
  * objective and the epochs trained, the best marked with `*`.
@@ -164,7 +141,7 @@ export function formatTrialTable(result: TuningResult): string[] {
   const names = [...new Set(result.trials.flatMap((trial) => Object.keys(trial.values)))];
   const header = ["trial", ...names, result.objective, "epochs"];
   const rows = result.trials.map((trial) => [
-    `${trial.trial}${trial === result.best ? "*" : ""}`,
+    `${trial.trial}${trial === result.best ? "*" : " "}`,
     ...names.map((name) => formatValue(trial.values[name])),
     Number.isFinite(trial.objectiveValue) ? trial.objectiveValue.toFixed(4) : "–",
     String(trial.epochs),

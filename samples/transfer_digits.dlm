@@ -1,13 +1,13 @@
 /// Transfer learning on digits (the recipe of Keras's mnist_transfer_cnn):
-/// pretrain a CNN on digits 0-4, export it, then fine-tune on 5-9 with few labels,
-/// and train the same small data from scratch for comparison.
-model DigitFeatures(input: [28, 28, 1]) {
+/// pretrain a CNN on digits 0-4, export it, then reuse its convolutional features
+/// for digits 5-9 with few labels, and train the same small data from scratch for comparison.
+model DigitNet(input: [28, 28, 1]) {
   conv2d(32, 3, activation: relu)
   conv2d(32, 3, activation: relu)
   max_pool2d(2)
   dropout(0.25)
-  flatten
-  features = dense(128, activation: relu)
+  features = flatten()
+  dense(128, activation: relu)
   dropout(0.5)
   dense(5, activation: softmax)
 }
@@ -20,7 +20,7 @@ experiment pretrain_low_digits {
     split { validation: 0.1 }
     normalize: scale(1 / 255)
   }
-  model: DigitFeatures
+  model: DigitNet
   train {
     optimizer: adam(learning_rate: 1e-3)
     loss: sparse_categorical_crossentropy
@@ -43,6 +43,8 @@ experiment finetune_high_digits {
   }
   model {
     pretrained("exports/low_digits/model.json", until: features)
+    dense(128, activation: relu)
+    dropout(0.5)
     dense(5, activation: softmax)
   }
   train {
@@ -69,7 +71,7 @@ experiment scratch_high_digits {
     split { validation: 0.2 }
     normalize: scale(1 / 255)
   }
-  model: DigitFeatures
+  model: DigitNet
   train {
     optimizer: adam(learning_rate: 1e-3)
     loss: sparse_categorical_crossentropy

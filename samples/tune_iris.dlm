@@ -12,13 +12,13 @@ experiment tune_iris {
     dense(3, activation: softmax)
   }
   train {
-    optimizer: adam(learning_rate: log_range(1e-3, 3e-2))
+    optimizer: adam(learning_rate: log_range(3e-3, 5e-2))
     loss: sparse_categorical_crossentropy
     metrics: [accuracy]
-    epochs: 60
+    epochs: 100
     batch_size: 16
     callbacks {
-      early_stopping(monitor: val_loss, patience: 10, restore_best_weights: true)
+      early_stopping(monitor: val_loss, patience: 20, restore_best_weights: true)
     }
   }
   tune { trials: 6, objective: val_accuracy, strategy: random }

@@ -108,7 +108,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .command("run")
     .description("check, compile and run an experiment: train, evaluate, report, export")
     .argument("<file>", ".dlm file")
-    .option("--experiment <name>", "which experiment to run (default: the only one, or the first)")
+    .option("--experiment <name>", "run only this experiment (default: every experiment of the file, in order)")
     .option("--epochs <n>", "override the number of epochs", parsePositiveInt("--epochs"))
     .option("--limit <n>", "keep at most N training examples (stratified)", parsePositiveInt("--limit"))
     .option("--trials <n>", "override the number of tuning trials", parsePositiveInt("--trials"))

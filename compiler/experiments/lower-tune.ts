@@ -58,7 +58,7 @@ export function readTune(section: SectionReading, context: ExperimentContext): T
 }
 
 /** Most points of a model's layer search spaces checked together; past it, one space varies at a time. */
-export const MAX_CHECKED_POINTS = 128;
+export const MAX_CHECKED_POINTS = 64;
 
 /** The experiment's model as the model phase expanded it, and what re-expanding it needs. */
 export interface SearchedModel {
@@ -73,11 +73,13 @@ export interface SearchedModel {
   readonly firstPointInferred: boolean;
 }
 
-/** A search space written as a layer argument, with every layer it reaches (copies made by a block or `repeat` share it). */
+/**
+ * A search space written as a layer argument, with every use: copies made by a block or
+ * `repeat` share it (one hyperparameter), as do the arguments a block parameter carries it to.
+ */
 interface LayerSpace {
   readonly call: CallValue;
-  readonly param: string;
-  readonly layers: readonly LayerNode[];
+  readonly uses: readonly { readonly layer: LayerNode; readonly param: string }[];
 }
 
 /** A layer space read: its space and the points checked for it (`choice`: every value; ranges: both ends). */
@@ -109,10 +111,11 @@ export function planLayerSearchSpaces(model: SearchedModel, context: ExperimentC
   const configKeys = checkEveryPoint(read, model, context);
   for (const [index, space] of read.entries()) {
     const keys = configKeys[index];
+    const first = space.uses[0]!;
     if (keys === undefined) {
       context.report(
         makeDiagnostic("DLM505", space.call.origin.file, space.call.origin.range, {
-          message: `a search space cannot stand in \`${space.param}\` of ${space.layers[0]!.layer}: TF.js takes its value in another form, so the program cannot vary it per trial`,
+          message: `a search space cannot stand in \`${first.param}\` of ${first.layer.layer}: TF.js takes its value in another form, so the program cannot vary it per trial`,
           help: "write a single value here",
         }),
       );
@@ -123,9 +126,9 @@ export function planLayerSearchSpaces(model: SearchedModel, context: ExperimentC
       space: space.space,
       site: {
         kind: "layer",
-        layerName: space.layers[0]!.name,
-        param: space.param,
-        layers: space.layers.map((layer) => ({ name: layer.name, configKeys: [...(keys.get(layer.name) ?? [])] })),
+        layerName: first.layer.name,
+        param: first.param,
+        layers: space.uses.map(({ layer }) => ({ name: layer.name, configKeys: [...(keys.get(layer.name) ?? [])] })),
       },
       file: space.call.origin.file,
       range: space.call.origin.range,
@@ -138,17 +141,16 @@ function spaceKey(call: CallValue): string {
   return `${call.origin.file}\u0000${call.origin.range.start}\u0000${call.origin.range.end}`;
 }
 
-/** Every layer-argument search space of a model, in order, each with the layers it reaches. */
+/** Every layer-argument search space of a model, in order, each with its uses. */
 function layerSpacesOf(nodes: readonly GraphNode[]): LayerSpace[] {
-  const spaces = new Map<string, { call: CallValue; param: string; layers: LayerNode[] }>();
+  const spaces = new Map<string, { call: CallValue; uses: { layer: LayerNode; param: string }[] }>();
   const visit = (node: GraphNode): void => {
     if (node.kind === "residual") node.body.forEach(visit);
     if (node.kind !== "layer" || node.searchSpaces === undefined) return;
     for (const [param, call] of node.searchSpaces) {
-      const key = `${spaceKey(call)}\u0000${param}`;
-      const known = spaces.get(key);
-      if (known) known.layers.push(node);
-      else spaces.set(key, { call, param, layers: [node] });
+      const known = spaces.get(spaceKey(call));
+      if (known) known.uses.push({ layer: node, param });
+      else spaces.set(spaceKey(call), { call, uses: [{ layer: node, param }] });
     }
   };
   nodes.forEach(visit);
@@ -166,14 +168,18 @@ function spaceOutsideTune(space: LayerSpace, model: SearchedModel, context: Expe
   });
 }
 
-/** Reads a layer space against its parameter (every layer kind it reaches); undefined when malformed (reported). */
+/** Reads a layer space against the parameter of each use; undefined when malformed (reported). */
 function readLayerSpace(space: LayerSpace, context: ExperimentContext): ReadLayerSpace | undefined {
   let first: SearchSpace | undefined;
   let complete = true;
-  for (const definition of new Set(space.layers.map((layer) => layer.definition))) {
-    const param = definition.params.find((candidate) => candidate.name === space.param);
-    if (param === undefined) throw new Error(`layer ${definition.name} has no parameter ${space.param}`);
-    const reading = readSearchSpace(space.call, param, definition.name);
+  const read = new Set<string>();
+  for (const { layer, param: name } of space.uses) {
+    // copies of one layer read the same way
+    if (read.has(`${layer.layer}.${name}`)) continue;
+    read.add(`${layer.layer}.${name}`);
+    const param = layer.definition.params.find((candidate) => candidate.name === name);
+    if (param === undefined) throw new Error(`layer ${layer.layer} has no parameter ${name}`);
+    const reading = readSearchSpace(space.call, param, layer.layer);
     for (const problem of reading.problems) context.report(argumentProblemDiagnostic(problem));
     if (reading.space === undefined) complete = false;
     first ??= reading.space;
@@ -182,7 +188,8 @@ function readLayerSpace(space: LayerSpace, context: ExperimentContext): ReadLaye
   const ends = rangeEnds(space.call);
   const written = first.kind === "choice" ? space.call.args.map((arg) => arg.value) : [ends.lo!, ends.hi!];
   const values = first.kind === "choice" ? first.values : [first.lo, first.hi];
-  return { ...space, name: `${space.layers[0]!.name}.${space.param}`, space: first, written, values };
+  const use = space.uses[0]!;
+  return { ...space, name: `${use.layer.name}.${use.param}`, space: first, written, values };
 }
 
 /** A point of the search as the index of each space's checked value (0: its first value). */
@@ -278,7 +285,7 @@ function keysCarrying(
   if (keys === undefined) return undefined;
   const firstValue = space.values[0]!;
   const same = (a: TfjsConfigValue | undefined, b: TfjsConfigValue | undefined) => JSON.stringify(a) === JSON.stringify(b);
-  const reached = new Set(space.layers.map((layer) => layer.name));
+  const reached = new Set(space.uses.map(({ layer }) => layer.name));
   for (const [name, config] of configs) {
     const firstConfig = firstConfigs.get(name) ?? {};
     for (const key of new Set([...Object.keys(firstConfig), ...Object.keys(config)])) {

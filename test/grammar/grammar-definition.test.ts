@@ -22,7 +22,7 @@ describe("grammar definition", () => {
   });
 
   it("the grammar passes the parser's validations (no ambiguity, no left recursion)", () => {
-    const parser = new DlmParser({ validateGrammar: true });
-    expect(parser.definitionErrors).toEqual([]);
+    // Chevrotain throws "Parser Definition Errors detected" from the constructor.
+    expect(() => new DlmParser({ validateGrammar: true })).not.toThrow();
   });
 });

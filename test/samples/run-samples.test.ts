@@ -43,7 +43,7 @@ const fashionInstalled = existsSync("/usr/share/datasets/fashion-mnist");
 describe("samples run end to end", () => {
   it("has the samples the README documents", () => {
     expect(samples.sort()).toEqual(
-      ["boston_housing.dlm", "fashion_mnist.dlm", "iris.dlm", "mnist.dlm", "spam.dlm", "transfer_digits.dlm"].sort(),
+      ["boston_housing.dlm", "fashion_mnist.dlm", "iris.dlm", "mnist.dlm", "spam.dlm", "transfer_digits.dlm", "tune_iris.dlm"].sort(),
     );
   });
 
@@ -91,6 +91,22 @@ describe("samples run end to end", () => {
     }
     // `--epochs 1` applies to both stages of the fine-tuning experiment
     expect(readMetrics("finetune_high_digits").epochsRun).toBe(2);
+  });
+
+  it("tune_iris.dlm searches (`--trials 2`), trains the best point and reports the trials", () => {
+    const result = runSample("tune_iris.dlm", ["--trials", "2"]);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/dlm: trial 2\/2: hidden\.units=\d+, train\.optimizer\.learning_rate=[\d.e-]+ → val_accuracy [\d.]+ \(1 epochs\)/);
+    expect(result.stdout).toMatch(/trial +hidden\.units +train\.optimizer\.learning_rate +val_accuracy +epochs/);
+    const metrics = readMetrics("tune_iris");
+    expect(metrics.epochsRun).toBe(1);
+    expect(metrics.evaluation?.split).toBe("test");
+    expect(metrics.evaluation?.metrics["accuracy"]).toBeGreaterThanOrEqual(0);
+    const report = readFileSync(join(SCRATCH, "runs", "tune_iris", "report.html"), "utf8");
+    expect(report).toContain("<h2>Hyperparameter search</h2>");
+    expect(report).toContain("2 trials, objective val_accuracy");
+    expect(report).toContain("hidden.units");
   });
 
   it("a second run gets its own timestamped directory instead of overwriting the first", () => {

@@ -167,6 +167,7 @@ describe("samples", () => {
     "iris.dlm": [["iris", [4], [3]]],
     "mnist.dlm": [["mnist", [28, 28, 1], [10]]],
     "spam.dlm": [["spam", [300], [1]]],
+    "tune_iris.dlm": [["tune_iris", [4], [3]]],
     "transfer_digits.dlm": [
       ["pretrain_low_digits", [28, 28, 1], [5]],
       ["finetune_high_digits", [28, 28, 1], [5]],
