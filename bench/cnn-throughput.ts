@@ -17,6 +17,7 @@ import { dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../runtime/backend.js";
 import { unregisterTrainingKernels } from "../runtime/kernels/register.js";
+import { median } from "./measure.js";
 
 const BATCH_SIZE = 64;
 
@@ -89,12 +90,6 @@ async function fitSeconds(
   await model.fit(xs, ys, { batchSize: BATCH_SIZE, epochs: 1, shuffle: false, verbose: 0 });
   const cpuUsed = process.cpuUsage(cpuStart);
   return { wall: (performance.now() - wallStart) / 1000, cpu: (cpuUsed.user + cpuUsed.system) / 1e6 };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 async function measure(scenario: Scenario): Promise<Measurement> {

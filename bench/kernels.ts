@@ -9,6 +9,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../runtime/backend.js";
 import { registerTrainingKernels, unregisterTrainingKernels } from "../runtime/kernels/register.js";
+import { median } from "./measure.js";
 
 /** One kernel call to time. */
 interface KernelCase {
@@ -105,11 +106,6 @@ interface CaseTiming {
 }
 
 const REPEATS = 7;
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 /** Median time of `kernelFunc` on fresh inputs; only the kernel call is timed. */
 function timeKernel(kernelFunc: tf.KernelFunc, kernelCase: KernelCase, repeats: number): number {

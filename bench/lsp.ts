@@ -17,6 +17,7 @@ import { createConnection, ProposedFeatures } from "vscode-languageserver/node";
 import type { PublishDiagnosticsParams } from "vscode-languageserver";
 import { checkSource } from "../compiler/program.js";
 import { createLanguageServer } from "../src/lsp/server.js";
+import { medianTiming, timeAsyncCall, type Timing } from "./measure.js";
 
 const TARGET_LINES = 1_000;
 const WARMUP_RUNS = 10;
@@ -77,17 +78,6 @@ experiment run${index} {
   return { text: parts.join(""), lines };
 }
 
-interface Timing {
-  readonly wallMs: number;
-  readonly cpuMs: number;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
 type Scenario = (iteration: number) => Promise<void> | void;
 
 /**
@@ -95,21 +85,14 @@ type Scenario = (iteration: number) => Promise<void> | void;
  * state (measured one after another, the first one pays for the warm-up of the others).
  */
 async function measureInTurn(scenarios: readonly Scenario[]): Promise<Timing[]> {
-  const walls = scenarios.map((): number[] => []);
-  const cpus = scenarios.map((): number[] => []);
+  const timings = scenarios.map((): Timing[] => []);
   for (let round = 0; round < WARMUP_RUNS + TIMED_RUNS; round++) {
     for (const [index, scenario] of scenarios.entries()) {
-      const cpuBefore = process.cpuUsage();
-      const before = performance.now();
-      await scenario(round);
-      const wall = performance.now() - before;
-      const cpu = process.cpuUsage(cpuBefore);
-      if (round < WARMUP_RUNS) continue;
-      walls[index]!.push(wall);
-      cpus[index]!.push((cpu.user + cpu.system) / 1000);
+      const timing = await timeAsyncCall(() => scenario(round));
+      if (round >= WARMUP_RUNS) timings[index]!.push(timing);
     }
   }
-  return scenarios.map((_, index) => ({ wallMs: median(walls[index]!), cpuMs: median(cpus[index]!) }));
+  return timings.map(medianTiming);
 }
 
 /** The server and a client in this process, joined by in-memory streams. */

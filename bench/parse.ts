@@ -15,6 +15,7 @@
 import { lexDlm } from "../grammar/lexer.js";
 import { parseDlm } from "../grammar/parse.js";
 import { dlmParser } from "../grammar/parser.js";
+import { medianTiming, timeCall, type Timing } from "./measure.js";
 
 const TARGET_LINES = 10_000;
 const RUNS = 5;
@@ -71,29 +72,10 @@ function generateSource(): { text: string; lines: number } {
   return { text: parts.join(""), lines };
 }
 
-interface Timing {
-  readonly wallMs: number;
-  readonly cpuMs: number;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
+/** Median timing of `RUNS` runs after one warm-up run (JIT and the parser's lookahead caches). */
 function measure(run: () => void): Timing {
-  run(); // warm-up: JIT and the parser's lookahead caches
-  const walls: number[] = [];
-  const cpus: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const cpuBefore = process.cpuUsage();
-    const wallBefore = performance.now();
-    run();
-    walls.push(performance.now() - wallBefore);
-    const cpu = process.cpuUsage(cpuBefore);
-    cpus.push((cpu.user + cpu.system) / 1000);
-  }
-  return { wallMs: median(walls), cpuMs: median(cpus) };
+  run();
+  return medianTiming(Array.from({ length: RUNS }, () => timeCall(run)));
 }
 
 function main(): void {

@@ -13,6 +13,7 @@ import { readIdxImageSet } from "../runtime/data/idx.js";
 import { packageFile } from "../runtime/data/package-files.js";
 import { train } from "../runtime/train.js";
 import type { PreparedData } from "../runtime/types.js";
+import { median } from "./measure.js";
 
 const BATCH_SIZE = 64;
 
@@ -96,11 +97,6 @@ async function fitEpoch(workload: Workload, data: PreparedData): Promise<number>
   model.dispose();
   optimizer.dispose();
   return seconds;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 function argument(name: string): string | undefined {

@@ -122,6 +122,21 @@ function span(fallback: number, ...parts: readonly Located[]): Ast.SourceRange {
   return start === Infinity ? { start: fallback, end: fallback } : { start, end };
 }
 
+/** The span of a bracketed body: its opening token, its items and its closing token (no spread copy). */
+function bracketSpan(fallback: number, open: IToken | undefined, items: readonly Ast.AnyNode[], close: IToken | undefined): Ast.SourceRange {
+  let start = Infinity;
+  let end = -Infinity;
+  for (let i = -1; i <= items.length; i++) {
+    const part: Located = i === -1 ? open : i === items.length ? close : items[i];
+    const partStart = startOf(part);
+    if (partStart === undefined) continue;
+    const partEnd = endOf(part)!;
+    if (partStart < start) start = partStart;
+    if (partEnd > end) end = partEnd;
+  }
+  return start === Infinity ? { start: fallback, end: fallback } : { start, end };
+}
+
 /** Where a missing part goes: right after the last real part before it. */
 function after(fallback: number, ...parts: readonly Located[]): number {
   for (let i = parts.length - 1; i >= 0; i--) {
@@ -257,7 +272,7 @@ class AstBuilder {
       else if (tookPath(member, "Colon")) items.push(this.setting(member, at));
       else if (childToken(member, "name")) items.push(this.callOrSection(member, at));
     }
-    return { items, range: span(fallback, open, ...items, childToken(node, "RCurly")) };
+    return { items, range: bracketSpan(fallback, open, items, childToken(node, "RCurly")) };
   }
 
   private inlineModel(node: CstNode, fallback: number): Ast.InlineModel {
@@ -311,7 +326,7 @@ class AstBuilder {
       else if (repeat) items.push(this.repeatLayer(repeat, at));
       else if (childNode(layer, "call") || childToken(layer, "layerName")) items.push(this.layerCall(layer, at));
     }
-    return { items, range: span(fallback, open, ...items, childToken(node, "RCurly")) };
+    return { items, range: bracketSpan(fallback, open, items, childToken(node, "RCurly")) };
   }
 
   private residualLayer(node: CstNode, fallback: number): Ast.ResidualLayer {
@@ -363,7 +378,7 @@ class AstBuilder {
     const items: Ast.Arg[] = [];
     for (const arg of childNodes(node, "arg")) items.push(this.arg(arg, after(fallback, open, lastOf(items))));
     this.reportPositionalAfterNamed(items);
-    return { items, range: span(fallback, open, ...items, childToken(node, "RParen")) };
+    return { items, range: bracketSpan(fallback, open, items, childToken(node, "RParen")) };
   }
 
   private arg(node: CstNode, fallback: number): Ast.Arg {
@@ -375,13 +390,16 @@ class AstBuilder {
   }
 
   private reportPositionalAfterNamed(args: readonly Ast.Arg[]): void {
-    const firstNamed = args.find((arg) => arg.name !== undefined);
-    if (!firstNamed?.name) return;
-    for (const arg of args.slice(args.indexOf(firstNamed) + 1)) {
+    let firstNamed: Ast.Identifier | undefined;
+    for (const arg of args) {
+      if (firstNamed === undefined) {
+        firstNamed = arg.name;
+        continue;
+      }
       if (arg.name !== undefined || arg.value.missing) continue;
       this.diagnostics.push(
         makeDiagnostic(SYNTAX.positionalAfterNamed, this.fileName, arg.range, {
-          message: `positional argument after the named argument \`${firstNamed.name.name}:\``,
+          message: `positional argument after the named argument \`${firstNamed.name}:\``,
           help: "write positional arguments first, or name this one too",
         }),
       );
@@ -395,6 +413,7 @@ class AstBuilder {
     if (!node) return missingValue(fallback);
     const operands = childNodes(node, "operands");
     const operators = childTokens(node, "operators");
+    if (operators.length === 0) return this.operand(operands[0], fallback); // most values: no arithmetic
     if (operators.length > MAX_NESTING) return this.reportTooDeep(operators, "operators");
     const terms: Ast.Value[] = [this.operand(operands[0], fallback)];
     const additions: IToken[] = [];
@@ -470,7 +489,7 @@ class AstBuilder {
     const open = childToken(node, "LBracket");
     const items: Ast.Value[] = [];
     for (const item of childNodes(node, "items")) items.push(this.value(item, after(fallback, open, lastOf(items))));
-    return { kind: "List", range: span(fallback, open, ...items, childToken(node, "RBracket")), items };
+    return { kind: "List", range: bracketSpan(fallback, open, items, childToken(node, "RBracket")), items };
   }
 
   private object(node: CstNode, fallback: number): Ast.ObjectValue {
@@ -479,7 +498,7 @@ class AstBuilder {
     for (const entry of childNodes(node, "objectEntry")) {
       entries.push(this.objectEntry(entry, after(fallback, open, lastOf(entries))));
     }
-    return { kind: "Object", range: span(fallback, open, ...entries, childToken(node, "RCurly")), entries };
+    return { kind: "Object", range: bracketSpan(fallback, open, entries, childToken(node, "RCurly")), entries };
   }
 
   private objectEntry(node: CstNode, fallback: number): Ast.ObjectEntry {

@@ -40,6 +40,27 @@ import {
   True,
 } from "./tokens.js";
 
+/**
+ * The labels rules give their children, each option object made once: a `{ LABEL }` literal
+ * in a rule would be a new object on every token or value it matches.
+ */
+const LABEL = {
+  callee: { LABEL: "callee" },
+  count: { LABEL: "count" },
+  defaultValue: { LABEL: "defaultValue" },
+  input: { LABEL: "input" },
+  items: { LABEL: "items" },
+  key: { LABEL: "key" },
+  label: { LABEL: "label" },
+  layerName: { LABEL: "layerName" },
+  name: { LABEL: "name" },
+  operands: { LABEL: "operands" },
+  operators: { LABEL: "operators" },
+  path: { LABEL: "path" },
+  signs: { LABEL: "signs" },
+  type: { LABEL: "type" },
+} as const;
+
 /** What the parser expected where it failed, as data; `parse.ts` turns it into words. */
 export interface SyntaxExpectation {
   readonly kind: "mismatch" | "noViableAlternative" | "earlyExit" | "redundantInput";
@@ -156,18 +177,18 @@ export class DlmParser extends CstParser {
   /** import "other.dlm" */
   readonly importDecl = this.RULE("importDecl", () => {
     this.CONSUME(Import);
-    this.CONSUME(StringLiteral, { LABEL: "path" });
+    this.CONSUME(StringLiteral, LABEL.path);
   });
 
   /** model NAME [ "(" "input" ":" value ")" ] layer_body */
   readonly modelDecl = this.RULE("modelDecl", () => {
     this.CONSUME(Model);
-    this.CONSUME(Identifier, { LABEL: "name" });
+    this.CONSUME(Identifier, LABEL.name);
     this.OPTION(() => {
       this.CONSUME(LParen);
       this.CONSUME(Input);
       this.CONSUME(Colon);
-      this.SUBRULE(this.value, { LABEL: "input" });
+      this.SUBRULE(this.value, LABEL.input);
       this.CONSUME(RParen);
     });
     this.SUBRULE(this.layerBody);
@@ -176,7 +197,7 @@ export class DlmParser extends CstParser {
   /** block NAME "(" [ param { "," param } [","] ] ")" layer_body */
   readonly blockDecl = this.RULE("blockDecl", () => {
     this.CONSUME(Block);
-    this.CONSUME(Identifier, { LABEL: "name" });
+    this.CONSUME(Identifier, LABEL.name);
     this.CONSUME(LParen);
     this.OPTION(() => {
       this.SUBRULE(this.blockParam);
@@ -192,21 +213,21 @@ export class DlmParser extends CstParser {
 
   /** param = NAME [ ":" type ] [ "=" value ] */
   readonly blockParam = this.RULE("blockParam", () => {
-    this.CONSUME(Identifier, { LABEL: "name" });
+    this.CONSUME(Identifier, LABEL.name);
     this.OPTION(() => {
       this.CONSUME(Colon);
-      this.CONSUME2(Identifier, { LABEL: "type" });
+      this.CONSUME2(Identifier, LABEL.type);
     });
     this.OPTION2(() => {
       this.CONSUME(Equals);
-      this.SUBRULE(this.value, { LABEL: "defaultValue" });
+      this.SUBRULE(this.value, LABEL.defaultValue);
     });
   });
 
   /** experiment NAME "{" { member } "}" */
   readonly experimentDecl = this.RULE("experimentDecl", () => {
     this.CONSUME(Experiment);
-    this.CONSUME(Identifier, { LABEL: "name" });
+    this.CONSUME(Identifier, LABEL.name);
     this.SUBRULE(this.memberBody);
   });
 
@@ -250,7 +271,7 @@ export class DlmParser extends CstParser {
     {
       // A section or a call member.
       ALT: () => {
-        this.CONSUME2(Identifier, { LABEL: "name" });
+        this.CONSUME2(Identifier, LABEL.name);
         this.OPTION(this.argListPart);
         // A label only directly before `{` and never after arguments: `a b` on their own, and
         // `tokenize(...)` followed by `split {`, are two members.
@@ -261,15 +282,15 @@ export class DlmParser extends CstParser {
   ];
 
   private readonly settingNameAlternatives: IOrAlt<unknown>[] = [
-    { ALT: () => this.CONSUME(Identifier, { LABEL: "name" }) },
-    { ALT: () => this.CONSUME(Model, { LABEL: "name" }) },
+    { ALT: () => this.CONSUME(Identifier, LABEL.name) },
+    { ALT: () => this.CONSUME(Model, LABEL.name) },
   ];
 
   private readonly sectionLabelOption = {
     // Only right after the name (`stage warmup {`): after `call(args)` a NAME starts the next member.
     GATE: (): boolean => this.LA(2).tokenType === LCurly && this.LA(0).tokenType === Identifier,
     DEF: (): void => {
-      this.CONSUME3(Identifier, { LABEL: "label" });
+      this.CONSUME3(Identifier, LABEL.label);
     },
   };
 
@@ -312,7 +333,7 @@ export class DlmParser extends CstParser {
   ];
 
   private readonly layerNamePart = (): void => {
-    this.CONSUME(Identifier, { LABEL: "layerName" });
+    this.CONSUME(Identifier, LABEL.layerName);
     this.CONSUME(Equals);
   };
 
@@ -325,16 +346,18 @@ export class DlmParser extends CstParser {
   /** "repeat" (INT | NAME) layer_body; a NAME lets a block parameter give the count. */
   readonly repeatLayer = this.RULE("repeatLayer", () => {
     this.CONSUME(Repeat);
-    this.OR([
-      { ALT: () => this.CONSUME(NumberLiteral, { LABEL: "count" }) },
-      { ALT: () => this.CONSUME(Identifier, { LABEL: "count" }) },
-    ]);
+    this.OR(this.repeatCountAlternatives);
     this.SUBRULE(this.layerBody);
   });
 
+  private readonly repeatCountAlternatives: IOrAlt<unknown>[] = [
+    { ALT: () => this.CONSUME(NumberLiteral, LABEL.count) },
+    { ALT: () => this.CONSUME(Identifier, LABEL.count) },
+  ];
+
   /** NAME [ "(" args ")" ]: a bare NAME is a call without parentheses. */
   readonly call = this.RULE("call", () => {
-    this.CONSUME(Identifier, { LABEL: "callee" });
+    this.CONSUME(Identifier, LABEL.callee);
     this.OPTION(this.argListPart);
   });
 
@@ -371,7 +394,7 @@ export class DlmParser extends CstParser {
   });
 
   private readonly argumentNamePart = (): void => {
-    this.CONSUME(Identifier, { LABEL: "name" });
+    this.CONSUME(Identifier, LABEL.name);
     this.CONSUME(Colon);
   };
 
@@ -381,13 +404,13 @@ export class DlmParser extends CstParser {
    * expression here; the checker types it.
    */
   readonly value = this.RULE("value", () => {
-    this.SUBRULE(this.operand, { LABEL: "operands" });
+    this.SUBRULE(this.operand, LABEL.operands);
     this.MANY(this.operatorAndOperandPart);
   });
 
   private readonly operatorAndOperandPart = (): void => {
-    this.CONSUME(ArithmeticOperator, { LABEL: "operators" });
-    this.SUBRULE2(this.operand, { LABEL: "operands" });
+    this.CONSUME(ArithmeticOperator, LABEL.operators);
+    this.SUBRULE2(this.operand, LABEL.operands);
   };
 
   /**
@@ -402,7 +425,7 @@ export class DlmParser extends CstParser {
   });
 
   private readonly signPart = (): void => {
-    this.CONSUME(Sign, { LABEL: "signs" });
+    this.CONSUME(Sign, LABEL.signs);
   };
 
   private readonly operandAlternatives: IOrAlt<unknown>[] = [
@@ -414,7 +437,7 @@ export class DlmParser extends CstParser {
     {
       GATE: () => this.startsValue(),
       ALT: () => {
-        this.CONSUME(Identifier, { LABEL: "name" });
+        this.CONSUME(Identifier, LABEL.name);
         this.OPTION(this.argListPart);
       },
     },
@@ -431,36 +454,40 @@ export class DlmParser extends CstParser {
   });
 
   private readonly itemsPart = (): void => {
-    this.SUBRULE(this.value, { LABEL: "items" });
+    this.SUBRULE(this.value, LABEL.items);
     this.MANY(this.nextItemPart);
     this.OPTION2(this.trailingCommaPart);
   };
 
   private readonly nextItemPart = (): void => {
     this.CONSUME(Comma);
-    this.SUBRULE2(this.value, { LABEL: "items" });
+    this.SUBRULE2(this.value, LABEL.items);
   };
 
   /** "{" { key ":" value [ "," | ";" ] } "}" */
   readonly object = this.RULE("object", () => {
     this.CONSUME(LCurly);
-    this.MANY(() => {
-      this.SUBRULE(this.objectEntry);
-      this.OPTION(this.separatorPart);
-    });
+    this.MANY(this.objectEntryPart);
     this.CONSUME(RCurly);
   });
 
+  private readonly objectEntryPart = (): void => {
+    this.SUBRULE(this.objectEntry);
+    this.OPTION(this.separatorPart);
+  };
+
   /** key ":" value, where a key is a name, a string or a number. */
   readonly objectEntry = this.RULE("objectEntry", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(Identifier, { LABEL: "key" }) },
-      { ALT: () => this.CONSUME(StringLiteral, { LABEL: "key" }) },
-      { ALT: () => this.CONSUME(NumberLiteral, { LABEL: "key" }) },
-    ]);
+    this.OR(this.objectKeyAlternatives);
     this.CONSUME(Colon);
     this.SUBRULE(this.value);
   });
+
+  private readonly objectKeyAlternatives: IOrAlt<unknown>[] = [
+    { ALT: () => this.CONSUME(Identifier, LABEL.key) },
+    { ALT: () => this.CONSUME(StringLiteral, LABEL.key) },
+    { ALT: () => this.CONSUME(NumberLiteral, LABEL.key) },
+  ];
 
   /** "(" value ")" */
   readonly parenthesized = this.RULE("parenthesized", () => {

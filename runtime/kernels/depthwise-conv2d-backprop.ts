@@ -9,6 +9,22 @@ import { forwardAxes, innerConvAttrs, planFilterGradientAxis, planInputGradientA
 
 type Shape4D = [number, number, number, number];
 
+/** The attributes both gradients share with the forward depthwise convolution. */
+type DepthwiseGeometryAttrs = Pick<
+  tf.DepthwiseConv2dNativeBackpropFilterAttrs,
+  "strides" | "dilations" | "pad" | "dimRoundingMode"
+>;
+
+/** The geometry of the forward depthwise convolution whose gradient is taken (dilation 1 when absent). */
+function forwardDepthwiseInfo(
+  xShape: Shape4D,
+  filterShape: Shape4D,
+  attrs: DepthwiseGeometryAttrs,
+): tf.backend_util.Conv2DInfo {
+  const { strides, dilations, pad, dimRoundingMode } = attrs;
+  return tf.backend_util.computeConv2DInfo(xShape, filterShape, strides, dilations ?? 1, pad, dimRoundingMode, true);
+}
+
 /**
  * Builds the composed `DepthwiseConv2dNativeBackpropFilter`: every (channel, example) pair
  * becomes its own depthwise channel, convolved with its slice of dy as the filter, and the
@@ -16,19 +32,11 @@ type Shape4D = [number, number, number, number];
  */
 export function depthwiseConv2dBackpropFilterByConv(backendName: string): tf.KernelFunc {
   return composeKernel(backendName, (composition, inputs, attrs) => {
-    const { strides, dilations, pad, dimRoundingMode, filterShape } =
-      attrs as unknown as tf.DepthwiseConv2dNativeBackpropFilterAttrs;
+    const gradientAttrs = attrs as unknown as tf.DepthwiseConv2dNativeBackpropFilterAttrs;
+    const { filterShape } = gradientAttrs;
     const x = requireInput(inputs, "x");
     const dy = requireInput(inputs, "dy");
-    const info = tf.backend_util.computeConv2DInfo(
-      x.shape as Shape4D,
-      filterShape,
-      strides,
-      dilations ?? 1,
-      pad,
-      dimRoundingMode,
-      true,
-    );
+    const info = forwardDepthwiseInfo(x.shape as Shape4D, filterShape, gradientAttrs);
     const [height, width] = forwardAxes(info).map(planFilterGradientAxis);
     const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth } = info;
     const multiplier = filterShape[3];
@@ -65,20 +73,11 @@ export function depthwiseConv2dBackpropFilterByConv(backendName: string): tf.Ker
  */
 export function depthwiseConv2dBackpropInputByConv(backendName: string): tf.KernelFunc {
   return composeKernel(backendName, (composition, inputs, attrs) => {
-    const { strides, dilations, pad, dimRoundingMode, inputShape } =
-      attrs as unknown as tf.DepthwiseConv2dNativeBackpropInputAttrs;
+    const gradientAttrs = attrs as unknown as tf.DepthwiseConv2dNativeBackpropInputAttrs;
     const dy = requireInput(inputs, "dy");
     const filter = requireInput(inputs, "filter");
     const [filterHeight, filterWidth, inChannels, multiplier] = filter.shape;
-    const info = tf.backend_util.computeConv2DInfo(
-      inputShape,
-      filter.shape as Shape4D,
-      strides,
-      dilations ?? 1,
-      pad,
-      dimRoundingMode,
-      true,
-    );
+    const info = forwardDepthwiseInfo(gradientAttrs.inputShape, filter.shape as Shape4D, gradientAttrs);
     const [height, width] = forwardAxes(info).map(planInputGradientAxis);
     const spread = composition.upsampleWithZeros(dy, [info.strideHeight, info.strideWidth]);
     const reversedFilter = composition.reshape(composition.reverse(filter, [0, 1]), [

@@ -5,19 +5,19 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { checkProgram } from "../../compiler/program.js";
 import { nodeCompilerHost } from "../../compiler/host.js";
 import { emitExperiment, programFileName } from "../../compiler/emitter.js";
 import { formatTypeScript } from "../../compiler/format.js";
 import { stringLiteral } from "../../compiler/emit-literals.js";
+import { makeScratchFolder, REPOSITORY_ROOT, typeCheckFiles } from "../robustness/type-check-programs.js";
 
-const ROOT = join(import.meta.dirname, "..", "..");
-const SCRATCH_PARENT = join(ROOT, ".test-runs");
-mkdirSync(SCRATCH_PARENT, { recursive: true });
-const SCRATCH = mkdtempSync(join(SCRATCH_PARENT, "emit-"));
-afterAll(() => rmSync(SCRATCH, { recursive: true, force: true }));
+const ROOT = REPOSITORY_ROOT;
+const scratch = makeScratchFolder("emit-");
+const SCRATCH = scratch.dir;
+afterAll(() => scratch.remove());
 
 /** Checks a file from the repository root and emits its programs into `outDir` (relative to the root). */
 async function compileFile(file: string, outDir: string): Promise<Map<string, string>> {
@@ -48,32 +48,6 @@ function writePrograms(programs: Map<string, string>): string[] {
   });
 }
 
-/** Runs tsc --strict --noEmit over the files, resolving `dlm/runtime` through the package's exports. */
-function typeCheck(files: string[]): { status: number | null; output: string } {
-  const tsconfig = join(SCRATCH, "tsconfig.json");
-  writeFileSync(
-    tsconfig,
-    JSON.stringify({
-      compilerOptions: {
-        strict: true,
-        noEmit: true,
-        target: "ES2022",
-        module: "NodeNext",
-        moduleResolution: "NodeNext",
-        types: ["node"],
-        skipLibCheck: true,
-        typeRoots: [join(ROOT, "node_modules", "@types")],
-      },
-      files: files.map((file) => relative(SCRATCH, file)),
-    }),
-  );
-  const result = spawnSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", tsconfig], {
-    cwd: ROOT,
-    encoding: "utf8",
-  });
-  return { status: result.status, output: result.stdout + result.stderr };
-}
-
 const outDir = relative(ROOT, join(SCRATCH, "out"));
 
 describe("generated programs", () => {
@@ -92,7 +66,7 @@ describe("generated programs", () => {
     const files: string[] = [];
     for (const sample of samples) files.push(...writePrograms(await compileFile(`samples/${sample}`, outDir)));
     expect(files.length).toBeGreaterThanOrEqual(samples.length);
-    const result = typeCheck(files);
+    const result = typeCheckFiles(files, SCRATCH);
     expect(result.output).toBe("");
     expect(result.status).toBe(0);
   }, 120_000);
@@ -121,7 +95,7 @@ describe("generated programs", () => {
     expect(program).toBeDefined();
     const text = readFileSync(program!, "utf8");
     expect(text).not.toMatch(/\u2028/);
-    expect(typeCheck([program!]).output).toBe("");
+    expect(typeCheckFiles([program!], SCRATCH).output).toBe("");
     const run = spawnSync(process.execPath, ["--import", "tsx", program!, "--backend", "cpu", "--out", join(dir, "runs"), "--quiet"], {
       cwd: ROOT,
       encoding: "utf8",

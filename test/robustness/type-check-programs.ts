@@ -51,6 +51,13 @@ export async function typeCheckPrograms(programs: readonly EmittedProgram[], dir
     writeFileSync(file, await formatTypeScript(program.text));
     files.push(file);
   }
+  const { status, output } = typeCheckFiles(files, dir);
+  const failing = programs.filter((_, index) => output.includes(`program-${index}/`));
+  return { status, output, failing };
+}
+
+/** Runs one `tsc --strict --noEmit` over `files`, with its tsconfig written into `dir`; `dlm/runtime` resolves through the package's exports. */
+export function typeCheckFiles(files: readonly string[], dir: string): { readonly status: number | null; readonly output: string } {
   const tsconfig = join(dir, "tsconfig.json");
   writeFileSync(
     tsconfig,
@@ -70,7 +77,5 @@ export async function typeCheckPrograms(programs: readonly EmittedProgram[], dir
   );
   const tsc = join(REPOSITORY_ROOT, "node_modules", "typescript", "bin", "tsc");
   const result = spawnSync(process.execPath, [tsc, "-p", tsconfig], { cwd: REPOSITORY_ROOT, encoding: "utf8" });
-  const output = result.stdout + result.stderr;
-  const failing = programs.filter((_, index) => output.includes(`program-${index}/`));
-  return { status: result.status, output, failing };
+  return { status: result.status, output: result.stdout + result.stderr };
 }

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { batchMatMulWithExplicitTransposes, chooseProductRoute } from "../../../runtime/kernels/batch-mat-mul.js";
-import { captureOwnKernel, prepareBackends, randomTensor, relativeError, runKernel } from "./kernel-harness.js";
+import { captureOwnKernel, expectMatchesReference, prepareBackends, randomTensor, runKernel } from "./kernel-harness.js";
 
 const CASES = [
   { name: "dense dW: xᵀ·dy", aShape: [1, 64, 100], bShape: [1, 64, 12], transposeA: true, transposeB: false },
@@ -36,9 +36,7 @@ describe("BatchMatMul with explicit transposes on wasm", () => {
       const attrs = { transposeA: productCase.transposeA, transposeB: productCase.transposeB };
       const expected = await runKernel("cpu", ownCpu, inputs, attrs);
       const actual = await runKernel("wasm", composed, inputs, attrs);
-      expect(actual.output.shape).toEqual(expected.output.shape);
-      expect(relativeError(actual.output.values, expected.output.values)).toBeLessThanOrEqual(1e-4);
-      expect([actual.leakedTensors, actual.leakedDataIds]).toEqual([0, 0]);
+      expectMatchesReference(actual, expected.output.shape, expected.output.values);
     },
   );
 });

@@ -6,6 +6,7 @@ import {
 } from "../../../runtime/kernels/depthwise-conv2d-backprop.js";
 import {
   captureOwnKernel,
+  expectMatchesReference,
   prepareBackends,
   randomTensor,
   relativeError,
@@ -107,9 +108,7 @@ describe.each(TESTED_BACKENDS)("composed depthwise gradients on %s", (backendNam
       const attrs = { ...attrsOf(depthwiseCase), filterShape: depthwiseCase.filterShape };
       const actual = await runKernel(backendName, filterGradient, { x, dy }, attrs);
       const naive = naiveDepthwiseFilterGradient(x.values as Float32Array, dy.values as Float32Array, info);
-      expect(actual.output.shape).toEqual(depthwiseCase.filterShape);
-      expect(relativeError(actual.output.values, naive)).toBeLessThanOrEqual(1e-4);
-      expect([actual.leakedTensors, actual.leakedDataIds]).toEqual([0, 0]);
+      expectMatchesReference(actual, depthwiseCase.filterShape, naive);
       // cpu's own kernel ignores dilations, so it is a reference only without them.
       if (depthwiseCase.dilations === 1) {
         const cpu = await runKernel("cpu", cpuFilterGradient, { x, dy }, attrs);
@@ -125,9 +124,7 @@ describe.each(TESTED_BACKENDS)("composed depthwise gradients on %s", (backendNam
     const attrs = { ...attrsOf(depthwiseCase), inputShape: depthwiseCase.xShape };
     const actual = await runKernel(backendName, inputGradient, { dy, filter }, attrs);
     const naive = naiveDepthwiseInputGradient(dy.values as Float32Array, filter.values as Float32Array, info);
-    expect(actual.output.shape).toEqual(depthwiseCase.xShape);
-    expect(relativeError(actual.output.values, naive)).toBeLessThanOrEqual(1e-4);
-    expect([actual.leakedTensors, actual.leakedDataIds]).toEqual([0, 0]);
+    expectMatchesReference(actual, depthwiseCase.xShape, naive);
     if (depthwiseCase.dilations === 1) {
       const cpu = await runKernel("cpu", cpuInputGradient, { dy, filter }, attrs);
       expect(relativeError(actual.output.values, cpu.output.values)).toBeLessThanOrEqual(1e-4);

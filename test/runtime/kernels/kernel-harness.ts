@@ -4,6 +4,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
+import { expect } from "vitest";
 
 /** A tensor as plain data. */
 export interface PlainTensor {
@@ -100,4 +101,16 @@ export function relativeError(actual: ArrayLike<number>, expected: ArrayLike<num
     largestExpected = Math.max(largestExpected, Math.abs(expected[index]));
   }
   return largestExpected === 0 ? largestDifference : largestDifference / largestExpected;
+}
+
+/** Asserts that a kernel run produced `shape`, agrees with `reference` within `tolerance` (relative error) and leaked nothing. */
+export function expectMatchesReference(
+  actual: KernelRun,
+  shape: readonly number[],
+  reference: ArrayLike<number>,
+  tolerance = 1e-4,
+): void {
+  expect(actual.output.shape).toEqual(shape);
+  expect(relativeError(actual.output.values, reference)).toBeLessThanOrEqual(tolerance);
+  expect([actual.leakedTensors, actual.leakedDataIds]).toEqual([0, 0]);
 }

@@ -3,10 +3,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { maxPoolGradInJavaScript } from "../../../runtime/kernels/max-pool-grad.js";
 import {
   captureOwnKernel,
+  expectMatchesReference,
   type PlainTensor,
   prepareBackends,
   randomTensor,
-  relativeError,
   runKernel,
   TESTED_BACKENDS,
 } from "./kernel-harness.js";
@@ -66,9 +66,7 @@ describe.each(TESTED_BACKENDS)("JavaScript MaxPoolGrad on %s", (backendName) => 
       };
       const expected = await runKernel("cpu", cpuMaxPoolGrad, inputs, attrs);
       const actual = await runKernel(backendName, composed, inputs, attrs);
-      expect(actual.output.shape).toEqual(poolCase.xShape);
-      expect(relativeError(actual.output.values, expected.output.values)).toBeLessThanOrEqual(1e-6);
-      expect([actual.leakedTensors, actual.leakedDataIds]).toEqual([0, 0]);
+      expectMatchesReference(actual, poolCase.xShape, expected.output.values, 1e-6);
     }
   });
 });
