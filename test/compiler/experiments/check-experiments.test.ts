@@ -195,11 +195,15 @@ describe("samples", () => {
     const virtualHost = { ...host, readFile: (path: string) => (path.includes("exports") ? undefined : host.readFile(path)) };
     const { plans } = checkExperiments(checkProgram([file], virtualHost), virtualHost);
     const finetune = plans.find((plan) => plan.name === "finetune_high_digits")!;
+    // the pretrained convolutional features (12 × 12 × 32 after flatten) and a new head
     expect(finetune.model.layers.map((layer) => [layer.kind, layer.output])).toEqual([
-      ["pretrained", [128]],
+      ["pretrained", [4608]],
+      ["dense", [128]],
+      ["dropout", [128]],
       ["dense", [5]],
     ]);
     expect(finetune.fineTune?.unfreeze).toBe("all");
-    expect(finetune.model.trainableParams).toBe(128 * 5 + 5);
+    // the base is frozen while the head trains: only the two dense layers count
+    expect(finetune.model.trainableParams).toBe(4608 * 128 + 128 + 128 * 5 + 5);
   });
 });
