@@ -2,9 +2,10 @@
 // `dlm compile` and `dlm run`: ~9 MB of JavaScript). Node 22 has this built in
 // (`module.enableCompileCache`); Node 20 compiles such files from scratch in every process,
 // which is most of what `dlm compile` costs. The cache lives in the OS temp folder, keyed by
-// file, size, modification time and Node version; V8 itself rejects data that does not fit
-// (another V8, other flags, other source), and a rejected or missing entry is rewritten
-// when the process exits. Every failure falls back to Node's own loader.
+// file, size, modification time and Node version, in a folder only this user may write (V8
+// trusts the data it loads); V8 itself rejects data that does not fit (another V8, other
+// flags, other source), and a rejected or missing entry is rewritten when the process exits.
+// Every failure falls back to Node's own loader.
 import Module from "node:module";
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -24,7 +25,9 @@ export function installCodeCache() {
     return;
   }
   if (process.env["DLM_NO_CODE_CACHE"]) return;
-  const directory = join(tmpdir(), `dlm-code-cache-${process.version}-${process.arch}`);
+  const user = process.getuid?.() ?? "user";
+  const directory = join(tmpdir(), `dlm-code-cache-${user}-${process.version}-${process.arch}`);
+  let usable; // decided on the first large file: most commands never load one
   const compileWithNode = Module.prototype._compile;
   /** Scripts compiled without usable cache data, written back at exit. */
   const stale = [];
@@ -33,6 +36,8 @@ export function installCodeCache() {
     if (format === "module" || content.length < MIN_CACHED_BYTES || !filename.includes("node_modules")) {
       return compileWithNode.call(this, content, filename, format);
     }
+    usable ??= isPrivateDirectory(directory);
+    if (!usable) return compileWithNode.call(this, content, filename, format);
     let script;
     let cacheFile;
     try {
@@ -55,7 +60,6 @@ export function installCodeCache() {
   process.once("exit", () => {
     if (stale.length === 0) return;
     try {
-      mkdirSync(directory, { recursive: true });
       for (const { script, cacheFile } of stale) {
         // Written after the run, so the data holds the functions this run compiled too.
         const temporary = `${cacheFile}.${process.pid}`;
@@ -66,6 +70,18 @@ export function installCodeCache() {
       // A read-only or full temp folder: the next run compiles from source again.
     }
   });
+}
+
+/** Creates the folder if needed; true when it belongs to this user and nobody else may write in it. */
+function isPrivateDirectory(directory) {
+  try {
+    mkdirSync(directory, { recursive: true, mode: 0o700 });
+    const stat = statSync(directory);
+    const user = process.getuid?.();
+    return stat.isDirectory() && (user === undefined || stat.uid === user) && (stat.mode & 0o022) === 0;
+  } catch {
+    return false;
+  }
 }
 
 /** A file name for the cache of one version of one file (node:crypto would cost every command its load time). */

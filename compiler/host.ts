@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
+import type { ParseResult } from "../grammar/parse.js";
 
 /** The compiler's only access to files. */
 export interface CompilerHost {
@@ -12,6 +13,11 @@ export interface CompilerHost {
   readFile(path: string): string | undefined;
   /** The path `spec` (as written in `fromFile`) names, relative to `fromFile`'s folder. */
   resolve(fromFile: string, spec: string): string;
+  /**
+   * Parses a file's text (`parseDlm` when absent). A host that checks again and again (the
+   * language server) can answer from the parses of texts it has seen: results are never changed.
+   */
+  parse?(path: string, text: string): ParseResult;
 }
 
 /**

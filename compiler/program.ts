@@ -99,7 +99,7 @@ export function loadSourceFiles(rootFiles: readonly string[], host: CompilerHost
       }
       continue;
     }
-    const parsed = parseDlm(text, next);
+    const parsed = host.parse ? host.parse(next, text) : parseDlm(text, next);
     const imports: ResolvedImport[] = parsed.ast.imports
       .filter((node) => !node.missing && !node.path.missing)
       .map((node) => {

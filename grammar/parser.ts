@@ -7,6 +7,7 @@ import {
   CstParser,
   EOF,
   tokenMatcher,
+  type CstNode,
   type IOrAlt,
   type IParserErrorMessageProvider,
   type TokenType,
@@ -137,6 +138,12 @@ interface RecoveryInternals {
 }
 
 const chevrotainRecovery = CstParser.prototype as unknown as RecoveryInternals;
+
+/** Chevrotain's CST-building state that {@link DlmParser.cstInvocationStateUpdate} uses (not in its public typings). */
+interface TreeBuilderInternals {
+  readonly CST_STACK: CstNode[];
+  setInitialNodeLocation(node: CstNode): void;
+}
 
 /**
  * The grammar. Use the shared {@link dlmParser} instance; construction analyses the grammar.
@@ -495,6 +502,19 @@ export class DlmParser extends CstParser {
     this.SUBRULE(this.value);
     this.CONSUME(RParen);
   });
+
+  /**
+   * Overrides Chevrotain's hook that opens a CST node. Chevrotain makes `children` with
+   * `Object.create(null)`, which V8 keeps as a hash table; a plain object has fast
+   * properties, and parsing allocates a fifth less. No key can clash with
+   * `Object.prototype`: the keys are this grammar's rule, token and label names.
+   */
+  cstInvocationStateUpdate(fullRuleName: string): void {
+    const node: CstNode = { name: fullRuleName, children: {} };
+    const treeBuilder = this as unknown as TreeBuilderInternals;
+    treeBuilder.setInitialNodeLocation(node);
+    treeBuilder.CST_STACK.push(node);
+  }
 
   /** True once recovery has given up on this input (see {@link MAX_RECOVERED_ERRORS}). */
   get recoveryExhausted(): boolean {

@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { checkProgram, type CheckResult } from "../../compiler/program.js";
+import { parseDlm, type ParseResult } from "../../grammar/parse.js";
 import { nodeCompilerHost, type CompilerHost } from "../../compiler/host.js";
 
 /** One open document checked at one version. */
@@ -46,6 +47,8 @@ export class DocumentStore {
   private readonly documents = new Map<string, TextDocument>();
   private readonly results = new Map<string, CheckedDocument>();
   private readonly pending = new Map<string, NodeJS.Timeout>();
+  /** The last parse of each file the checks read: an edit re-parses the edited file, not what it imports. */
+  private readonly parses = new Map<string, { readonly text: string; readonly result: ParseResult }>();
   private readonly fallbackHost: CompilerHost;
   private debounceMs: number;
 
@@ -79,6 +82,7 @@ export class DocumentStore {
     this.cancel(uri);
     this.documents.delete(uri);
     this.results.delete(uri);
+    this.parses.delete(uriToPath(uri));
     for (const dependent of this.dependentsOf(uriToPath(uri))) this.schedule(dependent);
   }
 
@@ -128,7 +132,17 @@ export class DocumentStore {
     return {
       readFile: (file) => openTexts.get(file)?.getText() ?? this.fallbackHost.readFile(file),
       resolve: (fromFile, spec) => this.fallbackHost.resolve(fromFile, spec),
+      parse: (file, text) => this.parse(file, text),
     };
+  }
+
+  /** Parses `text` as `file`, or returns the last parse of that file when its text is the same. */
+  private parse(file: string, text: string): ParseResult {
+    const last = this.parses.get(file);
+    if (last !== undefined && last.text === text) return last.result;
+    const result = this.fallbackHost.parse?.(file, text) ?? parseDlm(text, file);
+    this.parses.set(file, { text, result });
+    return result;
   }
 
   private schedule(uri: string): void {
