@@ -1,7 +1,8 @@
 /**
- * `Sum` over leading axes (a bias gradient: dy [n, h, w, c] summed to [c]). wasm's and
- * cpu's Sum first transpose the reduced axes innermost, which costs more than the sum;
- * an average pool over the same elements reads them in place (~4× faster on wasm, ~10× on cpu).
+ * `Sum` and `Mean` over leading axes (a bias gradient: dy [n, h, w, c] summed to [c]; batch
+ * normalisation's moments: x [n, h, w, c] averaged to [c]). wasm's and cpu's reductions
+ * first transpose the reduced axes innermost, which costs more than the reduction; an
+ * average pool over the same elements reads them in place (~4× faster on wasm, ~10× on cpu).
  */
 import * as tf from "@tensorflow/tfjs";
 import { composeKernel, requireInput } from "./composition.js";
@@ -31,25 +32,44 @@ export function poolingLayoutFor(shape: readonly number[], reducedAxes: readonly
   return { batch, window, channels };
 }
 
+/** Which reduction a pooled kernel computes. */
+export type LeadingAxesReduction = "sum" | "mean";
+
 /** Builds the `Sum` that pools leading-axes float32 sums and leaves every other sum to `original`. */
 export function leadingAxesSumByPooling(backendName: string, original: tf.KernelFunc): tf.KernelFunc {
+  return leadingAxesReductionByPooling(backendName, "sum", original);
+}
+
+/**
+ * Builds a `Sum` or `Mean` kernel that pools leading-axes float32 reductions and leaves
+ * every other reduction to `original`. A mean of equal-sized per-batch means is the mean.
+ */
+export function leadingAxesReductionByPooling(
+  backendName: string,
+  reduction: LeadingAxesReduction,
+  original: tf.KernelFunc,
+): tf.KernelFunc {
+  const kernelName = reduction === "sum" ? tf.Sum : tf.Mean;
   const composed = composeKernel(backendName, (composition, inputs, attrs) => {
     const { axis, keepDims } = attrs as unknown as tf.SumAttrs;
     const x = requireInput(inputs, "x");
     const reducedAxes = tf.util.parseAxisParam(axis, x.shape);
     const layout = poolingLayoutFor(x.shape, reducedAxes);
-    if (layout === undefined) throw new Error("leading-axes sum called for a reduction it does not take");
+    if (layout === undefined) throw new Error(`leading-axes ${reduction} called for a reduction it does not take`);
     const { batch, window, channels } = layout;
     const pooled = composition.run(
       tf.AvgPool,
       { x: composition.reshape(x, [batch, window[0], window[1], channels]) },
       { filterSize: [...window], strides: [...window], pad: "valid" },
     );
-    const perBatch = composition.run(tf.Multiply, {
-      a: composition.reshape(pooled, [batch, channels]),
-      b: composition.scalar(window[0] * window[1]),
-    });
-    const total = batch > 1 ? composition.sum(perBatch, [0]) : perBatch;
+    const perBatch =
+      reduction === "sum"
+        ? composition.run(tf.Multiply, {
+            a: composition.reshape(pooled, [batch, channels]),
+            b: composition.scalar(window[0] * window[1]),
+          })
+        : composition.reshape(pooled, [batch, channels]);
+    const total = batch > 1 ? composition.run(kernelName, { x: perBatch }, { axis: [0], keepDims: false }) : perBatch;
     const keptShape = x.shape.slice(reducedAxes.length);
     return composition.reshape(total, keepDims ? [...reducedAxes.map(() => 1), ...keptShape] : keptShape);
   });

@@ -11,8 +11,9 @@ import {
   depthwiseConv2dBackpropFilterByConv,
   depthwiseConv2dBackpropInputByConv,
 } from "./depthwise-conv2d-backprop.js";
-import { leadingAxesSumByPooling } from "./leading-axes-sum.js";
+import { leadingAxesReductionByPooling } from "./leading-axes-sum.js";
 import { maxPoolGradInJavaScript } from "./max-pool-grad.js";
+import { tileByBlockCopies } from "./tile.js";
 import { unsortedSegmentSumByScatter } from "./unsorted-segment-sum.js";
 
 /** One composed kernel and the backends it is installed on. */
@@ -27,7 +28,11 @@ interface TrainingKernel {
 // Timings behind each choice: bench/kernels.ts (2-core machine, batch-64 CNN shapes).
 const TRAINING_KERNELS: readonly TrainingKernel[] = [
   // wasm lacks it; on cpu the composition is 20–40× faster than cpu's loops.
-  { kernelName: tf.Conv2DBackpropFilter, backends: ["wasm", "cpu"], build: conv2dBackpropFilterByConv },
+  {
+    kernelName: tf.Conv2DBackpropFilter,
+    backends: ["wasm", "cpu"],
+    build: conv2dBackpropFilterByConv,
+  },
   // wasm's own kernel is a plain loop (~6× slower at stride 1, ~3× at stride 2 on dense dy); cpu's own is faster.
   {
     kernelName: tf.Conv2DBackpropInput,
@@ -40,9 +45,17 @@ const TRAINING_KERNELS: readonly TrainingKernel[] = [
     backends: ["wasm", "cpu"],
     build: depthwiseConv2dBackpropFilterByConv,
   },
-  { kernelName: tf.DepthwiseConv2dNativeBackpropInput, backends: ["wasm"], build: depthwiseConv2dBackpropInputByConv },
+  {
+    kernelName: tf.DepthwiseConv2dNativeBackpropInput,
+    backends: ["wasm"],
+    build: depthwiseConv2dBackpropInputByConv,
+  },
   // wasm lacks it; cpu's own makes one pass per segment (seconds for an embedding's vocabulary).
-  { kernelName: tf.UnsortedSegmentSum, backends: ["wasm", "cpu"], build: unsortedSegmentSumByScatter },
+  {
+    kernelName: tf.UnsortedSegmentSum,
+    backends: ["wasm", "cpu"],
+    build: unsortedSegmentSumByScatter,
+  },
   // wasm's own misroutes the gradient of windows whose maximum is ≤ 0 (and is ~3× slower); cpu's own ~40×.
   {
     kernelName: tf.MaxPoolGrad,
@@ -53,7 +66,22 @@ const TRAINING_KERNELS: readonly TrainingKernel[] = [
   {
     kernelName: tf.Sum,
     backends: ["wasm", "cpu"],
-    build: (backendName, original) => leadingAxesSumByPooling(backendName, requireOriginal(tf.Sum, original)),
+    build: (backendName, original) =>
+      leadingAxesReductionByPooling(backendName, "sum", requireOriginal(tf.Sum, original)),
+  },
+  // Batch normalisation's moments in every training step: the same layout as Sum.
+  {
+    kernelName: tf.Mean,
+    backends: ["wasm", "cpu"],
+    build: (backendName, original) =>
+      leadingAxesReductionByPooling(backendName, "mean", requireOriginal(tf.Mean, original)),
+  },
+  // wasm's own computes every element's source index (~130 ns an element); batch norm's
+  // gradient tiles [1, 1, 1, c] to the whole activation each step. Block copies instead.
+  {
+    kernelName: tf.Tile,
+    backends: ["wasm", "cpu"],
+    build: (_backendName, original) => tileByBlockCopies(original),
   },
   // wasm computes transposed products in a scalar loop (~10× slower than XNNPACK).
   {
@@ -106,7 +134,12 @@ export function registerTrainingKernels(backendName: string): readonly string[] 
     // Unregister first: registering over a kernel prints a warning. The original's setup
     // (wasm binds its C++ entry point there) is kept, in case the backend initialises later.
     if (current !== undefined) tf.unregisterKernel(kernel.kernelName, backendName);
-    tf.registerKernel({ ...current, kernelName: kernel.kernelName, backendName, kernelFunc: installed });
+    tf.registerKernel({
+      ...current,
+      kernelName: kernel.kernelName,
+      backendName,
+      kernelFunc: installed,
+    });
     replacements.set(key, { original: current, installed });
   }
   return trainingKernelNames(backendName);

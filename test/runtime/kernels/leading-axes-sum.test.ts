@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { leadingAxesSumByPooling, poolingLayoutFor } from "../../../runtime/kernels/leading-axes-sum.js";
+import { leadingAxesReductionByPooling, leadingAxesSumByPooling, poolingLayoutFor } from "../../../runtime/kernels/leading-axes-sum.js";
 import {
   captureOwnKernel,
   expectMatchesReference,
@@ -21,10 +21,14 @@ const CASES = [
 ] as const;
 
 const ownSum = new Map<string, tf.KernelFunc>();
+const ownMean = new Map<string, tf.KernelFunc>();
 
 beforeAll(async () => {
   await prepareBackends();
-  for (const backendName of TESTED_BACKENDS) ownSum.set(backendName, captureOwnKernel(tf.Sum, backendName)!);
+  for (const backendName of TESTED_BACKENDS) {
+    ownSum.set(backendName, captureOwnKernel(tf.Sum, backendName)!);
+    ownMean.set(backendName, captureOwnKernel(tf.Mean, backendName)!);
+  }
 });
 
 describe.each(TESTED_BACKENDS)("leading-axes Sum by pooling on %s", (backendName) => {
@@ -35,6 +39,26 @@ describe.each(TESTED_BACKENDS)("leading-axes Sum by pooling on %s", (backendName
     const expected = await runKernel("cpu", ownSum.get("cpu")!, inputs, attrs);
     const actual = await runKernel(backendName, composed, inputs, attrs);
     expectMatchesReference(actual, expected.output.shape, expected.output.values);
+  });
+});
+
+describe.each(TESTED_BACKENDS)("leading-axes Mean by pooling on %s", (backendName) => {
+  it.each(CASES.map((each) => [each.name, each] as const))("matches cpu's own kernel: %s", async (_name, meanCase) => {
+    const composed = leadingAxesReductionByPooling(backendName, "mean", ownMean.get(backendName)!);
+    const inputs = { x: randomTensor(meanCase.shape, 53) };
+    const attrs = { axis: [...meanCase.axis], keepDims: meanCase.keepDims };
+    const expected = await runKernel("cpu", ownMean.get("cpu")!, inputs, attrs);
+    const actual = await runKernel(backendName, composed, inputs, attrs);
+    expectMatchesReference(actual, expected.output.shape, expected.output.values);
+  });
+
+  it("averages batch norm's moments of an [n, h, w, c] activation", async () => {
+    const composed = leadingAxesReductionByPooling(backendName, "mean", ownMean.get(backendName)!);
+    const inputs = { x: randomTensor([8, 7, 7, 16], 54) };
+    const attrs = { axis: [0, 1, 2], keepDims: true };
+    const expected = await runKernel("cpu", ownMean.get("cpu")!, inputs, attrs);
+    const actual = await runKernel(backendName, composed, inputs, attrs);
+    expectMatchesReference(actual, [1, 1, 1, 16], expected.output.values);
   });
 });
 
