@@ -5,6 +5,7 @@
  * output is tracked, and everything but the returned result is freed on the way out.
  */
 import * as tf from "@tensorflow/tfjs";
+import { float32View, hasDirectMemory, newFloat32Output } from "./backend-memory.js";
 
 type TensorInfo = tf.TensorInfo;
 
@@ -89,6 +90,28 @@ export class Composition {
   /** `Sum` over `axes` without keeping them. */
   sum(x: TensorInfo, axes: readonly number[]): TensorInfo {
     return this.run(tf.Sum, { x }, { axis: [...axes], keepDims: false });
+  }
+
+  /** Whether `computed` can run on this backend (wasm and cpu: JavaScript reaches their memory). */
+  get canCompute(): boolean {
+    return hasDirectMemory(this.backendName);
+  }
+
+  /**
+   * A float32 tensor of `shape` filled by JavaScript: `fill` gets the new tensor's values
+   * (uninitialised) and views of `inputs`' values, and must not keep them after it returns.
+   */
+  computed(
+    shape: readonly number[],
+    inputs: readonly TensorInfo[],
+    fill: (output: Float32Array, ...inputValues: Float32Array[]) => void,
+  ): TensorInfo {
+    const output = newFloat32Output(this.backendName, this.backend, shape);
+    this.intermediates.push(output);
+    // Views after allocating: on wasm the allocation may have moved the heap.
+    const view = (tensor: TensorInfo) => float32View(this.backendName, this.backend, tensor);
+    fill(view(output), ...inputs.map(view));
+    return output;
   }
 
   /** `PadV2` with zeros. */

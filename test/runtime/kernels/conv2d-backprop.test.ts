@@ -28,6 +28,8 @@ function convCases(): ConvCase[] {
     [1, 5, 5, 1],
     [2, 7, 8, 3],
     [3, 6, 9, 4],
+    // More than four input channels: the filter gradient's convolution route (≤ 4 takes im2col patches).
+    [2, 6, 7, 6],
   ];
   const filters: [number, number][] = [
     [1, 1],
