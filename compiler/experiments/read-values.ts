@@ -15,7 +15,7 @@ import type { ParamSpec, ParamValue, ResolvedArgs } from "../layers/types.js";
 import { argumentProblemDiagnostic, matchArguments, resolveArguments, type ArgumentProblem, type EvaluatedCall } from "../resolve-args.js";
 import { didYouMean } from "../suggest.js";
 import { childSite, type ExperimentContext, type SpaceSite } from "./experiment-context.js";
-import { isSearchSpaceCall, readSearchSpace, resolveSingleValue } from "./search-spaces.js";
+import { firstValueOf, isSearchSpaceCall, readSearchSpace, resolveSingleValue } from "./search-spaces.js";
 
 /** A setting's value, evaluated (constant arithmetic folded; fold problems are the checker's to report). */
 export function settingValue(setting: Setting, context: Pick<ExperimentContext, "file">): ConstantValue {
@@ -129,7 +129,7 @@ export function standInForSearchSpace(
         help: context.tuning ? "write a single value here" : "add `tune { trials: N, objective: val_loss }` to the experiment, or write a single value",
       }),
     );
-    return firstPoint(value);
+    return firstValueOf(value);
   }
   const reading = readSearchSpace(value, param, subject);
   reportProblems(reading.problems, context);
@@ -143,12 +143,6 @@ export function standInForSearchSpace(
     });
   }
   return reading.first;
-}
-
-/** The value a search space starts from (its first choice, or `lo`), to keep checking after DLM505. */
-function firstPoint(call: Extract<ConstantValue, { kind: "call" }>): ConstantValue | undefined {
-  const first = call.args.find((arg) => arg.name === undefined || arg.name.name === "lo") ?? call.args[0];
-  return first?.value;
 }
 
 /**
