@@ -11,6 +11,7 @@ import {
   depthwiseConv2dBackpropFilterByConv,
   depthwiseConv2dBackpropInputByConv,
 } from "./depthwise-conv2d-backprop.js";
+import { identityBySharing } from "./identity.js";
 import { leadingAxesReductionByPooling } from "./leading-axes-sum.js";
 import { maxPoolGradInJavaScript } from "./max-pool-grad.js";
 import { tileByBlockCopies } from "./tile.js";
@@ -83,6 +84,8 @@ const TRAINING_KERNELS: readonly TrainingKernel[] = [
     backends: ["wasm", "cpu"],
     build: (_backendName, original) => tileByBlockCopies(original),
   },
+  // wasm's own copies the tensor (cpu's already shares): every `add` layer clones its first input.
+  { kernelName: tf.Identity, backends: ["wasm"], build: (_backendName, original) => identityBySharing(original) },
   // wasm computes transposed products in a scalar loop (~10× slower than XNNPACK).
   {
     kernelName: tf.BatchMatMul,
