@@ -23,6 +23,7 @@ import {
 } from "./run-directory.js";
 import { exportBundle } from "./export.js";
 import { runTuning } from "./tune.js";
+import { formatSetting } from "./report/tables.js";
 
 /** The run finished: trained, evaluated, files written. */
 export const EXIT_DONE = 0;
@@ -231,6 +232,6 @@ function displayPath(file: string): string {
 
 function formatHyperparameters(values: Hyperparameters): string {
   return Object.entries(values)
-    .map(([name, value]) => `${name}=${typeof value === "number" ? Number(value.toPrecision(4)) : value}`)
+    .map(([name, value]) => `${name}=${formatSetting(value)}`)
     .join(", ");
 }

@@ -13,6 +13,7 @@ import { deriveSeed, mulberry32 } from "./data/random.js";
 import { makeCallbacks } from "./run-stages.js";
 import type { Say } from "./run.js";
 import { buildSeededModel } from "./seeded-model.js";
+import { formatSetting } from "./report/tables.js";
 
 /** One finished trial. */
 export interface TrialResult {
@@ -93,7 +94,9 @@ export async function runTuning(definition: ExperimentDefinition, data: Prepared
     const model = await buildSeededModel(definition, data.info, values);
     const optimizer = createOptimizer(stage.optimizer);
     const callbacks = makeCallbacks(
-      stage.callbacks.filter((callback) => callback.kind === "early_stopping" || callback.kind === "reduce_lr_on_plateau"),
+      stage.callbacks.filter(
+        (callback) => callback.kind === "early_stopping" || callback.kind === "reduce_lr_on_plateau",
+      ),
       definition.baseDir,
       true,
     );
@@ -115,7 +118,9 @@ export async function runTuning(definition: ExperimentDefinition, data: Prepared
       trials.push(result);
       say(
         `dlm: trial ${result.trial}/${points.length}: ` +
-          Object.entries(values).map(([name, value]) => `${name}=${formatValue(value)}`).join(", ") +
+          Object.entries(values)
+            .map(([name, value]) => `${name}=${formatSetting(value)}`)
+            .join(", ") +
           ` → ${tune.objective} ${objectiveValue.toFixed(4)} (${result.epochs} epochs)`,
       );
     } finally {
@@ -142,19 +147,14 @@ export function formatTrialTable(result: TuningResult): string[] {
   const header = ["trial", ...names, result.objective, "epochs"];
   const rows = result.trials.map((trial) => [
     `${trial.trial}${trial === result.best ? "*" : " "}`,
-    ...names.map((name) => formatValue(trial.values[name])),
+    ...names.map((name) => formatSetting(trial.values[name])),
     Number.isFinite(trial.objectiveValue) ? trial.objectiveValue.toFixed(4) : "–",
     String(trial.epochs),
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-  const line = (cells: readonly string[]) => `  ${cells.map((cell, column) => cell.padStart(widths[column]!)).join("  ")}`;
+  const line = (cells: readonly string[]) =>
+    `  ${cells.map((cell, column) => cell.padStart(widths[column]!)).join("  ")}`;
   return [`dlm: search done, best trial marked *`, line(header), ...rows.map(line)];
-}
-
-/** A hyperparameter value as tables print it: numbers to 4 significant digits. */
-function formatValue(value: number | string | boolean | undefined): string {
-  if (value === undefined) return "";
-  return typeof value === "number" ? String(Number(value.toPrecision(4))) : String(value);
 }
 
 /** Where a searched setting sits in the stage specs: its hyperparameter name and path. */

@@ -96,7 +96,9 @@ export function learningCurvesChart(history: TrainingHistory): Chart | undefined
           },
         },
       },
-      resolve: { scale: { y: "independent" } },
+      // Each panel draws its own epoch axis: a shared one goes under every column of the
+      // last row, so a row with fewer panels than columns showed empty, axis-only panels.
+      resolve: { scale: { y: "independent" }, axis: { x: "independent" } },
     },
   };
 }

@@ -84,7 +84,9 @@ export function finalEpochTable(report: RunReport): Table | undefined {
   const hasValidation = names.some((name) => report.history.logs[`val_${name}`] !== undefined);
   const last = (name: string): string => {
     const series = report.history.logs[name];
-    return series === undefined || series.length === 0 ? "" : formatNumber(series[series.length - 1]!);
+    if (series === undefined || series.length === 0) return "";
+    // The learning rate is a setting, not a metric: four decimals would print 1e-5 as 0.0000.
+    return name === "lr" ? formatSetting(series[series.length - 1]!) : formatNumber(series[series.length - 1]!);
   };
   return {
     columns: [
@@ -130,12 +132,31 @@ export function tuningTable(report: RunReport): Table | undefined {
   };
 }
 
-/** A setting's value as written in a `.dlm` file. */
-function formatSetting(value: unknown): string {
+/**
+ * A setting's number for people: integers whole (`128`, a seed to its last digit), others
+ * to 4 significant digits (`0.001235`), in exponent notation below 0.001 or from 1e6 on
+ * (`8.765e-5`, `1e-4`).
+ */
+function formatSettingNumber(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (Number.isInteger(value) && Math.abs(value) < 1e15) return String(value);
+  const rounded = Number(value.toPrecision(4));
+  const magnitude = Math.abs(rounded);
+  if (magnitude === 0 || (magnitude >= 1e-3 && magnitude < 1e6)) return String(rounded);
+  // toExponential() writes the shortest digits of the rounded value: 1e-4, not 1.000e-4.
+  return rounded.toExponential().replace("e+", "e");
+}
+
+/**
+ * A setting's value as written in a `.dlm` file, numbers shortened for reading: the one
+ * format for hyperparameter values in the report's tables and the terminal's trial table.
+ */
+export function formatSetting(value: unknown): string {
   if (value === undefined) return "";
   if (value === null) return "null";
   if (typeof value === "string") return value;
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (typeof value === "number") return formatSettingNumber(value);
+  if (typeof value === "boolean") return String(value);
   if (Array.isArray(value) && value.every((item) => item === null || typeof item !== "object")) {
     return `[${value.map(formatSetting).join(", ")}]`;
   }
