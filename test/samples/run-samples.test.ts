@@ -5,37 +5,19 @@
  * TensorFlow.js resolve) that the test deletes afterwards.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { ROOT, SampleScratch } from "./sample-runner.js";
 
-const ROOT = join(import.meta.dirname, "..", "..");
-const SCRATCH_PARENT = join(ROOT, ".test-runs");
-mkdirSync(SCRATCH_PARENT, { recursive: true });
-const SCRATCH = mkdtempSync(join(SCRATCH_PARENT, "samples-"));
-afterAll(() => rmSync(SCRATCH, { recursive: true, force: true }));
+const scratch = new SampleScratch("samples-");
+const SCRATCH = scratch.folder;
+afterAll(() => scratch.dispose());
 
-interface RunMetrics {
-  experiment: string;
-  backend: string;
-  epochsRun: number;
-  trainSamplesPerSecond: number;
-  evaluation?: { split: string; metrics: Record<string, number>; confusionMatrix?: number[][] };
+function runSample(sample: string, extra: string[] = []) {
+  return scratch.run(sample, ["--epochs", "1", "--limit", "64", ...extra]);
 }
 
-function runSample(sample: string, extra: string[] = []): { status: number | null; stdout: string; stderr: string } {
-  cpSync(join(ROOT, "samples", sample), join(SCRATCH, sample));
-  const result = spawnSync(
-    process.execPath,
-    [join(ROOT, "bin", "dlm.js"), "run", sample, "--epochs", "1", "--limit", "64", "--backend", "wasm", "--out", "runs", ...extra],
-    { cwd: SCRATCH, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, timeout: 240_000 },
-  );
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-function readMetrics(experiment: string): RunMetrics {
-  return JSON.parse(readFileSync(join(SCRATCH, "runs", experiment, "metrics.json"), "utf8")) as RunMetrics;
-}
+const readMetrics = (experiment: string) => scratch.metrics(experiment);
 
 const samples = readdirSync(join(ROOT, "samples")).filter((file) => file.endsWith(".dlm"));
 const fashionInstalled = existsSync("/usr/share/datasets/fashion-mnist");
