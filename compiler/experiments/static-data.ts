@@ -2,10 +2,10 @@
  * What the data of an experiment looks like, known before any tensor exists: a built-in
  * data set's catalog entry, a CSV file's header and label values, an image folder's
  * classes. From that, the `DataInfo` the model is checked against, which splits exist,
- * and the data checks: unknown data set (DLM215), unreadable file (DLM216), unknown
+ * and the data checks: unknown data set (DLM215), unreadable file or one without a header row (DLM216), unknown
  * column (DLM217), unknown class (DLM220), split fractions (DLM309), augmentation on
- * non-image data (DLM503), settings that do not fit the source (DLM506) and defaults that
- * will not work (DLM510, a warning).
+ * non-image data (DLM503), settings that do not fit the source (DLM506), defaults that
+ * will not work (DLM510, a warning) and values that are not numbers in numeric columns (DLM512).
  */
 import type { SourceRange } from "../../grammar/ast.js";
 import { builtinDataInfo, BUILTIN_DATASET_NAMES, findBuiltinDataset } from "../../runtime/data/catalog.js";
@@ -15,7 +15,14 @@ import { inspectImageFolder } from "../../runtime/data/inspect.js";
 import { inferTask } from "../../runtime/data/labels.js";
 import type { Table } from "../../runtime/data/raw.js";
 import { DEFAULT_TOKENIZE, type CsvSource, type DataSpec, type ImageFolderSource } from "../../runtime/data/spec.js";
-import { isMissing, summarizeColumns, type ColumnSummary } from "../../runtime/data/table.js";
+import {
+  categoryName,
+  isMissing,
+  numericValue,
+  selectCompleteRows,
+  summarizeColumns,
+  type ColumnSummary,
+} from "../../runtime/data/table.js";
 import type { DataInfo, Task } from "../../runtime/types.js";
 import { makeDiagnostic } from "../diagnostics.js";
 import { formatNumber } from "../evaluate-values.js";
@@ -76,7 +83,12 @@ export function inspectData(
       }),
     );
   }
-  if (info.task === "regression" && spec.classes !== undefined && sites.classes !== undefined && spec.window === undefined) {
+  if (
+    info.task === "regression" &&
+    spec.classes !== undefined &&
+    sites.classes !== undefined &&
+    spec.window === undefined
+  ) {
     const first = sites.classes[0];
     context.report(
       makeDiagnostic("DLM506", context.file, first ? spanOf(sites.classes) : sites.section, {
@@ -103,7 +115,12 @@ interface DescribedData {
   readonly complete?: boolean;
 }
 
-function describeBuiltin(spec: DataSpec, name: string, sites: DataSites, context: ExperimentContext): DescribedData | undefined {
+function describeBuiltin(
+  spec: DataSpec,
+  name: string,
+  sites: DataSites,
+  context: ExperimentContext,
+): DescribedData | undefined {
   const nameRange = sites.source?.origins.get("name")?.range ?? sites.source?.range ?? sites.section;
   const dataset = findBuiltinDataset(name);
   if (dataset === undefined) {
@@ -112,7 +129,9 @@ function describeBuiltin(spec: DataSpec, name: string, sites: DataSites, context
       makeDiagnostic("DLM215", context.file, nameRange, {
         message: `unknown built-in data set "${name}"`,
         ...(help ? { help } : {}),
-        notes: [`built-in data sets: ${BUILTIN_DATASET_NAMES.join(", ")} (\`dlm datasets\` lists them with shapes and classes)`],
+        notes: [
+          `built-in data sets: ${BUILTIN_DATASET_NAMES.join(", ")} (\`dlm datasets\` lists them with shapes and classes)`,
+        ],
       }),
     );
     return undefined;
@@ -194,7 +213,13 @@ function reportDefaultTokenizer(sites: DataSites, context: ExperimentContext, so
   );
 }
 
-function describeCsv(spec: DataSpec, source: CsvSource, sites: DataSites, context: ExperimentContext, host: CompilerHost): DescribedData | undefined {
+function describeCsv(
+  spec: DataSpec,
+  source: CsvSource,
+  sites: DataSites,
+  context: ExperimentContext,
+  host: CompilerHost,
+): DescribedData | undefined {
   const pathRange = sites.source?.origins.get("path")?.range ?? sites.source?.range ?? sites.section;
   const resolved = host.resolve(context.file, source.path);
   const text = host.readFile(resolved);
@@ -212,9 +237,21 @@ function describeCsv(spec: DataSpec, source: CsvSource, sites: DataSites, contex
     table = parseCsvTable(text, resolved, source.delimiter ?? ",");
   } catch (error) {
     if (!(error instanceof DataError)) throw error;
-    context.report(makeDiagnostic("DLM216", context.file, pathRange, { message: `cannot read CSV file "${source.path}": ${error.message}` }));
+    // A header of numbers often repeats one ("0,0,1"): say the header is missing, not that a name appears twice.
+    const firstLine =
+      text
+        .replace(/^\uFEFF/, "")
+        .split(/\r\n|\r|\n/)
+        .find((line) => line.trim() !== "") ?? "";
+    if (reportMissingHeader(firstLine.split(source.delimiter ?? ","), source, pathRange, context)) return undefined;
+    context.report(
+      makeDiagnostic("DLM216", context.file, pathRange, {
+        message: `cannot read CSV file "${source.path}": ${error.message}`,
+      }),
+    );
     return undefined;
   }
+  if (reportMissingHeader(table.columns, source, pathRange, context)) return undefined;
   const summaries = summarizeColumns(table);
   const columnNames = summaries.map((summary) => summary.name);
   const argRange = (name: string): SourceRange => sites.source?.origins.get(name)?.range ?? pathRange;
@@ -259,7 +296,17 @@ function describeCsv(spec: DataSpec, source: CsvSource, sites: DataSites, contex
   if (spec.window && target === undefined) complete = false;
   if (!complete || label === undefined) return undefined;
 
-  if (spec.window !== undefined) return describeSeries(spec, source, summaries, target!, writtenFeatures ? features : undefined, table, sites, context);
+  if (spec.window !== undefined)
+    return describeSeries(
+      spec,
+      source,
+      summaries,
+      target!,
+      writtenFeatures ? features : undefined,
+      table,
+      sites,
+      context,
+    );
   if (spec.tokenize !== undefined && source.text === undefined && sites.tokenize) {
     context.report(
       makeDiagnostic("DLM506", context.file, sites.tokenize, {
@@ -271,19 +318,31 @@ function describeCsv(spec: DataSpec, source: CsvSource, sites: DataSites, contex
   }
   const task = csvTask(spec, label, sites, context, source.path);
   if (task === undefined) return undefined;
-  const classes = task === "classification" ? selectClasses(label.distinct, spec, sites, context, `column "${label.name}"`) : undefined;
+  const classes =
+    task === "classification"
+      ? selectClasses(label.distinct, spec, sites, context, `column "${label.name}"`)
+      : undefined;
   const labelInfo = task === "classification" ? { task, classes: classes || label.distinct } : { task, targets: 1 };
   const classesFit = classes !== false;
   if (textColumn !== undefined) {
     if (spec.tokenize === undefined) reportDefaultTokenizer(sites, context, `column "${textColumn.name}"`);
     warnMissing(spec, table, [label, textColumn], sites, context, source.path);
+    reportNonNumbers(
+      table,
+      [{ column: label, rows: rowsAfterMissing(spec, table, [label], label) }],
+      pathRange,
+      context,
+      source.path,
+    );
     return {
       info: { ...labelInfo, modality: "text", featureShape: [spec.tokenize?.length ?? DEFAULT_TOKENIZE.length] },
       hasOwnTest: false,
       complete: classesFit,
     };
   }
-  const used = writtenFeatures ? features : summaries.filter((summary) => summary.name !== label.name && summary.kind !== "text");
+  const used = writtenFeatures
+    ? features
+    : summaries.filter((summary) => summary.name !== label.name && summary.kind !== "text");
   if (used.length === 0) {
     context.report(
       makeDiagnostic("DLM506", context.file, pathRange, {
@@ -294,12 +353,31 @@ function describeCsv(spec: DataSpec, source: CsvSource, sites: DataSites, contex
     return undefined;
   }
   warnMissing(spec, table, [label, ...used], sites, context, source.path);
+  const kept = rowsAfterMissing(spec, table, [label, ...used], label);
+  // Features are encoded only in rows whose label is a kept class; the label is read in every kept row.
+  const wanted = task === "classification" && spec.classes !== undefined ? new Set(spec.classes) : undefined;
+  const labelIndex = table.columns.indexOf(label.name);
+  const featureRows = wanted
+    ? kept.filter((row) => wanted.has(categoryName(table.rows[row]![labelIndex] ?? null)))
+    : kept;
+  const reads = [{ column: label, rows: kept }, ...used.map((column) => ({ column, rows: featureRows }))];
+  reportNonNumbers(table, reads, pathRange, context, source.path);
   const featureNames = expandFeatures(used);
-  return { info: { ...labelInfo, modality: "tabular", featureShape: [featureNames.length], featureNames }, hasOwnTest: false, complete: classesFit };
+  return {
+    info: { ...labelInfo, modality: "tabular", featureShape: [featureNames.length], featureNames },
+    hasOwnTest: false,
+    complete: classesFit,
+  };
 }
 
 /** The task of a CSV label: written (and possible), or inferred as the runtime does. */
-function csvTask(spec: DataSpec, label: ColumnSummary, sites: DataSites, context: ExperimentContext, path: string): Task | undefined {
+function csvTask(
+  spec: DataSpec,
+  label: ColumnSummary,
+  sites: DataSites,
+  context: ExperimentContext,
+  path: string,
+): Task | undefined {
   if (spec.task === "regression" && label.kind !== "numeric") {
     context.report(
       makeDiagnostic("DLM506", context.file, sites.task ?? sites.section, {
@@ -326,7 +404,8 @@ function describeSeries(
   const window = spec.window!;
   const windowRange = sites.window?.range ?? sites.section;
   const problems: string[] = [];
-  if (spec.task === "classification") problems.push("`window` predicts future values of a column: the task is regression, found `task: classification`");
+  if (spec.task === "classification")
+    problems.push("`window` predicts future values of a column: the task is regression, found `task: classification`");
   if (spec.classes !== undefined) problems.push("`classes` does not apply to a `window` time series");
   if (source.text !== undefined) problems.push("`window` needs numeric columns, not a text column");
   if (spec.tokenize !== undefined) problems.push("`tokenize` does not apply to a `window` time series");
@@ -336,6 +415,16 @@ function describeSeries(
   // Default features: every numeric column, the target included (its own history predicts it best).
   const used = written ?? summaries.filter((summary) => summary.kind === "numeric");
   warnMissing(spec, table, [target, ...used], sites, context, source.path);
+  // Every kept row is encoded; a target that is not a number would train on NaN rather than fail.
+  const rows = rowsAfterMissing(spec, table, [target, ...used], target);
+  const pathRange = sites.source?.origins.get("path")?.range ?? sites.source?.range ?? sites.section;
+  reportNonNumbers(
+    table,
+    [target, ...used].map((column) => ({ column, rows })),
+    pathRange,
+    context,
+    source.path,
+  );
   const featureNames = expandFeatures(used);
   return {
     info: {
@@ -351,7 +440,9 @@ function describeSeries(
 
 /** Feature names after one-hot expansion: numeric columns as they are, categorical ones `column=value`. */
 function expandFeatures(columns: readonly ColumnSummary[]): string[] {
-  return columns.flatMap((column) => (column.kind === "numeric" ? [column.name] : column.distinct.map((value) => `${column.name}=${value}`)));
+  return columns.flatMap((column) =>
+    column.kind === "numeric" ? [column.name] : column.distinct.map((value) => `${column.name}=${value}`),
+  );
 }
 
 /** DLM510 (warning): a used column has empty cells and `missing` is left at `error`. */
@@ -374,10 +465,134 @@ function warnMissing(
     makeDiagnostic("DLM510", context.file, sites.source?.origins.get("path")?.range ?? sites.section, {
       severity: "warning",
       message: `${path} has missing values and \`missing\` is \`error\`, so preparing the data will stop at the first one`,
-      notes: withMissing.map((summary) => `column "${summary.name}": ${summary.missing} missing` + (summary === first && line !== undefined ? ` (first on line ${line})` : "")),
+      notes: withMissing.map(
+        (summary) =>
+          `column "${summary.name}": ${summary.missing} missing` +
+          (summary === first && line !== undefined ? ` (first on line ${line})` : ""),
+      ),
       help: "add `missing: drop` or `missing: mean` to `data`",
     }),
   );
+}
+
+/** The rows `selectCompleteRows` keeps; under `missing: error` every row (the runtime stops at the first gap: DLM510). */
+function rowsAfterMissing(
+  spec: DataSpec,
+  table: Table,
+  used: readonly ColumnSummary[],
+  label: ColumnSummary,
+): readonly number[] {
+  const policy = spec.missing ?? "error";
+  if (policy === "error") return table.rows.map((_, row) => row);
+  const indexOf = (column: ColumnSummary): number => table.columns.indexOf(column.name);
+  return selectCompleteRows(table, used.map(indexOf), indexOf(label), policy);
+}
+
+/** A column the runtime reads as numbers, in the rows it reads. */
+interface NumberRead {
+  readonly column: ColumnSummary;
+  readonly rows: readonly number[];
+}
+
+/** How many offending values a note shows per column. */
+const SHOWN_NON_NUMBERS = 3;
+
+/**
+ * DLM512: a value that is not a number where the runtime reads numbers. The rule is the
+ * runtime's own: `summarizeColumns` calls a column numeric when at most a tenth of its values
+ * are not numbers (a column with more is categorical and one-hot encoded, where any value is
+ * a category); `encodeRow` then stops at each such value of a numeric feature, and
+ * `readTableLabels` at each of a numeric label, in the rows they read. Missing cells ("",
+ * "na", "n/a", "?") are not checked here: `missing` handles them (DLM510). `limit` is not
+ * applied: which rows it keeps depends on the seed, and the value is wrong either way.
+ */
+function reportNonNumbers(
+  table: Table,
+  reads: readonly NumberRead[],
+  pathRange: SourceRange,
+  context: ExperimentContext,
+  path: string,
+): void {
+  const found: { column: ColumnSummary; present: number; bad: { row: number; value: string }[] }[] = [];
+  const seen = new Set<string>();
+  for (const { column, rows } of reads) {
+    if (column.kind !== "numeric" || seen.has(column.name)) continue;
+    seen.add(column.name);
+    const index = table.columns.indexOf(column.name);
+    let present = 0;
+    const bad: { row: number; value: string }[] = [];
+    for (const row of rows) {
+      const cell = table.rows[row]![index] ?? null;
+      if (isMissing(cell)) continue;
+      present++;
+      if (numericValue(cell) === undefined) bad.push({ row, value: categoryName(cell) });
+    }
+    if (bad.length > 0) found.push({ column, present, bad });
+  }
+  if (found.length === 0) return;
+  // CSV tables keep every row's line; a record number is the fallback `rowLocation` uses too.
+  const placeOf = (row: number): string => {
+    const line = table.lines?.[row];
+    return line !== undefined ? `line ${line}` : `record ${row + 1}`;
+  };
+  const first = found.reduce((earliest, next) => (next.bad[0]!.row < earliest.bad[0]!.row ? next : earliest));
+  const { row, value } = first.bad[0]!;
+  context.report(
+    makeDiagnostic("DLM512", context.file, pathRange, {
+      message: `"${path}" ${placeOf(row)}, column "${first.column.name}": "${value}" is not a number`,
+      notes: found.map(({ column, present, bad }) => {
+        const shown = bad.slice(0, SHOWN_NON_NUMBERS).map((item) => `"${item.value}" (${placeOf(item.row)})`);
+        const more = bad.length > SHOWN_NON_NUMBERS ? `, ${bad.length - SHOWN_NON_NUMBERS} more` : "";
+        return `column "${column.name}" is read as numbers (${present - bad.length} of its ${present} values are); not numbers: ${shown.join(", ")}${more}`;
+      }),
+      help: "write a number there, or empty the cell and add `missing: drop` or `missing: mean` to `data`",
+    }),
+  );
+}
+
+/**
+ * DLM216: a CSV file without a header row. When the label is not among the first line's fields
+ * and most of them are numbers, that line is data; saying so beats "no label column" with
+ * numbers listed as column names. True when reported.
+ */
+function reportMissingHeader(
+  firstRow: readonly string[],
+  source: CsvSource,
+  pathRange: SourceRange,
+  context: ExperimentContext,
+): boolean {
+  const fields = firstRow.map((field) => field.trim());
+  const names = fields.filter((field) => numericValue(field) === undefined);
+  const numbers = fields.length - names.length;
+  if (fields.includes(source.label) || numbers === 0 || numbers * 2 < fields.length) return false;
+  // A name close to the label's is a real header with a typo (`2019,2020,region` for `Region`): DLM217 says so.
+  if (didYouMean(source.label, names) !== undefined) return false;
+  const delimiter = source.delimiter ?? ",";
+  const shown = fields.length <= MAX_FIELDS_SHOWN ? fields : [...fields.slice(0, MAX_FIELDS_SHOWN - 1), "..."];
+  // The label is most likely the one field that is not a number (`5.1,3.5,1.4,0.2,setosa`), else the last.
+  const labelIndex = names.length === 1 ? fields.indexOf(names[0]!) : fields.length - 1;
+  context.report(
+    makeDiagnostic("DLM216", context.file, pathRange, {
+      message: `"${source.path}" has no header row: its first line is data (${shown.join(delimiter)})`,
+      help: `add a first line naming the ${fields.length} columns, e.g. ${exampleHeader(fields.length, labelIndex, source.label, delimiter)}`,
+    }),
+  );
+  return true;
+}
+
+/** Fields of a first line shown in full up to this many; longer lines, and example headers, are shortened with "...". */
+const MAX_FIELDS_SHOWN = 6;
+
+/** A header of `count` columns, `x1` … with the label at `labelIndex`: `x1,x2,...,x785` keeps the ends and the label. */
+function exampleHeader(count: number, labelIndex: number, label: string, delimiter: string): string {
+  const nameOf = (index: number): string => (index === labelIndex ? label : `x${index + 1}`);
+  if (count <= MAX_FIELDS_SHOWN) return Array.from({ length: count }, (_, index) => nameOf(index)).join(delimiter);
+  const kept = [...new Set([0, 1, labelIndex, count - 1])].sort((a, b) => a - b);
+  return kept
+    .map(
+      (index, position) => (position > 0 && index > kept[position - 1]! + 1 ? `...${delimiter}` : "") + nameOf(index),
+    )
+    .join(delimiter);
 }
 
 function describeImages(
@@ -403,7 +618,10 @@ function describeImages(
   const misplaced: [string, SourceRange | undefined][] = [
     ["`window` cuts a CSV time series, not images", spec.window ? sites.window?.range : undefined],
     ["`tokenize` turns text into token ids, not images", spec.tokenize ? sites.tokenize : undefined],
-    ["image folders are labelled by class: the task is classification, found `task: regression`", spec.task === "regression" ? sites.task : undefined],
+    [
+      "image folders are labelled by class: the task is classification, found `task: regression`",
+      spec.task === "regression" ? sites.task : undefined,
+    ],
   ];
   let fits = true;
   for (const [message, range] of misplaced) {

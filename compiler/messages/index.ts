@@ -9,8 +9,17 @@ import type { MessageEntry } from "./types.js";
 import { VALUE_MESSAGES } from "./values.js";
 import { PIPELINE_MESSAGES } from "./pipeline.js";
 import { RESOURCE_MESSAGES } from "./resources.js";
+import { DATA_FILE_MESSAGES } from "./data-files.js";
 
-const ALL_MESSAGES: readonly MessageEntry[] = [...SYNTAX_MESSAGES, ...NAME_MESSAGES, ...VALUE_MESSAGES, ...SHAPE_MESSAGES, ...PIPELINE_MESSAGES, ...RESOURCE_MESSAGES];
+const ALL_MESSAGES: readonly MessageEntry[] = [
+  ...SYNTAX_MESSAGES,
+  ...NAME_MESSAGES,
+  ...VALUE_MESSAGES,
+  ...SHAPE_MESSAGES,
+  ...PIPELINE_MESSAGES,
+  ...RESOURCE_MESSAGES,
+  ...DATA_FILE_MESSAGES,
+];
 
 /** Every catalog entry by code, in code order. */
 export const MESSAGES: ReadonlyMap<string, MessageEntry> = new Map(

@@ -55,9 +55,12 @@ export const PIPELINE_MESSAGES: readonly MessageEntry[] = [
       "The CSV file or image folder of `csv(PATH, ...)` or `images(DIR, ...)` cannot be read. " +
       "Paths are relative to the folder of the `.dlm` file; the message shows the path the " +
       "compiler looked for. A CSV file that cannot be parsed (a bad quote, a header with an " +
-      "empty or repeated name) is reported here too, with its line.",
-    wrong: 'experiment houses {\n  data { source: csv("data/huoses.csv", label: price) }\n  model { dense(1) }\n  train { loss: mse, epochs: 10 }\n}',
-    fixed: 'experiment houses {\n  data { source: csv("data/houses.csv", label: price) }\n  model { dense(1) }\n  train { loss: mse, epochs: 10 }\n}',
+      "empty or repeated name) is reported here too, with its line, and so is a CSV file " +
+      "without a header row: its first line holds numbers, not the names of the columns.",
+    wrong:
+      'experiment houses {\n  data { source: csv("data/huoses.csv", label: price) }\n  model { dense(1) }\n  train { loss: mse, epochs: 10 }\n}',
+    fixed:
+      'experiment houses {\n  data { source: csv("data/houses.csv", label: price) }\n  model { dense(1) }\n  train { loss: mse, epochs: 10 }\n}',
   },
   {
     code: "DLM217",
@@ -67,8 +70,10 @@ export const PIPELINE_MESSAGES: readonly MessageEntry[] = [
       "A `label`, `features`, `text` or `window` target names a column that the CSV file's " +
       "header does not have. The note lists the columns and the help line suggests the " +
       "closest one. Column names are case-sensitive.",
-    wrong: 'experiment houses {\n  data { source: csv("houses.csv", label: Price) }\n  model { dense(1) }\n  train { loss: mse, epochs: 10 }\n}',
-    fixed: 'experiment houses {\n  data { source: csv("houses.csv", label: price) }\n  model { dense(1) }\n  train { loss: mse, epochs: 10 }\n}',
+    wrong:
+      'experiment houses {\n  data { source: csv("houses.csv", label: Price) }\n  model { dense(1) }\n  train { loss: mse, epochs: 10 }\n}',
+    fixed:
+      'experiment houses {\n  data { source: csv("houses.csv", label: price) }\n  model { dense(1) }\n  train { loss: mse, epochs: 10 }\n}',
   },
   {
     code: "DLM218",
@@ -89,7 +94,8 @@ export const PIPELINE_MESSAGES: readonly MessageEntry[] = [
       "Every experiment trains one model: name a model declared in the file (or an imported " +
       "one) with `model: NAME`, or write the layers inline with `model { ... }`, where the " +
       "input shape comes from the data.",
-    wrong: 'experiment iris {\n  data { source: builtin("iris") }\n  train { loss: sparse_categorical_crossentropy, epochs: 50 }\n}',
+    wrong:
+      'experiment iris {\n  data { source: builtin("iris") }\n  train { loss: sparse_categorical_crossentropy, epochs: 50 }\n}',
     fixed:
       'experiment iris {\n  data { source: builtin("iris") }\n  model { dense(16, activation: relu) dense(3, activation: softmax) }\n  train { loss: sparse_categorical_crossentropy, epochs: 50 }\n}',
   },
@@ -169,7 +175,10 @@ export const PIPELINE_MESSAGES: readonly MessageEntry[] = [
       "each epoch: `loss`, `lr`, every metric of the stage, and — with a validation split — " +
       "`val_loss` and `val_` plus each metric. `val_accuracy` needs both `accuracy` in " +
       "`metrics` and a validation split.",
-    wrong: iris(IRIS_DATA, `${IRIS_TRAIN.replace("metrics: [accuracy]", "metrics: []")}\n    callbacks { early_stopping(monitor: val_accuracy, patience: 5) }`),
+    wrong: iris(
+      IRIS_DATA,
+      `${IRIS_TRAIN.replace("metrics: [accuracy]", "metrics: []")}\n    callbacks { early_stopping(monitor: val_accuracy, patience: 5) }`,
+    ),
     fixed: iris(IRIS_DATA, `${IRIS_TRAIN}\n    callbacks { early_stopping(monitor: val_accuracy, patience: 5) }`),
   },
   {
@@ -177,8 +186,7 @@ export const PIPELINE_MESSAGES: readonly MessageEntry[] = [
     title: "augmentation on non-image data",
     severity: "error",
     explanation:
-      "`augment { }` flips, rotates, crops and shifts images; it has no meaning for tables, " +
-      "text or time series.",
+      "`augment { }` flips, rotates, crops and shifts images; it has no meaning for tables, " + "text or time series.",
     wrong: iris('    source: builtin("iris")\n    augment { noise(0.1) }', IRIS_TRAIN),
     fixed: iris('    source: builtin("iris")', IRIS_TRAIN),
   },
@@ -203,7 +211,11 @@ export const PIPELINE_MESSAGES: readonly MessageEntry[] = [
       "`tune { }`, and there only in settings that can change per trial (those of `train` " +
       "and `fine_tune`, including optimizer, schedule and callback arguments).",
     wrong: iris(IRIS_DATA, "    optimizer: adam(learning_rate: log_range(1e-4, 1e-2))\n" + IRIS_TRAIN),
-    fixed: iris(IRIS_DATA, "    optimizer: adam(learning_rate: log_range(1e-4, 1e-2))\n" + IRIS_TRAIN, "\n  tune { trials: 8, objective: val_accuracy }"),
+    fixed: iris(
+      IRIS_DATA,
+      "    optimizer: adam(learning_rate: log_range(1e-4, 1e-2))\n" + IRIS_TRAIN,
+      "\n  tune { trials: 8, objective: val_accuracy }",
+    ),
   },
   {
     code: "DLM506",

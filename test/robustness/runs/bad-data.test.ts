@@ -95,10 +95,17 @@ describe("bad data found by `dlm check`, positioned in the .dlm file", () => {
     expect(text).toMatch(/--> empty\.dlm:\d+:\d+/);
   });
 
-  it("a CSV file without a header row (its first row is taken as the header and lacks the label)", () => {
+  it("a CSV file without a header row (its first row is data)", () => {
     const text = expectCleanFailure(check(csvCase("no_header", csvText(""))), 1);
-    expect(text).toMatch(/error\[DLM217\]: no_header\.csv has no label column "label"/);
-    expect(text).toContain('columns: "1", "2", "x"');
+    expect(text).toMatch(/error\[DLM216\]: "no_header\.csv" has no header row: its first line is data \(1,2,x\)/);
+    expect(text).toMatch(/help: add a first line naming the 3 columns/);
+  });
+
+  it("a non-numeric value in a numeric column names its line and column", () => {
+    const rows = ["1,2,x", "3,4,y", "5,oops,x", "7,8,y", "1,3,x", "2,4,y", "3,5,x", "4,6,y", "5,7,x", "6,8,y", "7,9,x"];
+    const text = expectCleanFailure(check(csvCase("not_a_number", csvText("a,b,label", rows))), 1);
+    expect(text).toMatch(/error\[DLM512\]: "not_a_number\.csv" line 4, column "b": "oops" is not a number/);
+    expect(text).toMatch(/--> not_a_number\.dlm:\d+:\d+/);
   });
 
   it("an image folder with a single class", async () => {
@@ -118,14 +125,6 @@ describe("bad data found when `dlm run` loads it: `error: file:line, column: …
     await imageCase("broken_image", ["cats", "dogs"]);
     // A .png that is really text.
     writeFileSync(join(scratch, "broken_image", "dogs", "notes.png"), "this is text, not a PNG\n");
-  });
-
-  it("a non-numeric value in a numeric column names its line and column", () => {
-    const rows = ["1,2,x", "3,4,y", "5,oops,x", "7,8,y", "1,3,x", "2,4,y", "3,5,x", "4,6,y", "5,7,x", "6,8,y", "7,9,x"];
-    const file = csvCase("not_a_number", csvText("a,b,label", rows));
-    expect(check(file).status).toBe(0);
-    const text = expectCleanFailure(run(file), 1);
-    expect(text).toContain('error: not_a_number.csv:4, column "b": "oops" is not a number (the column is numeric)');
   });
 
   it("an image file that is not an image names the file", () => {
