@@ -95,6 +95,24 @@ const CASES: readonly KernelCase[] = [
     inputs: () => ({ x: tf.randomNormal([64, 26, 26, 32]) }),
     attrs: { axis: [0, 1, 2], keepDims: false },
   },
+  {
+    label: "batch-norm moments: mean [128,28,28,32] over 0,1,2",
+    kernelName: tf.Mean,
+    inputs: () => ({ x: tf.randomNormal([128, 28, 28, 32]) }),
+    attrs: { axis: [0, 1, 2], keepDims: true },
+  },
+  {
+    label: "batch-norm gradient: tile [1,1,1,32] to [128,28,28,32]",
+    kernelName: tf.Tile,
+    inputs: () => ({ x: tf.randomNormal([1, 1, 1, 32]) }),
+    attrs: { reps: [128, 28, 28, 1] },
+  },
+  {
+    label: "add layer's clone: identity [128,28,28,32]",
+    kernelName: tf.Identity,
+    inputs: () => ({ x: tf.randomNormal([128, 28, 28, 32]) }),
+    attrs: {},
+  },
 ];
 
 /** Timings of one case on one backend, in milliseconds (medians). */
