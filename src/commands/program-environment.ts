@@ -1,17 +1,14 @@
 /**
- * The environment a compiled program runs in. A program imports `dlm/runtime` and
- * TensorFlow.js by package name, which resolves from the program's own folder upwards:
- * in a project that installs dlm that is all it needs. When the `.dlm` lives elsewhere (a
- * global install, or a checkout's CLI used on a file in another folder), `NODE_PATH`
- * names this dlm's own packages, so the run uses the CLI's runtime instead of failing with
- * "Cannot find module".
+ * How a compiled program finds its imports. A program imports `dlm/runtime` and
+ * TensorFlow.js by package name, which resolves from the program's own folder upwards: in
+ * a project that installs dlm that is all it needs. When it cannot (a global install, a
+ * `.dlm` outside any project that installs dlm), `dlm run` preloads bin/resolve-from-dlm.mjs,
+ * which resolves those names from the CLI's own install, for ESM and CommonJS folders alike.
  */
-import { mkdirSync, readFileSync, readlinkSync, symlinkSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createHash } from "node:crypto";
-import { tmpdir } from "node:os";
-import { basename, delimiter, dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 /** The packages a generated program imports by name. */
 const PROGRAM_IMPORTS = ["dlm/runtime", "@tensorflow/tfjs"] as const;
@@ -42,41 +39,8 @@ export function dlmPackageRoot(from: string = fileURLToPath(import.meta.url)): s
   }
 }
 
-/**
- * Folders for `NODE_PATH` under which `dlm` and the runtime's dependencies resolve:
- * the package's own node_modules, and a folder holding `dlm` itself (its parent when
- * installed by npm, else a link in the temporary folder to a checkout of any name).
- */
-export function dlmModuleFolders(packageRoot: string): string[] {
-  const dependencies = join(packageRoot, "node_modules");
-  if (basename(packageRoot) === "dlm" && basename(dirname(packageRoot)) === "node_modules") {
-    return [dependencies, dirname(packageRoot)];
-  }
-  return [dependencies, linkFolderFor(packageRoot)];
-}
-
-/** A folder in the temporary directory whose `dlm` entry links to `packageRoot`. */
-function linkFolderFor(packageRoot: string): string {
-  const folder = join(tmpdir(), `dlm-modules-${createHash("sha256").update(packageRoot).digest("hex").slice(0, 12)}`);
-  const link = join(folder, "dlm");
-  mkdirSync(folder, { recursive: true });
-  let target: string | undefined;
-  try {
-    target = readlinkSync(link);
-  } catch {
-    target = undefined;
-  }
-  if (target !== packageRoot) {
-    if (target !== undefined) throw new Error(`${link} links to ${target}, not to ${packageRoot}; remove it`);
-    symlinkSync(packageRoot, link, "dir");
-  }
-  return folder;
-}
-
-/** `env` with `NODE_PATH` extended when `program` cannot resolve its imports by itself. */
-export function programEnvironment(program: string, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  if (resolvesFrom(program)) return env;
-  const folders = dlmModuleFolders(dlmPackageRoot());
-  const existing = env["NODE_PATH"]?.split(delimiter).filter((folder) => folder !== "") ?? [];
-  return { ...env, NODE_PATH: [...existing, ...folders].join(delimiter) };
+/** Node options that make `program` resolve dlm and TensorFlow.js from this CLI's install when its folder cannot. */
+export function programNodeOptions(program: string): string[] {
+  if (resolvesFrom(program)) return [];
+  return ["--import", pathToFileURL(join(dlmPackageRoot(), "bin", "resolve-from-dlm.mjs")).href];
 }

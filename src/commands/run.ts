@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { CliError, EXIT_ERRORS, EXIT_OK, type RunFlags } from "../cli.js";
 import { checkFileExperiments, emitPrograms } from "./compile-experiments.js";
 import { writeProgramFiles } from "./compile.js";
-import { programEnvironment } from "./program-environment.js";
+import { programNodeOptions } from "./program-environment.js";
 
 /** Where `dlm run` writes the programs it runs. */
 const PROGRAM_DIR = "out";
@@ -38,9 +38,9 @@ const EXIT_INTERRUPTED = 130;
 function runProgram(program: string, args: readonly string[]): Promise<number> {
   const loader = import.meta.resolve("tsx");
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", loader, program, ...args], {
+    // tsx first: hooks registered later run first, so dlm's resolution sees every import before tsx.
+    const child = spawn(process.execPath, ["--import", loader, ...programNodeOptions(program), program, ...args], {
       stdio: "inherit",
-      env: programEnvironment(program),
     });
     const forward = (signal: NodeJS.Signals) => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);

@@ -1,64 +1,68 @@
 /**
  * `dlm run` on a `.dlm` outside any project that installs dlm (a global install, or this
  * checkout's CLI used on a file elsewhere): the compiled program still finds `dlm/runtime`
- * and TensorFlow.js, through the CLI's own packages.
+ * and TensorFlow.js, through the CLI's own install, in CommonJS and ESM folders alike.
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import {
-  dlmModuleFolders,
-  dlmPackageRoot,
-  programEnvironment,
-  resolvesFrom,
-} from "../../src/commands/program-environment.js";
+import { dlmPackageRoot, programNodeOptions, resolvesFrom } from "../../src/commands/program-environment.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const OUTSIDE = mkdtempSync(join(tmpdir(), "dlm-outside-"));
 afterAll(() => rmSync(OUTSIDE, { recursive: true, force: true }));
 
+/** A fresh folder under OUTSIDE holding samples/iris.dlm and, if given, a package.json. */
+function folderWithIris(name: string, packageJson?: object): string {
+  const folder = join(OUTSIDE, name);
+  mkdirSync(folder, { recursive: true });
+  copyFileSync(join(ROOT, "samples", "iris.dlm"), join(folder, "iris.dlm"));
+  if (packageJson !== undefined) writeFileSync(join(folder, "package.json"), JSON.stringify(packageJson));
+  return folder;
+}
+
+function runIris(folder: string): { status: number | null; stderr: string; experiment?: string } {
+  const result = spawnSync(
+    process.execPath,
+    [join(ROOT, "bin", "dlm.js"), "run", "iris.dlm", "--epochs", "1", "--limit", "30", "--out", "runs"],
+    { cwd: folder, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, timeout: 120_000 },
+  );
+  if (result.status !== 0) return { status: result.status, stderr: result.stderr };
+  const metrics = JSON.parse(readFileSync(join(folder, "runs", "iris", "metrics.json"), "utf8")) as {
+    experiment: string;
+  };
+  return { status: result.status, stderr: result.stderr, experiment: metrics.experiment };
+}
+
 describe("dlm run outside a project that installs dlm", () => {
-  it("trains and writes metrics.json from a folder in the temporary directory", () => {
-    copyFileSync(join(ROOT, "samples", "iris.dlm"), join(OUTSIDE, "iris.dlm"));
-    const result = spawnSync(
-      process.execPath,
-      [join(ROOT, "bin", "dlm.js"), "run", "iris.dlm", "--epochs", "1", "--limit", "30", "--out", "runs"],
-      { cwd: OUTSIDE, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, timeout: 120_000 },
-    );
-    expect(result.stderr).not.toContain("Cannot find");
-    expect(result.status).toBe(0);
-    const metrics = JSON.parse(readFileSync(join(OUTSIDE, "runs", "iris", "metrics.json"), "utf8")) as {
-      experiment: string;
-    };
-    expect(metrics.experiment).toBe("iris");
+  it("trains in a folder without package.json (CommonJS)", () => {
+    const run = runIris(folderWithIris("plain"));
+    expect(run.stderr).not.toContain("Cannot find");
+    expect([run.status, run.experiment]).toEqual([0, "iris"]);
+  });
+
+  it('trains in a "type": "module" project (ESM ignores NODE_PATH)', () => {
+    const run = runIris(folderWithIris("esm", { name: "mine", type: "module" }));
+    expect(run.stderr).not.toContain("Cannot find");
+    expect([run.status, run.experiment]).toEqual([0, "iris"]);
   });
 });
 
-describe("programEnvironment", () => {
-  it("leaves the environment alone where the program resolves its imports itself", () => {
+describe("programNodeOptions", () => {
+  it("adds nothing where the program resolves its imports itself", () => {
     const inside = join(ROOT, "out", "program.ts");
     expect(resolvesFrom(inside)).toBe(true);
-    const env = { PATH: "/bin" };
-    expect(programEnvironment(inside, env)).toBe(env);
+    expect(programNodeOptions(inside)).toEqual([]);
   });
 
-  it("adds the CLI's packages to NODE_PATH after the user's own folders elsewhere", () => {
+  it("preloads the resolver shipped in bin/ elsewhere", () => {
     const outside = join(OUTSIDE, "out", "program.ts");
     expect(resolvesFrom(outside)).toBe(false);
-    const folders = programEnvironment(outside, { NODE_PATH: "/mine" })["NODE_PATH"]?.split(delimiter) ?? [];
-    expect(folders[0]).toBe("/mine");
-    expect(folders).toContain(join(ROOT, "node_modules"));
-    const linkFolder = folders[folders.length - 1]!;
-    expect(existsSync(join(linkFolder, "dlm", "package.json"))).toBe(true);
-  });
-
-  it("uses npm's own layout for an installed package: the parent node_modules holds dlm", () => {
-    expect(dlmModuleFolders("/usr/lib/node_modules/dlm")).toEqual([
-      "/usr/lib/node_modules/dlm/node_modules",
-      "/usr/lib/node_modules",
-    ]);
+    const options = programNodeOptions(outside);
+    expect(options[0]).toBe("--import");
+    expect(options[1]).toMatch(/^file:.*\/bin\/resolve-from-dlm\.mjs$/);
   });
 
   it("finds the package root from a file inside it", () => {
