@@ -29,7 +29,7 @@ export function conv2dBackpropFilterByConv(backendName: string): tf.KernelFunc {
       padInChannelsLast(pad, dataFormat),
       dimRoundingMode,
     );
-    if (info.inChannels <= PATCH_ROUTE_MAX_IN_CHANNELS && composition.canCompute) {
+    if (takesPatchRoute(info) && composition.canCompute) {
       return filterGradientFromPatches(composition, x, dy, info);
     }
     const [height, width] = forwardAxes(info).map(planFilterGradientAxis);
@@ -48,6 +48,15 @@ export function conv2dBackpropFilterByConv(backendName: string): tf.KernelFunc {
 
 /** Input channels up to which the filter gradient goes through im2col patches (first layers). */
 const PATCH_ROUTE_MAX_IN_CHANNELS = 4;
+
+/** The most patch values the route lays out (256 MB of float32): large filters on large images take the convolution. */
+const PATCH_ROUTE_MAX_VALUES = 64 * 1024 * 1024;
+
+function takesPatchRoute(info: tf.backend_util.Conv2DInfo): boolean {
+  const taps = info.filterHeight * info.filterWidth * info.inChannels;
+  const positions = info.batchSize * info.outHeight * info.outWidth;
+  return info.inChannels <= PATCH_ROUTE_MAX_IN_CHANNELS && taps * positions <= PATCH_ROUTE_MAX_VALUES;
+}
 
 /**
  * dW = patchesᵀ · dy, where row `(kh·KW + kw)·Cin + ci` of patchesᵀ holds, for every output

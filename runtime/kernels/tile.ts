@@ -20,7 +20,9 @@ export function tileByBlockCopies(original: tf.KernelFunc | undefined): tf.Kerne
     }
     const { reps } = args.attrs as unknown as tf.TileAttrs;
     const backend = args.backend as tf.KernelBackend;
-    const values = backend.readSync(x.dataId) as TileValues;
+    // cpu may keep a float32 tensor in another array type (a cast that shared its data): read it as its dtype.
+    const stored = backend.readSync(x.dataId) as TileValues;
+    const values = x.dtype === "float32" && !(stored instanceof Float32Array) ? Float32Array.from(stored) : stored;
     const tiled = tileValues(values, x.shape, reps);
     const shape = x.shape.map((size, axis) => size * (reps[axis] ?? 1));
     return {
