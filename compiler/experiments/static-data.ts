@@ -251,7 +251,7 @@ function describeCsv(
     );
     return undefined;
   }
-  if (reportMissingHeader(table.columns, source, pathRange, context)) return undefined;
+  if (reportMissingHeader(table.columns, source, pathRange, context, table)) return undefined;
   const summaries = summarizeColumns(table);
   const columnNames = summaries.map((summary) => summary.name);
   const argRange = (name: string): SourceRange => sites.source?.origins.get(name)?.range ?? pathRange;
@@ -560,11 +560,20 @@ function reportMissingHeader(
   source: CsvSource,
   pathRange: SourceRange,
   context: ExperimentContext,
+  table?: Table,
 ): boolean {
   const fields = firstRow.map((field) => field.trim());
   const names = fields.filter((field) => numericValue(field) === undefined);
   const numbers = fields.length - names.length;
   if (fields.includes(source.label) || numbers === 0 || numbers * 2 < fields.length) return false;
+  // Evidence that the line is data, not a header of numbers (`id,2019,2020,total`): each of its
+  // words comes back as a value of its column further down (`setosa`), or it has no words at all.
+  const wordsRecur = fields.every(
+    (field, index) =>
+      numericValue(field) !== undefined ||
+      (table?.rows.some((row) => String(row[index] ?? "").trim() === field) ?? false),
+  );
+  if (!wordsRecur) return false;
   // A name close to the label's is a real header with a typo (`2019,2020,region` for `Region`): DLM217 says so.
   if (didYouMean(source.label, names) !== undefined) return false;
   const delimiter = source.delimiter ?? ",";

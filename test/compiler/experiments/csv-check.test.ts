@@ -85,7 +85,9 @@ describe("DLM216: a CSV file without a header row", () => {
   });
 
   it("shortens a wide first line and the example header, keeping the label where it stands", () => {
-    const rows = [["cat", ...Array.from({ length: 9 }, (_, i) => String(i / 10))].join(",")];
+    const rows = ["cat", "cat"].map((animal, row) =>
+      [animal, ...Array.from({ length: 9 }, (_, i) => String(i / 10 + row))].join(","),
+    );
     const { reported } = checkExperimentsIn(irisCsv('csv("wide.csv", label: animal)'), {
       "wide.csv": csvText(rows, null),
     });
@@ -115,6 +117,12 @@ describe("DLM216: a CSV file without a header row", () => {
     const text = "2019,2020,region\n1,2,north\n3,4,south\n";
     const { reported } = checkExperimentsIn(irisCsv('csv("years.csv", label: Region)'), { "years.csv": text });
     expect(reported.map((r) => [r.code, r.help])).toEqual([["DLM217", "did you mean `region`?"]]);
+  });
+
+  it("keeps DLM217 for a header of mostly numbers whose words never come back as values", () => {
+    const text = "id,2019,2020,2021,total\n1,5,6,7,18\n2,1,2,3,6\n";
+    const { reported } = checkExperimentsIn(irisCsv('csv("years.csv", label: sales)'), { "years.csv": text });
+    expect(reported.map((r) => r.code)).toEqual(["DLM217"]);
   });
 
   it("keeps the duplicate-name DLM216 for a header of names", () => {
