@@ -3,8 +3,10 @@
  * pool → dense 128 → dense 10, batch 64) with `model.fit`, in samples per second:
  * wasm with the composed kernels, cpu with them, and cpu with its own kernels only.
  *
- *   npx tsx bench/cnn-throughput.ts [--json] [--backend wasm|cpu] [--profile]
+ *   npx tsx bench/cnn-throughput.ts [--json] [--backend wasm|cpu] [--profile] [--model small|resnet]
  *
+ * `--model resnet` times samples/fashion_mnist.dlm's network instead (conv stem, two residual
+ * blocks with batch normalisation, dense head; batch 128), on wasm only.
  * `--profile` instead prints, per kernel, the time of one training step (tf.profile) on wasm.
  *
  * Each figure is the median of a few timed `fit` calls after a warm-up call. Besides
@@ -19,7 +21,7 @@ import { initBackend } from "../runtime/backend.js";
 import { unregisterTrainingKernels } from "../runtime/kernels/register.js";
 import { median } from "./measure.js";
 
-const BATCH_SIZE = 64;
+const BATCH_SIZE = process.argv.includes("resnet") ? 128 : 64;
 
 /** One measured configuration. */
 interface Scenario {
@@ -63,7 +65,40 @@ function loadMnist(count: number): { readonly xs: tf.Tensor4D; readonly ys: tf.T
   };
 }
 
-function buildModel(): tf.Sequential {
+/** Which network to time: NOTES.md's small CNN (batch 64) or the fashion_mnist sample's residual network (batch 128). */
+const MODEL = process.argv.includes("--model") ? process.argv[process.argv.indexOf("--model") + 1] : "small";
+
+function buildModel(): tf.LayersModel {
+  return MODEL === "resnet" ? buildResidualNetwork() : buildSmallCnn();
+}
+
+/** conv → batch norm → relu, as the sample's `ConvBn` block. */
+function convBn(x: tf.SymbolicTensor, filters: number): tf.SymbolicTensor {
+  const conv = tf.layers.conv2d({ filters, kernelSize: 3, padding: "same", useBias: false }).apply(x);
+  const normalized = tf.layers.batchNormalization().apply(conv);
+  return tf.layers.activation({ activation: "relu" }).apply(normalized) as tf.SymbolicTensor;
+}
+
+/** samples/fashion_mnist.dlm's FashionResNet. */
+function buildResidualNetwork(): tf.LayersModel {
+  const inputs = tf.input({ shape: [28, 28, 1] });
+  let x = tf.layers.maxPooling2d({ poolSize: 2 }).apply(convBn(inputs, 32)) as tf.SymbolicTensor;
+  for (const pool of [true, false]) {
+    const skip = x;
+    const conv = tf.layers.conv2d({ filters: 32, kernelSize: 3, padding: "same", useBias: false }).apply(convBn(x, 32));
+    const branch = tf.layers.batchNormalization().apply(conv) as tf.SymbolicTensor;
+    x = tf.layers.activation({ activation: "relu" }).apply(tf.layers.add().apply([skip, branch])) as tf.SymbolicTensor;
+    if (pool) x = tf.layers.maxPooling2d({ poolSize: 2 }).apply(x) as tf.SymbolicTensor;
+  }
+  const flat = tf.layers.dropout({ rate: 0.3 }).apply(tf.layers.flatten().apply(x));
+  const hidden = tf.layers.dense({ units: 128, activation: "relu" }).apply(flat);
+  const outputs = tf.layers.dense({ units: 10, activation: "softmax" }).apply(hidden) as tf.SymbolicTensor;
+  const model = tf.model({ inputs, outputs });
+  model.compile({ optimizer: "adam", loss: "categoricalCrossentropy", metrics: ["accuracy"] });
+  return model;
+}
+
+function buildSmallCnn(): tf.LayersModel {
   const model = tf.sequential({
     layers: [
       tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, activation: "relu" }),
@@ -81,7 +116,7 @@ function buildModel(): tf.Sequential {
 
 /** Wall-clock and CPU seconds of one `fit` epoch over `xs`. */
 async function fitSeconds(
-  model: tf.Sequential,
+  model: tf.LayersModel,
   xs: tf.Tensor4D,
   ys: tf.Tensor2D,
 ): Promise<{ readonly wall: number; readonly cpu: number }> {
