@@ -1,14 +1,20 @@
 /**
- * Training throughput: DLM's training path (`runtime/train.ts`, what generated programs
- * use) against a plain `model.fit` of the identical model, same data, same backend, one
- * process. Models: the MLP 784-128-10 and the small CNN of NOTES.md, batch 64, MNIST
- * slices. Each figure is the median of several timed epochs after a warm-up, the
- * variants interleaved so machine noise touches both alike.
+ * Training throughput: DLM's training path (`runtime/train.ts` with DLM's training kernels,
+ * what generated programs use) against a plain `model.fit` of the identical model, same
+ * data, same backend, one process. Models: the MLP 784-128-10 and the small CNN of
+ * NOTES.md, batch 64, MNIST slices. Each figure is the median of several timed epochs
+ * after a warm-up, the variants interleaved so machine noise touches all alike.
+ *
+ * Two `fit` figures: `fitSamplesPerSecond` is stock TF.js (the backend's own kernels, as a
+ * TF.js user gets it; null where it cannot train: wasm lacks the convolution filter
+ * gradient), and `fitWithDlmKernelsSamplesPerSecond` is `fit` given DLM's kernels too, which
+ * isolates the training loop itself.
  *
  *   npm run bench:train -- [--json] [--backend wasm|cpu] [--runs N]
  */
 import * as tf from "@tensorflow/tfjs";
 import { initBackend, type ActiveBackendName } from "../runtime/backend.js";
+import { registerTrainingKernels, unregisterTrainingKernels } from "../runtime/kernels/register.js";
 import { readIdxImageSet } from "../runtime/data/idx.js";
 import { packageFile } from "../runtime/data/package-files.js";
 import { train } from "../runtime/train.js";
@@ -47,7 +53,13 @@ const WORKLOADS: readonly Workload[] = [
     build: () =>
       tf.sequential({
         layers: [
-          tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, activation: "relu", kernelInitializer: seeded(1) }),
+          tf.layers.conv2d({
+            inputShape: [28, 28, 1],
+            filters: 32,
+            kernelSize: 3,
+            activation: "relu",
+            kernelInitializer: seeded(1),
+          }),
           tf.layers.maxPooling2d({ poolSize: 2 }),
           tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: "relu", kernelInitializer: seeded(2) }),
           tf.layers.maxPooling2d({ poolSize: 2 }),
@@ -68,8 +80,17 @@ function mnistSlice(workload: Workload): PreparedData {
   const n = workload.examples;
   const pixels = Float32Array.from(set.pixels.subarray(0, n * 784), (value) => value / 255);
   return {
-    info: { task: "classification", featureShape: [...workload.featureShape], classes: [..."0123456789"], modality: "image" },
-    train: { x: tf.tensor(pixels, [n, ...workload.featureShape]), y: tf.tensor1d(set.labels.subarray(0, n), "int32"), size: n },
+    info: {
+      task: "classification",
+      featureShape: [...workload.featureShape],
+      classes: [..."0123456789"],
+      modality: "image",
+    },
+    train: {
+      x: tf.tensor(pixels, [n, ...workload.featureShape]),
+      y: tf.tensor1d(set.labels.subarray(0, n), "int32"),
+      size: n,
+    },
     preprocessing: { normalize: { kind: "scale", factor: 1 / 255 } },
   };
 }
@@ -78,10 +99,27 @@ function mnistSlice(workload: Workload): PreparedData {
 async function dlmEpoch(workload: Workload, data: PreparedData): Promise<number> {
   const model = workload.build();
   const start = performance.now();
-  await train(model, data, { epochs: 1, batchSize: BATCH_SIZE, optimizer: { name: "adam" }, loss: "sparse_categorical_crossentropy" });
+  await train(model, data, {
+    epochs: 1,
+    batchSize: BATCH_SIZE,
+    optimizer: { name: "adam" },
+    loss: "sparse_categorical_crossentropy",
+  });
   const seconds = (performance.now() - start) / 1000;
   model.dispose();
   return seconds;
+}
+
+/** Seconds for one epoch of stock `model.fit` (the backend's own kernels), or null when it cannot train. */
+async function stockFitEpoch(workload: Workload, data: PreparedData, backend: string): Promise<number | null> {
+  unregisterTrainingKernels(backend);
+  try {
+    return await fitEpoch(workload, data);
+  } catch {
+    return null;
+  } finally {
+    registerTrainingKernels(backend);
+  }
 }
 
 /** Seconds for one epoch of `model.fit` on the same model and data. */
@@ -90,13 +128,15 @@ async function fitEpoch(workload: Workload, data: PreparedData): Promise<number>
   const labels = tf.cast(data.train.y, "float32"); // tfjs's sparse cross-entropy wants float labels
   const optimizer = tf.train.adam();
   model.compile({ optimizer, loss: "sparseCategoricalCrossentropy" });
-  const start = performance.now();
-  await model.fit(data.train.x, labels, { epochs: 1, batchSize: BATCH_SIZE, shuffle: true, verbose: 0 });
-  const seconds = (performance.now() - start) / 1000;
-  labels.dispose();
-  model.dispose();
-  optimizer.dispose();
-  return seconds;
+  try {
+    const start = performance.now();
+    await model.fit(data.train.x, labels, { epochs: 1, batchSize: BATCH_SIZE, shuffle: true, verbose: 0 });
+    return (performance.now() - start) / 1000;
+  } finally {
+    labels.dispose();
+    model.dispose();
+    optimizer.dispose();
+  }
 }
 
 function argument(name: string): string | undefined {
@@ -111,27 +151,44 @@ async function main(): Promise<void> {
   const result: Record<string, unknown> = { backend: backend.name };
   for (const workload of WORKLOADS) {
     const data = mnistSlice(workload);
-    await dlmEpoch(workload, data); // warm-up: kernels compiled, weights allocated
+    // Warm-ups: kernels compiled, weights allocated (a stock fit that cannot train is not retried).
+    await dlmEpoch(workload, data);
     await fitEpoch(workload, data);
+    const stockTrains = (await stockFitEpoch(workload, data, backend.name)) !== null;
     const dlm: number[] = [];
     const fit: number[] = [];
+    const stock: number[] = [];
     for (let run = 0; run < runs; run++) {
       dlm.push(await dlmEpoch(workload, data));
       fit.push(await fitEpoch(workload, data));
+      if (stockTrains) stock.push((await stockFitEpoch(workload, data, backend.name)) ?? Number.NaN);
     }
     const perSecond = (seconds: number[]) => Math.round(workload.examples / median(seconds));
+    const range = (seconds: number[]) => [
+      Math.round(workload.examples / Math.max(...seconds)),
+      Math.round(workload.examples / Math.min(...seconds)),
+    ];
     result[workload.name] = {
       dlmSamplesPerSecond: perSecond(dlm),
-      fitSamplesPerSecond: perSecond(fit),
-      dlmRange: [Math.round(workload.examples / Math.max(...dlm)), Math.round(workload.examples / Math.min(...dlm))],
-      fitRange: [Math.round(workload.examples / Math.max(...fit)), Math.round(workload.examples / Math.min(...fit))],
+      fitSamplesPerSecond: stockTrains ? perSecond(stock) : null,
+      fitWithDlmKernelsSamplesPerSecond: perSecond(fit),
+      dlmRange: range(dlm),
+      fitRange: stockTrains ? range(stock) : null,
+      fitWithDlmKernelsRange: range(fit),
     };
     tf.dispose([data.train.x, data.train.y]);
     if (!json) {
-      const entry = result[workload.name] as { dlmSamplesPerSecond: number; fitSamplesPerSecond: number };
+      const entry = result[workload.name] as {
+        dlmSamplesPerSecond: number;
+        fitSamplesPerSecond: number | null;
+        fitWithDlmKernelsSamplesPerSecond: number;
+      };
+      const ratio = (other: number | null) =>
+        other === null ? "cannot train" : `${(entry.dlmSamplesPerSecond / other).toFixed(2)}×`;
       console.log(
-        `${workload.name}: dlm ${entry.dlmSamplesPerSecond} samples/s, model.fit ${entry.fitSamplesPerSecond} samples/s ` +
-          `(${(entry.dlmSamplesPerSecond / entry.fitSamplesPerSecond).toFixed(2)}×) on ${backend.name}`,
+        `${workload.name}: dlm ${entry.dlmSamplesPerSecond} samples/s; stock model.fit ${entry.fitSamplesPerSecond ?? "—"} ` +
+          `(${ratio(entry.fitSamplesPerSecond)}); model.fit with DLM's kernels ${entry.fitWithDlmKernelsSamplesPerSecond} ` +
+          `(${ratio(entry.fitWithDlmKernelsSamplesPerSecond)}) on ${backend.name}`,
       );
     }
   }
