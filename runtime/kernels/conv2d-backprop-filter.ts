@@ -8,8 +8,7 @@
  * A first layer (one to four input channels: grey or colour images) takes another route:
  * its dy used as a filter is huge next to the tiny result, and XNNPACK repacks it every
  * step (~20 ms of a batch-64 MNIST step). There the patches of x are laid out in
- * JavaScript (im2col, transposed) and one matrix product with dy gives the gradient
- * (~4× faster on wasm).
+ * JavaScript (im2col) and one matrix product with dy gives the gradient.
  */
 import * as tf from "@tensorflow/tfjs";
 import { type Composition, composeKernel, requireInput } from "./composition.js";
@@ -59,9 +58,10 @@ function takesPatchRoute(info: tf.backend_util.Conv2DInfo): boolean {
 }
 
 /**
- * dW = patchesᵀ · dy, where row `(kh·KW + kw)·Cin + ci` of patchesᵀ holds, for every output
- * position of every example, the input value that filter tap (kh, kw, ci) multiplied
- * (zero where it fell in the padding). The product is `[KH·KW·Cin, Cout]`: the filter's layout.
+ * dW = patchesᵀ · dy, where column `(kh·KW + kw)·Cin + ci` of patches holds, for every
+ * output position of every example, the input value that filter tap (kh, kw, ci)
+ * multiplied (zero where it fell in the padding). The product, `[KH·KW·Cin, Cout]`, is the
+ * filter's layout.
  */
 function filterGradientFromPatches(
   composition: Composition,
@@ -72,23 +72,37 @@ function filterGradientFromPatches(
   const { filterHeight, filterWidth, inChannels, outChannels, batchSize, outHeight, outWidth } = info;
   const taps = filterHeight * filterWidth * inChannels;
   const positions = batchSize * outHeight * outWidth;
-  const patches = composition.computed([1, taps, positions], [x], (output, xValues) =>
-    writeTransposedPatches(output, xValues, info),
+  // XNNPACK packs the right operand anew whenever its data changes (every step): the
+  // patches (positions × taps) are the small one, so dWᵀ = dyᵀ · patches.
+  const patches = composition.computed([1, positions, taps], [x], (output, xValues) =>
+    writePatches(output, xValues, info),
   );
-  const dyRows = composition.reshape(dy, [1, positions, outChannels]);
-  const product = composition.run(tf.BatchMatMul, { a: patches, b: dyRows }, { transposeA: false, transposeB: false });
-  return composition.reshape(product, [filterHeight, filterWidth, inChannels, outChannels]);
+  const dyColumns = composition.transpose(composition.reshape(dy, [1, positions, outChannels]), [0, 2, 1]);
+  const product = composition.run(
+    tf.BatchMatMul,
+    { a: dyColumns, b: patches },
+    { transposeA: false, transposeB: false },
+  );
+  return composition.reshape(composition.transpose(product, [0, 2, 1]), [
+    filterHeight,
+    filterWidth,
+    inChannels,
+    outChannels,
+  ]);
 }
 
-/** Fills `output` (`[taps, positions]`) with the transposed im2col patches of NHWC `x`. */
-export function writeTransposedPatches(output: Float32Array, x: Float32Array, info: tf.backend_util.Conv2DInfo): void {
+/**
+ * Fills `output` (`[positions, taps]`, row-major) with the im2col patches of NHWC `x`: row
+ * `(example·outH + outRow)·outW + outColumn`, column `(kh·KW + kw)·Cin + ci`.
+ */
+export function writePatches(output: Float32Array, x: Float32Array, info: tf.backend_util.Conv2DInfo): void {
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth } = info;
   const { strideHeight, strideWidth, dilationHeight, dilationWidth, padInfo } = info;
-  const positions = batchSize * outHeight * outWidth;
+  const taps = filterHeight * filterWidth * inChannels;
   for (let kh = 0; kh < filterHeight; kh++) {
     for (let kw = 0; kw < filterWidth; kw++) {
       for (let channel = 0; channel < inChannels; channel++) {
-        let cursor = ((kh * filterWidth + kw) * inChannels + channel) * positions;
+        let cursor = (kh * filterWidth + kw) * inChannels + channel;
         for (let example = 0; example < batchSize; example++) {
           for (let outRow = 0; outRow < outHeight; outRow++) {
             const row = outRow * strideHeight - padInfo.top + kh * dilationHeight;
@@ -96,8 +110,9 @@ export function writeTransposedPatches(output: Float32Array, x: Float32Array, in
             const rowStart = (example * inHeight + row) * inWidth;
             for (let outColumn = 0; outColumn < outWidth; outColumn++) {
               const column = outColumn * strideWidth - padInfo.left + kw * dilationWidth;
-              output[cursor++] =
+              output[cursor] =
                 rowInside && column >= 0 && column < inWidth ? x[(rowStart + column) * inChannels + channel] : 0;
+              cursor += taps;
             }
           }
         }
