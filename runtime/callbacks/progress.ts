@@ -1,7 +1,8 @@
 /**
  * `progress(bar)`: on a terminal, a cli-progress bar per epoch with the running loss and
  * the ETA, replaced by the epoch's logs when it ends; elsewhere (files, CI logs) one
- * plain line per epoch.
+ * plain line per epoch, and within an epoch a line every 30 seconds (steps done, running
+ * loss), so a log of a long run never goes quiet for minutes.
  */
 import { SingleBar } from "cli-progress";
 import { Callback, type Logs } from "./types.js";
@@ -12,14 +13,21 @@ export interface ProgressArgs {
   readonly bar?: boolean;
   /** Where to write. Default `process.stdout`. */
   readonly stream?: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Without a bar: the least time between two lines within an epoch, in ms. Default 30,000. */
+  readonly plainIntervalMs?: number;
 }
+
+const PLAIN_INTERVAL_MS = 30_000;
 
 /** The callback `progress` builds. */
 export class Progress extends Callback {
   private readonly stream: NodeJS.WritableStream & { isTTY?: boolean };
   private readonly useBar: boolean;
+  private readonly plainIntervalMs: number;
   private bar: SingleBar | undefined;
   private epochStart = 0;
+  private lastLine = 0;
+  private epoch = 0;
   private lossSum = 0;
   private seen = 0;
 
@@ -27,10 +35,13 @@ export class Progress extends Callback {
     super();
     this.stream = args.stream ?? process.stdout;
     this.useBar = (args.bar ?? true) && this.stream.isTTY === true;
+    this.plainIntervalMs = args.plainIntervalMs ?? PLAIN_INTERVAL_MS;
   }
 
   override async onEpochBegin(epoch: number): Promise<void> {
+    this.epoch = epoch;
     this.epochStart = performance.now();
+    this.lastLine = this.epochStart;
     this.lossSum = 0;
     this.seen = 0;
     if (!this.useBar) return;
@@ -51,7 +62,19 @@ export class Progress extends Callback {
     const size = logs["size"] ?? 1;
     this.lossSum += (logs["loss"] ?? Number.NaN) * size;
     this.seen += size;
-    this.bar?.update(batch + 1, { logs: `loss: ${formatLogValue(this.lossSum / this.seen)}` });
+    const running = `loss: ${formatLogValue(this.lossSum / this.seen)}`;
+    if (this.bar !== undefined) {
+      this.bar.update(batch + 1, { logs: running });
+      return;
+    }
+    const now = performance.now();
+    const { epochs, stepsPerEpoch } = this.context.params;
+    if (now - this.lastLine < this.plainIntervalMs || batch + 1 >= stepsPerEpoch) return;
+    this.lastLine = now;
+    const seconds = ((now - this.epochStart) / 1000).toFixed(1);
+    this.stream.write(
+      `Epoch ${this.epoch + 1}/${epochs} - step ${batch + 1}/${stepsPerEpoch} - ${seconds}s - ${running}\n`,
+    );
   }
 
   override async onEpochEnd(epoch: number, logs: Logs): Promise<void> {

@@ -23,7 +23,7 @@ beforeAll(async () => {
 });
 afterAll(() => disposeData(data));
 
-const run = async (stream: PassThrough, bar = true) => {
+const run = async (stream: PassThrough, bar = true, plainIntervalMs?: number) => {
   const model = denseClassifier(2, 3);
   await train(model, data, {
     epochs: 2,
@@ -31,7 +31,7 @@ const run = async (stream: PassThrough, bar = true) => {
     optimizer: { name: "adam" },
     loss: "sparse_categorical_crossentropy",
     metrics: ["accuracy"],
-    callbacks: [progress({ stream, bar })],
+    callbacks: [progress({ stream, bar, ...(plainIntervalMs === undefined ? {} : { plainIntervalMs }) })],
   });
   model.dispose();
 };
@@ -46,6 +46,18 @@ describe("progress", () => {
       /^Epoch 1\/2 - \d+\.\ds - loss: \d\.\d{4} - accuracy: \d\.\d{4} - val_loss: \d\.\d{4} - val_accuracy: \d\.\d{4} - lr: 0\.0010$/,
     );
     expect(lines[1]).toMatch(/^Epoch 2\/2 /);
+  });
+
+  it("writes a line within a long epoch (steps done, running loss), never for its last step", async () => {
+    const { stream, text } = captureStream(false);
+    await run(stream, true, 0);
+    const lines = text().trimEnd().split("\n");
+    // 3 steps an epoch: lines after steps 1 and 2, then the epoch's own line.
+    expect(lines).toHaveLength(6);
+    expect(lines[0]).toMatch(/^Epoch 1\/2 - step 1\/3 - \d+\.\ds - loss: \d\.\d{4}$/);
+    expect(lines[1]).toMatch(/^Epoch 1\/2 - step 2\/3 - /);
+    expect(lines[2]).toMatch(/^Epoch 1\/2 - \d+\.\ds - loss: /);
+    expect(lines[3]).toMatch(/^Epoch 2\/2 - step 1\/3 - /);
   });
 
   it("draws a bar with the running loss and ETA on a terminal", async () => {
