@@ -12,6 +12,7 @@ import {
   worstValue,
   type Monitor,
 } from "./monitor.js";
+import { formatLogValue } from "./progress.js";
 import { Callback, type Logs, type MonitorMode } from "./types.js";
 
 /** Arguments of `earlyStopping`. */
@@ -85,7 +86,7 @@ export class EarlyStopping extends Callback {
       this.stoppedEpoch = epoch;
       this.stop(
         `early stopping at epoch ${epoch + 1}: ${this.monitor.name} did not improve for ${this.wait} epoch(s)` +
-          ` (best ${this.best} at epoch ${this.bestEpoch + 1})`,
+          ` (best ${formatLogValue(this.best)} at epoch ${this.bestEpoch + 1})`,
       );
     }
   }

@@ -50,7 +50,7 @@ describe("earlyStopping", () => {
     const { model, history } = await trainWith([scores, stopper]);
     expect(history.epochs).toEqual([0, 1, 2, 3]);
     expect(history.stoppedEarly).toBe(true);
-    expect(history.stopReason).toMatch(/score did not improve for 2 epoch\(s\) \(best 1 at epoch 2\)/);
+    expect(history.stopReason).toMatch(/score did not improve for 2 epoch\(s\) \(best 1\.0000 at epoch 2\)/);
     expect(stopper.bestEpoch).toBe(1);
     expect(stopper.stoppedEpoch).toBe(3);
     const final = weightValues(model);
