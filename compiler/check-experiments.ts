@@ -15,7 +15,7 @@ import { totalmem } from "node:os";
 import type { ExperimentDecl } from "../grammar/ast.js";
 import { checkResources } from "./checks/check-resources.js";
 import { checkPipeline, keptLayerNames, type PretrainedUse } from "./checks/check-pipeline.js";
-import { sortDiagnostics, type Diagnostic } from "./diagnostics.js";
+import { sortDiagnostics, withoutDuplicateDiagnostics, type Diagnostic } from "./diagnostics.js";
 import type { ExperimentPlan, PlannedModel } from "./experiment-plan.js";
 import { makeExperimentContext, type ExperimentContext } from "./experiments/experiment-context.js";
 import { makeExportedModels, withExportedModels, type ExportedModels } from "./experiments/exported-models.js";
@@ -61,7 +61,7 @@ export function checkExperiments(result: ModelCheckResult, host: CompilerHost, o
     }
   }
   diagnostics.push(...checkResources({ models: result.models, plans }, { availableMemoryBytes: totalmem() }));
-  return { plans, diagnostics: sortDiagnostics(withoutDuplicates(diagnostics)) };
+  return { plans, diagnostics: sortDiagnostics(withoutDuplicateDiagnostics(diagnostics)) };
 }
 
 /** What checking one experiment needs from the program. */
@@ -185,13 +185,3 @@ function recordExport(exported: ExportedModels, declaration: ExperimentDecl, fil
   );
 }
 
-/** Drops exact repeats (a model without input met with the same data by two experiments). */
-function withoutDuplicates(diagnostics: readonly Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return diagnostics.filter((diagnostic) => {
-    const key = `${diagnostic.file}\u0000${diagnostic.code}\u0000${diagnostic.range.start}\u0000${diagnostic.range.end}\u0000${diagnostic.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}

@@ -69,3 +69,15 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
       a.file.localeCompare(b.file) || a.range.start - b.range.start || a.code.localeCompare(b.code),
   );
 }
+
+/** Drops exact repeats: one problem met twice (expansions of one block, a model checked for two experiments). */
+export function withoutDuplicateDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((diagnostic) => {
+    const { file, code, range, message } = diagnostic;
+    const key = `${file}\u0000${code}\u0000${range.start}\u0000${range.end}\u0000${message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -13,7 +13,7 @@ import type { ExperimentDecl, InlineModel, ModelDecl, SourceRange } from "../gra
 import { parseDlm } from "../grammar/parse.js";
 import { bindProgram, type Binding, type DeclarationSymbol, type ResolvedImport, type SourceFile, type SymbolReference } from "./binder.js";
 import { checkDeclarations } from "./checker.js";
-import { makeDiagnostic, sortDiagnostics, type Diagnostic } from "./diagnostics.js";
+import { makeDiagnostic, sortDiagnostics, withoutDuplicateDiagnostics, type Diagnostic } from "./diagnostics.js";
 import { expandModel, type ModelGraph } from "./expand-model.js";
 import { inMemoryCompilerHost, type CompilerHost } from "./host.js";
 import { inferShapes, readInputShape, type InferredLayer, type ShapeContextFor } from "./infer-shapes.js";
@@ -145,7 +145,7 @@ export function checkProgram(
   const layers = [...models.layers, ...experimentLayers];
   return {
     ...models,
-    diagnostics: sortDiagnostics(withoutDuplicates([...models.diagnostics, ...experiments.diagnostics])),
+    diagnostics: sortDiagnostics(withoutDuplicateDiagnostics([...models.diagnostics, ...experiments.diagnostics])),
     plans: experiments.plans,
     layers,
     layerAt: (file, offset) => findLayerAt(layers, file, offset),
@@ -209,7 +209,7 @@ export function checkModels(rootFiles: readonly string[], host: CompilerHost): M
   const layers = models.flatMap((model) => model.layers);
   return {
     files: new Map(loaded.files.map((file) => [file.path, file])),
-    diagnostics: sortDiagnostics(withoutDuplicates(diagnostics)),
+    diagnostics: sortDiagnostics(withoutDuplicateDiagnostics(diagnostics)),
     models,
     expandedModels,
     symbols: binding.symbols,
@@ -228,17 +228,6 @@ export function checkSource(
   otherFiles: Readonly<Record<string, string>> = {},
 ): CheckResult {
   return checkProgram([file], inMemoryCompilerHost({ ...otherFiles, [file]: text }));
-}
-
-/** Drops exact repeats (the same problem met by several expansions of one block). */
-function withoutDuplicates(diagnostics: readonly Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return diagnostics.filter((diagnostic) => {
-    const key = `${diagnostic.file}\u0000${diagnostic.code}\u0000${diagnostic.range.start}\u0000${diagnostic.range.end}\u0000${diagnostic.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 function contains(range: SourceRange, offset: number): boolean {
