@@ -3,12 +3,12 @@
  * checkout's CLI used on a file elsewhere): the compiled program still finds `dlm/runtime`
  * and TensorFlow.js, through the CLI's own install, in CommonJS and ESM folders alike.
  */
-import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { dlmPackageRoot, programNodeOptions, resolvesFrom } from "../../src/commands/program-environment.js";
+import { runDlm } from "../robustness/runs/scratch.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const OUTSIDE = mkdtempSync(join(tmpdir(), "dlm-outside-"));
@@ -24,11 +24,7 @@ function folderWithIris(name: string, packageJson?: object): string {
 }
 
 function runIris(folder: string): { status: number | null; stderr: string; experiment?: string } {
-  const result = spawnSync(
-    process.execPath,
-    [join(ROOT, "bin", "dlm.js"), "run", "iris.dlm", "--epochs", "1", "--limit", "30", "--out", "runs"],
-    { cwd: folder, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, timeout: 120_000 },
-  );
+  const result = runDlm(folder, ["run", "iris.dlm", "--epochs", "1", "--limit", "30", "--out", "runs"]);
   if (result.status !== 0) return { status: result.status, stderr: result.stderr };
   const metrics = JSON.parse(readFileSync(join(folder, "runs", "iris", "metrics.json"), "utf8")) as {
     experiment: string;

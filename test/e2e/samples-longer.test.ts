@@ -3,11 +3,10 @@
  * reach (a few minutes on 2 cores). The full-length runs and their results are in
  * bench/BENCHMARKS.md; `npm test` runs every sample for one epoch on 64 examples instead.
  */
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SampleScratch } from "../samples/sample-runner.js";
 
-const scratch = new SampleScratch("e2e-");
-afterAll(() => scratch.dispose());
+const scratch = new SampleScratch("e2e");
 const MINUTES = 60_000;
 
 describe("samples trained to quality", () => {

@@ -4,14 +4,13 @@
  * The runs happen in a scratch folder inside the repository (so `dlm/runtime` and
  * TensorFlow.js resolve) that the test deletes afterwards.
  */
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT, SampleScratch } from "./sample-runner.js";
 
-const scratch = new SampleScratch("samples-");
+const scratch = new SampleScratch("samples");
 const SCRATCH = scratch.folder;
-afterAll(() => scratch.dispose());
 
 function runSample(sample: string, extra: string[] = []) {
   return scratch.run(sample, ["--epochs", "1", "--limit", "64", ...extra]);

@@ -32,9 +32,9 @@ export interface Finished {
 
 const ENV = { ...process.env, NO_COLOR: "1" };
 
-/** Runs `dlm ARGS` in `cwd` to completion. */
-export function runDlm(cwd: string, args: readonly string[]): Finished {
-  const result = spawnSync(process.execPath, [DLM, ...args], { cwd, encoding: "utf8", env: ENV, timeout: 120_000 });
+/** Runs `dlm ARGS` in `cwd` to completion (killed after `timeoutMs`). */
+export function runDlm(cwd: string, args: readonly string[], timeoutMs = 120_000): Finished {
+  const result = spawnSync(process.execPath, [DLM, ...args], { cwd, encoding: "utf8", env: ENV, timeout: timeoutMs });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -78,7 +78,9 @@ export function startDlm(cwd: string, args: readonly string[], options: { ownPro
       const multiline = new RegExp(pattern.source, pattern.flags.includes("m") ? pattern.flags : `${pattern.flags}m`);
       if (multiline.test(stdout)) return resolve();
       waiters.push({ pattern: multiline, resolve });
-      void finished.then((result) => reject(new Error(`dlm ended before printing ${pattern}:\n${result.stdout}\n${result.stderr}`)));
+      void finished.then((result) =>
+        reject(new Error(`dlm ended before printing ${pattern}:\n${result.stdout}\n${result.stderr}`)),
+      );
     });
   return { child, waitForLine, finished };
 }
