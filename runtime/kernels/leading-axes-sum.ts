@@ -35,11 +35,6 @@ export function poolingLayoutFor(shape: readonly number[], reducedAxes: readonly
 /** Which reduction a pooled kernel computes. */
 export type LeadingAxesReduction = "sum" | "mean";
 
-/** Builds the `Sum` that pools leading-axes float32 sums and leaves every other sum to `original`. */
-export function leadingAxesSumByPooling(backendName: string, original: tf.KernelFunc): tf.KernelFunc {
-  return leadingAxesReductionByPooling(backendName, "sum", original);
-}
-
 /**
  * Builds a `Sum` or `Mean` kernel that pools leading-axes float32 reductions and leaves
  * every other reduction to `original`. A mean of equal-sized per-batch means is the mean.

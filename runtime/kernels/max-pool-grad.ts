@@ -6,15 +6,18 @@
  * included. Here the gradient goes to the first maximum in scan order, as in tfjs's cpu kernel.
  */
 import * as tf from "@tensorflow/tfjs";
-import { float32View, hasDirectMemory, newFloat32Output } from "./backend-memory.js";
+import { float32View, newFloat32Output } from "./backend-memory.js";
 import { requireInput } from "./composition.js";
 
-/** Builds the JavaScript `MaxPoolGrad`; non-float32 inputs go to `original`. */
-export function maxPoolGradInJavaScript(original: tf.KernelFunc | undefined): tf.KernelFunc {
+/** Builds the JavaScript `MaxPoolGrad` for `backendName` (wasm or cpu); non-float32 inputs go to `original`. */
+export function maxPoolGradInJavaScript(backendName: string, original: tf.KernelFunc | undefined): tf.KernelFunc {
   return (args) => {
     const dy = requireInput(args.inputs, "dy");
     const input = requireInput(args.inputs, "input");
-    if ((input.dtype !== "float32" || dy.dtype !== "float32") && original !== undefined) return original(args);
+    if (input.dtype !== "float32" || dy.dtype !== "float32") {
+      if (original === undefined) throw new Error(`MaxPoolGrad of ${input.dtype} values needs the backend's own kernel`);
+      return original(args);
+    }
     const { filterSize, strides, pad, dimRoundingMode } = args.attrs as unknown as tf.MaxPoolGradAttrs;
     const backend = args.backend as tf.KernelBackend;
     const info = tf.backend_util.computePool2DInfo(
@@ -25,25 +28,15 @@ export function maxPoolGradInJavaScript(original: tf.KernelFunc | undefined): tf
       pad,
       dimRoundingMode,
     );
-    const backendName = tf.getBackend();
-    if (hasDirectMemory(backendName)) {
-      // Read in place and write the result straight into the output (no copies on wasm).
-      const output = newFloat32Output(backendName, backend, input.shape);
-      const dx = float32View(backendName, backend, output);
-      routeGradientToWindowMaxima(
-        float32View(backendName, backend, input),
-        float32View(backendName, backend, dy),
-        info,
-        dx,
-      );
-      return output;
-    }
-    const dx = routeGradientToWindowMaxima(
-      backend.readSync(input.dataId) as Float32Array,
-      backend.readSync(dy.dataId) as Float32Array,
+    // Read in place and write the result straight into the output (no copies on wasm).
+    const output = newFloat32Output(backendName, backend, input.shape);
+    routeGradientToWindowMaxima(
+      float32View(backendName, backend, input),
+      float32View(backendName, backend, dy),
       info,
+      float32View(backendName, backend, output),
     );
-    return { dataId: backend.write(dx, input.shape, "float32"), shape: input.shape, dtype: "float32" };
+    return output;
   };
 }
 

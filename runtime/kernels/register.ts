@@ -61,7 +61,7 @@ const TRAINING_KERNELS: readonly TrainingKernel[] = [
   {
     kernelName: tf.MaxPoolGrad,
     backends: ["wasm", "cpu"],
-    build: (_backendName, original) => maxPoolGradInJavaScript(original),
+    build: maxPoolGradInJavaScript,
   },
   // Both backends transpose before reducing leading axes; pooling reads in place (~4× wasm, ~10× cpu).
   {

@@ -53,7 +53,7 @@ beforeAll(async () => {
 });
 
 describe.each(TESTED_BACKENDS)("JavaScript MaxPoolGrad on %s", (backendName) => {
-  const composed = maxPoolGradInJavaScript(undefined);
+  const composed = maxPoolGradInJavaScript(backendName, undefined);
 
   it.each(CASES.map((each) => [each.name, each] as const))("matches cpu's own kernel: %s", async (_name, poolCase) => {
     const attrs = { filterSize: poolCase.filterSize, strides: poolCase.strides, pad: poolCase.pad };
