@@ -15,7 +15,8 @@ export function maxPoolGradInJavaScript(backendName: string, original: tf.Kernel
     const dy = requireInput(args.inputs, "dy");
     const input = requireInput(args.inputs, "input");
     if (input.dtype !== "float32" || dy.dtype !== "float32") {
-      if (original === undefined) throw new Error(`MaxPoolGrad of ${input.dtype} values needs the backend's own kernel`);
+      if (original === undefined)
+        throw new Error(`MaxPoolGrad of ${input.dtype} values needs the backend's own kernel`);
       return original(args);
     }
     const { filterSize, strides, pad, dimRoundingMode } = args.attrs as unknown as tf.MaxPoolGradAttrs;
