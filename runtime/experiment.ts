@@ -9,7 +9,7 @@ import type { DataSpec } from "./data/spec.js";
 import type { ClassWeightSpec, LossName } from "./losses.js";
 import type { Average } from "./metrics/index.js";
 import type { OptimizerSpec } from "./optimizers.js";
-import type { Unfreeze } from "./pretrained.js";
+import type { Unfreeze } from "./unfreeze.js";
 import type { DataInfo } from "./types.js";
 
 /** `schedule:` of a training stage: the learning rate per epoch. */

@@ -37,4 +37,5 @@ export { writeReport, type RunReport } from "./report/index.js";
 export { saveModel, loadModel } from "./model-io.js";
 export { exportBundle, loadBundle, type Bundle, type ModelCard } from "./export.js";
 export { predict, type ClassPrediction, type RegressionPrediction } from "./predict.js";
-export { loadPretrained, setTrainable, type Unfreeze } from "./pretrained.js";
+export { loadPretrained } from "./pretrained.js";
+export { setTrainable, unfreezeBackbones, type Unfreeze } from "./unfreeze.js";

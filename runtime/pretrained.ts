@@ -10,6 +10,7 @@ import * as tf from "@tensorflow/tfjs";
 // The compiler's "did you mean" rule, so runtime and compile-time messages suggest the same name.
 import { closestName } from "../compiler/suggest.js";
 import { toArrayBuffer } from "./model-io.js";
+import { keepBatchNormInInference, setTrainable } from "./unfreeze.js";
 
 /** A pretrained model that cannot be read or cut as asked: the user's path or layer name is wrong. */
 export class PretrainedError extends Error {
@@ -32,9 +33,6 @@ export interface LoadPretrainedArgs {
   readonly trainable?: boolean;
 }
 
-/** `unfreeze:` of `fine_tune`: which layers of a pretrained model train. */
-export type Unfreeze = "all" | "none" | { readonly last: number } | { readonly from: string };
-
 /**
  * Loads a layers model from `file`: a `model.json`, a `.js` module wrapping it (as npm
  * packages such as nsfwjs ship them) or a directory holding either. The result can be
@@ -47,31 +45,9 @@ export async function loadPretrained(file: string, args: LoadPretrainedArgs = {}
   let model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
   if (args.until !== undefined) model = cutAfter(model, args.until, modelFile);
   if (args.inputShape !== undefined) model = withInputShape(model, args.inputShape);
-  inferenceModeWhenFrozen(model);
+  keepBatchNormInInference(model);
   setTrainable(model, (args.trainable ?? false) ? "all" : "none");
   return model;
-}
-
-/**
- * Makes layers trainable per `unfreeze` and freezes the others. `last(N)` counts the
- * model's layers from the end (activations and merges included, as Keras's
- * `model.layers[-N:]`); `from(NAME)` unfreezes NAME and every layer after it.
- */
-export function setTrainable(model: tf.LayersModel, unfreeze: Unfreeze): void {
-  const layers = model.layers.filter((layer) => layer.getClassName() !== "InputLayer");
-  const first = firstTrainableIndex(model, layers, unfreeze);
-  // The container's setter resets every inner weight's flag, so it goes first.
-  model.trainable = first < layers.length;
-  layers.forEach((layer, index) => (layer.trainable = index >= first));
-}
-
-function firstTrainableIndex(model: tf.LayersModel, layers: readonly tf.layers.Layer[], unfreeze: Unfreeze): number {
-  if (unfreeze === "all") return 0;
-  if (unfreeze === "none") return layers.length;
-  if ("last" in unfreeze) return Math.max(0, layers.length - unfreeze.last);
-  const index = layers.findIndex((layer) => layer.name === unfreeze.from);
-  if (index < 0) throw new PretrainedError(unknownLayerMessage(unfreeze.from, layers), model.name);
-  return index;
 }
 
 /** The model up to and including layer `name` (its output becomes the model's output). */
@@ -116,22 +92,8 @@ export function withInputShape(model: tf.LayersModel, shape: readonly number[]):
   });
 }
 
-/**
- * Frozen batch normalisation must use its moving statistics even while the model around it
- * trains (Keras ≥ 2.1.3); tfjs runs it in training mode whenever `training` is true, which
- * would also overwrite the pretrained statistics. Each batch-norm layer of `model` gets a
- * `call` that passes `training` only while both it and the model are trainable.
- */
-function inferenceModeWhenFrozen(model: tf.LayersModel): void {
-  for (const layer of model.layers) {
-    if (layer.getClassName() !== "BatchNormalization") continue;
-    const call = layer.call.bind(layer);
-    layer.call = (inputs, kwargs) =>
-      call(inputs, { ...kwargs, training: kwargs["training"] === true && layer.trainable && model.trainable });
-  }
-}
-
-function unknownLayerMessage(name: string, layers: readonly tf.layers.Layer[]): string {
+/** "no layer named …", with a suggestion: shared with `unfreeze` (runtime/unfreeze.ts). */
+export function unknownLayerMessage(name: string, layers: readonly tf.layers.Layer[]): string {
   const names = layers.map((layer) => layer.name);
   const suggestion = closestName(name, names);
   const hint =

@@ -27,7 +27,7 @@ import { terminateOnNaN } from "./callbacks/terminate-on-nan.js";
 import { progress } from "./callbacks/progress.js";
 import { existingDirectory, replaceDirectoryAtomically, writeFileDurably, writeModelFiles } from "./model-io.js";
 import { DEFAULT_LEARNING_RATES, cosineDecay, createOptimizer, describeOptimizer, exponentialDecay, stepDecay, warmup, type Schedule } from "./optimizers.js";
-import { setTrainable } from "./pretrained.js";
+import { describeTrainable, keepBackboneBatchNormInInference, unfreezeBackbones } from "./unfreeze.js";
 import type { Say } from "./run.js";
 import { buildSeededModel } from "./seeded-model.js";
 
@@ -345,6 +345,8 @@ export async function trainStages(
   }
   const model = resumePoint?.model ?? (await buildSeededModel(definition, data.info, hyperparameters));
   checkModelFitsData(model, data.info);
+  // A checkpoint's model is rebuilt from its JSON: its backbones need the patch again.
+  keepBackboneBatchNormInInference(model);
   const watcher = new InterruptWatcher();
   const meter = new ThroughputMeter();
   watcher.attach();
@@ -360,9 +362,9 @@ export async function trainStages(
     for (const stage of stages) {
       if (resumePoint?.stage === "fine_tune" && stage.name === "train") continue;
       if (stage.name === "fine_tune" && definition.fineTune !== undefined) {
-        setTrainable(model, definition.fineTune.unfreeze);
-        options.say(`dlm: fine-tuning (${model.trainableWeights.length} trainable weight tensors)`);
+        unfreezeBackbones(model, definition.fineTune.unfreeze);
       }
+      options.say(`dlm: ${stage.name === "fine_tune" ? "fine-tuning" : "training"}: ${describeTrainable(model)}`);
       const resuming = resumePoint !== undefined && resumePoint.stage === stage.name;
       const initialEpoch = resuming ? resumePoint.epoch : stage.firstEpoch;
       const endEpoch = stage.firstEpoch + stage.spec.epochs;

@@ -13,6 +13,7 @@ import { METRICS, type LossEntry } from "../catalog/training.js";
 import { makeDiagnostic, type RelatedLocation } from "../diagnostics.js";
 import type { ExperimentContext } from "../experiments/experiment-context.js";
 import type { EvaluateReading } from "../experiments/lower-evaluate.js";
+import type { EntryReading } from "../experiments/read-values.js";
 import type { StageReading } from "../experiments/lower-stage.js";
 import type { TuneReading } from "../experiments/lower-tune.js";
 import type { LastActivation, ModelPlanning } from "../experiments/plan-model.js";
@@ -350,11 +351,15 @@ export function checkFineTune(fineTune: StageReading, pretrained: readonly Pretr
     return;
   }
   const unfreeze = fineTune.unfreeze;
-  if (unfreeze === undefined || typeof unfreeze.spec !== "object" || !("from" in unfreeze.spec)) return;
-  const layer = unfreeze.spec.from;
+  if (unfreeze === undefined || typeof unfreeze.spec !== "object") return;
   const readable = pretrained.filter((use) => use.layerNames !== undefined);
   if (readable.length === 0 || readable.some((use) => use.layerNames!.includes(layer))) return;
   const names = readable.flatMap((use) => use.layerNames!);
+  if ("last" in unfreeze.spec) {
+    checkUnfreezeCount(unfreeze.spec.last, unfreeze.reading, readable, context);
+    return;
+  }
+  const layer = unfreeze.spec.from;
   const help = didYouMean(layer, names);
   context.report(
     makeDiagnostic("DLM206", context.file, unfreeze.reading.origins.get("layer")?.range ?? unfreeze.reading.range, {
@@ -365,10 +370,31 @@ export function checkFineTune(fineTune: StageReading, pretrained: readonly Pretr
   );
 }
 
-/** The kept layer names of a pretrained model read for a `pretrained(path, until)` layer. */
+/**
+ * DLM535: `unfreeze: last(N)` counts the backbone's layers (its input layer excluded); N
+ * larger than that count is almost always a count of the whole model, head included.
+ */
+function checkUnfreezeCount(count: number, reading: EntryReading, readable: readonly PretrainedUse[], context: ExperimentContext): void {
+  if (readable.length === 0) return;
+  const layers = Math.min(...readable.map((use) => use.layerNames!.length));
+  if (count <= layers) return;
+  context.report(
+    makeDiagnostic("DLM535", context.file, reading.origins.get("count")?.range ?? reading.range, {
+      message: `\`last(${count})\` asks for more layers than the pretrained backbone has (${layers})`,
+      help: `use \`last(${layers})\` or \`all\` to train the whole backbone; the layers after \`pretrained\` always train`,
+      notes: ["`unfreeze` counts layers inside the pretrained model, as Keras's `base_model.layers[-N:]`"],
+    }),
+  );
+}
+
+/**
+ * The kept layer names of a pretrained model read for a `pretrained(path, until)` layer:
+ * the layers `unfreeze` counts, so without the input layer (runtime/unfreeze.ts agrees).
+ */
 export function keptLayerNames(info: PretrainedInfo | string, until: string): readonly string[] | undefined {
   if (typeof info === "string") return undefined;
-  const names = info.layers.map((layer) => layer.name);
+  const layers = info.layers.filter((layer) => layer.className !== "InputLayer");
+  const names = layers.map((layer) => layer.name);
   const cut = until === "" ? names.length - 1 : names.indexOf(until);
   return cut < 0 ? undefined : names.slice(0, cut + 1);
 }

@@ -10,7 +10,7 @@ import type { SourceRange } from "../../grammar/ast.js";
 import type { CallbackSpec, FineTuneSpec, MonitorModeSpec, ScheduleSpec, StageSpec } from "../../runtime/experiment.js";
 import type { ClassWeightSpec, LossName } from "../../runtime/losses.js";
 import type { OptimizerName, OptimizerSpec } from "../../runtime/optimizers.js";
-import type { Unfreeze } from "../../runtime/pretrained.js";
+import type { Unfreeze } from "../../runtime/unfreeze.js";
 import { CALLBACKS, LOSSES, METRICS, OPTIMIZERS, SCHEDULES, UNFREEZE, type LossEntry } from "../catalog/training.js";
 import { evaluateValue } from "../evaluate-values.js";
 import { readBool, readNumber, readString } from "../layers/arguments.js";

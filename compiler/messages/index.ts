@@ -10,6 +10,7 @@ import { VALUE_MESSAGES } from "./values.js";
 import { PIPELINE_MESSAGES } from "./pipeline.js";
 import { RESOURCE_MESSAGES } from "./resources.js";
 import { DATA_FILE_MESSAGES } from "./data-files.js";
+import { FINE_TUNE_MESSAGES } from "./fine-tune.js";
 
 const ALL_MESSAGES: readonly MessageEntry[] = [
   ...SYNTAX_MESSAGES,
@@ -19,6 +20,7 @@ const ALL_MESSAGES: readonly MessageEntry[] = [
   ...PIPELINE_MESSAGES,
   ...RESOURCE_MESSAGES,
   ...DATA_FILE_MESSAGES,
+  ...FINE_TUNE_MESSAGES,
 ];
 
 /** Every catalog entry by code, in code order. */

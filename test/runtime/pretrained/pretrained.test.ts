@@ -10,9 +10,9 @@ import {
   loadPretrained,
   PretrainedError,
   readModelJson,
-  setTrainable,
   withInputShape,
 } from "../../../runtime/pretrained.js";
+import { setTrainable } from "../../../runtime/unfreeze.js";
 import { train } from "../../../runtime/train.js";
 import type { PreparedData } from "../../../runtime/types.js";
 import { maxDifference } from "../train/fixtures.js";

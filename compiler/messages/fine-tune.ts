@@ -1,0 +1,28 @@
+/** Catalog of the fine-tuning checks: what `fine_tune { unfreeze }` may name inside a pretrained backbone. */
+import type { MessageEntry } from "./types.js";
+
+/** A file that pretrains a small network, exports it, and fine-tunes it under a new head. */
+function transfer(unfreeze: string): string {
+  return (
+    "model Base(input: [28, 28, 1]) {\n  conv2d(4, 3, activation: relu)\n  flatten\n  features = dense(16, activation: relu)\n  dense(5, activation: softmax)\n}\n" +
+    'experiment low {\n  data { source: builtin("mnist") classes: ["0", "1", "2", "3", "4"] }\n  model: Base\n  train { loss: sparse_categorical_crossentropy, epochs: 1 }\n  export: "out/low"\n}\n' +
+    'experiment high {\n  data { source: builtin("mnist") classes: ["5", "6"] split { validation: 0.2 } }\n  model {\n    pretrained("out/low/model.json", until: features)\n    dense(2, activation: softmax)\n  }\n' +
+    `  train { loss: sparse_categorical_crossentropy, epochs: 1 }\n  fine_tune { unfreeze: ${unfreeze}, optimizer: adam(learning_rate: 1e-4) }\n}`
+  );
+}
+
+/** One entry per code of the fine-tuning checks. */
+export const FINE_TUNE_MESSAGES: readonly MessageEntry[] = [
+  {
+    code: "DLM535",
+    title: "unfreeze: last(N) larger than the pretrained backbone",
+    severity: "error",
+    explanation:
+      "`unfreeze: last(N)` trains the last N layers inside the pretrained backbone, as Keras's " +
+      "`base_model.layers[-N:]`; the layers written after `pretrained(...)` (the new head) always " +
+      "train and are not counted. An N larger than the backbone's layer count usually counts the " +
+      "whole model; write the number of backbone layers to train, or `all`.",
+    wrong: transfer("last(5)"),
+    fixed: transfer("last(2)"),
+  },
+];
