@@ -72,10 +72,12 @@ export function completionContextAt(text: string, offset: number): CompletionCon
     const end = last.startOffset + last.image.length;
     if (offset < end || last.tokenType === UnterminatedString) return stringContext(before);
   }
-  // A word being typed is what completion replaces, not part of the context.
-  const typing = last !== undefined && /^\w+$/.test(last.image) && !tokenMatcher(last, NumberLiteral);
+  // A word being typed (it ends at the cursor) is what completion replaces, not part of the context;
+  // a word further back, on the line above, is context like any other token.
+  const touchesCursor = last !== undefined && last.startOffset + last.image.length === offset;
+  const typing = touchesCursor && /^\w+$/.test(last.image) && !tokenMatcher(last, NumberLiteral);
   const context = typing ? before.slice(0, -1) : before;
-  if (last && tokenMatcher(last, NumberLiteral)) return NONE;
+  if (touchesCursor && tokenMatcher(last, NumberLiteral)) return NONE;
   return new BracketReader(context).contextAtEnd();
 }
 

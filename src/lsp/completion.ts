@@ -20,13 +20,41 @@ import { completionContextAt, type CompletionContext } from "./completion-contex
 import type { CheckedDocument } from "./document-store.js";
 import { resolveCallTarget, sectionSpecAt, settingSpecAt, type CallTarget } from "./schema-lookup.js";
 import { blockSignature, paramDefaultText, paramTypeText, settingTypeText, signatureOf } from "./signatures.js";
+import { toLspRange } from "./source-ranges.js";
 
 /** Characters after which the editor asks for completions without a word typed. */
 export const COMPLETION_TRIGGER_CHARACTERS = ["(", ":", "[", ",", '"', "="];
 
 /** The completions at `offset` of a checked document. */
 export function completionsAt(checked: CheckedDocument, offset: number): CompletionItem[] {
-  return completionsFor(completionContextAt(checked.document.getText(), offset), checked);
+  const text = checked.document.getText();
+  const items = completionsFor(completionContextAt(text, offset), checked);
+  const word = wordAround(text, offset);
+  return text[word.end] === "(" ? items.map((item) => nameOnly(item, checked, word)) : items;
+}
+
+/** The word the cursor is in or just after (empty at a blank): what a completion replaces. */
+function wordAround(text: string, offset: number): { start: number; end: number } {
+  let start = offset;
+  while (start > 0 && /\w/.test(text[start - 1]!)) start -= 1;
+  let end = offset;
+  while (end < text.length && /\w/.test(text[end]!)) end += 1;
+  return { start, end };
+}
+
+/**
+ * Before an existing `(` (`dens|(64)`) a completion replaces the word with the bare name:
+ * its own `(${1:units})` would give `dense(units)(64)`.
+ */
+function nameOnly(item: CompletionItem, checked: CheckedDocument, word: { start: number; end: number }): CompletionItem {
+  const inserted = item.insertText ?? item.label;
+  const call = /^(\w+)\(/.exec(inserted);
+  const { insertText: _insertText, insertTextFormat: _format, ...rest } = item;
+  return {
+    ...rest,
+    insertTextFormat: InsertTextFormat.PlainText,
+    textEdit: { range: toLspRange(checked.document, word), newText: call ? call[1]! : inserted.replace(/\$\d+|\$\{\d+(:[^}]*)?\}/g, "") },
+  };
 }
 
 function completionsFor(context: CompletionContext, checked: CheckedDocument): CompletionItem[] {

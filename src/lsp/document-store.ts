@@ -18,6 +18,8 @@ export interface CheckedDocument {
   readonly path: string;
   readonly document: TextDocument;
   readonly result: CheckResult;
+  /** Every file the check read or looked for (imports, CSV files, `pretrained` model.json): a change to one re-checks the document. */
+  readonly reads: ReadonlySet<string>;
 }
 
 /** The compiler path of a document URI: a file system path for `file:` URIs, the URI itself otherwise. */
@@ -114,8 +116,9 @@ export class DocumentStore {
     const document = this.documents.get(uri);
     if (!document) return undefined;
     const file = uriToPath(uri);
-    const result = checkProgram([file], this.host());
-    const checked: CheckedDocument = { uri, path: file, document, result };
+    const reads = new Set<string>();
+    const result = checkProgram([file], this.host(reads));
+    const checked: CheckedDocument = { uri, path: file, document, result, reads };
     this.results.set(uri, checked);
     this.options.onChecked(checked);
     return checked;
@@ -126,11 +129,26 @@ export class DocumentStore {
     for (const uri of [...this.pending.keys()]) this.cancel(uri);
   }
 
-  /** A host that serves open documents from memory and falls back to the disk. */
-  host(): CompilerHost {
+  /**
+   * Files changed on disk (the client's `workspace/didChangeWatchedFiles`): open documents
+   * whose last check read one of them are checked again. Open files are the editor's own.
+   */
+  filesChanged(files: readonly string[]): void {
+    const changed = new Set(files);
+    for (const file of changed) this.parses.delete(file);
+    for (const checked of this.results.values()) {
+      if ([...changed].some((file) => checked.reads.has(file) && file !== checked.path)) this.schedule(checked.uri);
+    }
+  }
+
+  /** A host that serves open documents from memory and falls back to the disk; `reads` collects every path asked for. */
+  host(reads?: Set<string>): CompilerHost {
     const openTexts = new Map([...this.documents.values()].map((document) => [uriToPath(document.uri), document]));
     return {
-      readFile: (file) => openTexts.get(file)?.getText() ?? this.fallbackHost.readFile(file),
+      readFile: (file) => {
+        reads?.add(file);
+        return openTexts.get(file)?.getText() ?? this.fallbackHost.readFile(file);
+      },
       resolve: (fromFile, spec) => this.fallbackHost.resolve(fromFile, spec),
       parse: (file, text) => this.parse(file, text),
     };

@@ -4,8 +4,10 @@
  * routes requests. `dlm lsp --stdio` calls {@link startLanguageServer}.
  */
 import { formatDlm } from "../../compiler/format-dlm.js";
+import { format as formatLogArguments } from "node:util";
 import {
   createConnection,
+  DidChangeWatchedFilesNotification,
   ProposedFeatures,
   StreamMessageReader,
   StreamMessageWriter,
@@ -42,8 +44,19 @@ interface DlmInitializationOptions {
   readonly debounceMs?: number;
 }
 
+/** Files whose change on disk can change a check: sources, and the data and model files experiments read. */
+export const WATCHED_FILE_PATTERNS = ["**/*.dlm", "**/*.csv", "**/*.tsv", "**/*.json"] as const;
+
+/** What the caller of {@link createLanguageServer} may ask of the running server. */
+export interface LanguageServerHandle {
+  /** True once the client sent `shutdown` (then an end of input is a clean exit). */
+  readonly shutdownReceived: boolean;
+}
+
 /** Serves DLM over an existing connection (stdio, sockets, in-memory streams in benchmarks) and starts listening. */
-export function createLanguageServer(connection: Connection, options: LanguageServerOptions = {}): void {
+export function createLanguageServer(connection: Connection, options: LanguageServerOptions = {}): LanguageServerHandle {
+  const handle = { shutdownReceived: false };
+  let watchFilesDynamically = false;
   const store = new DocumentStore({
     debounceMs: options.debounceMs ?? DEFAULT_DEBOUNCE_MS,
     ...(options.fallbackHost ? { fallbackHost: options.fallbackHost } : {}),
@@ -57,6 +70,7 @@ export function createLanguageServer(connection: Connection, options: LanguageSe
   connection.onInitialize((params): InitializeResult => {
     const requested = (params.initializationOptions as DlmInitializationOptions | undefined)?.debounceMs;
     if (typeof requested === "number" && requested >= 0) store.setDebounce(requested);
+    watchFilesDynamically = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -69,6 +83,18 @@ export function createLanguageServer(connection: Connection, options: LanguageSe
       },
       serverInfo: { name: "dlm" },
     };
+  });
+
+  connection.onInitialized(() => {
+    // Without dynamic registration the client decides what it watches (VS Code's `synchronize.fileEvents`).
+    if (watchFilesDynamically) {
+      connection.client
+        .register(DidChangeWatchedFilesNotification.type, { watchers: WATCHED_FILE_PATTERNS.map((globPattern) => ({ globPattern })) })
+        .catch((error: unknown) => connection.console.warn(`dlm: the client refused to watch files: ${String(error)}`));
+    }
+  });
+  connection.onDidChangeWatchedFiles(({ changes }) => {
+    store.filesChanged(changes.filter((change) => change.uri.startsWith("file:")).map((change) => uriToPath(change.uri)));
   });
 
   connection.onDidOpenTextDocument(({ textDocument }) => {
@@ -113,15 +139,50 @@ export function createLanguageServer(connection: Connection, options: LanguageSe
       return document ? formattingEdits(document, uriToPath(textDocument.uri), format) : [];
     });
   }
-  connection.onShutdown(() => store.dispose());
+  connection.onShutdown(() => {
+    handle.shutdownReceived = true;
+    store.dispose();
+  });
 
   connection.listen();
+  return handle;
 }
 
-/** Starts the server over stdin/stdout (`dlm lsp --stdio`); the process lives until the client exits it. */
+/**
+ * Starts the server over stdin/stdout (`dlm lsp --stdio`). The process lives until the
+ * client sends `exit`, closes stdin, or sends a frame that cannot be read (a wrong
+ * `Content-Length` leaves the stream out of step for good, so the server says so on stderr
+ * and exits; the client restarts it). Nothing but protocol messages ever reaches stdout.
+ */
 export function startLanguageServer(options: LanguageServerOptions = {}): void {
-  const connection = createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
-  createLanguageServer(connection, { formatDocument: formatWithDlmFmt, ...options });
+  routeConsoleToStderr();
+  const reader = new StreamMessageReader(process.stdin);
+  const connection = createConnection(ProposedFeatures.all, reader, new StreamMessageWriter(process.stdout));
+  const server = createLanguageServer(connection, { formatDocument: formatWithDlmFmt, ...options });
+  const exit = (): never => process.exit(server.shutdownReceived ? 0 : 1);
+  process.stdin.on("end", exit);
+  process.stdin.on("close", exit);
+  reader.onError((error) => {
+    process.stderr.write(`dlm lsp: cannot read a message from the client (${error.message.split("\n")[0]}); exiting\n`);
+    process.exit(1);
+  });
+  reader.onPartialMessage(({ waitingTime }) => {
+    process.stderr.write(`dlm lsp: a message from the client is still incomplete after ${waitingTime} ms (is its Content-Length right?)\n`);
+  });
+}
+
+/** `console.log` and friends write to stderr: on stdout they would corrupt the protocol stream. */
+function routeConsoleToStderr(): void {
+  const toStderr = (...args: unknown[]): void => {
+    process.stderr.write(`${formatLogArguments(...args)}\n`);
+  };
+  console.log = toStderr;
+  console.info = toStderr;
+  console.debug = toStderr;
+  console.warn = toStderr;
+  console.dir = toStderr;
+  console.trace = toStderr;
+  console.table = toStderr;
 }
 
 /** Document formatting = `dlm fmt`; a file with syntax errors is left as it is. */

@@ -89,6 +89,25 @@ describe("completion", () => {
     expect(labels(items)).toEqual(expect.arrayContaining(["mnist", "iris", "fashion_mnist"]));
   });
 
+  it("offers members, not the previous line's values, on a blank line", async () => {
+    const afterModel = labels(await completeAt("model Net(input: [4]) { dense(2) }\nexperiment E {\n  model: Net\n  |\n}\n"));
+    expect(afterModel).toEqual(expect.arrayContaining(["seed", "data", "train"]));
+    expect(afterModel).not.toContain("Net");
+    const afterNumber = labels(await completeAt("experiment E {\n  train {\n    epochs: 1\n    |\n  }\n}\n"));
+    expect(afterNumber).toEqual(expect.arrayContaining(["optimizer", "loss", "batch_size"]));
+  });
+
+  it("replaces only the word before an existing `(`", async () => {
+    const source = "model M(input: [4]) {\n  dens|(64)\n}\n";
+    const dense = (await completeAt(source)).find((item) => item.label === "dense")!;
+    const start = positionOf(source, "dens");
+    expect(dense.textEdit).toEqual({ range: { start, end: positionOf(source, "|") }, newText: "dense" });
+    expect(dense.insertText).toBeUndefined();
+    // Without a `(` after the word, the call snippet stays.
+    const alone = (await completeAt("model M(input: [4]) {\n  dens|\n}\n")).find((item) => item.label === "dense")!;
+    expect(alone.insertText).toBe("dense(${1:units})");
+  });
+
   it("lists the models visible after `model:`", async () => {
     const items = await completeAt("model Net(input: [4]) { dense(2) }\nexperiment E { model: | }");
     expect(labels(items)).toEqual(["Net"]);

@@ -20,8 +20,19 @@ import type {
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
+/** What a test may ask of the handshake. */
+export interface StartOptions {
+  /** The client capabilities sent with `initialize` (default: none). */
+  readonly capabilities?: Record<string, unknown>;
+  readonly initializationOptions?: Record<string, unknown>;
+  /** The answer to `workspace/configuration` requests, by section. */
+  readonly configuration?: Record<string, unknown>;
+}
+
 /** A running server and the requests tests make of it. */
 export class TestLanguageClient {
+  /** What the server asked the client to register (`client/registerCapability`). */
+  readonly registrations: { method: string; registerOptions?: unknown }[] = [];
   private readonly published: PublishDiagnosticsParams[] = [];
   private readonly waiters: (() => void)[] = [];
   private readonly versions = new Map<string, number>();
@@ -30,13 +41,24 @@ export class TestLanguageClient {
   capabilities: InitializeResult["capabilities"] = {};
 
   private constructor(
-    private readonly child: ChildProcess,
+    /** The server process. */
+    readonly child: ChildProcess,
     private readonly connection: MessageConnection,
+    configuration: Record<string, unknown>,
   ) {
     connection.onNotification("textDocument/publishDiagnostics", (params: PublishDiagnosticsParams) => {
       this.published.push(params);
       for (const wake of this.waiters.splice(0)) wake();
     });
+    connection.onRequest("client/registerCapability", (params: { registrations: { method: string; registerOptions?: unknown }[] }) => {
+      this.registrations.push(...params.registrations);
+      return null;
+    });
+    connection.onRequest("workspace/configuration", (params: { items: { section?: string }[] }) =>
+      params.items.map((item) => (item.section !== undefined ? (configuration[item.section] ?? null) : configuration)),
+    );
+    connection.onRequest("workspace/inlayHint/refresh", () => null);
+    connection.onRequest("workspace/semanticTokens/refresh", () => null);
   }
 
   /**
@@ -44,19 +66,23 @@ export class TestLanguageClient {
    * variable `DLM_LSP_ENTRY`, space-separated) names another server to test, e.g. the bundled
    * `src/vscode/dist/server.mjs` or `bin/dlm.js lsp`.
    */
-  static async start(entry: readonly string[] | undefined = process.env["DLM_LSP_ENTRY"]?.split(" ")): Promise<TestLanguageClient> {
+  static async start(
+    entry: readonly string[] | undefined = process.env["DLM_LSP_ENTRY"]?.split(" "),
+    options: StartOptions & { readonly cwd?: string } = {},
+  ): Promise<TestLanguageClient> {
     entry ??= ["--import", "tsx", "src/lsp/main.ts"];
     const child = spawn(process.execPath, [...entry, "--stdio"], {
-      cwd: REPO_ROOT,
+      cwd: options.cwd ?? REPO_ROOT,
       stdio: ["pipe", "pipe", "inherit"],
     });
     const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     connection.listen();
-    const client = new TestLanguageClient(child, connection);
+    const client = new TestLanguageClient(child, connection, options.configuration ?? {});
     const result = await connection.sendRequest<InitializeResult>("initialize", {
       processId: process.pid,
-      rootUri: pathToFileURL(REPO_ROOT).href,
-      capabilities: {},
+      rootUri: pathToFileURL(options.cwd ?? REPO_ROOT).href,
+      capabilities: options.capabilities ?? {},
+      ...(options.initializationOptions ? { initializationOptions: options.initializationOptions } : {}),
     });
     await connection.sendNotification("initialized", {});
     client.capabilities = result.capabilities;
@@ -120,6 +146,15 @@ export class TestLanguageClient {
     return this.connection.sendRequest(method, params);
   }
 
+  notify(method: string, params: unknown): Promise<void> {
+    return this.connection.sendNotification(method, params);
+  }
+
+  /** How many diagnostics notifications arrived for `uri` so far. */
+  publishedCount(uri: string): number {
+    return this.published.filter((params) => params.uri === uri).length;
+  }
+
   /** Shuts the server down politely, then makes sure the process is gone. */
   async stop(): Promise<void> {
     try {
@@ -127,7 +162,7 @@ export class TestLanguageClient {
       await this.connection.sendNotification("exit");
     } finally {
       this.connection.dispose();
-      if (this.child.exitCode === null) this.child.kill();
+      if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill();
     }
   }
 }
