@@ -5,6 +5,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { evaluatePredictions, type Evaluation } from "./metrics/index.js";
 import { batches } from "./data/batches.js";
+import { DataError } from "./data/errors.js";
 import type { EvaluateSpec, StageSpec } from "./experiment.js";
 import type { PreparedData, Split } from "./types.js";
 
@@ -47,12 +48,31 @@ export function evaluateSplit(
   if (split === undefined || split.size === 0) return undefined;
   const predictions = predictSplit(model, split, train.validationBatchSize ?? train.batchSize);
   const labels = split.y.dataSync() as Float32Array | Int32Array;
+  const positive = positiveClassId(evaluate.positive, data.info.classes);
   const evaluation = evaluatePredictions(labels, predictions, {
     task: data.info.task,
     ...(data.info.classes === undefined ? {} : { classes: data.info.classes }),
     ...(data.info.targets === undefined ? {} : { targets: data.info.targets }),
     metrics: evaluate.metrics,
     ...(evaluate.average === undefined ? {} : { average: evaluate.average }),
+    ...(positive === undefined ? {} : { positive }),
   });
   return { ...evaluation, split: evaluate.on };
+}
+
+/**
+ * The class id of `evaluate { positive: "label" }`; undefined when none is written (class 1
+ * is then positive). The checker matched the label against the data's classes; a label the
+ * data no longer has (the file changed since) is a `DataError`, printed without a stack trace.
+ */
+export function positiveClassId(positive: string | undefined, classes: readonly string[] | undefined): number | undefined {
+  if (positive === undefined) return undefined;
+  const id = classes?.indexOf(positive) ?? -1;
+  if (id < 0 || classes?.length !== 2) {
+    throw new DataError(
+      `\`evaluate { positive: ${JSON.stringify(positive)} }\` names no class of two: the data has ` +
+        `${classes?.length ?? 0} classes (${(classes ?? []).map((name) => JSON.stringify(name)).join(", ")}); the data changed since the program was compiled`,
+    );
+  }
+  return id;
 }

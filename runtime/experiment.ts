@@ -79,6 +79,8 @@ export interface EvaluateSpec {
   readonly metrics: readonly string[];
   /** Averaging of precision/recall/F1/AUC; default: the positive class for two classes, macro otherwise. */
   readonly average?: Average;
+  /** Two classes: the label whose scores are reported when `average` is absent; default the second class. */
+  readonly positive?: string;
   /** Report path relative to the `.dlm` file's folder; default `report.html` in the run directory. */
   readonly report?: string;
 }

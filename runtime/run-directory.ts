@@ -35,6 +35,14 @@ export interface RunMetrics {
   readonly evaluation?: {
     readonly split: string;
     readonly metrics: Readonly<Record<string, number>>;
+    /** Classification: class names in class-id order (the rows and columns of the confusion matrix). */
+    readonly classes?: readonly string[];
+    /** Classification: how precision / recall / F1 were averaged; `binary` = the `positive` class's scores. */
+    readonly average?: string;
+    /** With `average: "binary"`: the class whose scores are reported. */
+    readonly positive?: string;
+    /** Classification: precision, recall, F1 and support of every class. */
+    readonly perClass?: readonly { class: string; precision: number; recall: number; f1: number; support: number }[];
     readonly confusionMatrix?: readonly (readonly number[])[];
   };
   /** Why the run failed, when it did. */
@@ -182,6 +190,10 @@ export async function writeRunFiles(runDir: string, definition: ExperimentDefini
           evaluation: {
             split: evaluation.split,
             metrics: evaluation.metrics,
+            ...(evaluation.classes === undefined ? {} : { classes: evaluation.classes }),
+            ...(evaluation.average === undefined ? {} : { average: evaluation.average }),
+            ...(evaluation.positive === undefined ? {} : { positive: evaluation.positive }),
+            ...(evaluation.perClass === undefined ? {} : { perClass: evaluation.perClass }),
             ...(evaluation.confusionMatrix === undefined ? {} : { confusionMatrix: evaluation.confusionMatrix }),
           },
         }),

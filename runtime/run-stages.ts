@@ -30,6 +30,7 @@ import { DEFAULT_LEARNING_RATES, cosineDecay, createOptimizer, describeOptimizer
 import { describeTrainable, keepBackboneBatchNormInInference, unfreezeBackbones } from "./unfreeze.js";
 import type { Say } from "./run.js";
 import { buildSeededModel } from "./seeded-model.js";
+import { positiveClassId } from "./evaluate.js";
 
 /** Which stage a run checkpoint belongs to. */
 export type StageName = "train" | "fine_tune";
@@ -388,6 +389,9 @@ export async function trainStages(
           loss: stage.spec.loss,
           metrics: stage.spec.metrics,
           ...(definition.evaluate.average === undefined ? {} : { average: definition.evaluate.average }),
+          ...(definition.evaluate.positive === undefined
+            ? {}
+            : { positive: positiveClassId(definition.evaluate.positive, data.info.classes)! }),
           ...(stage.spec.classWeight === undefined ? {} : { classWeight: stage.spec.classWeight }),
           callbacks,
         });

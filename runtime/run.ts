@@ -23,7 +23,7 @@ import {
 } from "./run-directory.js";
 import { exportBundle } from "./export.js";
 import { runTuning } from "./tune.js";
-import { formatSetting } from "./report/tables.js";
+import { averagedMetricLabel, formatSetting } from "./report/tables.js";
 
 /** The run finished: trained, evaluated, files written. */
 export const EXIT_DONE = 0;
@@ -203,7 +203,8 @@ async function runWithOverrides(definition: ExperimentDefinition, overrides: Run
       const evaluation = evaluateSplit(outcome.model, data, effective.evaluate, effective.train);
       const files = await writeRunFiles(runDir, effective, { backend: backend.name, outcome, data, evaluation, ...(tuning ? { tuning } : {}) });
       for (const [name, value] of Object.entries(evaluation?.metrics ?? {})) {
-        say(`dlm: ${evaluation?.split} ${name} = ${Number.isInteger(value) ? value : value.toFixed(4)}`);
+        const label = averagedMetricLabel(name, evaluation?.average, evaluation?.positive);
+        say(`dlm: ${evaluation?.split} ${label} = ${Number.isInteger(value) ? value : value.toFixed(4)}`);
       }
       if (effective.export !== undefined) {
         const exportDir = path.resolve(effective.baseDir, effective.export);

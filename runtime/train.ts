@@ -41,6 +41,8 @@ export interface TrainOptions {
   readonly metrics?: readonly string[];
   /** Averaging of precision, recall and F1. Default: the metric registry's. */
   readonly average?: Average;
+  /** Two classes: the id of the positive class for precision / recall / F1 / AUC. Default 1. */
+  readonly positive?: number;
   /** Classification only: per-class weights of the training loss. */
   readonly classWeight?: ClassWeightSpec;
   /** Apply `data.augment` to each training batch when the data has one. Default true. */
@@ -136,7 +138,12 @@ function prepareRun(
   const classification = data.info.task === "classification";
   const numClasses = data.info.classes?.length ?? (outputWidth === 1 ? 2 : outputWidth);
   const metricInfo: MetricInfo = classification
-    ? { task: "classification", numClasses, ...(options.average === undefined ? {} : { average: options.average }) }
+    ? {
+        task: "classification",
+        numClasses,
+        ...(options.average === undefined ? {} : { average: options.average }),
+        ...(options.positive === undefined ? {} : { positive: options.positive }),
+      }
     : { task: "regression", targets: data.info.targets ?? outputWidth };
   const classWeights =
     classification && options.classWeight !== undefined

@@ -13,6 +13,7 @@ import { deriveSeed, mulberry32 } from "./data/random.js";
 import { makeCallbacks } from "./run-stages.js";
 import type { Say } from "./run.js";
 import { buildSeededModel } from "./seeded-model.js";
+import { positiveClassId } from "./evaluate.js";
 import { formatSetting } from "./report/tables.js";
 
 /** One finished trial. */
@@ -108,6 +109,11 @@ export async function runTuning(definition: ExperimentDefinition, data: Prepared
         optimizer,
         loss: stage.loss,
         metrics: stage.metrics,
+        // Trials score `val_f1` and the like as the final run logs them.
+        ...(definition.evaluate.average === undefined ? {} : { average: definition.evaluate.average }),
+        ...(definition.evaluate.positive === undefined
+          ? {}
+          : { positive: positiveClassId(definition.evaluate.positive, data.info.classes)! }),
         callbacks,
       });
       const logged = history.logs[tune.objective] ?? [];

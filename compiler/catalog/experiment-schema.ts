@@ -148,7 +148,8 @@ export const EXPERIMENT_SCHEMA: SectionSpec = {
       settings: [
         { name: "on", doc: "Which split to evaluate.", type: { kind: "enum", values: ["test", "validation"] }, defaultText: "test" },
         { name: "metrics", doc: "Metrics to compute.", type: { kind: "names", catalog: METRICS }, defaultText: "train.metrics" },
-        { name: "average", doc: "How per-class precision/recall/F1 are averaged.", type: { kind: "enum", values: ["macro", "micro", "weighted"] }, defaultText: "the positive class for two classes, macro otherwise" },
+        { name: "average", doc: "How per-class precision/recall/F1/AUC are averaged.", type: { kind: "enum", values: ["macro", "micro", "weighted"] }, defaultText: "the positive class for two classes, macro otherwise" },
+        { name: "positive", doc: "Two classes: the label whose precision/recall/F1/AUC are reported, e.g. \"spam\".", type: { kind: "string" }, defaultText: "the second class (class id 1)" },
         { name: "report", doc: "Report path (.html, or .md with SVGs beside it); default: report.html in the run directory.", type: { kind: "string" } },
       ],
       sections: [],

@@ -157,8 +157,8 @@ export interface MetricEntry extends CatalogEntry {
 /** Metric names of `metrics: [...]` and `evaluate { metrics: [...] }`. */
 export const METRICS = makeCatalog<MetricEntry>("metric", [
   { name: "accuracy", doc: "Fraction of correctly classified examples.", params: [], task: "classification", higherIsBetter: true },
-  { name: "precision", doc: "TP / (TP + FP), averaged over classes.", params: [], task: "classification", higherIsBetter: true },
-  { name: "recall", doc: "TP / (TP + FN), averaged over classes.", params: [], task: "classification", higherIsBetter: true },
+  { name: "precision", doc: "TP / (TP + FP): the positive class's for two classes (`evaluate { positive }`), else averaged over classes (`evaluate { average }`).", params: [], task: "classification", higherIsBetter: true },
+  { name: "recall", doc: "TP / (TP + FN): the positive class's for two classes (`evaluate { positive }`), else averaged over classes (`evaluate { average }`).", params: [], task: "classification", higherIsBetter: true },
   { name: "f1", doc: "Harmonic mean of precision and recall.", params: [], task: "classification", higherIsBetter: true },
   { name: "auc", doc: "Area under the ROC curve (one-vs-rest for several classes).", params: [], task: "classification", higherIsBetter: true },
   {

@@ -22,6 +22,7 @@ import type { InferredLayer } from "../infer-shapes.js";
 import { formatShape } from "../layers/shape-arithmetic.js";
 import type { PretrainedInfo, Shape } from "../layers/types.js";
 import { closestName, didYouMean } from "../suggest.js";
+import { checkPositiveClass } from "./check-positive-class.js";
 
 /** A `pretrained` layer of the planned model with the facts of the model it loads. */
 export interface PretrainedUse {
@@ -62,6 +63,7 @@ export function checkPipeline(facts: PipelineFacts): void {
       checkMonitors(stage, data, facts.context);
     }
     checkEvaluate(facts.evaluate, data, facts.experimentName, facts.context);
+    checkPositiveClass(facts.evaluate, data.info, facts.context);
     if (facts.tune !== undefined && train !== undefined) checkTuneObjective(facts.tune, train, data, facts.context);
   }
   if (fineTune !== undefined && model !== undefined) checkFineTune(fineTune, facts.pretrained, facts.context);

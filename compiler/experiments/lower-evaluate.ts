@@ -1,6 +1,6 @@
 /**
  * `evaluate { }` → `EvaluateSpec`, with its defaults: on the test split when there is one
- * (else validation), the metrics of `train`, the runtime's averaging and report path.
+ * (else validation), the metrics of `train`, the runtime's averaging, positive class and report path.
  */
 import type { SourceRange } from "../../grammar/ast.js";
 import type { EvaluateSpec } from "../../runtime/experiment.js";
@@ -20,6 +20,8 @@ export interface EvaluateReading {
   /** Metrics as written; undefined means the metrics of `train`. */
   readonly metrics?: readonly WrittenName[];
   readonly average?: Average;
+  /** `positive:` as written: the label and where it stands. */
+  readonly positive?: { readonly label: string; readonly range: SourceRange };
   readonly report?: string;
   /** False when a written setting was wrong (reported). */
   readonly complete: boolean;
@@ -39,6 +41,8 @@ export function readEvaluate(section: SectionReading | undefined, context: Exper
   };
   const on = scalar("on");
   const average = scalar("average");
+  const positive = scalar("positive");
+  const positiveRange = section.settings.get("positive")?.value.range;
   const report = scalar("report");
   const metricsSetting = section.settings.get("metrics");
   const metrics = metricsSetting ? readNameList(settingValue(metricsSetting, context), METRICS, "metrics", context) : undefined;
@@ -49,6 +53,7 @@ export function readEvaluate(section: SectionReading | undefined, context: Exper
     ...(on !== undefined && onRange !== undefined ? { on: { split: on as "test" | "validation", range: onRange } } : {}),
     ...(metrics !== undefined ? { metrics } : {}),
     ...(average !== undefined ? { average: average as Average } : {}),
+    ...(positive !== undefined && positiveRange !== undefined ? { positive: { label: positive, range: positiveRange } } : {}),
     ...(report !== undefined ? { report } : {}),
     complete,
   };
@@ -67,6 +72,7 @@ export function evaluateSpec(reading: EvaluateReading, on: "test" | "validation"
     on,
     metrics: reading.metrics?.map((metric) => metric.name) ?? [...trainMetrics],
     ...(reading.average !== undefined ? { average: reading.average } : {}),
+    ...(reading.positive !== undefined ? { positive: reading.positive.label } : {}),
     ...(reading.report !== undefined ? { report: reading.report } : {}),
   };
 }

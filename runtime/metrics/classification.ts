@@ -9,8 +9,9 @@
  *   default label set), so a class the split does not contain does not drag the mean to 0.
  * - `weighted` weights each class by its support; `micro` pools all counts, which for
  *   single-label data makes micro precision = micro recall = micro F1 = accuracy.
- * - with 2 classes and no `average`, the score is that of the positive class 1
- *   (scikit-learn's `average="binary"`, Keras's `Precision`/`Recall`).
+ * - with 2 classes and no `average`, the score is that of the positive class, class 1
+ *   unless `evaluate { positive: "label" }` names the other (scikit-learn's
+ *   `average="binary"` with `pos_label`, Keras's `Precision`/`Recall`).
  */
 
 /** How per-class scores become one number. */
@@ -77,14 +78,20 @@ export function perClassStatistics(matrix: readonly (readonly number[])[]): Clas
 
 /**
  * Precision, recall or F1 of the whole split under one averaging rule (see the file's
- * conventions); `average` omitted means positive class for 2 classes, macro otherwise.
+ * conventions); `average` omitted means the positive class's score for 2 classes (class
+ * `positive`, default 1), macro otherwise.
  */
-export function averagedScore(matrix: readonly (readonly number[])[], score: AveragedScore, average?: Average): number {
+export function averagedScore(
+  matrix: readonly (readonly number[])[],
+  score: AveragedScore,
+  average?: Average,
+  positive = 1,
+): number {
   const k = matrix.length;
   const total = matrix.reduce((sum, row) => sum + row.reduce((s, count) => s + count, 0), 0);
   if (total === 0) return Number.NaN;
   const statistics = perClassStatistics(matrix);
-  if (average === undefined && k === 2) return statistics[1]![score];
+  if (average === undefined && k === 2) return statistics[positive]![score];
 
   switch (average ?? "macro") {
     case "micro": {

@@ -19,6 +19,8 @@ export interface EvaluateArgs {
   readonly metrics: readonly string[];
   /** Averaging of precision / recall / F1 / AUC; default: positive class for 2 classes, macro otherwise. */
   readonly average?: Average;
+  /** Two classes without `average`: the id of the class whose scores are reported. Default 1. */
+  readonly positive?: number;
 }
 
 /** Scores of one class. */
@@ -43,9 +45,13 @@ export interface RocReport {
 export interface Evaluation {
   /** Every requested scalar metric by name. */
   readonly metrics: Record<string, number>;
+  /** Class names in class-id order. Classification only. */
+  readonly classes?: string[];
   /** How precision / recall / F1 were averaged: `binary` = the positive class's score. Classification only. */
   readonly average?: Average | "binary";
-  /** Per-class scores for every class, when precision, recall or F1 is requested. */
+  /** The class whose scores `binary` reports (and whose ROC curve is shown); only with `average: "binary"`. */
+  readonly positive?: string;
+  /** Precision, recall, F1 and support of every class (classification). */
   readonly perClass?: ClassReport[];
   /** `[true][predicted]` counts, when `confusion_matrix` is requested. */
   readonly confusionMatrix?: number[][];
@@ -67,6 +73,7 @@ export function evaluatePredictions(
     numClasses: args.classes?.length,
     targets: args.targets,
     average: args.average,
+    positive: args.positive,
   };
   const metrics: Record<string, number> = {};
   for (const name of args.metrics) {
@@ -78,21 +85,25 @@ export function evaluatePredictions(
   if (args.task !== "classification") return { metrics };
 
   const data = readClassScores(yTrue, yPred, info.numClasses);
-  const className = (c: number): string => args.classes?.[c] ?? String(c);
+  const classes = Array.from({ length: data.numClasses }, (_, c) => args.classes?.[c] ?? String(c));
   const matrix = confusionMatrix(data.labels, predictClasses(data), data.numClasses);
   const wants = (name: string): boolean => args.metrics.includes(name);
   const average = args.average ?? (data.numClasses === 2 ? "binary" : "macro");
+  const positive = args.positive ?? 1;
+  if (data.numClasses === 2 && positive !== 0 && positive !== 1) {
+    throw new Error(`the positive class must be class 0 or 1 of two, got ${positive}`);
+  }
 
   return {
     metrics,
+    classes,
     average,
-    ...(["precision", "recall", "f1"].some(wants) && {
-      perClass: perClassStatistics(matrix).map((stats, c) => ({ class: className(c), ...stats })),
-    }),
+    ...(average === "binary" && { positive: classes[positive]! }),
+    perClass: perClassStatistics(matrix).map((stats, c) => ({ class: classes[c]!, ...stats })),
     ...(wants("confusion_matrix") && { confusionMatrix: matrix }),
     ...(wants("auc") && {
-      roc: reportedCurves(data).map(({ classId, curve }) => ({
-        class: className(classId),
+      roc: reportedCurves(data, positive).map(({ classId, curve }) => ({
+        class: classes[classId]!,
         points: data.finite ? curve.points : [],
         auc: data.finite ? curve.auc : Number.NaN,
       })),

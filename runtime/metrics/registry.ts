@@ -24,6 +24,8 @@ export interface MetricInfo {
   readonly targets?: number;
   /** Precision / recall / F1 / AUC averaging; default: positive class for 2 classes, macro otherwise (AUC: macro). */
   readonly average?: Average;
+  /** Two classes: the id of the positive class, whose precision / recall / F1 / AUC are reported. Default 1. */
+  readonly positive?: number;
 }
 
 /**
@@ -85,7 +87,7 @@ function classificationMetric(score: (data: ClassScores, info: MetricInfo) => nu
 /** Precision, recall or F1 under the info's averaging rule. */
 function labelScore(score: AveragedScore): ComputeMetric {
   return classificationMetric((data, info) =>
-    averagedScore(confusionMatrix(data.labels, predictClasses(data), data.numClasses), score, info.average),
+    averagedScore(confusionMatrix(data.labels, predictClasses(data), data.numClasses), score, info.average, info.positive),
   );
 }
 
@@ -109,7 +111,7 @@ export const METRICS: { readonly [Name in MetricName]: MetricDefinition & { read
     name: "precision",
     tasks: CLASSIFICATION,
     higherIsBetter: true,
-    description: "Of the examples predicted as a class, the fraction that belong to it (averaged over classes).",
+    description: "Of the examples predicted as a class, the fraction that belong to it (two classes: the positive class's unless `average` is set; else averaged over classes).",
     compute: labelScore("precision"),
   },
   recall: {
@@ -117,7 +119,7 @@ export const METRICS: { readonly [Name in MetricName]: MetricDefinition & { read
     name: "recall",
     tasks: CLASSIFICATION,
     higherIsBetter: true,
-    description: "Of the examples of a class, the fraction predicted as it (averaged over classes).",
+    description: "Of the examples of a class, the fraction predicted as it (two classes: the positive class's unless `average` is set; else averaged over classes).",
     compute: labelScore("recall"),
   },
   f1: {
@@ -125,7 +127,7 @@ export const METRICS: { readonly [Name in MetricName]: MetricDefinition & { read
     name: "f1",
     tasks: CLASSIFICATION,
     higherIsBetter: true,
-    description: "Harmonic mean of precision and recall (averaged over classes).",
+    description: "Harmonic mean of precision and recall (two classes: the positive class's unless `average` is set; else averaged over classes).",
     compute: labelScore("f1"),
   },
   auc: {
@@ -134,7 +136,7 @@ export const METRICS: { readonly [Name in MetricName]: MetricDefinition & { read
     tasks: CLASSIFICATION,
     higherIsBetter: true,
     description: "Area under the ROC curve; one-vs-rest for more than two classes.",
-    compute: classificationMetric((data, info) => rocAuc(data, info.average)),
+    compute: classificationMetric((data, info) => rocAuc(data, info.average, info.positive)),
   },
   confusion_matrix: {
     kind: "table",

@@ -83,23 +83,24 @@ export function oneVsRestCurve(data: ClassScores, c: number): RocCurve {
 }
 
 /**
- * The curves a report shows: the positive class's alone for 2 classes (class 0's curve
- * is its mirror image), one per class otherwise.
+ * The curves a report shows: the positive class's alone for 2 classes (class `positive`,
+ * default 1; the other class's curve is its mirror image), one per class otherwise.
  */
-export function reportedCurves(data: ClassScores): { classId: number; curve: RocCurve }[] {
-  const classIds = data.numClasses === 2 ? [1] : Array.from({ length: data.numClasses }, (_, c) => c);
+export function reportedCurves(data: ClassScores, positive = 1): { classId: number; curve: RocCurve }[] {
+  const classIds = data.numClasses === 2 ? [positive] : Array.from({ length: data.numClasses }, (_, c) => c);
   return classIds.map((classId) => ({ classId, curve: oneVsRestCurve(data, classId) }));
 }
 
 /**
- * ROC AUC of a split. Two classes: the positive class's AUC (any `average` is ignored, as
- * in scikit-learn). More classes, one-vs-rest: `macro` (default) is the mean AUC over the
+ * ROC AUC of a split. Two classes: the positive class's AUC (class `positive`, default 1;
+ * both classes give the same area, since a two-column score row sums to 1; any `average`
+ * is ignored, as in scikit-learn). More classes, one-vs-rest: `macro` (default) is the mean AUC over the
  * classes with both positives and negatives in the truth (AUC is undefined for the rest),
  * `weighted` weights those by support, `micro` is one curve over all (example, class) pairs.
  */
-export function rocAuc(data: ClassScores, average: Average = "macro"): number {
+export function rocAuc(data: ClassScores, average: Average = "macro", positive = 1): number {
   if (!data.finite) return Number.NaN;
-  if (data.numClasses === 2) return oneVsRestCurve(data, 1).auc;
+  if (data.numClasses === 2) return oneVsRestCurve(data, positive).auc;
   if (average === "micro") {
     const isPositive = new Uint8Array(data.scores.length);
     data.labels.forEach((label, i) => {

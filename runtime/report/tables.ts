@@ -31,11 +31,18 @@ export function formatNumber(value: number): string {
   return value.toFixed(4);
 }
 
-/** A metric's name with how it was averaged: `f1 (macro)`, `precision (positive class)`. */
+/** A metric's name with how it was averaged: `f1 (macro)`, `precision (positive class: spam)`. */
 export function metricLabel(report: RunReport, metric: string): string {
-  const average = report.evaluation.average;
+  return averagedMetricLabel(metric, report.evaluation.average, report.evaluation.positive);
+}
+
+/**
+ * A metric's name with how it was averaged, as the report and the terminal print it:
+ * `f1 (macro)`, `precision (positive class: spam)`; other metrics keep their name.
+ */
+export function averagedMetricLabel(metric: string, average: string | undefined, positive: string | undefined): string {
   if (average === undefined || !["precision", "recall", "f1", "auc"].includes(metric)) return metric;
-  if (average === "binary") return metric === "auc" ? metric : `${metric} (positive class)`;
+  if (average === "binary") return positive === undefined ? `${metric} (positive class)` : `${metric} (positive class: ${positive})`;
   return `${metric} (${average})`;
 }
 

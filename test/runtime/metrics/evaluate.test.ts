@@ -39,9 +39,10 @@ describe("evaluatePredictions", () => {
     }
   });
 
-  it("leaves out the tables nobody asked for", () => {
+  it("leaves out the tables nobody asked for, but always records the classes and their scores", () => {
     const evaluation = evaluatePredictions(yTrue, yPred, { task: "classification", classes, metrics: ["accuracy"] });
-    expect(evaluation.perClass).toBeUndefined();
+    expect(evaluation.classes).toEqual(classes);
+    expect(evaluation.perClass?.map((row) => row.support)).toEqual([2, 3, 1]);
     expect(evaluation.confusionMatrix).toBeUndefined();
     expect(evaluation.roc).toBeUndefined();
   });
