@@ -15,6 +15,7 @@ import { totalmem } from "node:os";
 import type { ExperimentDecl } from "../grammar/ast.js";
 import { checkResources } from "./checks/check-resources.js";
 import { checkPipeline, keptLayerNames, type PretrainedUse } from "./checks/check-pipeline.js";
+import { checkTargetNormalization } from "./checks/check-target-normalization.js";
 import { sortDiagnostics, withoutDuplicateDiagnostics, type Diagnostic } from "./diagnostics.js";
 import type { ExperimentPlan, PlannedModel } from "./experiment-plan.js";
 import { makeExperimentContext, type ExperimentContext } from "./experiments/experiment-context.js";
@@ -91,6 +92,7 @@ function checkExperiment(
   const dataSection = experiment.sections.get("data");
   const data = dataSection ? lowerData(dataSection, context) : undefined;
   const dataFacts = data ? inspectData(data, context, environment.host, environment.options.readImageFolder) : undefined;
+  if (data) checkTargetNormalization(data, dataFacts, context);
   const model = planModel(experiment, dataFacts, environment.result, environment.contextFor, context);
 
   const trainSection = experiment.sections.get("train");
@@ -184,4 +186,3 @@ function recordExport(exported: ExportedModels, declaration: ExperimentDecl, fil
     plan?.model ?? `experiment \`${declaration.name.name}\`, which exports it, has errors (fix them first)`,
   );
 }
-

@@ -6,6 +6,7 @@ import * as tf from "@tensorflow/tfjs";
 import { evaluatePredictions, type Evaluation } from "./metrics/index.js";
 import { batches } from "./data/batches.js";
 import { DataError } from "./data/errors.js";
+import { inTargetUnits } from "./data/normalize.js";
 import type { EvaluateSpec, StageSpec } from "./experiment.js";
 import type { PreparedData, Split } from "./types.js";
 
@@ -46,8 +47,10 @@ export function evaluateSplit(
 ): SplitEvaluation | undefined {
   const split = evaluate.on === "test" ? data.test : data.validation;
   if (split === undefined || split.size === 0) return undefined;
-  const predictions = predictSplit(model, split, train.validationBatchSize ?? train.batchSize);
-  const labels = split.y.dataSync() as Float32Array | Int32Array;
+  // Regression metrics in the target's own units, whatever scaling training used.
+  const target = data.preprocessing.target;
+  const predictions = inTargetUnits(predictSplit(model, split, train.validationBatchSize ?? train.batchSize), target);
+  const labels = inTargetUnits(split.y.dataSync() as Float32Array | Int32Array, target);
   const positive = positiveClassId(evaluate.positive, data.info.classes);
   const evaluation = evaluatePredictions(labels, predictions, {
     task: data.info.task,

@@ -5,6 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { applyPreprocessing, type RawFeatures } from "./data/preprocess.js";
+import { inTargetUnits } from "./data/normalize.js";
 import type { Bundle } from "./export.js";
 
 /** One classified example. */
@@ -41,11 +42,12 @@ export function predict(
   const width = output.size / Math.max(rows, 1);
   const values = output.dataSync() as Float32Array;
   output.dispose();
-  return bundle.info.task === "classification"
-    ? classify(values, rows, width, bundle.info.classes ?? [])
-    : Array.from({ length: rows }, (_, row) => ({
-        values: Array.from(values.subarray(row * width, (row + 1) * width)),
-      }));
+  if (bundle.info.task === "classification") return classify(values, rows, width, bundle.info.classes ?? []);
+  // Back to the target's own units when training scaled the targets (`normalize_target`).
+  const inUnits = inTargetUnits(values, bundle.preprocessing.target);
+  return Array.from({ length: rows }, (_, row) => ({
+    values: Array.from(inUnits.subarray(row * width, (row + 1) * width)),
+  }));
 }
 
 /** Probabilities per row → label and probability map (one sigmoid output means P(class 1) of two classes). */

@@ -16,7 +16,8 @@ import {
 import { computeMetric, type Average, type MetricInfo } from "./metrics/index.js";
 import { createOptimizer, getLearningRate, type OptimizerSpec } from "./optimizers.js";
 import { deriveSeed, seededPermutation } from "./data/random.js";
-import type { PreparedData, Split } from "./types.js";
+import type { PreparedData, Preprocessing, Split } from "./types.js";
+import { inTargetUnits } from "./data/normalize.js";
 
 /** Arguments of `train()`; defaults as in Keras's `fit`. */
 export interface TrainOptions {
@@ -82,6 +83,8 @@ interface RunSetup {
   readonly exampleWeights?: tf.Tensor1D;
   /** Training labels read once, to compute training metrics in each epoch's order. */
   readonly trainLabels: Float32Array | Int32Array;
+  /** Regression targets scaled for training (`normalize_target`): metrics map both sides back to the target's units. */
+  readonly targetScaling?: Preprocessing["target"];
 }
 
 /**
@@ -166,6 +169,7 @@ function prepareRun(
     ...(useAugment && data.augment !== undefined ? { augment: data.augment } : {}),
     ...(classWeights === undefined ? {} : { exampleWeights: tf.tensor1d(exampleWeights(classWeights, trainLabels)) }),
     trainLabels,
+    ...(data.preprocessing.target === undefined ? {} : { targetScaling: data.preprocessing.target }),
   };
 }
 
@@ -308,8 +312,9 @@ function monitorMetrics(
 ): Logs {
   const logs: Logs = {};
   if (labels.length === 0) return logs;
+  const [yTrue, yPred] = [inTargetUnits(labels, setup.targetScaling), inTargetUnits(predictions, setup.targetScaling)];
   for (const name of setup.metrics) {
-    logs[prefix + name] = computeMetric(name, labels, predictions, setup.metricInfo);
+    logs[prefix + name] = computeMetric(name, yTrue, yPred, setup.metricInfo);
   }
   return logs;
 }

@@ -41,6 +41,11 @@ export interface Preprocessing {
     | { readonly kind: "scale"; readonly factor: number }
     | { readonly kind: "standardize"; readonly mean: readonly number[]; readonly std: readonly number[] }
     | { readonly kind: "minmax"; readonly min: readonly number[]; readonly max: readonly number[] };
+  /**
+   * Regression: how the targets were scaled for training (`normalize_target`), fitted on the
+   * training split; predictions are mapped back with `invertNormalization`. Absent: not scaled.
+   */
+  readonly target?: Exclude<Preprocessing["normalize"], { readonly kind: "none" } | { readonly kind: "scale" }>;
   /** Tabular input: the raw columns and how each becomes features. */
   readonly columns?: readonly ColumnEncoding[];
   /** Text input: the tokenizer fitted on the training split. */

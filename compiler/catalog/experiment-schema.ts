@@ -91,6 +91,7 @@ export const EXPERIMENT_SCHEMA: SectionSpec = {
         { name: "limit", doc: "Keep at most this many training examples (stratified).", type: { kind: "int", min: 1 } },
         { name: "task", doc: "classification or regression (inferred from the label when absent).", type: { kind: "enum", values: ["classification", "regression"] } },
         { name: "normalize", doc: "Feature normalisation fitted on the training split.", type: { kind: "entry", catalog: NORMALIZATIONS }, defaultText: "none" },
+        { name: "normalize_target", doc: "Regression: how targets are scaled for training (statistics of the training split); metrics and predictions stay in the target's units.", type: { kind: "enum", values: ["standardize", "minmax", "none"] }, defaultText: "standardize (regression)" },
         { name: "missing", doc: "What to do with missing values.", type: { kind: "enum", values: ["error", "drop", "mean"] }, defaultText: "error" },
       ],
       sections: [

@@ -5,7 +5,7 @@
  * once per run, before any trial.
  */
 import type { Call, SourceRange } from "../../grammar/ast.js";
-import type { AugmentStep, DataSource, DataSpec, MissingPolicy, NormalizeSpec, SplitSpec, TokenizeSpec, WindowSpec } from "../../runtime/data/spec.js";
+import type { AugmentStep, DataSource, DataSpec, MissingPolicy, NormalizeSpec, SplitSpec, TargetNormalizeSpec, TokenizeSpec, WindowSpec } from "../../runtime/data/spec.js";
 import type { Task } from "../../runtime/types.js";
 import { AUGMENTATIONS, DATA_TRANSFORMS, NORMALIZATIONS, SOURCES } from "../catalog/data.js";
 import type { CatalogEntry } from "../catalog/types.js";
@@ -29,6 +29,8 @@ export interface DataSites {
   readonly augment?: SourceRange;
   /** The `split` section's name. */
   readonly split?: SourceRange;
+  /** The value of `normalize_target`. */
+  readonly normalizeTarget?: SourceRange;
 }
 
 /** `data { }` lowered: the spec (undefined when the source could not be read) and where things are. */
@@ -54,6 +56,7 @@ export function lowerData(data: SectionReading, context: ExperimentContext): Dat
   const limit = scalar("limit");
   const task = scalar("task");
   const missing = scalar("missing");
+  const normalizeTarget = scalar("normalize_target");
   const normalizeSetting = data.settings.get("normalize");
   const normalize = normalizeSetting ? lowerNormalize(readEntry(settingValue(normalizeSetting, context), NORMALIZATIONS, "normalize", context)) : undefined;
   const splitSection = data.sections.get("split");
@@ -70,6 +73,7 @@ export function lowerData(data: SectionReading, context: ExperimentContext): Dat
     ...(transforms.window ? { window: transforms.window } : {}),
     ...(augmentSection ? { augment: augmentSection.name.range } : {}),
     ...(splitSection ? { split: splitSection.name.range } : {}),
+    ...(data.settings.get("normalize_target") ? { normalizeTarget: data.settings.get("normalize_target")!.value.range } : {}),
   };
   if (dataSource === undefined) return { spec: undefined, sites };
   const spec: DataSpec = {
@@ -82,6 +86,7 @@ export function lowerData(data: SectionReading, context: ExperimentContext): Dat
     ...(split ? { split } : {}),
     ...(normalize ? { normalize } : {}),
     ...(typeof missing === "string" ? { missing: missing as MissingPolicy } : {}),
+    ...(typeof normalizeTarget === "string" ? { normalizeTarget: normalizeTarget as TargetNormalizeSpec } : {}),
     ...(augment && augment.length > 0 ? { augment } : {}),
   };
   return { spec, sites };

@@ -1,4 +1,7 @@
-/** Catalog of the fine-tuning checks: what `fine_tune { unfreeze }` may name inside a pretrained backbone. */
+/**
+ * Catalog of the fine-tuning checks (what `fine_tune { unfreeze }` may name inside a
+ * pretrained backbone) and of regression target scaling (`normalize_target`).
+ */
 import type { MessageEntry } from "./types.js";
 
 /** A file that pretrains a small network, exports it, and fine-tunes it under a new head. */
@@ -11,7 +14,15 @@ function transfer(unfreeze: string): string {
   );
 }
 
-/** One entry per code of the fine-tuning checks. */
+/** A small classification on iris with `data` lines inserted. */
+function iris(data: string): string {
+  return (
+    "model Flower {\n  dense(8, activation: relu)\n  dense(3, activation: softmax)\n}\n" +
+    `experiment flower {\n  data {\n    source: builtin("iris")\n${data}  }\n  model: Flower\n  train { loss: sparse_categorical_crossentropy, epochs: 1 }\n}`
+  );
+}
+
+/** One entry per code of the fine-tuning and target-scaling checks. */
 export const FINE_TUNE_MESSAGES: readonly MessageEntry[] = [
   {
     code: "DLM535",
@@ -24,5 +35,17 @@ export const FINE_TUNE_MESSAGES: readonly MessageEntry[] = [
       "whole model; write the number of backbone layers to train, or `all`.",
     wrong: transfer("last(5)"),
     fixed: transfer("last(2)"),
+  },
+  {
+    code: "DLM536",
+    title: "normalize_target on a classification data set",
+    severity: "error",
+    explanation:
+      "`normalize_target: standardize | minmax | none` scales regression targets for training " +
+      "(statistics of the training split; metrics and `dlm predict` map predictions back to the " +
+      "target's units). Regression data is standardized by default. A classification label is a " +
+      "class id, which is never scaled.",
+    wrong: iris("    normalize_target: standardize\n"),
+    fixed: iris(""),
   },
 ];

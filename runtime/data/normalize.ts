@@ -4,7 +4,7 @@
  * stores the fitted statistics so `predict` repeats exactly the same arithmetic.
  */
 import type { Preprocessing } from "../types.js";
-import type { NormalizeSpec } from "./spec.js";
+import type { NormalizeSpec, TargetNormalizeSpec } from "./spec.js";
 
 /** The fitted form of `normalize`, as stored in `Preprocessing`. */
 export type FittedNormalization = Preprocessing["normalize"];
@@ -64,6 +64,59 @@ export function applyNormalization(values: Float32Array, features: number, norma
       return;
     }
   }
+}
+
+/** The fitted target scaling of `Preprocessing.target`. */
+export type FittedTargetNormalization = NonNullable<Preprocessing["target"]>;
+
+/**
+ * Fits `normalize_target` on the training targets (one statistic over every target value,
+ * so each step of a multi-step forecast is scaled alike); undefined for `none`.
+ */
+export function fitTargetNormalization(
+  spec: TargetNormalizeSpec,
+  trainTargets: ArrayLike<number>,
+): FittedTargetNormalization | undefined {
+  if (spec === "none") return undefined;
+  const fitted = fitNormalization({ kind: spec }, trainTargets, 1);
+  return fitted.kind === "standardize" || fitted.kind === "minmax" ? fitted : undefined;
+}
+
+/** Maps values scaled by `normalization` back to their own units, in place (the inverse of `applyNormalization`). */
+export function invertNormalization(values: Float32Array, features: number, normalization: FittedNormalization): void {
+  switch (normalization.kind) {
+    case "none":
+      return;
+    case "scale":
+      for (let i = 0; i < values.length; i++) values[i] = values[i]! / normalization.factor;
+      return;
+    case "standardize": {
+      const { mean } = normalization;
+      const divisor = normalization.std.map((s) => (s > 0 ? s : 1));
+      for (let i = 0; i < values.length; i++) values[i] = values[i]! * divisor[i % features]! + mean[i % features]!;
+      return;
+    }
+    case "minmax": {
+      const { min } = normalization;
+      const range = normalization.max.map((max, f) => (max > min[f]! ? max - min[f]! : 1));
+      for (let i = 0; i < values.length; i++) values[i] = values[i]! * range[i % features]! + min[i % features]!;
+      return;
+    }
+  }
+}
+
+/**
+ * Regression values (targets or predictions) in the target's own units: a copy, inverted
+ * when the targets were scaled for training; the values themselves otherwise.
+ */
+export function inTargetUnits<Values extends Float32Array | Int32Array>(
+  values: Values,
+  target: Preprocessing["target"],
+): Values | Float32Array {
+  if (target === undefined) return values;
+  const copy = Float32Array.from(values);
+  invertNormalization(copy, 1, target);
+  return copy;
 }
 
 /** Statistics of an empty split are 0 rather than ±Infinity, so they serialise to JSON. */

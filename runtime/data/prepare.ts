@@ -13,7 +13,7 @@ import { readCsvTable } from "./csv.js";
 import { DataError } from "./errors.js";
 import { readImageFolder } from "./images.js";
 import { readTableLabels, selectClasses, type TableLabels } from "./labels.js";
-import { applyNormalization, fitNormalization } from "./normalize.js";
+import { applyNormalization, fitNormalization, fitTargetNormalization } from "./normalize.js";
 import type { ImageSource, RawSource, TableSource } from "./raw.js";
 import { DEFAULT_TOKENIZE, type DataSource, type DataSpec } from "./spec.js";
 import { resolveSplitFractions, splitExamples, stratifiedSubset, type SplitIndices } from "./split.js";
@@ -55,7 +55,26 @@ export async function prepareData(spec: DataSpec, options: PrepareOptions): Prom
         : source.text !== undefined
           ? prepareText(source, spec, options)
           : prepareTabular(source, spec, options);
-  return toTensors(arrays, spec);
+  return toTensors(normalizeTargets(arrays, spec), spec);
+}
+
+/**
+ * `normalize_target` (default `standardize` for regression): scales every split's targets
+ * with statistics of the training targets, and records them so metrics and `predict` can
+ * map predictions back to the target's own units.
+ */
+function normalizeTargets(arrays: PreparedArrays, spec: DataSpec): PreparedArrays {
+  if (arrays.info.task !== "regression") {
+    rejectSetting(
+      spec.normalizeTarget !== undefined && spec.normalizeTarget !== "none",
+      "`normalize_target` applies to regression targets; this data's task is classification",
+    );
+    return arrays;
+  }
+  const target = fitTargetNormalization(spec.normalizeTarget ?? "standardize", arrays.train.y);
+  if (target === undefined) return arrays;
+  for (const split of [arrays.train, arrays.validation, arrays.test]) applyNormalization(split.y as Float32Array, 1, target);
+  return { ...arrays, preprocessing: { ...arrays.preprocessing, target } };
 }
 
 /** Frees every tensor of a prepared data set. */

@@ -94,6 +94,9 @@ export type NormalizeSpec =
   /** Per feature (per channel for images): `(x - min) / (max - min)`. */
   | { readonly kind: "minmax" };
 
+/** `normalize_target: standardize | minmax | none`: how regression targets are scaled for training. */
+export type TargetNormalizeSpec = "standardize" | "minmax" | "none";
+
 /**
  * `missing: error | drop | mean`. `error` (the default) names file, line and column of the
  * first missing value; `drop` removes rows with a missing value in a used column; `mean`
@@ -142,6 +145,12 @@ export interface DataSpec {
   readonly split?: SplitSpec;
   /** Feature normalisation. Default `{ kind: "none" }`. */
   readonly normalize?: NormalizeSpec;
+  /**
+   * Regression targets: scaled for training with statistics of the training split (loss in
+   * scaled units; metrics and predictions back in the target's own units). Default
+   * `"standardize"` for regression; classification labels are never scaled.
+   */
+  readonly normalizeTarget?: TargetNormalizeSpec;
   /** What to do with empty cells. Default `"error"`. */
   readonly missing?: MissingPolicy;
   /** Image augmentations for training batches. Default: none. */

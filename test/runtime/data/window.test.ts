@@ -35,6 +35,8 @@ describe("prepareData with `window`", () => {
         source: { kind: "csv", path: "series.csv", label: "temp", features: ["temp", "rain"] },
         window: { size: 5, horizon: 2 },
         split: { validation: 0.25, test: 0.25 },
+        // Targets as written, to read the windows' values (regression targets are standardized by default).
+        normalizeTarget: "none",
       },
       { seed: 0, baseDir: fixtures },
     );

@@ -1,0 +1,22 @@
+/**
+ * DLM536: `normalize_target` scales regression targets; a classification data set has class
+ * ids, which must stay as they are.
+ */
+import { makeDiagnostic } from "../diagnostics.js";
+import type { ExperimentContext } from "../experiments/experiment-context.js";
+import type { DataReading } from "../experiments/lower-data.js";
+import type { DataFacts } from "../experiments/static-data.js";
+
+/** Reports `normalize_target: standardize | minmax` on data whose task is classification. */
+export function checkTargetNormalization(reading: DataReading, facts: DataFacts | undefined, context: ExperimentContext): void {
+  const written = reading.spec?.normalizeTarget;
+  const range = reading.sites.normalizeTarget;
+  if (facts === undefined || range === undefined || written === undefined || written === "none") return;
+  if (facts.info.task !== "classification") return;
+  context.report(
+    makeDiagnostic("DLM536", context.file, range, {
+      message: `\`normalize_target: ${written}\` scales regression targets, but this data's task is classification`,
+      help: "remove `normalize_target` (class ids are never scaled), or write `task: regression` if the label is a quantity",
+    }),
+  );
+}
