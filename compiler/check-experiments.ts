@@ -15,6 +15,7 @@ import { totalmem } from "node:os";
 import type { ExperimentDecl } from "../grammar/ast.js";
 import { checkResources } from "./checks/check-resources.js";
 import { checkPipeline, keptLayerNames, type PretrainedUse } from "./checks/check-pipeline.js";
+import { checkClassCount, checkCropFits } from "./checks/check-outcomes.js";
 import { checkTargetNormalization } from "./checks/check-target-normalization.js";
 import { sortDiagnostics, withoutDuplicateDiagnostics, type Diagnostic } from "./diagnostics.js";
 import type { ExperimentPlan, PlannedModel } from "./experiment-plan.js";
@@ -92,6 +93,8 @@ function checkExperiment(
   const dataSection = experiment.sections.get("data");
   const data = dataSection ? lowerData(dataSection, context) : undefined;
   const dataFacts = data ? inspectData(data, context, environment.host, environment.options.readImageFolder) : undefined;
+  const classesFit = data && dataFacts ? checkClassCount(dataFacts, data.sites, context) : true;
+  if (dataSection && data?.spec && dataFacts) checkCropFits(data.spec, dataFacts, dataSection, context);
   if (data) checkTargetNormalization(data, dataFacts, context);
   const model = planModel(experiment, dataFacts, environment.result, environment.contextFor, context);
 
@@ -105,7 +108,8 @@ function checkExperiment(
   checkPipeline({
     context,
     experimentName: declaration.name.range,
-    data: dataFacts,
+    // One class: DLM530 said so; an output layer of one unit must not be suggested.
+    data: classesFit ? dataFacts : undefined,
     model,
     train,
     fineTune,

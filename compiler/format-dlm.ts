@@ -8,8 +8,10 @@
  * - top-level declarations separated by exactly one blank line; consecutive imports on
  *   consecutive lines; a `///` doc comment directly above its declaration;
  * - one member per line in every body (model, block, residual, repeat, experiment and
- *   section bodies), bodies written on one line included; the `;` and `,` between members
- *   are dropped;
+ *   section bodies), except a short body the user wrote on one line: one without comments
+ *   or inner bodies whose line fits {@link LINE_WIDTH} stays on one line, its members
+ *   separated by `, ` (`split { train: 0.8, test: 0.2 }`), as prettier keeps a short object;
+ *   otherwise the `;` and `,` between members are dropped;
  *   one blank line between members is kept where the source had one or more; no blank
  *   line after `{` or before `}`; an empty body is `{}`;
  * - values stay inline: `conv2d(32, 3, activation: relu)`, `[28, 28, 1]`,
@@ -70,9 +72,21 @@ export function formatDlm(text: string, file = "<input>"): FormatResult {
   if (hasErrors(parsed.diagnostics)) return { ok: false, diagnostics: parsed.diagnostics };
   const lexed = lexDlm(text);
   const elements = inSourceOrder(lexed.tokens, lexed.comments);
-  const lines = new LayoutWriter(text, readStructure(parsed.ast)).layOut(elements);
-  return { ok: true, text: joinLines(lines) };
+  const structure = readStructure(parsed.ast);
+  const oneLineBodies = new Set(bodiesWrittenOnOneLine(text, elements, structure));
+  // A one-line body whose line turns out too wide is expanded; expanding one never widens
+  // another (each sits on a line of its own), so the second pass is final.
+  for (;;) {
+    const writer = new LayoutWriter(text, structure, oneLineBodies);
+    const lines = writer.layOut(elements);
+    const tooWide = writer.oneLineBodiesWiderThan(LINE_WIDTH);
+    if (tooWide.length === 0) return { ok: true, text: joinLines(lines) };
+    for (const start of tooWide) oneLineBodies.delete(start);
+  }
 }
+
+/** The widest line a body kept on one line may make (indentation included). */
+export const LINE_WIDTH = 100;
 
 // Structure ------------------------------------------------------------------------------------
 
@@ -114,6 +128,35 @@ function readStructure(ast: DlmFile): Structure {
   return { memberEnds, objectStarts, entryStarts };
 }
 
+/**
+ * Start offsets of the body `{`s that may stay on one line: `{` and its `}` on one source
+ * line, at least one member, no comment and no inner body between them.
+ */
+function bodiesWrittenOnOneLine(text: string, elements: readonly IToken[], structure: Structure): number[] {
+  const found: number[] = [];
+  // Every open `{`: an object (undefined) or a body with what decides whether it may stay inline.
+  const open: ({ start: number; index: number; eligible: boolean } | undefined)[] = [];
+  const disqualifyOpenBodies = (): void => {
+    for (const body of open) if (body) body.eligible = false;
+  };
+  elements.forEach((element, index) => {
+    const type = element.tokenType;
+    if (isComment(element)) {
+      disqualifyOpenBodies();
+    } else if (type === LCurly && structure.objectStarts.has(element.startOffset)) {
+      open.push(undefined);
+    } else if (type === LCurly) {
+      disqualifyOpenBodies();
+      open.push({ start: element.startOffset, index, eligible: true });
+    } else if (type === RCurly) {
+      const body = open.pop();
+      if (!body?.eligible || index === body.index + 1) return;
+      if (countLineBreaks(text.slice(body.start, element.startOffset)) === 0) found.push(body.start);
+    }
+  });
+  return found;
+}
+
 /** Parser tokens and comments merged into one stream, in source order. */
 function inSourceOrder(tokens: readonly IToken[], comments: readonly IToken[]): IToken[] {
   const merged: IToken[] = [];
@@ -149,6 +192,10 @@ interface BodyContext {
   readonly kind: "body";
   readonly indent: number;
   readonly isFile: boolean;
+  /** Written on one line, members separated by `, ` (see {@link bodiesWrittenOnOneLine}). */
+  readonly oneLine: boolean;
+  /** Offset of the body's `{` (-1 for the file). */
+  readonly openedAt: number;
   /** End offset of the member being written; a comment before it sits inside that member. */
   memberEnd: number;
   /** True until something (a member or a comment) is written inside. */
@@ -224,8 +271,19 @@ function isWord(type: TokenType | undefined): boolean {
 class LayoutWriter {
   private readonly lines: OutputLine[] = [{ indent: 0, pieces: [] }];
   private readonly stack: Context[] = [
-    { kind: "body", indent: 0, isFile: true, memberEnd: -1, empty: true, startedLine: false },
+    {
+      kind: "body",
+      indent: 0,
+      isFile: true,
+      oneLine: false,
+      openedAt: -1,
+      memberEnd: -1,
+      empty: true,
+      startedLine: false,
+    },
   ];
+  /** Where each body kept on one line ends: its `{` offset, and the line and piece of its `}`. */
+  private readonly oneLineCloses: { start: number; line: OutputLine; piece: number }[] = [];
   private lastTopLevel: TopLevelItem | undefined;
   /** End offset of the last element written (gaps in the source are measured from it). */
   private previousEnd = 0;
@@ -241,7 +299,17 @@ class LayoutWriter {
   constructor(
     private readonly text: string,
     private readonly structure: Structure,
+    private readonly oneLineBodies: ReadonlySet<number>,
   ) {}
+
+  /** `{` offsets of the bodies kept on one line whose line, up to their `}`, is wider than `width`. */
+  oneLineBodiesWiderThan(width: number): number[] {
+    return this.oneLineCloses
+      .filter(
+        ({ line, piece }) => INDENT.length * line.indent + line.pieces.slice(0, piece + 1).join("").length > width,
+      )
+      .map(({ start }) => start);
+  }
 
   layOut(elements: readonly IToken[]): OutputLine[] {
     elements.forEach((element, index) => {
@@ -291,12 +359,19 @@ class LayoutWriter {
     const isSign = (type === Plus || type === Minus) && !endsValue(this.lastCode?.type);
 
     if (context.kind === "body" && memberEnd !== undefined) {
-      this.placeMember(context, token, gapBreaks);
+      if (!context.oneLine) this.placeMember(context, token, gapBreaks);
+      else if (!context.empty) this.attachToLastCode(",", Comma);
       context.memberEnd = memberEnd;
     } else if (context.kind === "body" && type === RCurly && !context.isFile) {
       this.stack.pop();
-      if (!context.empty || this.breakPending) this.startLine(0, context.indent - 1);
-      this.append("}", "");
+      if (context.oneLine) {
+        this.append("}", " ");
+        const line = this.lines[this.lines.length - 1]!;
+        this.oneLineCloses.push({ start: context.openedAt, line, piece: line.pieces.length - 1 });
+      } else {
+        if (!context.empty || this.breakPending) this.startLine(0, context.indent - 1);
+        this.append("}", "");
+      }
       this.finishToken(token, false);
       return;
     } else if (this.breakPending || (this.previousIsComment() && gapBreaks > 0)) {
@@ -322,6 +397,8 @@ class LayoutWriter {
         kind: "body",
         indent: this.bodyIndent() + 1,
         isFile: false,
+        oneLine: this.oneLineBodies.has(token.startOffset),
+        openedAt: token.startOffset,
         memberEnd: -1,
         empty: true,
         startedLine: false,

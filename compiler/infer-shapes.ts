@@ -14,6 +14,7 @@ import { describeValue, evaluateValue, formatNumber } from "./evaluate-values.js
 import type { GraphNode, LayerNode, ModelGraph, UseSite } from "./expand-model.js";
 import { formatShape } from "./layers/shape-arithmetic.js";
 import type { InputSpec, ResolvedArgs, Shape, ShapeContext } from "./layers/types.js";
+import { constantSoftmax } from "./checks/check-outcomes.js";
 
 /** One layer of a model with its inferred shapes and weights: what summaries and hover show. */
 export interface InferredLayer {
@@ -194,6 +195,8 @@ function inferLayer(node: LayerNode, input: Shape, state: InferenceState): Shape
     range: node.range,
     origin: node.origin,
   });
+  const constant = constantSoftmax(definition.name, node.args, result.shape);
+  if (constant) state.diagnostics.push(shapeDiagnostic("DLM413", node, node.range, constant));
   return result.shape;
 }
 

@@ -3,7 +3,7 @@
  * the source line with `^^^` under the range, then `= note:` / `= help:` lines and related
  * locations. Lines and columns are computed here, at printing time, from character offsets.
  */
-import type { Diagnostic, RelatedLocation, Severity } from "./diagnostics.js";
+import { fixesBeyondHelp, type Diagnostic, type RelatedLocation, type Severity } from "./diagnostics.js";
 import type { SourceRange } from "../grammar/ast.js";
 
 /** How to print: colors for a terminal, and where to read the text of other files. */
@@ -104,7 +104,10 @@ export function renderDiagnostic(diagnostic: Diagnostic, sourceText: string, opt
   for (const note of diagnostic.notes ?? []) {
     out.push(` ${pad} ${palette.gutter("=")} ${palette.bold("note")}: ${note}`);
   }
-  if (diagnostic.help) out.push(` ${pad} ${palette.gutter("=")} ${palette.bold("help")}: ${diagnostic.help}`);
+  if (diagnostic.help)
+    out.push(` ${pad} ${palette.gutter("=")} ${palette.bold("help")}: ${terminalText(diagnostic.help)}`);
+  for (const fix of fixesBeyondHelp(diagnostic))
+    out.push(` ${pad} ${palette.gutter("=")} ${palette.bold("help")}: ${terminalText(fix.title)}`);
   for (const entry of related) {
     out.push(`${palette.bold("note")}: ${entry.location.message}`);
     out.push(...renderExcerpt(entry.excerpt, width, "info", palette));

@@ -29,6 +29,7 @@ import {
   UnterminatedBlockComment,
   UnterminatedString,
   Colon,
+  Equals,
 } from "./tokens.js";
 import { makeDiagnostic, type Diagnostic, type DiagnosticDetails } from "../compiler/diagnostics.js";
 import { SYNTAX } from "../compiler/messages/syntax.js";
@@ -333,6 +334,8 @@ class SyntaxErrorDescriber {
         range: tokenRange(found),
       };
     }
+    const keyword = this.equalsForColon(index);
+    if (keyword) return keyword;
     const expected = expectation.expected;
     if (expected.includes("EOF") || expectation.rule === "file") {
       return {
@@ -405,6 +408,23 @@ class SyntaxErrorDescriber {
       case "expression":
         return { message: `expected \`${closer}\` to close ${context.phrase}, found ${found}`, range };
     }
+  }
+
+  /**
+   * `activation = relu`, `loss = mse`: Keras and Python write `name=value` where DLM writes
+   * `name: value`. Only where an `=` cannot stand (naming a layer and a block parameter's
+   * default are valid and never reach here), right after a name inside brackets or braces.
+   */
+  private equalsForColon(index: number): (DiagnosticDetails & { range: SourceRange }) | undefined {
+    const found = this.tokens[index];
+    const name = this.tokens[index - 1];
+    if (found?.tokenType !== Equals || !name || !tokenMatcher(name, Identifier)) return undefined;
+    if (this.enclosingOpener(index, undefined) < 0) return undefined;
+    return {
+      message: `expected \`:\` after \`${clip(name.image)}\`, found \`=\``,
+      help: `use \`:\` for a named argument or a setting: \`${clip(name.image)}: ...\` (DLM writes \`name: value\`, not \`name=value\`)`,
+      range: tokenRange(found),
+    };
   }
 
   /** `model` in an experiment followed by neither `:` nor `{`. */

@@ -16,7 +16,7 @@ experiment mnist {
     source: builtin("mnist")
     split { validation: 0.1 }
     normalize: scale(1 / 255)
-    augment { rotate(10) translate(2) }
+    augment { rotate(10), translate(2) }
   }
   model: SmallCnn
   train {

@@ -10,7 +10,7 @@
 import type { SourceRange } from "../../grammar/ast.js";
 import type { DataInfo } from "../../runtime/types.js";
 import { METRICS, type LossEntry } from "../catalog/training.js";
-import { makeDiagnostic, type RelatedLocation } from "../diagnostics.js";
+import { makeDiagnostic, replaceNameFix, type RelatedLocation } from "../diagnostics.js";
 import type { ExperimentContext } from "../experiments/experiment-context.js";
 import type { EvaluateReading } from "../experiments/lower-evaluate.js";
 import type { EntryReading } from "../experiments/read-values.js";
@@ -90,6 +90,10 @@ export function checkLossAgainstTask(loss: { entry: LossEntry; range: SourceRang
         info.task === "classification"
           ? "use `sparse_categorical_crossentropy` (or `binary_crossentropy` for two classes)"
           : "use `mse`, `mae` or `huber`",
+      fixes: (info.task === "classification"
+        ? ["sparse_categorical_crossentropy", ...((info.classes?.length ?? 0) === 2 ? ["binary_crossentropy"] : [])]
+        : ["mse", "mae", "huber"]
+      ).map((name) => replaceNameFix(context.file, loss.range, name)),
     }),
   );
   return false;
@@ -125,11 +129,17 @@ export function checkOutputAgainstLabels(
         : info.task === "classification"
           ? `end the model with \`dense(${k}, activation: softmax)\``
           : `end the model with \`dense(${info.targets ?? 1})\``;
+  // A last `dense` on a rank > 1 input keeps the extra axes: a `flatten` before it gives one value per unit.
+  const flattenFirst =
+    output.length > 1 && last?.kind === "dense" && last.inputShape.length > 1 && last.origin.length === 0 && /^dense(_\d+)?$/.test(last.name)
+      ? [{ title: "add `flatten` before the last `dense`", edits: [{ file: last.file, range: { start: last.range.start, end: last.range.start }, newText: "flatten\n" }] }]
+      : [];
   context.report(
     makeDiagnostic("DLM407", context.file, planning.reference, {
       message: `${planning.label} gives output ${formatShape(output)}, but the data has ${describeLabels(info)}: expected ${want}`,
       related,
       help,
+      fixes: flattenFirst,
     }),
   );
   return false;

@@ -252,6 +252,15 @@ function describeCsv(
     return undefined;
   }
   if (reportMissingHeader(table.columns, source, pathRange, context, table)) return undefined;
+  if (table.rows.length === 0) {
+    context.report(
+      makeDiagnostic("DLM531", context.file, pathRange, {
+        message: `"${source.path}" has a header row (${table.columns.join(", ")}) but no data rows: there is nothing to train on`,
+        help: "add rows below the header, or point `csv(...)` at the file that holds the data",
+      }),
+    );
+    return undefined;
+  }
   const summaries = summarizeColumns(table);
   const columnNames = summaries.map((summary) => summary.name);
   const argRange = (name: string): SourceRange => sites.source?.origins.get(name)?.range ?? pathRange;

@@ -5,7 +5,7 @@ import type { MessageEntry } from "./types.js";
 function houses(line7: string): string {
   return (
     `// houses.csv holds 20 rows of size,rooms,price; line 7 reads: ${line7}\n` +
-    'experiment houses {\n  data { source: csv("houses.csv", label: price) }\n  model { dense(8, activation: relu) dense(1) }\n  train { loss: mse, epochs: 10 }\n}'
+    'experiment houses {\n  data { source: csv("houses.csv", label: price) }\n  model { dense(8, activation: relu), dense(1) }\n  train { loss: mse, epochs: 10 }\n}'
   );
 }
 

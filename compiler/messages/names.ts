@@ -33,8 +33,8 @@ export const NAME_MESSAGES: readonly MessageEntry[] = [
       "Models, blocks and experiments share one namespace per file, imports included, and the " +
       "parameters of a block must have distinct names. The related location shows the first " +
       "declaration. Rename one of the two.",
-    wrong: "model Net(input: [4]) { dense(1) }\nblock Net() { dense(8) }",
-    fixed: "model Net(input: [4]) { dense(1) }\nblock Hidden() { dense(8) }",
+    wrong: "model Net(input: [4]) { dense(1) }\n\nblock Net() { dense(8) }",
+    fixed: "model Net(input: [4]) { dense(1) }\n\nblock Hidden() { dense(8) }",
   },
   {
     code: "DLM206",
@@ -56,8 +56,8 @@ export const NAME_MESSAGES: readonly MessageEntry[] = [
       "imports (a block is not a model: wrap it as `model { NAME }`). The same code is reported " +
       "when `pretrained(path)` cannot read a usable TF.js layers model at `path`, which is " +
       "resolved against the folder of the `.dlm` file.",
-    wrong: "model Net { dense(1) }\nexperiment demo {\n  model: Nte\n}",
-    fixed: "model Net { dense(1) }\nexperiment demo {\n  model: Net\n}",
+    wrong: "model Net { dense(1) }\n\nexperiment demo {\n  model: Nte\n}",
+    fixed: "model Net { dense(1) }\n\nexperiment demo {\n  model: Net\n}",
   },
   {
     code: "DLM208",
@@ -67,7 +67,7 @@ export const NAME_MESSAGES: readonly MessageEntry[] = [
       "Files import each other in a circle; the message names the chain. Imports must form a " +
       "tree (or a graph without cycles): move the declarations both files need into a third " +
       "file that both import.",
-    wrong: '// main.dlm\nimport "main.dlm"\nmodel Net(input: [4]) { dense(1) }',
+    wrong: '// main.dlm\nimport "main.dlm"\n\nmodel Net(input: [4]) { dense(1) }',
     fixed: "// main.dlm\nmodel Net(input: [4]) { dense(1) }",
   },
   {
@@ -100,8 +100,8 @@ export const NAME_MESSAGES: readonly MessageEntry[] = [
     explanation:
       "An `import` names a file that does not exist or cannot be read. Import paths are " +
       "relative to the folder of the importing file; the message shows the path that was tried.",
-    wrong: 'import "blocks/resnet.dlm"\nmodel Net(input: [4]) { dense(1) }',
-    fixed: 'import "layers.dlm"\nmodel Net(input: [4]) { dense(1) }',
+    wrong: 'import "blocks/resnet.dlm"\n\nmodel Net(input: [4]) { dense(1) }',
+    fixed: 'import "layers.dlm"\n\nmodel Net(input: [4]) { dense(1) }',
   },
   {
     code: "DLM212",
@@ -133,6 +133,6 @@ export const NAME_MESSAGES: readonly MessageEntry[] = [
       "or through other blocks — would never finish expanding. The message names the chain. To " +
       "stack copies of a block, use `repeat N { Block }` in the model.",
     wrong: "block Tower() {\n  dense(8)\n  Tower\n}",
-    fixed: "block Layer() {\n  dense(8)\n}\nmodel Tower(input: [4]) {\n  repeat 3 { Layer }\n}",
+    fixed: "block Layer() {\n  dense(8)\n}\n\nmodel Tower(input: [4]) {\n  repeat 3 { Layer }\n}",
   },
 ];

@@ -1,7 +1,7 @@
 /** Catalog of the codes the experiment checker reports: names, values, shapes and consistency of a pipeline. */
 import type { MessageEntry } from "./types.js";
 
-const IRIS_MODEL = "model Mlp {\n  dense(16, activation: relu)\n  dense(3, activation: softmax)\n}\n";
+const IRIS_MODEL = "model Mlp {\n  dense(16, activation: relu)\n  dense(3, activation: softmax)\n}\n\n";
 
 /** An iris experiment around `body` lines (each already indented). */
 function iris(data: string, train: string, rest = ""): string {
@@ -97,7 +97,7 @@ export const PIPELINE_MESSAGES: readonly MessageEntry[] = [
     wrong:
       'experiment iris {\n  data { source: builtin("iris") }\n  train { loss: sparse_categorical_crossentropy, epochs: 50 }\n}',
     fixed:
-      'experiment iris {\n  data { source: builtin("iris") }\n  model { dense(16, activation: relu) dense(3, activation: softmax) }\n  train { loss: sparse_categorical_crossentropy, epochs: 50 }\n}',
+      'experiment iris {\n  data { source: builtin("iris") }\n  model { dense(16, activation: relu), dense(3, activation: softmax) }\n  train { loss: sparse_categorical_crossentropy, epochs: 50 }\n}',
   },
   {
     code: "DLM220",
@@ -134,9 +134,9 @@ export const PIPELINE_MESSAGES: readonly MessageEntry[] = [
       "reading token ids needs a `vocab` at least as large as the tokenizer's, or some ids " +
       "would have no row.",
     wrong:
-      'model Mlp(input: [784]) {\n  dense(3, activation: softmax)\n}\nexperiment iris {\n  data { source: builtin("iris") }\n  model: Mlp\n  train { loss: sparse_categorical_crossentropy, epochs: 50 }\n}',
+      'model Mlp(input: [784]) {\n  dense(3, activation: softmax)\n}\n\nexperiment iris {\n  data { source: builtin("iris") }\n  model: Mlp\n  train { loss: sparse_categorical_crossentropy, epochs: 50 }\n}',
     fixed:
-      'model Mlp(input: [4]) {\n  dense(3, activation: softmax)\n}\nexperiment iris {\n  data { source: builtin("iris") }\n  model: Mlp\n  train { loss: sparse_categorical_crossentropy, epochs: 50 }\n}',
+      'model Mlp(input: [4]) {\n  dense(3, activation: softmax)\n}\n\nexperiment iris {\n  data { source: builtin("iris") }\n  model: Mlp\n  train { loss: sparse_categorical_crossentropy, epochs: 50 }\n}',
   },
   {
     code: "DLM407",
@@ -147,9 +147,9 @@ export const PIPELINE_MESSAGES: readonly MessageEntry[] = [
       "with `binary_crossentropy` for two classes) and one value per target for regression. " +
       "A wrong unit count in the last `dense`, or a missing `flatten` before it, shows here.",
     wrong:
-      'experiment iris {\n  data { source: builtin("iris") }\n  model { dense(16, activation: relu) dense(10, activation: softmax) }\n  train { loss: sparse_categorical_crossentropy, epochs: 50 }\n}',
+      'experiment iris {\n  data { source: builtin("iris") }\n  model { dense(16, activation: relu), dense(10, activation: softmax) }\n  train { loss: sparse_categorical_crossentropy, epochs: 50 }\n}',
     fixed:
-      'experiment iris {\n  data { source: builtin("iris") }\n  model { dense(16, activation: relu) dense(3, activation: softmax) }\n  train { loss: sparse_categorical_crossentropy, epochs: 50 }\n}',
+      'experiment iris {\n  data { source: builtin("iris") }\n  model { dense(16, activation: relu), dense(3, activation: softmax) }\n  train { loss: sparse_categorical_crossentropy, epochs: 50 }\n}',
   },
   {
     code: "DLM501",
@@ -162,9 +162,9 @@ export const PIPELINE_MESSAGES: readonly MessageEntry[] = [
       "Softmax with binary crossentropy, sigmoid with categorical crossentropy, or a linear " +
       "output with any crossentropy trains badly or not at all.",
     wrong:
-      'experiment spam {\n  data { source: builtin("spam") tokenize(vocab: 5000, length: 200) }\n  model { embedding(5000, 16) global_avg_pool1d dense(1, activation: softmax) }\n  train { loss: binary_crossentropy, epochs: 5 }\n}',
+      'experiment spam {\n  data { source: builtin("spam"), tokenize(vocab: 5000, length: 200) }\n  model { embedding(5000, 16), global_avg_pool1d, dense(1, activation: softmax) }\n  train { loss: binary_crossentropy, epochs: 5 }\n}',
     fixed:
-      'experiment spam {\n  data { source: builtin("spam") tokenize(vocab: 5000, length: 200) }\n  model { embedding(5000, 16) global_avg_pool1d dense(1, activation: sigmoid) }\n  train { loss: binary_crossentropy, epochs: 5 }\n}',
+      'experiment spam {\n  data { source: builtin("spam"), tokenize(vocab: 5000, length: 200) }\n  model { embedding(5000, 16), global_avg_pool1d, dense(1, activation: sigmoid) }\n  train { loss: binary_crossentropy, epochs: 5 }\n}',
   },
   {
     code: "DLM502",
@@ -271,8 +271,8 @@ export const PIPELINE_MESSAGES: readonly MessageEntry[] = [
       "a text source has no `tokenize` (the default tokenizer, vocabulary 10,000 and length " +
       "100, is used). Write the setting to choose.",
     wrong:
-      'experiment penguins {\n  data { source: builtin("penguins") }\n  model { dense(16, activation: relu) dense(3, activation: softmax) }\n  train { loss: sparse_categorical_crossentropy, epochs: 50 }\n}',
+      'experiment penguins {\n  data { source: builtin("penguins") }\n  model { dense(16, activation: relu), dense(3, activation: softmax) }\n  train { loss: sparse_categorical_crossentropy, epochs: 50 }\n}',
     fixed:
-      'experiment penguins {\n  data { source: builtin("penguins") missing: drop }\n  model { dense(16, activation: relu) dense(3, activation: softmax) }\n  train { loss: sparse_categorical_crossentropy, epochs: 50 }\n}',
+      'experiment penguins {\n  data { source: builtin("penguins"), missing: drop }\n  model { dense(16, activation: relu), dense(3, activation: softmax) }\n  train { loss: sparse_categorical_crossentropy, epochs: 50 }\n}',
   },
 ];

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CliError } from "../../src/cli.js";
 import { runFormatCommand } from "../../src/commands/fmt.js";
 
-const MESSY = "model M{dense(10,activation:relu);dropout(0.5)}\n";
+const MESSY = "model M{dense(10,activation:relu);\ndropout(0.5)}\n";
 const CANONICAL = "model M {\n  dense(10, activation: relu)\n  dropout(0.5)\n}\n";
 const BROKEN = "model M {\n  dense(10\n}\n";
 

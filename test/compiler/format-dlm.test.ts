@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatDlm } from "../../compiler/format-dlm.js";
+import { formatDlm, LINE_WIDTH } from "../../compiler/format-dlm.js";
 import { hasErrors } from "../../compiler/diagnostics.js";
 import type { DlmFile } from "../../grammar/ast.js";
 import { lexDlm } from "../../grammar/lexer.js";
@@ -93,13 +93,8 @@ block ConvBn(filters: int, kernel: int = 3) {
 model Net(input: [28, 28, 1]) {
   ConvBn(32) // stem
 
-  residual {
-    ConvBn(32)
-    conv2d(32, 3, padding: same)
-  }
-  repeat 2 {
-    feats = dense(64, activation: relu)
-  }
+  residual { ConvBn(32), conv2d(32, 3, padding: same) }
+  repeat 2 { feats = dense(64, activation: relu) }
   /* block comment */ flatten
   dense(10, activation: softmax)
 }
@@ -108,15 +103,9 @@ experiment e {
   seed: 7
   data {
     source: builtin("mnist")
-    split {
-      train: 0.8
-      test: 0.2
-    }
+    split { train: 0.8, test: 0.2 }
     normalize: scale(1 / 255)
-    augment {
-      rotate(-10)
-      translate(2)
-    }
+    augment { rotate(-10), translate(2) }
   }
   model: Net
   train {
@@ -127,13 +116,8 @@ experiment e {
     callbacks {}
   }
   model {}
-  evaluate {
-    on: test
-    metrics: [accuracy]
-  } // trailing
-  stage warmup {
-    epochs: 1
-  }
+  evaluate { on: test, metrics: [accuracy] } // trailing
+  stage warmup { epochs: 1 }
 }
 
 // the end
@@ -201,10 +185,38 @@ experiment E {
 `);
   });
 
-  it("expands a body written on one line to one member per line", () => {
-    expect(format("experiment e { data { augment { rotate(10) translate(2) } } }")).toBe(
-      "experiment e {\n  data {\n    augment {\n      rotate(10)\n      translate(2)\n    }\n  }\n}\n",
+  it("keeps a short body written on one line on one line, members separated by `, `", () => {
+    expect(format("experiment e {\n data { augment { rotate(10) translate(2) } } }")).toBe(
+      "experiment e {\n  data {\n    augment { rotate(10), translate(2) }\n  }\n}\n",
     );
+    expect(format("model M { dense(10, activation: relu); dropout(0.5) }")).toBe(
+      "model M { dense(10, activation: relu), dropout(0.5) }\n",
+    );
+  });
+
+  it("expands a body written over several lines, even a short one", () => {
+    expect(format("experiment e {\n  split { train: 0.8,\n test: 0.2 }\n}")).toBe(
+      "experiment e {\n  split {\n    train: 0.8\n    test: 0.2\n  }\n}\n",
+    );
+  });
+
+  it("expands a one-line body that holds another body or a comment", () => {
+    expect(format("experiment e { data { split { train: 0.8 } } }")).toBe(
+      "experiment e {\n  data {\n    split { train: 0.8 }\n  }\n}\n",
+    );
+    expect(format("experiment e { a: 1 /* why */ }")).toBe("experiment e {\n  a: 1 /* why */\n}\n");
+  });
+
+  it(`expands a one-line body whose line would be wider than ${LINE_WIDTH} columns`, () => {
+    const metrics = Array.from({ length: 12 }, (_, i) => `metric_${i}`).join(", ");
+    const wide = `experiment e {\n  evaluate { on: test, metrics: [${metrics}] }\n}\n`;
+    expect(wide.split("\n")[1]!.length).toBeGreaterThan(LINE_WIDTH);
+    expect(format(wide)).toBe(`experiment e {\n  evaluate {\n    on: test\n    metrics: [${metrics}]\n  }\n}\n`);
+    // Exactly at the width it stays.
+    const padding = "x".repeat(LINE_WIDTH - '  evaluate { on: test, name: "" }'.length);
+    const fits = `experiment e {\n  evaluate { on: test, name: "${padding}" }\n}\n`;
+    expect(fits.split("\n")[1]!.length).toBe(LINE_WIDTH);
+    expect(format(fits)).toBe(fits);
   });
 
   it("keeps at most one blank line between members and none after `{` or before `}`", () => {
@@ -216,14 +228,14 @@ experiment E {
     const text = "experiment e { data { tokenize(vocab: 10); split { train: 0.8 }, augment { flip(horizontal) } } }";
     const formatted = format(text);
     expect(formatted).toBe(
-      "experiment e {\n  data {\n    tokenize(vocab: 10)\n    split {\n      train: 0.8\n    }\n" +
-        "    augment {\n      flip(horizontal)\n    }\n  }\n}\n",
+      "experiment e {\n  data {\n    tokenize(vocab: 10)\n    split { train: 0.8 }\n" +
+        "    augment { flip(horizontal) }\n  }\n}\n",
     );
     expect(shapeOfTree(formatted)).toBe(shapeOfTree(text));
   });
 
   it("re-emits numbers and strings exactly as written", () => {
-    const text = 'experiment e { a: [1E+3, .5, 2.50, 1e-4] b: "tab\\tquote\\"\\u{1F600}" }';
+    const text = 'experiment e {\n a: [1E+3, .5, 2.50, 1e-4] b: "tab\\tquote\\"\\u{1F600}" }';
     expect(format(text)).toBe('experiment e {\n  a: [1E+3, .5, 2.50, 1e-4]\n  b: "tab\\tquote\\"\\u{1F600}"\n}\n');
   });
 
