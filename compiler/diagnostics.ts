@@ -14,6 +14,20 @@ export interface RelatedLocation {
   readonly message: string;
 }
 
+/** One text change of a fix: replace `range` of `file` (offsets) with `newText`. */
+export interface DiagnosticEdit {
+  readonly file: string;
+  readonly range: SourceRange;
+  readonly newText: string;
+}
+
+/** A change that resolves a diagnostic, e.g. "replace `flaten` with `flatten`": the editor's quick fix, `dlm check`'s help line. */
+export interface DiagnosticFix {
+  /** What the fix does, in the words of a help line. */
+  readonly title: string;
+  readonly edits: readonly DiagnosticEdit[];
+}
+
 export interface Diagnostic {
   /** Stable code such as `DLM404`; see `messages/` and `dlm explain`. */
   readonly code: string;
@@ -27,6 +41,8 @@ export interface Diagnostic {
   /** `= help:` line, e.g. "did you mean `conv2d`?". */
   readonly help?: string;
   readonly related?: readonly RelatedLocation[];
+  /** Changes that resolve it, best first. */
+  readonly fixes?: readonly DiagnosticFix[];
 }
 
 /** Everything a diagnostic needs besides code, file and range. */
@@ -36,6 +52,7 @@ export interface DiagnosticDetails {
   readonly notes?: readonly string[];
   readonly help?: string;
   readonly related?: readonly RelatedLocation[];
+  readonly fixes?: readonly DiagnosticFix[];
 }
 
 /** Builds a diagnostic; the severity defaults to the catalog's default for the code family. */
@@ -54,7 +71,23 @@ export function makeDiagnostic(
     ...(details.notes && details.notes.length > 0 ? { notes: details.notes } : {}),
     ...(details.help ? { help: details.help } : {}),
     ...(details.related && details.related.length > 0 ? { related: details.related } : {}),
+    ...(details.fixes && details.fixes.length > 0 ? { fixes: details.fixes } : {}),
   };
+}
+
+/** The fix that writes `replacement` over `range` (a misspelt name): "replace with `conv2d`". */
+export function replaceNameFix(file: string, range: SourceRange, replacement: string): DiagnosticFix {
+  return { title: `replace with \`${replacement}\``, edits: [{ file, range, newText: replacement }] };
+}
+
+/**
+ * The fixes a reader of the `help` line has not been told about yet: a fix whose new text the
+ * help already shows (help "did you mean `flatten`?", fix "replace with `flatten`") is not
+ * printed again by `dlm check`.
+ */
+export function fixesBeyondHelp(diagnostic: Diagnostic): DiagnosticFix[] {
+  const help = diagnostic.help ?? "";
+  return (diagnostic.fixes ?? []).filter((fix) => !fix.edits.every((edit) => help.includes(edit.newText.replace(/^[\s,]+|\s+$/g, ""))));
 }
 
 /** True when any diagnostic is an error (warnings do not fail a check). */

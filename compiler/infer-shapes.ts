@@ -9,7 +9,7 @@
  * line), with the line inside the block and the other uses as related locations.
  */
 import type { SourceRange, Value } from "../grammar/ast.js";
-import { makeDiagnostic, type Diagnostic, type RelatedLocation } from "./diagnostics.js";
+import { makeDiagnostic, type Diagnostic, type DiagnosticFix, type RelatedLocation } from "./diagnostics.js";
 import { describeValue, evaluateValue, formatNumber } from "./evaluate-values.js";
 import type { GraphNode, LayerNode, ModelGraph, UseSite } from "./expand-model.js";
 import { formatShape } from "./layers/shape-arithmetic.js";
@@ -157,10 +157,15 @@ function inferLayer(node: LayerNode, input: Shape, state: InferenceState): Shape
   const definition = node.definition;
   if (!fitsInputSpec(definition.inputSpec, input)) {
     const help = reshapeHelp(definition.name, definition.inputSpec, input);
+    // Not for a named layer (`head = dense(10)`): the range starts at the call, after `head =`.
+    const inserted = help && !node.explicitName ? /^add `(.+)` before it$/.exec(help)?.[1] : undefined;
+    const at = node.range.start;
     state.diagnostics.push(
       shapeDiagnostic("DLM401", node, node.range, {
         message: `${definition.name} expects input ${definition.inputSpec.description}, found ${formatShape(input)}`,
         ...(help ? { help } : {}),
+        // A new line before the layer (the editor indents it like the layer's line).
+        ...(help && inserted ? { fixes: [{ title: help, edits: [{ file: node.file, range: { start: at, end: at }, newText: `${inserted}\n` }] }] } : {}),
       }),
     );
     return undefined;
@@ -172,10 +177,12 @@ function inferLayer(node: LayerNode, input: Shape, state: InferenceState): Shape
     const paramOrigin = result.param === undefined ? undefined : node.argumentOrigins.get(result.param);
     // Outside blocks, point at the argument the rule names; inside, the layer line is the related location.
     const written = node.origin.length === 0 && paramOrigin ? paramOrigin.range : node.range;
+    const fixes = result.code === "DLM402" ? samePaddingFixes(node) : [];
     state.diagnostics.push(
       shapeDiagnostic(result.code, node, written, {
         message: result.message,
         ...(result.help ? { help: result.help } : {}),
+        ...(fixes.length > 0 ? { fixes } : {}),
         ...(paramOrigin?.substituted ? { preferred: { file: paramOrigin.file, range: paramOrigin.range } } : {}),
       }),
     );
@@ -198,6 +205,18 @@ function inferLayer(node: LayerNode, input: Shape, state: InferenceState): Shape
   const constant = constantSoftmax(definition.name, node.args, result.shape);
   if (constant) state.diagnostics.push(shapeDiagnostic("DLM413", node, node.range, constant));
   return result.shape;
+}
+
+/** `padding: same` for a window that outgrows its input: replaces a written `valid`, or adds the argument. */
+function samePaddingFixes(node: LayerNode): DiagnosticFix[] {
+  if (node.args?.["padding"] !== "valid" || !node.definition.params.some((param) => param.name === "padding")) return [];
+  const title = "use `padding: same`";
+  const written = node.argumentOrigins.get("padding");
+  if (written) return written.substituted ? [] : [{ title, edits: [{ file: written.file, range: written.range, newText: "same" }] }];
+  // With at least one argument the call has parentheses, and the range ends at its `)`.
+  if (node.argumentOrigins.size === 0) return [];
+  const end = node.range.end - 1;
+  return [{ title, edits: [{ file: node.file, range: { start: end, end }, newText: ", padding: same" }] }];
 }
 
 /** True when the shape's rank satisfies the spec. */
@@ -246,11 +265,11 @@ function shapeDiagnostic(
   code: string,
   node: { readonly file: string; readonly origin: readonly UseSite[]; readonly range: SourceRange },
   range: SourceRange,
-  details: { message: string; help?: string; preferred?: { file: string; range: SourceRange } },
+  details: { message: string; help?: string; preferred?: { file: string; range: SourceRange }; fixes?: readonly DiagnosticFix[] },
 ): Diagnostic {
   const outermost = node.origin[0];
   if (outermost === undefined) {
-    return makeDiagnostic(code, node.file, range, { message: details.message, ...(details.help ? { help: details.help } : {}) });
+    return makeDiagnostic(code, node.file, range, { message: details.message, ...(details.help ? { help: details.help } : {}), ...(details.fixes ? { fixes: details.fixes } : {}) });
   }
   const preferred = details.preferred;
   const atUse = preferred && preferred.file === outermost.file && preferred.range.start >= outermost.range.start && preferred.range.end <= outermost.range.end;

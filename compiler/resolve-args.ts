@@ -9,7 +9,7 @@
  * every other problem is reported once by the per-node checks.
  */
 import type { BlockDecl, BlockParamType, Identifier, SourceRange } from "../grammar/ast.js";
-import { makeDiagnostic, type Diagnostic, type RelatedLocation } from "./diagnostics.js";
+import { makeDiagnostic, replaceNameFix, type Diagnostic, type DiagnosticFix, type RelatedLocation } from "./diagnostics.js";
 import type { LayerCallValue, LayerDefinition, ParamSpec, ParamType, ParamValue, ResolvedArgs } from "./layers/types.js";
 import { ACTIVATIONS, LAYERS, lookupLayer } from "./layers/registry.js";
 import {
@@ -33,6 +33,8 @@ export interface ArgumentProblem {
   readonly help?: string;
   readonly notes?: readonly string[];
   readonly related?: readonly RelatedLocation[];
+  /** Changes that resolve it (the quick fixes of the editor). */
+  readonly fixes?: readonly DiagnosticFix[];
   /** True when the problem depends on a block argument: reported at each use of the block. */
   readonly substituted: boolean;
 }
@@ -96,6 +98,7 @@ export function matchArguments(call: EvaluatedCall, paramNames: readonly string[
         file,
         range: arg.name.range,
         ...(help ? { help } : {}),
+        ...(meant !== undefined ? { fixes: [replaceNameFix(file, arg.name.range, meant)] } : {}),
         notes: [paramNames.length > 0 ? `parameters: ${paramNames.join(", ")}` : `${subject} takes no arguments`],
         substituted,
       });
@@ -394,12 +397,14 @@ export function unknownLayerProblem(
 ): ArgumentProblem {
   const help = didYouMean(callee.name, [...LAYERS.keys(), ...blockNames]);
   return {
+  const meant = closestName(callee.name, [...LAYERS.keys(), ...blockNames]);
     code: "DLM201",
     message: `unknown layer \`${callee.name}\``,
     file,
     range: callee.range,
     ...(help ? { help } : {}),
     ...(note ? { notes: [note] } : {}),
+    ...(meant !== undefined ? { fixes: [replaceNameFix(file, callee.range, meant)] } : {}),
     substituted,
   };
 }
@@ -541,4 +546,5 @@ export function argumentProblemDiagnostic(problem: ArgumentProblem, extraRelated
     ...(problem.notes ? { notes: problem.notes } : {}),
     related: [...(problem.related ?? []), ...extraRelated],
   });
+    ...(problem.fixes ? { fixes: problem.fixes } : {}),
 }

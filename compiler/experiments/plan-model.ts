@@ -151,6 +151,9 @@ function inputMismatch(expanded: ExpandedModel, input: Shape, data: DataFacts, r
       input.length !== feature.length
         ? `change the model's input to ${formatShape(feature)} (add a \`reshape\` inside the model if its layers need another shape)`
         : `change the model's input to ${formatShape(feature)}, or leave \`input\` out so the model takes the data's shape`,
+    ...(expanded.declaration.kind === "Model" && expanded.declaration.input !== undefined
+      ? { fixes: [{ title: `take the data's shape: input ${formatShape(feature)}`, edits: [{ file: expanded.file, range: expanded.declaration.input.range, newText: formatShape(feature) }] }] }
+      : {}),
   });
 }
 

@@ -7,8 +7,8 @@
  */
 import type { Call, ExperimentDecl, Identifier, InlineModel, Member, Section, Setting, SourceRange } from "../../grammar/ast.js";
 import { EXPERIMENT_SCHEMA, type SectionSpec } from "../catalog/experiment-schema.js";
-import { makeDiagnostic, type Diagnostic } from "../diagnostics.js";
-import { didYouMean } from "../suggest.js";
+import { makeDiagnostic, replaceNameFix, type Diagnostic } from "../diagnostics.js";
+import { closestName, didYouMean } from "../suggest.js";
 
 /** One section after its members were sorted: the experiment itself, `data`, `data.split` … */
 export interface SectionReading {
@@ -173,10 +173,12 @@ function readSection(
 function unknownMember(name: Identifier, spec: SectionSpec, here: string, file: string, form: "setting" | "section"): Diagnostic {
   const candidates = [...spec.settings.map((setting) => setting.name), ...spec.sections.map((section) => section.name)];
   const help = didYouMean(name.name, candidates);
+  const meant = closestName(name.name, candidates);
   const elsewhere = findOwner(name.name, form);
   return makeDiagnostic("DLM203", file, name.range, {
     message: `unknown ${form} \`${name.name}\` in ${here}`,
     ...(help ? { help } : elsewhere ? { help: `\`${name.name}\` belongs in \`${elsewhere}\`` } : {}),
+    ...(meant !== undefined ? { fixes: [replaceNameFix(file, name.range, meant)] } : {}),
     notes: [`${here} accepts: ${candidates.join(", ")}`],
   });
 }

@@ -9,11 +9,11 @@
 import type { Setting, SourceRange } from "../../grammar/ast.js";
 import type { SettingSpec } from "../catalog/experiment-schema.js";
 import type { Catalog, CatalogEntry, CatalogParamSpec } from "../catalog/types.js";
-import { makeDiagnostic, type Diagnostic } from "../diagnostics.js";
+import { makeDiagnostic, replaceNameFix, type Diagnostic } from "../diagnostics.js";
 import { describeValue, evaluateValue, printValue, type ConstantArg, type ConstantValue, type ValueOrigin } from "../evaluate-values.js";
 import type { ParamSpec, ParamValue, ResolvedArgs } from "../layers/types.js";
 import { argumentProblemDiagnostic, matchArguments, resolveArguments, type ArgumentProblem, type EvaluatedCall } from "../resolve-args.js";
-import { didYouMean } from "../suggest.js";
+import { closestName, didYouMean } from "../suggest.js";
 import { childSite, type ExperimentContext, type SpaceSite } from "./experiment-context.js";
 import { firstValueOf, isSearchSpaceCall, readSearchSpace, resolveSingleValue } from "./search-spaces.js";
 
@@ -192,9 +192,11 @@ export function unknownEntry(name: WrittenName, catalog: Catalog, file: string):
   const written = name.name;
   const names = [...catalog.entries.keys()];
   const help = didYouMean(written, names);
+  const meant = closestName(written, names);
   return makeDiagnostic("DLM204", file, name.range, {
     message: `unknown ${catalog.kind} \`${written}\``,
     ...(help ? { help } : {}),
+    ...(meant !== undefined ? { fixes: [replaceNameFix(file, name.range, meant)] } : {}),
     notes: [`${catalog.kind}s: ${names.join(", ")}`],
   });
 }

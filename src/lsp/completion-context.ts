@@ -83,6 +83,25 @@ export function completionContextAt(text: string, offset: number): CompletionCon
 
 const NONE: CompletionContext = { kind: "none" };
 
+/** The call whose parentheses hold the cursor, for signature help. */
+export interface CallAtCursor {
+  readonly callee: string;
+  readonly place: CallPlace;
+  /** Which argument the cursor is in, counting from 0 (commas at the call's own level before it). */
+  readonly argumentIndex: number;
+  /** The name when the argument at the cursor is written `name: …`. */
+  readonly argumentName?: string;
+  /** How many arguments before the cursor are written by position. */
+  readonly positionalBefore: number;
+}
+
+/** The innermost call (layer, block, catalog entry) open around `offset`, if any. */
+export function callAt(text: string, offset: number): CallAtCursor | undefined {
+  const lexed = lexDlm(text);
+  if (lexed.comments.some((comment) => comment.startOffset < offset && offset <= comment.startOffset + comment.image.length)) return undefined;
+  return new BracketReader(lexed.tokens.filter((token) => token.startOffset < offset)).callAtEnd();
+}
+
 function stringContext(before: readonly IToken[]): CompletionContext {
   const open = before[before.length - 2];
   const callee = before[before.length - 3];
@@ -131,6 +150,41 @@ class BracketReader {
     if (opener.tokenType === LCurly) return this.braceContext(innermost);
     if (opener.tokenType === LBracket) return this.listContext(innermost);
     return this.parenContext(innermost);
+  }
+
+  callAtEnd(): CallAtCursor | undefined {
+    for (let level = this.open.length - 1; level >= 0; level--) {
+      const paren = this.open[level]!;
+      const opener = this.tokens[paren]!.tokenType;
+      if (opener === LCurly) return undefined;
+      if (opener !== LParen) continue;
+      const head = this.tokens[paren - 1];
+      const keyword = this.tokens[paren - 2]?.tokenType;
+      if (!head || !tokenMatcher(head, Identifier) || keyword === Model || keyword === Block) continue;
+      const place = this.callPlace(paren);
+      if (!place) continue;
+      let start = paren + 1;
+      let index = 0;
+      let positionalBefore = 0;
+      let depth = 0;
+      const isNamedAt = (at: number): boolean => {
+        const first = this.tokens[at];
+        return first !== undefined && tokenMatcher(first, Identifier) && this.tokens[at + 1]?.tokenType === Colon;
+      };
+      for (let at = paren + 1; at < this.tokens.length; at++) {
+        const token = this.tokens[at]!;
+        if (isOpener(token)) depth += 1;
+        else if (isCloser(token)) depth -= 1;
+        else if (depth === 0 && token.tokenType === Comma) {
+          if (at > start && !isNamedAt(start)) positionalBefore += 1;
+          index += 1;
+          start = at + 1;
+        }
+      }
+      const argumentName = isNamedAt(start) ? this.tokens[start]!.image : undefined;
+      return { callee: head.image, place, argumentIndex: index, positionalBefore, ...(argumentName !== undefined ? { argumentName } : {}) };
+    }
+    return undefined;
   }
 
   private braceContext(brace: number): CompletionContext {

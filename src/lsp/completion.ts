@@ -244,7 +244,7 @@ const BOOLEAN_ITEMS: CompletionItem[] = [
 ];
 
 /** The parameters of a layer, catalog entry or block, as parameter specs. */
-function targetParams(target: CallTarget | undefined, checked: CheckedDocument): readonly ParamSpec[] {
+export function targetParams(target: CallTarget | undefined, checked: CheckedDocument): readonly ParamSpec[] {
   if (target?.kind === "layer") return target.definition.params;
   if (target?.kind === "entry") return target.entry.params;
   if (target?.kind === "block") return blockParams(target.symbol.declaration, checked.result.files.get(target.symbol.file)?.text ?? "");

@@ -1,61 +1,73 @@
 /**
- * Go to definition and find references for models and blocks (and experiments, which
- * nothing references but whose name still finds itself). The binder already resolved
- * every block use and `model: NAME` setting; this only looks them up by position.
+ * Go to definition, find references, document highlight and rename for every name the
+ * symbol index knows (`symbol-index.ts`): models, blocks, experiments, block parameters and
+ * named layers, across imports and across the open documents.
  */
-import type { Location } from "vscode-languageserver";
-import type { DeclarationSymbol } from "../../compiler/binder.js";
+import { DocumentHighlightKind, ErrorCodes, ResponseError, type DocumentHighlight, type Location, type Range, type TextEdit, type WorkspaceEdit } from "vscode-languageserver";
+import { lookupLayer } from "../../compiler/layers/registry.js";
 import type { CheckedDocument } from "./document-store.js";
-import { rangeContains, toLocation } from "./source-ranges.js";
+import { occurrenceAt, occurrencesOfKey, type Occurrence } from "./symbol-index.js";
+import { rangeContains, toLocation, toLspRange } from "./source-ranges.js";
 
-/** The declaration named or used at `offset`, if any. */
-export function symbolAt(checked: CheckedDocument, offset: number): DeclarationSymbol | undefined {
-  const { result, path } = checked;
-  const reference = result.references.find((ref) => ref.file === path && rangeContains(ref.range, offset, true));
-  if (reference) return reference.symbol;
-  return result.symbols.find((symbol) => symbol.file === path && rangeContains(symbol.nameRange, offset, true));
-}
-
-/** Where the model or block at `offset` is declared; an `import "…"` path goes to that file. */
-export function definitionAt(checked: CheckedDocument, offset: number): Location | null {
-  const symbol = symbolAt(checked, offset);
-  if (symbol) return toLocation(checked, symbol.file, symbol.nameRange) ?? null;
+/** Where the name at `offset` is declared; an `import "…"` path goes to that file. */
+export function definitionAt(checked: CheckedDocument, offset: number, everyCheck: readonly CheckedDocument[] = []): Location | null {
+  const occurrence = occurrenceAt(checked, offset);
+  if (occurrence) {
+    const declaration = occurrencesOfKey(occurrence.key, [checked, ...everyCheck]).find((found) => found.occurrence.declaration);
+    if (declaration) return toLocation(declaration.from, declaration.occurrence.file, declaration.occurrence.range) ?? null;
+  }
   const source = checked.result.files.get(checked.path);
   const imported = source?.imports.find((entry) => entry.found && rangeContains(entry.node.path.range, offset));
   return imported ? (toLocation(checked, imported.path, { start: 0, end: 0 }) ?? null) : null;
 }
 
-/**
- * Every use of the model or block at `offset` in the checks given (the open documents and
- * what they import), with its declaration first when asked.
- */
-export function referencesAt(
-  checked: CheckedDocument,
-  offset: number,
-  includeDeclaration: boolean,
-  everyCheck: readonly CheckedDocument[],
-): Location[] {
-  const symbol = symbolAt(checked, offset);
-  if (!symbol) return [];
-  const locations: Location[] = [];
-  const seen = new Set<string>();
-  const add = (from: CheckedDocument, file: string, start: number, end: number): void => {
-    const key = `${file}\u0000${start}`;
-    if (seen.has(key)) return;
-    const location = toLocation(from, file, { start, end });
-    if (!location) return;
-    seen.add(key);
-    locations.push(location);
-  };
-  if (includeDeclaration) add(checked, symbol.file, symbol.nameRange.start, symbol.nameRange.end);
-  for (const from of [checked, ...everyCheck]) {
-    for (const reference of from.result.references) {
-      if (sameSymbol(reference.symbol, symbol)) add(from, reference.file, reference.range.start, reference.range.end);
-    }
-  }
-  return locations;
+/** Every use of the name at `offset` in the checks given (the open documents and what they import), its declaration first when asked. */
+export function referencesAt(checked: CheckedDocument, offset: number, includeDeclaration: boolean, everyCheck: readonly CheckedDocument[]): Location[] {
+  const occurrence = occurrenceAt(checked, offset);
+  if (!occurrence) return [];
+  const found = occurrencesOfKey(occurrence.key, [checked, ...everyCheck])
+    .filter((entry) => includeDeclaration || !entry.occurrence.declaration)
+    .sort((a, b) => Number(b.occurrence.declaration) - Number(a.occurrence.declaration));
+  return found.flatMap(({ from, occurrence: each }) => toLocation(from, each.file, each.range) ?? []);
 }
 
-function sameSymbol(a: DeclarationSymbol, b: DeclarationSymbol): boolean {
-  return a.file === b.file && a.nameRange.start === b.nameRange.start && a.name === b.name;
+/** The other places in this document where the name at `offset` is written (its declaration marked as a write). */
+export function documentHighlightsAt(checked: CheckedDocument, offset: number): DocumentHighlight[] {
+  const occurrence = occurrenceAt(checked, offset);
+  if (!occurrence) return [];
+  return occurrencesOfKey(occurrence.key, [checked])
+    .filter(({ occurrence: each }) => each.file === checked.path)
+    .map(({ occurrence: each }) => ({
+      range: toLspRange(checked.document, each.range),
+      kind: each.declaration ? DocumentHighlightKind.Write : DocumentHighlightKind.Read,
+    }));
+}
+
+/** The range and current text of the name a rename at `offset` would change; null where nothing can be renamed. */
+export function prepareRenameAt(checked: CheckedDocument, offset: number): { range: Range; placeholder: string } | null {
+  const occurrence = occurrenceAt(checked, offset);
+  return occurrence ? { range: toLspRange(checked.document, occurrence.range), placeholder: occurrence.name } : null;
+}
+
+const KEYWORDS = new Set(["model", "block", "experiment", "import", "residual", "repeat", "true", "false"]);
+
+/** Renames the name at `offset` everywhere the checks see it; a name DLM cannot take is refused with a message. */
+export function renameAt(checked: CheckedDocument, offset: number, newName: string, everyCheck: readonly CheckedDocument[]): WorkspaceEdit | ResponseError {
+  const occurrence = occurrenceAt(checked, offset);
+  if (!occurrence) return new ResponseError(ErrorCodes.InvalidRequest, "nothing to rename here: put the cursor on a model, block, experiment, block parameter or named layer");
+  const refusal = renameRefusal(occurrence, newName);
+  if (refusal) return new ResponseError(ErrorCodes.InvalidParams, refusal);
+  const changes: Record<string, TextEdit[]> = {};
+  for (const { from, occurrence: each } of occurrencesOfKey(occurrence.key, [checked, ...everyCheck])) {
+    const location = toLocation(from, each.file, each.range);
+    if (location) (changes[location.uri] ??= []).push({ range: location.range, newText: newName });
+  }
+  return { changes };
+}
+
+function renameRefusal(occurrence: Occurrence, newName: string): string | undefined {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(newName)) return `\`${newName}\` is not a DLM name (letters, digits and _, not starting with a digit)`;
+  if (KEYWORDS.has(newName)) return `\`${newName}\` is a keyword`;
+  if (occurrence.kind === "block" && lookupLayer(newName)) return `\`${newName}\` is a built-in layer: a block of that name could not be used`;
+  return undefined;
 }

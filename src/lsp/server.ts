@@ -6,7 +6,9 @@
 import { formatDlm } from "../../compiler/format-dlm.js";
 import { format as formatLogArguments } from "node:util";
 import {
+  CodeActionKind,
   createConnection,
+  DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   ProposedFeatures,
   StreamMessageReader,
@@ -16,14 +18,20 @@ import {
   type InitializeResult,
 } from "vscode-languageserver/node";
 import type { CompilerHost } from "../../compiler/host.js";
+import { codeActionsFor } from "./code-actions.js";
 import { completionsAt, COMPLETION_TRIGGER_CHARACTERS } from "./completion.js";
-import { documentDiagnostics } from "./diagnostics.js";
+import { documentDiagnostics, setDiagnosticsDocs } from "./diagnostics.js";
+import { foldingRanges } from "./folding.js";
+import { inlayHints } from "./inlay-hints.js";
+import { SEMANTIC_TOKENS_LEGEND, semanticTokens } from "./semantic-tokens.js";
+import { signatureHelpAt, SIGNATURE_TRIGGER_CHARACTERS } from "./signature-help.js";
+import { workspaceSymbols } from "./workspace-symbols.js";
 import { DocumentStore, uriToPath } from "./document-store.js";
 import { formattingEdits, type DocumentFormatter } from "./formatting.js";
 import { hoverAt } from "./hover.js";
 import { modelSummaries } from "./model-summaries.js";
 import { MODEL_SUMMARIES_REQUEST, type ModelSummariesParams, type ModelSummariesResult } from "./protocol.js";
-import { definitionAt, referencesAt } from "./navigation.js";
+import { definitionAt, documentHighlightsAt, prepareRenameAt, referencesAt, renameAt } from "./navigation.js";
 import { documentSymbols } from "./symbols.js";
 
 /** Quiet time after an edit before a document is checked again. */
@@ -42,6 +50,15 @@ export interface LanguageServerOptions {
 /** What a client may pass as `initializationOptions`. */
 interface DlmInitializationOptions {
   readonly debounceMs?: number;
+  /** The settings under `dlm` (what `workspace/configuration` would answer), for clients that cannot be asked. */
+  readonly inlayHints?: { readonly enabled?: boolean };
+  /** A URI of docs/diagnostics.md to link each diagnostic's code to (default: the copy installed with the server). */
+  readonly diagnosticsDocs?: string;
+}
+
+/** The `dlm` settings the server reads (VS Code: `dlm.inlayHints.enabled`). */
+interface DlmSettings {
+  readonly inlayHints?: { readonly enabled?: boolean };
 }
 
 /** Files whose change on disk can change a check: sources, and the data and model files experiments read. */
@@ -57,6 +74,21 @@ export interface LanguageServerHandle {
 export function createLanguageServer(connection: Connection, options: LanguageServerOptions = {}): LanguageServerHandle {
   const handle = { shutdownReceived: false };
   let watchFilesDynamically = false;
+  let canAskConfiguration = false;
+  let canRefreshInlayHints = false;
+  let inlayHintsEnabled = true;
+  const readSettings = async (): Promise<void> => {
+    if (!canAskConfiguration) return;
+    try {
+      const settings = (await connection.workspace.getConfiguration("dlm")) as DlmSettings | null;
+      const enabled = settings?.inlayHints?.enabled !== false;
+      if (enabled === inlayHintsEnabled) return;
+      inlayHintsEnabled = enabled;
+      if (canRefreshInlayHints) await connection.languages.inlayHint.refresh();
+    } catch (error) {
+      connection.console.warn(`dlm: could not read the settings: ${String(error)}`);
+    }
+  };
   const store = new DocumentStore({
     debounceMs: options.debounceMs ?? DEFAULT_DEBOUNCE_MS,
     ...(options.fallbackHost ? { fallbackHost: options.fallbackHost } : {}),
@@ -68,17 +100,30 @@ export function createLanguageServer(connection: Connection, options: LanguageSe
   const format = options.formatDocument;
 
   connection.onInitialize((params): InitializeResult => {
-    const requested = (params.initializationOptions as DlmInitializationOptions | undefined)?.debounceMs;
+    const initialization = params.initializationOptions as DlmInitializationOptions | undefined;
+    const requested = initialization?.debounceMs;
     if (typeof requested === "number" && requested >= 0) store.setDebounce(requested);
+    if (initialization?.inlayHints?.enabled === false) inlayHintsEnabled = false;
+    if (typeof initialization?.diagnosticsDocs === "string") setDiagnosticsDocs(initialization.diagnosticsDocs);
     watchFilesDynamically = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    canAskConfiguration = params.capabilities.workspace?.configuration === true;
+    canRefreshInlayHints = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         hoverProvider: true,
         completionProvider: { triggerCharacters: COMPLETION_TRIGGER_CHARACTERS },
+        signatureHelpProvider: { triggerCharacters: SIGNATURE_TRIGGER_CHARACTERS, retriggerCharacters: [":"] },
         definitionProvider: true,
         referencesProvider: true,
+        documentHighlightProvider: true,
+        renameProvider: { prepareProvider: true },
         documentSymbolProvider: true,
+        workspaceSymbolProvider: true,
+        foldingRangeProvider: true,
+        inlayHintProvider: true,
+        semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         ...(format ? { documentFormattingProvider: true } : {}),
       },
       serverInfo: { name: "dlm" },
@@ -86,12 +131,22 @@ export function createLanguageServer(connection: Connection, options: LanguageSe
   });
 
   connection.onInitialized(() => {
+    if (canAskConfiguration) {
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: "dlm" }).catch(() => undefined);
+      void readSettings();
+    }
     // Without dynamic registration the client decides what it watches (VS Code's `synchronize.fileEvents`).
     if (watchFilesDynamically) {
       connection.client
         .register(DidChangeWatchedFilesNotification.type, { watchers: WATCHED_FILE_PATTERNS.map((globPattern) => ({ globPattern })) })
         .catch((error: unknown) => connection.console.warn(`dlm: the client refused to watch files: ${String(error)}`));
     }
+  });
+  connection.onDidChangeConfiguration((change) => {
+    if (canAskConfiguration) return void readSettings();
+    // Clients that push settings send them in the notification.
+    const pushed = (change.settings as { dlm?: DlmSettings } | null)?.dlm;
+    if (pushed) inlayHintsEnabled = pushed.inlayHints?.enabled !== false;
   });
   connection.onDidChangeWatchedFiles(({ changes }) => {
     store.filesChanged(changes.filter((change) => change.uri.startsWith("file:")).map((change) => uriToPath(change.uri)));
@@ -116,9 +171,45 @@ export function createLanguageServer(connection: Connection, options: LanguageSe
     const checked = store.checked(textDocument.uri);
     return checked ? completionsAt(checked, checked.document.offsetAt(position)) : [];
   });
+  connection.onSignatureHelp(({ textDocument, position }) => {
+    const checked = store.checked(textDocument.uri);
+    return checked ? signatureHelpAt(checked, checked.document.offsetAt(position)) : null;
+  });
   connection.onDefinition(({ textDocument, position }) => {
     const checked = store.checked(textDocument.uri);
-    return checked ? definitionAt(checked, checked.document.offsetAt(position)) : null;
+    return checked ? definitionAt(checked, checked.document.offsetAt(position), store.allChecked()) : null;
+  });
+  connection.onDocumentHighlight(({ textDocument, position }) => {
+    const checked = store.checked(textDocument.uri);
+    return checked ? documentHighlightsAt(checked, checked.document.offsetAt(position)) : [];
+  });
+  connection.onPrepareRename(({ textDocument, position }) => {
+    const checked = store.checked(textDocument.uri);
+    return checked ? prepareRenameAt(checked, checked.document.offsetAt(position)) : null;
+  });
+  connection.onRenameRequest(({ textDocument, position, newName }) => {
+    const checked = store.checked(textDocument.uri);
+    return checked ? renameAt(checked, checked.document.offsetAt(position), newName, store.allChecked()) : null;
+  });
+  connection.onWorkspaceSymbol(({ query }) => workspaceSymbols(query, store.allChecked()));
+  connection.onFoldingRanges(({ textDocument }) => {
+    const checked = store.checked(textDocument.uri);
+    return checked ? foldingRanges(checked) : [];
+  });
+  connection.languages.inlayHint.on(({ textDocument, range }) => {
+    const checked = inlayHintsEnabled ? store.checked(textDocument.uri) : undefined;
+    if (!checked) return [];
+    return inlayHints(checked, { start: checked.document.offsetAt(range.start), end: checked.document.offsetAt(range.end) });
+  });
+  connection.languages.semanticTokens.on(({ textDocument }) => {
+    const checked = store.checked(textDocument.uri);
+    return checked ? semanticTokens(checked) : { data: [] };
+  });
+  connection.onCodeAction(({ textDocument, range, context }) => {
+    if (context.only && !context.only.some((kind) => CodeActionKind.QuickFix.startsWith(kind))) return [];
+    const checked = store.checked(textDocument.uri);
+    if (!checked) return [];
+    return codeActionsFor(checked, { start: checked.document.offsetAt(range.start), end: checked.document.offsetAt(range.end) });
   });
   connection.onReferences(({ textDocument, position, context }) => {
     const checked = store.checked(textDocument.uri);
