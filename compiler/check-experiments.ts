@@ -13,6 +13,7 @@
  */
 import { totalmem } from "node:os";
 import type { ExperimentDecl } from "../grammar/ast.js";
+import { checkOutputPaths } from "./checks/check-output-paths.js";
 import { checkResources } from "./checks/check-resources.js";
 import { checkPipeline, keptLayerNames, type PretrainedUse } from "./checks/check-pipeline.js";
 import { checkClassCount, checkCropFits } from "./checks/check-outcomes.js";
@@ -57,7 +58,7 @@ export function checkExperiments(result: ModelCheckResult, host: CompilerHost, o
     for (const declaration of file.ast.declarations) {
       if (declaration.kind !== "Experiment" || declaration.missing || declaration.name.missing) continue;
       const checked = checkExperiment(declaration, file.path, { result, host, contextFor, options });
-      diagnostics.push(...checked.diagnostics);
+      diagnostics.push(...checked.diagnostics, ...checkOutputPaths(declaration, file.path, [...result.files.keys()], host));
       if (checked.plan !== undefined) plans.push(checked.plan);
       recordExport(exported, declaration, file.path, checked.plan, checked.exportDir);
     }

@@ -49,7 +49,10 @@ export interface Bundle {
   readonly card: ModelCard;
 }
 
-/** Writes the bundle to `dir`, replacing an older one only once the new one is complete. */
+/**
+ * Writes the bundle to `dir`, replacing an older one only once the new one is complete; the
+ * older one stays as `dir.previous`. Refuses (`OutputOwnershipError`) a `dir` DLM did not write.
+ */
 export async function exportBundle(
   dir: string,
   model: tf.LayersModel,
@@ -64,14 +67,18 @@ export async function exportBundle(
     date: card.date ?? new Date().toISOString(),
     dlmVersion: await dlmVersion(),
   };
-  await replaceDirectoryAtomically(dir, async (temporary) => {
-    await writeModelFiles(temporary, model);
-    await writeFileDurably(path.join(temporary, BUNDLE_FILES.preprocessing), JSON.stringify(preprocessing, null, 2));
-    if (info.classes !== undefined) {
-      await writeFileDurably(path.join(temporary, BUNDLE_FILES.labels), JSON.stringify(info.classes, null, 2));
-    }
-    await writeFileDurably(path.join(temporary, BUNDLE_FILES.card), JSON.stringify(written, null, 2));
-  });
+  await replaceDirectoryAtomically(
+    dir,
+    async (temporary) => {
+      await writeModelFiles(temporary, model);
+      await writeFileDurably(path.join(temporary, BUNDLE_FILES.preprocessing), JSON.stringify(preprocessing, null, 2));
+      if (info.classes !== undefined) {
+        await writeFileDurably(path.join(temporary, BUNDLE_FILES.labels), JSON.stringify(info.classes, null, 2));
+      }
+      await writeFileDurably(path.join(temporary, BUNDLE_FILES.card), JSON.stringify(written, null, 2));
+    },
+    { kind: "export", keepPrevious: true },
+  );
   return written;
 }
 

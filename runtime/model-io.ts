@@ -7,6 +7,7 @@ import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { canSaveOptimizerState } from "./optimizers.js";
+import { assertOwnedOutput, temporaryPrefix } from "./output-ownership.js";
 
 /** File names inside a saved-model directory (tfjs-node's names). */
 export const MODEL_JSON = "model.json";
@@ -177,31 +178,48 @@ function previousDirectory(dir: string): string {
   return `${path.resolve(dir)}.previous`;
 }
 
+/** Options of `replaceDirectoryAtomically`. */
+export interface ReplaceDirectoryOptions {
+  /** What the folder is, for messages and for what may be found there. Default `checkpoint`. */
+  readonly kind?: "export" | "checkpoint";
+  /** Keep the replaced folder as `dir.previous` (exports) instead of deleting it. Default false. */
+  readonly keepPrevious?: boolean;
+}
+
 /**
  * Fills a fresh temporary directory beside `dir`, then renames it to `dir`. The old
  * directory stays intact until the new one is complete; between the two renames it lives
- * at `dir.previous`, which `existingDirectory` falls back to.
+ * at `dir.previous`, which `existingDirectory` falls back to, and with `keepPrevious` it
+ * stays there. Only a folder DLM wrote is ever replaced (`assertOwnedOutput`): anything else
+ * at `dir` or `dir.previous` is an `OutputOwnershipError` before anything is written.
  */
 export async function replaceDirectoryAtomically(
   dir: string,
   fill: (temporary: string) => Promise<void>,
+  options: ReplaceDirectoryOptions = {},
 ): Promise<void> {
   const target = path.resolve(dir);
+  const kind = options.kind ?? "checkpoint";
+  const previous = previousDirectory(target);
+  assertOwnedOutput(target, kind);
+  assertOwnedOutput(previous, kind);
   await fs.mkdir(path.dirname(target), { recursive: true });
-  const temporary = await fs.mkdtemp(`${target}.tmp-`);
+  const temporary = await fs.mkdtemp(temporaryPrefix(target));
   try {
     await fill(temporary);
   } catch (error) {
     await fs.rm(temporary, { recursive: true, force: true });
     throw error;
   }
-  const previous = previousDirectory(target);
+  // Checked again after filling: the folder may have changed hands during a long save.
+  assertOwnedOutput(target, kind);
+  assertOwnedOutput(previous, kind);
   // A replacement killed between its two renames left the only whole copy at `previous`: put it back before clearing.
   if (!(await exists(target)) && (await exists(previous))) await fs.rename(previous, target);
   await fs.rm(previous, { recursive: true, force: true });
   const hadOld = await renameIfExists(target, previous);
   await fs.rename(temporary, target);
-  if (hadOld) await fs.rm(previous, { recursive: true, force: true });
+  if (hadOld && options.keepPrevious !== true) await fs.rm(previous, { recursive: true, force: true });
 }
 
 /** `dir` when it exists, else the `dir.previous` left by an interrupted replacement, else `dir`. */

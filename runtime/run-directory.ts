@@ -12,6 +12,7 @@ import type { StageOutcome } from "./run-stages.js";
 import type { SplitEvaluation } from "./evaluate.js";
 import type { History } from "./train.js";
 import { writeFileDurably } from "./model-io.js";
+import { OutputOwnershipError } from "./output-ownership.js";
 import type { TuningResult } from "./tune.js";
 
 /** A data source as the `.dlm` file wrote it, e.g. `builtin("mnist")`. */
@@ -49,12 +50,19 @@ export interface RunMetrics {
   readonly failure?: string;
 }
 
-async function isNonEmptyDirectory(dir: string): Promise<boolean> {
-  try {
-    return (await fs.readdir(dir)).length > 0;
-  } catch {
-    return false;
-  }
+/** Files and folders a run directory holds; `--force` clears only a folder made of these. */
+const RUN_ENTRIES: ReadonlySet<string> = new Set([
+  "metrics.json",
+  "history.csv",
+  "report.html",
+  "hyperparameters.json",
+  "checkpoint",
+  "checkpoint.previous",
+]);
+
+/** Whether `entry` is something a run writes into its directory (the run checkpoint's temporaries included). */
+function isRunEntry(entry: string): boolean {
+  return RUN_ENTRIES.has(entry) || /^checkpoint\.tmp-/.test(entry);
 }
 
 function timestamp(date: Date): string {
@@ -65,22 +73,57 @@ function timestamp(date: Date): string {
   );
 }
 
+/** Creates `dir` (its parent must exist); false when something is already there. One `mkdir`: no race. */
+async function claimDirectory(dir: string): Promise<boolean> {
+  try {
+    await fs.mkdir(dir);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw error;
+  }
+}
+
+/** With `--force`: removes `<out>/<name>` only when it holds nothing but what a run writes. */
+async function clearRunDirectory(dir: string): Promise<void> {
+  let entries: string[];
+  try {
+    entries = await fs.readdir(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return;
+    if (code === "ENOTDIR")
+      throw new OutputOwnershipError(`--force: ${dir} is a file, not a run directory; DLM does not delete it`);
+    throw error;
+  }
+  const foreign = entries.filter((entry) => !isRunEntry(entry));
+  if (foreign.length > 0) {
+    throw new OutputOwnershipError(
+      `--force: ${dir} holds files a run does not write (${foreign
+        .slice(0, 3)
+        .map((entry) => JSON.stringify(entry))
+        .join(", ")}); ` + "DLM deletes only run directories it made. Move them away or use another --out",
+    );
+  }
+  await fs.rm(dir, { recursive: true, force: true });
+}
+
 /**
- * `<out>/<name>` when it is free (or `force`), else `<out>/<name>-YYYYMMDD-HHMMSS`
- * (with a counter if that exists too). The directory is created.
+ * Claims a fresh run directory: `<out>/<name>` when it is free (or cleared by `force`), else
+ * `<out>/<name>-YYYYMMDD-HHMMSS` (with `-2`, `-3`, … when taken). Each candidate is claimed
+ * with one `mkdir`, so concurrent runs of one experiment always get distinct directories.
  */
 export async function chooseRunDirectory(out: string, name: string, force: boolean, now = new Date()): Promise<string> {
   const plain = path.join(out, name);
-  let chosen = plain;
-  if (force) {
-    await fs.rm(plain, { recursive: true, force: true });
-  } else if (await isNonEmptyDirectory(plain)) {
-    const stamped = `${plain}-${timestamp(now)}`;
-    chosen = stamped;
-    for (let counter = 2; await isNonEmptyDirectory(chosen); counter++) chosen = `${stamped}-${counter}`;
+  await fs.mkdir(path.dirname(plain), { recursive: true });
+  if (force) await clearRunDirectory(plain);
+  if (await claimDirectory(plain)) return plain;
+  const stamped = `${plain}-${timestamp(now)}`;
+  if (await claimDirectory(stamped)) return stamped;
+  for (let counter = 2; ; counter++) {
+    const numbered = `${stamped}-${counter}`;
+    if (await claimDirectory(numbered)) return numbered;
   }
-  await fs.mkdir(chosen, { recursive: true });
-  return chosen;
 }
 
 /** `<name>` or `<name>-YYYYMMDD-HHMMSS[-N]`: the directories `chooseRunDirectory` makes for `name`. */

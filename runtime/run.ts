@@ -6,6 +6,7 @@
  * Exit codes: 0 done, 1 the run failed (bad data, NaN loss, …), 2 bad flags,
  * 130 interrupted (a checkpoint was saved; `--resume` continues).
  */
+import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { initBackend, type BackendName } from "./backend.js";
@@ -22,6 +23,7 @@ import {
   writeRunFiles,
 } from "./run-directory.js";
 import { exportBundle } from "./export.js";
+import { checkExperimentOutputs } from "./check-outputs.js";
 import { runTuning } from "./tune.js";
 import { averagedMetricLabel, formatSetting } from "./report/tables.js";
 
@@ -154,6 +156,8 @@ export function describeFailure(error: unknown): string {
 async function runWithOverrides(definition: ExperimentDefinition, overrides: RunOverrides, say: Say): Promise<number> {
   const backend = await initBackend(overrides.backend ?? definition.backend);
   say(`dlm: experiment \`${definition.name}\` on ${backend.name} (${backend.reason})`);
+  // Before any folder is made or epoch trained: outputs that would overwrite inputs or files DLM did not write.
+  await checkExperimentOutputs(definition);
   const resumeDir = overrides.resume ? await findLatestRunDirectory(overrides.out, definition.name) : undefined;
   if (overrides.resume && resumeDir === undefined) {
     // In a file of several experiments, `--resume` reaches the ones that never started too.
@@ -208,12 +212,13 @@ async function runWithOverrides(definition: ExperimentDefinition, overrides: Run
       }
       if (effective.export !== undefined) {
         const exportDir = path.resolve(effective.baseDir, effective.export);
+        const replacedExport = existsSync(exportDir);
         await exportBundle(exportDir, outcome.model, data.preprocessing, data.info, {
           experiment: effective.name,
           metrics: evaluation?.metrics ?? {},
           source: describeSource(effective.data.source),
         });
-        say(`dlm: exported bundle to ${exportDir}`);
+        say(`dlm: exported bundle to ${exportDir}${replacedExport ? ` (the one it replaced is kept in ${exportDir}.previous)` : ""}`);
       }
       say(`dlm: wrote ${files.map(displayPath).join(", ")}`);
       return EXIT_DONE;

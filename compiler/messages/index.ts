@@ -10,6 +10,7 @@ import { VALUE_MESSAGES } from "./values.js";
 import { PIPELINE_MESSAGES } from "./pipeline.js";
 import { RESOURCE_MESSAGES } from "./resources.js";
 import { DATA_FILE_MESSAGES } from "./data-files.js";
+import { OUTPUT_MESSAGES } from "./outputs.js";
 import { OUTCOME_MESSAGES } from "./outcomes.js";
 import { METRIC_MESSAGES } from "./metrics.js";
 import { FINE_TUNE_MESSAGES } from "./fine-tune.js";
@@ -22,6 +23,7 @@ const ALL_MESSAGES: readonly MessageEntry[] = [
   ...PIPELINE_MESSAGES,
   ...RESOURCE_MESSAGES,
   ...DATA_FILE_MESSAGES,
+  ...OUTPUT_MESSAGES,
   ...OUTCOME_MESSAGES,
   ...METRIC_MESSAGES,
   ...FINE_TUNE_MESSAGES,

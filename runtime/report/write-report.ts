@@ -3,7 +3,8 @@
  * (report in, file texts out); `writeReport` is the only part that touches the disk.
  */
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
-import { basename, dirname, extname, join } from "node:path";
+import { basename, dirname, extname, join, resolve } from "node:path";
+import { assertOwnedOutput } from "../output-ownership.js";
 import { renderChartSvg, type Chart } from "./charts.js";
 import { renderHtml } from "./html.js";
 import { renderMarkdown } from "./markdown.js";
@@ -65,6 +66,8 @@ async function writeFileAtomically(path: string, text: string): Promise<void> {
  * files beside it), creating the folder. The page is written last, after its images.
  */
 export async function writeReport(path: string, report: RunReport): Promise<void> {
+  // Never over a file DLM did not write (the .dlm, a data file): the runtime checked before training, this is the last line.
+  assertOwnedOutput(resolve(path), "report");
   const files = await renderReport(report, basename(path));
   const folder = dirname(path);
   await mkdir(folder, { recursive: true });

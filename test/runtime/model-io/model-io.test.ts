@@ -117,16 +117,16 @@ describe("saveModel / loadModel", () => {
 describe("replaceDirectoryAtomically", () => {
   it("leaves the previous directory intact when writing fails, and no temporary directory behind", async () => {
     const dir = path.join(directory, "atomic");
-    await replaceDirectoryAtomically(dir, (temporary) => fs.writeFile(path.join(temporary, "a.txt"), "first"));
+    await replaceDirectoryAtomically(dir, (temporary) => fs.writeFile(path.join(temporary, "model.json"), "first"));
     await expect(
       replaceDirectoryAtomically(dir, async (temporary) => {
-        await fs.writeFile(path.join(temporary, "a.txt"), "half");
+        await fs.writeFile(path.join(temporary, "model.json"), "half");
         throw new Error("disk full");
       }),
     ).rejects.toThrow("disk full");
-    expect(await fs.readFile(path.join(dir, "a.txt"), "utf8")).toBe("first");
-    await replaceDirectoryAtomically(dir, (temporary) => fs.writeFile(path.join(temporary, "b.txt"), "second"));
-    expect(await fs.readdir(dir)).toEqual(["b.txt"]);
+    expect(await fs.readFile(path.join(dir, "model.json"), "utf8")).toBe("first");
+    await replaceDirectoryAtomically(dir, (temporary) => fs.writeFile(path.join(temporary, "weights.bin"), "second"));
+    expect(await fs.readdir(dir)).toEqual(["weights.bin"]);
     expect((await fs.readdir(directory)).filter((name) => name.startsWith("atomic"))).toEqual(["atomic"]);
   });
 

@@ -1,0 +1,72 @@
+/** Catalog of the output path checks: where an experiment may write, and what it may replace there. */
+import type { MessageEntry } from "./types.js";
+
+/** An iris experiment whose export (or other output) goes to `exportPath`. */
+function irisExport(exportLine: string, callbacks = ""): string {
+  return (
+    "experiment iris {\n" +
+    '  data { source: builtin("iris") split { train: 0.8, test: 0.2 } }\n' +
+    "  model { dense(8, activation: relu) dense(3, activation: softmax) }\n" +
+    `  train { loss: sparse_categorical_crossentropy, epochs: 5${callbacks === "" ? "" : `\n    callbacks { ${callbacks} }\n  `} }\n` +
+    `  ${exportLine}\n` +
+    "}"
+  );
+}
+
+/** One entry per code of the output path checks: what `dlm explain CODE` prints. */
+export const OUTPUT_MESSAGES: readonly MessageEntry[] = [
+  {
+    code: "DLM520",
+    title: "output path would overwrite an input",
+    severity: "error",
+    explanation:
+      "An output of an experiment (`export`, a `model_checkpoint` or `csv_logger` path, the " +
+      "`evaluate` report) must have a place of its own. Writing a bundle replaces a whole " +
+      "folder and a log or report replaces a file, so an output path that is the `.dlm` file, " +
+      'a file it imports, a data source, the `.dlm` file\'s own folder (`export: "."`) or a ' +
+      "folder holding any of them would destroy the project. The message names the input the " +
+      "path would overwrite. `dlm run` checks the same again before it trains.",
+    wrong: irisExport('export: "."'),
+    fixed: irisExport('export: "exports/iris"'),
+  },
+  {
+    code: "DLM521",
+    title: "relative output path climbs out of the project",
+    severity: "error",
+    explanation:
+      "Relative paths resolve against the `.dlm` file's folder. An output path that climbs out " +
+      'of it with `..` (`"../../x.csv"`) writes into folders nobody reading the file would ' +
+      "expect — a downloaded `.dlm` could aim it at anything. Keep outputs below the `.dlm` " +
+      "file's folder, or write an absolute path when you do mean a place outside it.",
+    wrong: irisExport('export: "exports/iris"', 'csv_logger("../../history.csv")'),
+    fixed: irisExport('export: "exports/iris"', 'csv_logger("logs/history.csv")'),
+  },
+  {
+    code: "DLM522",
+    title: "output path holds something DLM did not write",
+    severity: "error",
+    explanation:
+      "DLM replaces only what it can prove it wrote: an export or checkpoint folder holding " +
+      "only bundle files and DLM's signature (`card.json` with `dlmVersion`, or " +
+      "`checkpoint.json`), a CSV log beginning with csv_logger's `epoch` header, a report " +
+      "page DLM rendered. Anything else at an output path — a data folder, a plain file, a " +
+      "folder with your notes in it — is refused with its path and the reason, and nothing is " +
+      "deleted. `dlm check` reads the disk for this; `dlm run` checks again before training. " +
+      "Move the thing away or choose another path.",
+    wrong: "// exports/iris is a folder of your own photos\n" + irisExport('export: "exports/iris"'),
+    fixed:
+      "// exports/iris does not exist yet, or holds a bundle DLM exported\n" + irisExport('export: "exports/iris"'),
+  },
+  {
+    code: "DLM523",
+    title: "two outputs overlap",
+    severity: "error",
+    explanation:
+      "Two outputs of one experiment name the same path, or one lies inside the other's " +
+      "folder (a `csv_logger` file inside the export folder). The second write would replace " +
+      "the first, or leave a file in a bundle folder that DLM then refuses to replace. Give " +
+      "each output a path of its own.",
+    wrong: irisExport('export: "exports/iris"', 'csv_logger("exports/iris/history.csv")'),
+    fixed: irisExport('export: "exports/iris"', 'csv_logger("logs/iris.csv")'),
+  },
+];
