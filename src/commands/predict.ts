@@ -1,16 +1,18 @@
 /**
  * `dlm predict BUNDLE INPUT`: runs an exported bundle on raw inputs — a `.json` array of
  * feature rows (in the data set's column order, or objects keyed by column), a `.csv`
- * with the training column names, a `.txt` (one text per line) or an image.
+ * with the training column names, a `.txt` (one text per line), an image, or a folder of
+ * images. A time-series bundle reads consecutive rows and predicts for every window of
+ * them (docs/cli.md lists the formats).
  */
-import { extname } from "node:path";
-import { statSync } from "node:fs";
+import { extname, join, relative } from "node:path";
+import { readdirSync, statSync } from "node:fs";
 import { CliError, EXIT_OK } from "../cli.js";
 import { readUserFile } from "./shared-io.js";
 import { DataError } from "../../runtime/data/errors.js";
 import { categoryName, isMissing } from "../../runtime/data/table.js";
 import type { RawFeatures, RawRow } from "../../runtime/data/preprocess.js";
-import type { Preprocessing } from "../../runtime/types.js";
+import type { DataInfo, Preprocessing } from "../../runtime/types.js";
 import type { Cell } from "../../runtime/data/raw.js";
 
 const IMAGE_EXTENSIONS = new Set([".png", ".jpg", ".jpeg"]);
@@ -25,7 +27,7 @@ function toCell(value: unknown, where: string): Cell {
   throw new CliError(`${where}: expected a number, a string or null, found ${JSON.stringify(value)}`);
 }
 
-/** Reads a `.json` input: rows as arrays (column order) or objects, or texts as strings. */
+/** Reads a `.json` input: rows as arrays (column order) or objects, windows as arrays of rows, or texts as strings. */
 export function readJsonInput(text: string, file: string, preprocessing: Preprocessing): RawFeatures {
   let parsed: unknown;
   try {
@@ -38,23 +40,70 @@ export function readJsonInput(text: string, file: string, preprocessing: Preproc
   }
   if (parsed.every((item) => typeof item === "string")) return { kind: "texts", texts: parsed as string[] };
   const names = columnNames(preprocessing);
-  const rows = parsed.map((item: unknown, index): RawRow => {
-    const where = `${file}: example ${index + 1}`;
-    if (Array.isArray(item)) {
-      if (item.length !== names.length) {
-        throw new CliError(`${where} has ${item.length} values; the model expects ${names.length}: ${names.join(", ")}`);
-      }
-      return Object.fromEntries(names.map((name, column) => [name, toCell(item[column], where)]));
+  if (parsed.every(isWindow)) {
+    const windows = parsed.map((window: unknown[], index) =>
+      window.map((row, step) => toRawRow(row, names, `${file}: window ${index + 1}, row ${step + 1}`)),
+    );
+    return { kind: "windows", windows };
+  }
+  return { kind: "rows", rows: parsed.map((item: unknown, index) => toRawRow(item, names, `${file}: example ${index + 1}`)) };
+}
+
+/** A JSON window of a time series: a non-empty array whose items are rows (arrays or objects). */
+function isWindow(item: unknown): item is unknown[] {
+  return Array.isArray(item) && item.length > 0 && item.every((row) => typeof row === "object" && row !== null);
+}
+
+/** One JSON row: values in column order, or an object keyed by column. */
+function toRawRow(item: unknown, names: readonly string[], where: string): RawRow {
+  if (Array.isArray(item)) {
+    if (item.length !== names.length) {
+      throw new CliError(`${where} has ${item.length} values; the model expects ${names.length}: ${names.join(", ")}`);
     }
-    if (typeof item === "object" && item !== null) {
-      const record = item as Record<string, unknown>;
-      const absent = names.filter((name) => !(name in record));
-      if (absent.length > 0) throw new CliError(`${where} lacks ${absent.map((name) => `\`${name}\``).join(", ")}`);
-      return Object.fromEntries(names.map((name) => [name, toCell(record[name], where)]));
+    return Object.fromEntries(names.map((name, column) => [name, toCell(item[column], where)]));
+  }
+  if (typeof item === "object" && item !== null) {
+    const record = item as Record<string, unknown>;
+    const absent = names.filter((name) => !(name in record));
+    if (absent.length > 0) throw new CliError(`${where} lacks ${absent.map((name) => `\`${name}\``).join(", ")}`);
+    return Object.fromEntries(names.map((name) => [name, toCell(record[name], where)]));
+  }
+  throw new CliError(`${where}: expected an array of values or an object keyed by column`);
+}
+
+/**
+ * A time-series bundle predicts from windows of `size` consecutive rows: rows become every
+ * window they hold (the first ends at row `size`, the last at the last row); windows given
+ * as such must have `size` rows each.
+ */
+export function asSeriesWindows(features: RawFeatures, size: number, file: string): RawFeatures {
+  if (features.kind === "windows") {
+    const wrong = features.windows.findIndex((window) => window.length !== size);
+    if (wrong >= 0) {
+      throw new CliError(`${file}: window ${wrong + 1} has ${features.windows[wrong]!.length} rows; the model reads windows of ${size} rows`);
     }
-    throw new CliError(`${where}: expected an array of values or an object keyed by column`);
-  });
-  return { kind: "rows", rows };
+    return features;
+  }
+  if (features.kind !== "rows") throw new CliError(`${file}: a time-series model takes rows of its columns (.csv or .json)`);
+  const { rows } = features;
+  if (rows.length < size) {
+    throw new CliError(`${file}: ${rows.length} row${rows.length === 1 ? "" : "s"}; the model reads windows of ${size} consecutive rows`);
+  }
+  return { kind: "windows", windows: Array.from({ length: rows.length - size + 1 }, (_, start) => rows.slice(start, start + size)) };
+}
+
+/** Every PNG or JPEG file under `dir` (sub-folders included), sorted by path. */
+function imageFilesUnder(dir: string): string[] {
+  const found: string[] = [];
+  const visit = (folder: string): void => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const file = join(folder, entry.name);
+      if (entry.isDirectory()) visit(file);
+      else if (IMAGE_EXTENSIONS.has(extname(entry.name).toLowerCase())) found.push(file);
+    }
+  };
+  visit(dir);
+  return found.sort((a, b) => (relative(dir, a) < relative(dir, b) ? -1 : 1));
 }
 
 /** The examples of an input file, and how to name one of them in a message. */
@@ -64,9 +113,35 @@ interface PredictInput {
   readonly nameExample: (example: number) => string;
 }
 
-async function readInput(input: string, preprocessing: Preprocessing): Promise<PredictInput> {
+async function readInput(input: string, preprocessing: Preprocessing, info: DataInfo): Promise<PredictInput> {
+  const read = await readInputFile(input, preprocessing);
+  if (info.modality !== "series") {
+    if (read.features.kind === "windows") throw new CliError(`${input}: this bundle is not a time series; give one row per example`);
+    return read;
+  }
+  const size = info.featureShape[0] ?? 1;
+  const features = asSeriesWindows(read.features, size, input);
+  // Encoding errors count rows across the windows laid end to end: row k is step (k-1) % size of window ⌊(k-1) / size⌋ + 1.
+  const window = (row: number) => Math.floor((row - 1) / size) + 1;
+  const step = (row: number) => (row - 1) % size;
+  const nameRow =
+    read.features.kind === "rows"
+      ? (row: number) => read.nameExample(window(row) + step(row))
+      : (row: number) => `${input}: window ${window(row)}, row ${step(row) + 1}`;
+  return { features, nameExample: nameRow };
+}
+
+async function readInputFile(input: string, preprocessing: Preprocessing): Promise<PredictInput> {
   const byNumber = (example: number) => `${input}: example ${example}`;
   const extension = extname(input).toLowerCase();
+  if (isDirectory(input)) {
+    if (preprocessing.image === undefined) throw new CliError(`\`${input}\` is a folder; this bundle does not take images`);
+    const files = imageFilesUnder(input);
+    if (files.length === 0) throw new CliError(`\`${input}\`: no .png or .jpg files in this folder`);
+    const { readImageFiles } = await import("../../runtime/data/images.js");
+    const pixels = await readImageFiles(files, preprocessing.image);
+    return { features: { kind: "images", pixels, count: files.length }, nameExample: (example) => files[example - 1] ?? input };
+  }
   if (IMAGE_EXTENSIONS.has(extension)) {
     try {
       statSync(input);
@@ -103,7 +178,15 @@ async function readInput(input: string, preprocessing: Preprocessing): Promise<P
     };
     return { features: { kind: "rows", rows }, nameExample: nameRow };
   }
-  throw new CliError(`\`${input}\`: expected a .csv, .json, .txt, .png or .jpg input`);
+  throw new CliError(`\`${input}\`: expected a .csv, .json, .txt, .png or .jpg input, or a folder of images`);
+}
+
+function isDirectory(file: string): boolean {
+  try {
+    return statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -152,7 +235,7 @@ export async function runPredictCommand(
   } catch (error) {
     throw new CliError(`cannot load the bundle in \`${bundleDir}\`: ${(error as Error).message}`);
   }
-  const read = await readInput(input, bundle.preprocessing);
+  const read = await readInput(input, bundle.preprocessing, bundle.info);
   if (read.features.kind === "rows") {
     for (const warning of unseenCategoryWarnings(bundle.preprocessing, read.features.rows)) {
       process.stderr.write(`warning: ${input}: ${warning}\n`);
