@@ -27,6 +27,8 @@ export const COMPLETION_TRIGGER_CHARACTERS = ["(", ":", "[", ",", '"', "="];
 
 /** The completions at `offset` of a checked document. */
 export function completionsAt(checked: CheckedDocument, offset: number): CompletionItem[] {
+  // A document the check did not read (over the size limit) is not lexed again here.
+  if (!checked.result.files.has(checked.path)) return [];
   const text = checked.document.getText();
   const items = completionsFor(completionContextAt(text, offset), checked);
   const word = wordAround(text, offset);

@@ -42,6 +42,12 @@ export interface DocumentStoreOptions {
   readonly fallbackHost?: CompilerHost;
   /** A check that threw (a compiler bug): reported here rather than crash the server. */
   readonly onError?: (error: unknown) => void;
+  /**
+   * Check the first edit after a quiet spell at once, and wait out the debounce only for
+   * edits that follow it closely (default true): a single change is answered in the time of
+   * a check, a burst of keystrokes is still checked once at its end.
+   */
+  readonly checkAtOnceAfterQuiet?: boolean;
 }
 
 /** Open documents, their pending checks and their latest results. */
@@ -49,6 +55,8 @@ export class DocumentStore {
   private readonly documents = new Map<string, TextDocument>();
   private readonly results = new Map<string, CheckedDocument>();
   private readonly pending = new Map<string, NodeJS.Timeout>();
+  /** When each document was last scheduled for a check (ms, `performance.now()`). */
+  private readonly lastScheduled = new Map<string, number>();
   /** The last parse of each file the checks read: an edit re-parses the edited file, not what it imports. */
   private readonly parses = new Map<string, { readonly text: string; readonly result: ParseResult }>();
   private readonly fallbackHost: CompilerHost;
@@ -84,6 +92,7 @@ export class DocumentStore {
     this.cancel(uri);
     this.documents.delete(uri);
     this.results.delete(uri);
+    this.lastScheduled.delete(uri);
     this.parses.delete(uriToPath(uri));
     for (const dependent of this.dependentsOf(uriToPath(uri))) this.schedule(dependent);
   }
@@ -172,9 +181,13 @@ export class DocumentStore {
         try {
           this.checkNow(uri);
         } catch (error) {
+    const now = performance.now();
+    const quiet = now - (this.lastScheduled.get(uri) ?? Number.NEGATIVE_INFINITY) >= this.debounceMs;
+    this.lastScheduled.set(uri, now);
+    const delay = quiet && this.options.checkAtOnceAfterQuiet !== false ? 0 : this.debounceMs;
           this.options.onError?.(error);
         }
-      }, this.debounceMs),
+      }, delay),
     );
   }
 

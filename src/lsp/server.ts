@@ -45,6 +45,8 @@ export interface LanguageServerOptions {
   readonly fallbackHost?: CompilerHost;
   /** The `dlm fmt` hook: when given, the server offers document formatting (see `formatting.ts`). */
   readonly formatDocument?: DocumentFormatter;
+  /** Check the first edit after a quiet spell without waiting for the debounce (default true; bench/lsp.ts compares both). */
+  readonly checkAtOnceAfterQuiet?: boolean;
 }
 
 /** What a client may pass as `initializationOptions`. */
@@ -92,6 +94,7 @@ export function createLanguageServer(connection: Connection, options: LanguageSe
   const store = new DocumentStore({
     debounceMs: options.debounceMs ?? DEFAULT_DEBOUNCE_MS,
     ...(options.fallbackHost ? { fallbackHost: options.fallbackHost } : {}),
+    ...(options.checkAtOnceAfterQuiet !== undefined ? { checkAtOnceAfterQuiet: options.checkAtOnceAfterQuiet } : {}),
     onChecked: (checked) => {
       void connection.sendDiagnostics({ uri: checked.uri, version: checked.document.version, diagnostics: documentDiagnostics(checked) });
     },

@@ -15,6 +15,7 @@ export const SIGNATURE_TRIGGER_CHARACTERS = ["(", ","];
 
 /** The signature of the call around `offset`, or null outside calls and for unknown names. */
 export function signatureHelpAt(checked: CheckedDocument, offset: number): SignatureHelp | null {
+  if (!checked.result.files.has(checked.path)) return null;
   const call = callAt(checked.document.getText(), offset);
   if (!call) return null;
   const target = resolveCallTarget(call.callee, call.place, checked.result.binding, checked.path);

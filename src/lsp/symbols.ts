@@ -9,16 +9,34 @@ import type { Declaration, Identifier, Layer, Member, SourceRange } from "../../
 import type { CheckedDocument } from "./document-store.js";
 import { toLspRange } from "./source-ranges.js";
 
+/**
+ * At most this many entries in one outline: a generated file of 100,000 layers gives an
+ * answer of a bounded size (its declarations first, then their contents while the budget lasts).
+ */
+export const MAX_OUTLINE_SYMBOLS = 5_000;
+
 /** The outline of the checked document. */
-export function documentSymbols(checked: CheckedDocument): DocumentSymbol[] {
+export function documentSymbols(checked: CheckedDocument, budget = MAX_OUTLINE_SYMBOLS): DocumentSymbol[] {
   const source = checked.result.files.get(checked.path);
   if (!source) return [];
-  const outline = new OutlineBuilder(checked.document);
-  return source.ast.declarations.filter((declaration) => !declaration.missing && !declaration.name.missing).map((declaration) => outline.declaration(declaration));
+  const declarations = source.ast.declarations.filter((declaration) => !declaration.missing && !declaration.name.missing).slice(0, budget);
+  const outline = new OutlineBuilder(checked.document, budget - declarations.length);
+  return declarations.map((declaration) => outline.declaration(declaration));
 }
 
 class OutlineBuilder {
-  constructor(private readonly document: TextDocument) {}
+  constructor(
+    private readonly document: TextDocument,
+    /** Entries left for the contents of declarations. */
+    private left: number,
+  ) {}
+
+  /** The first items that still fit in the budget. */
+  private within<T>(items: readonly T[]): T[] {
+    const taken = items.slice(0, Math.max(0, this.left));
+    this.left -= taken.length;
+    return taken;
+  }
 
   declaration(declaration: Declaration): DocumentSymbol {
     switch (declaration.kind) {
@@ -32,7 +50,7 @@ class OutlineBuilder {
   }
 
   private layers(body: readonly Layer[]): DocumentSymbol[] {
-    return body.filter((layer) => !layer.missing).map((layer) => {
+    return this.within(body.filter((layer) => !layer.missing)).map((layer) => {
       switch (layer.kind) {
         case "LayerCall": {
           const callee = layer.call.callee;
@@ -48,7 +66,7 @@ class OutlineBuilder {
   }
 
   private members(members: readonly Member[]): DocumentSymbol[] {
-    return members.filter((member) => !member.missing).map((member) => {
+    return this.within(members.filter((member) => !member.missing)).map((member) => {
       switch (member.kind) {
         case "Setting":
           return this.symbol(member.name.name, "setting", SymbolKind.Property, member.range, member.name, []);

@@ -17,11 +17,14 @@ let client: LanguageClient | undefined;
 
 /** Called by VS Code when a `.dlm` file opens: starts the language server. */
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const settings = vscode.workspace.getConfiguration("dlm");
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: "file", language: "dlm" },
       { scheme: "untitled", language: "dlm" },
     ],
+    // The server also asks for `dlm` settings (workspace/configuration) and hears when they change.
+    initializationOptions: { inlayHints: { enabled: settings.get<boolean>("inlayHints.enabled", true) } },
   };
   client = new LanguageClient("dlm", "DLM Language Server", serverOptions(context), clientOptions);
   context.subscriptions.push(vscode.commands.registerCommand("dlm.showSummary", () => showModelSummary(client)));
@@ -36,7 +39,8 @@ export async function deactivate(): Promise<void> {
 
 /** How to start the server: the bundled one, or the `dlm` CLI named in the settings. */
 function serverOptions(context: vscode.ExtensionContext): ServerOptions {
-  const configured = vscode.workspace.getConfiguration("dlm").get<string>("server.path", "").trim();
+  // In an untrusted workspace VS Code hides the workspace's value (restrictedConfigurations); say so by using the bundle.
+  const configured = vscode.workspace.isTrusted ? vscode.workspace.getConfiguration("dlm").get<string>("server.path", "").trim() : "";
   if (configured !== "") {
     const cli = expandWorkspaceFolder(configured);
     // A script (`bin/dlm.js`) runs under VS Code's Node; a command (`dlm`, `.bin/dlm`) runs as is.

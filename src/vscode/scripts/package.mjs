@@ -10,7 +10,8 @@
  * Steps: esbuild bundles the client (`extension.ts` → dist/extension.js, CommonJS, `vscode`
  * external) and the language server (`src/lsp/main.ts` → dist/server.mjs, everything
  * inlined, so the .vsix needs no node_modules); the TextMate grammar and language
- * configuration are copied from grammar/; then the extension is staged in a temporary
+ * configuration are copied from grammar/, and docs/diagnostics.md beside the server (each
+ * diagnostic's code links to its section there); then the extension is staged in a temporary
  * folder with the CLI's version and `vsce package --no-dependencies` writes the .vsix.
  */
 import { execFileSync } from "node:child_process";
@@ -60,6 +61,7 @@ async function buildExtension() {
   if (tensorflow.length > 0) throw new Error(`the language server bundle pulls in TensorFlow.js: ${tensorflow.slice(0, 3).join(", ")}`);
   cpSync(join(repoRoot, "grammar", "dlm.tmLanguage.json"), join(distDir, "dlm.tmLanguage.json"));
   cpSync(join(repoRoot, "grammar", "language-configuration.json"), join(distDir, "language-configuration.json"));
+  cpSync(join(repoRoot, "docs", "diagnostics.md"), join(distDir, "diagnostics.md"));
 }
 
 /** Copies what the .vsix holds into a fresh folder, with the CLI's version, and runs vsce there. */
@@ -69,7 +71,7 @@ function packageVsix(outDir) {
   const staging = mkdtempSync(join(tmpdir(), "dlm-vsix-"));
   try {
     writeFileSync(join(staging, "package.json"), `${JSON.stringify({ ...manifest, version }, null, 2)}\n`);
-    for (const entry of ["README.md", "snippets"]) cpSync(join(extensionDir, entry), join(staging, entry), { recursive: true });
+    for (const entry of ["README.md", "LICENSE", "icon.png", "snippets"]) cpSync(join(extensionDir, entry), join(staging, entry), { recursive: true });
     cpSync(distDir, join(staging, "dist"), { recursive: true });
     mkdirSync(outDir, { recursive: true });
     const vsix = join(resolve(outDir), `${manifest.name}-${version}.vsix`);
@@ -77,7 +79,7 @@ function packageVsix(outDir) {
     const vsce = join(dirname(require.resolve("@vscode/vsce/package.json")), "vsce");
     execFileSync(
       process.execPath,
-      [vsce, "package", "--no-dependencies", "--allow-missing-repository", "--skip-license", "--no-rewrite-relative-links", "--out", vsix],
+      [vsce, "package", "--no-dependencies", "--allow-missing-repository", "--no-rewrite-relative-links", "--out", vsix],
       { cwd: staging, stdio: "inherit" },
     );
     return vsix;
