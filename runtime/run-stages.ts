@@ -1,7 +1,8 @@
 /**
  * The training stages of a run (`train`, then `fine_tune`), with what makes a run safe:
- * a run checkpoint after every epoch (atomic), SIGINT/SIGTERM stopping after the current
- * batch with a checkpoint to `--resume` from, and NaN/Inf losses stopping the run with the
+ * a run checkpoint after every epoch (atomic), a stop request (`options.signal`, see
+ * signals.ts) stopping after the current batch with a checkpoint to `--resume` from, a
+ * resume refused when the model changed, and NaN/Inf losses stopping the run with the
  * epoch and batch named.
  */
 import { promises as fs } from "node:fs";
@@ -18,6 +19,7 @@ import {
   loadCheckpoint,
   readCheckpointState,
   CHECKPOINT_JSON,
+  CheckpointError,
   type CheckpointState,
 } from "./callbacks/model-checkpoint.js";
 import { reduceLrOnPlateau } from "./callbacks/reduce-lr-on-plateau.js";
@@ -30,6 +32,7 @@ import { DEFAULT_LEARNING_RATES, cosineDecay, createOptimizer, describeOptimizer
 import { describeTrainable, keepBackboneBatchNormInInference, unfreezeBackbones } from "./unfreeze.js";
 import type { Say } from "./run.js";
 import { buildSeededModel } from "./seeded-model.js";
+import { architectureOf, describeArchitectureChange, type Architecture } from "./architecture-hash.js";
 import { positiveClassId } from "./evaluate.js";
 
 /** Which stage a run checkpoint belongs to. */
@@ -40,7 +43,7 @@ export interface StageOutcome {
   readonly model: tf.LayersModel;
   /** Both stages' epochs, one history (fine-tune epochs continue the numbering). */
   readonly history: History;
-  /** Epochs trained in total (both stages, resumed ones included; an interrupted epoch counts). */
+  /** Epochs trained in total (both stages, resumed ones included; an epoch cut short by an interrupt does not count). */
   readonly epochsRun: number;
   /** Epochs finished and saved in the run checkpoint: where `--resume` starts. */
   readonly epochsFinished: number;
@@ -55,6 +58,8 @@ export interface StageOutcome {
 /** Where the stages run and how they talk. */
 export interface StageRunOptions {
   readonly runDir: string;
+  /** Aborted by Ctrl-C (see signals.ts): training stops at the next batch boundary and the checkpoint is saved. */
+  readonly signal?: AbortSignal;
   readonly resume: boolean;
   readonly quiet: boolean;
   readonly say: Say;
@@ -103,48 +108,6 @@ export function makeCallbacks(specs: readonly CallbackSpec[], baseDir: string, q
   });
 }
 
-/**
- * A terminal sends Ctrl-C to `dlm` and to the program it runs, and `dlm` forwards signals to
- * the program too: one keypress can arrive twice within milliseconds. Only a signal later
- * than this counts as the user insisting.
- */
-const DUPLICATE_SIGNAL_MS = 1000;
-
-/** Stops training after the current batch (or at the end of the epoch) when the process receives SIGINT or SIGTERM. */
-class InterruptWatcher extends Callback {
-  interrupted = false;
-  private firstSignalAt = 0;
-  private readonly onSignal = (signal: NodeJS.Signals) => {
-    if (this.interrupted) {
-      if (Date.now() - this.firstSignalAt < DUPLICATE_SIGNAL_MS) return;
-      process.stderr.write(`\ndlm: ${signal} again: exiting without waiting for the checkpoint\n`);
-      process.exit(130);
-    }
-    this.interrupted = true;
-    this.firstSignalAt = Date.now();
-    process.stderr.write(`\ndlm: ${signal} received: stopping after this batch and saving a checkpoint…\n`);
-  };
-
-  attach(): void {
-    process.on("SIGINT", this.onSignal);
-    process.on("SIGTERM", this.onSignal);
-  }
-
-  detach(): void {
-    process.off("SIGINT", this.onSignal);
-    process.off("SIGTERM", this.onSignal);
-  }
-
-  override async onBatchEnd(): Promise<void> {
-    if (this.interrupted) this.stop("interrupted");
-  }
-
-  /** A signal during validation or a save: stop before the next epoch starts. */
-  override async onEpochEnd(): Promise<void> {
-    if (this.interrupted) this.stop("interrupted");
-  }
-}
-
 /** One save of the run checkpoint. */
 export interface RunCheckpointSnapshot {
   readonly model: tf.LayersModel;
@@ -167,11 +130,12 @@ export async function saveRunCheckpoint(dir: string, snapshot: RunCheckpointSnap
     ({ optimizerSaved } = await writeModelFiles(temporary, snapshot.model, { optimizer: snapshot.optimizer }));
     const state: CheckpointState = {
       epoch: snapshot.nextEpoch,
-      history: snapshot.history,
+      history: { epochs: snapshot.history.epochs, logs: snapshot.history.logs },
       optimizer: describeOptimizer(snapshot.optimizer),
       optimizerSaved,
       monitor: "loss",
       best: null,
+      architecture: architectureOf(snapshot.model).hash,
     };
     await writeFileDurably(path.join(temporary, CHECKPOINT_JSON), JSON.stringify(state, null, 2));
     await writeFileDurably(path.join(temporary, STAGE_JSON), JSON.stringify({ stage: snapshot.stage }));
@@ -180,13 +144,11 @@ export async function saveRunCheckpoint(dir: string, snapshot: RunCheckpointSnap
 }
 
 /**
- * Saves the run checkpoint after every epoch. An epoch cut short by an interrupt is saved
- * as not done (its weights kept, its logs dropped), so `--resume` trains it again from the
- * weights reached. An epoch whose loss is NaN or infinite is not saved: the checkpoint
- * keeps the last weights worth resuming from.
+ * Saves the run checkpoint after every epoch. An epoch whose loss is NaN or infinite is not
+ * saved: the checkpoint keeps the last weights worth resuming from. (An epoch cut short by
+ * an interrupt never reaches `onEpochEnd`: `saveInterrupted` saves it as not done.)
  */
 class RunCheckpoint extends Callback {
-  private batchesThisEpoch = 0;
   /** `nextEpoch` of the last save; undefined before the first. */
   savedNextEpoch: number | undefined;
 
@@ -197,34 +159,21 @@ class RunCheckpoint extends Callback {
     super();
   }
 
-  override async onEpochBegin(): Promise<void> {
-    this.batchesThisEpoch = 0;
-  }
-
-  override async onBatchEnd(): Promise<void> {
-    this.batchesThisEpoch++;
-  }
-
   override async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
     if (!Number.isFinite(logs["loss"])) return;
-    const { model, optimizer, history, params } = this.context;
-    const finished = this.batchesThisEpoch >= params.stepsPerEpoch;
-    const nextEpoch = finished ? epoch + 1 : epoch;
-    await saveRunCheckpoint(this.dir, {
-      model,
-      optimizer,
-      stage: this.stage,
-      nextEpoch,
-      history: finished ? history : dropLastEpoch(history),
-    });
-    this.savedNextEpoch = nextEpoch;
+    const { model, optimizer, history } = this.context;
+    await saveRunCheckpoint(this.dir, { model, optimizer, stage: this.stage, nextEpoch: epoch + 1, history });
+    this.savedNextEpoch = epoch + 1;
   }
-}
 
-function dropLastEpoch(history: History): History {
-  const logs: Record<string, number[]> = {};
-  for (const [name, values] of Object.entries(history.logs)) logs[name] = values.slice(0, -1);
-  return { epochs: history.epochs.slice(0, -1), logs };
+  /**
+   * After an interrupt: the weights reached within the epoch cut short, saved as that epoch
+   * not done, so `--resume` trains it again from them; the history holds finished epochs only.
+   */
+  async saveInterrupted(model: tf.LayersModel, optimizer: tf.Optimizer, history: History, epoch: number): Promise<void> {
+    await saveRunCheckpoint(this.dir, { model, optimizer, stage: this.stage, nextEpoch: epoch, history });
+    this.savedNextEpoch = epoch;
+  }
 }
 
 /** Counts the examples trained and the time spent, for `trainSamplesPerSecond`. */
@@ -257,6 +206,8 @@ export interface ResumePoint {
   readonly history: History;
   /** False when the optimizer restarts with empty slots (tfjs cannot save Adamax's). */
   readonly optimizerRestored: boolean;
+  /** The architecture hash saved with the checkpoint (older checkpoints have none). */
+  readonly architecture?: string;
 }
 
 /**
@@ -266,10 +217,13 @@ export interface ResumePoint {
 export async function loadRunCheckpoint(dir: string): Promise<ResumePoint | undefined> {
   // Resolved once, so checkpoint.json, stage.json and the model come from the same save.
   const found = await existingDirectory(dir);
-  if ((await readCheckpointState(found)) === undefined) return undefined;
+  const state = await readCheckpointState(found);
+  if (state === undefined) return undefined;
+  const stage = await readStage(found);
   const checkpoint = await loadCheckpoint(found);
   return {
-    stage: await readStage(found),
+    ...(state.architecture === undefined ? {} : { architecture: state.architecture }),
+    stage,
     model: checkpoint.model,
     optimizer: checkpoint.optimizer,
     epoch: checkpoint.epoch,
@@ -279,13 +233,53 @@ export async function loadRunCheckpoint(dir: string): Promise<ResumePoint | unde
 }
 
 async function readStage(dir: string): Promise<StageName> {
+  const file = path.join(dir, STAGE_JSON);
+  let text: string;
   try {
-    const { stage } = JSON.parse(await fs.readFile(path.join(dir, STAGE_JSON), "utf8")) as { stage: unknown };
-    return stage === "fine_tune" ? "fine_tune" : "train";
-  } catch {
+    text = await fs.readFile(file, "utf8");
+  } catch (error) {
     // checkpoints written before stages were recorded belong to `train`
-    return "train";
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return "train";
+    throw error;
   }
+  let stage: unknown;
+  try {
+    stage = (JSON.parse(text) as { stage?: unknown } | null)?.stage;
+  } catch (error) {
+    throw new CheckpointError(file, `not valid JSON (${(error as Error).message})`);
+  }
+  if (stage !== "train" && stage !== "fine_tune") {
+    throw new CheckpointError(file, `\`stage\` should be "train" or "fine_tune", found ${JSON.stringify(stage) ?? "nothing"}`);
+  }
+  return stage;
+}
+
+/**
+ * A checkpoint holds its own topology: resuming from one saved before the model was edited
+ * would silently train the old architecture. Refuses that, saying what changed.
+ */
+async function checkResumedArchitecture(
+  resumePoint: ResumePoint,
+  definition: ExperimentDefinition,
+  info: DataInfo,
+  hyperparameters: Hyperparameters,
+  runDir: string,
+): Promise<void> {
+  const compiled = await buildSeededModel(definition, info, hyperparameters);
+  let current: Architecture;
+  try {
+    current = architectureOf(compiled);
+  } finally {
+    compiled.dispose();
+  }
+  const saved = architectureOf(resumePoint.model);
+  if ((resumePoint.architecture ?? saved.hash) === current.hash) return;
+  throw new CheckpointError(
+    path.join(runCheckpointDir(runDir), CHECKPOINT_JSON),
+    `cannot resume: the model of experiment \`${definition.name}\` changed since this checkpoint was saved ` +
+      `(${describeArchitectureChange(saved.layers, current.layers)})`,
+    "Undo the change to resume, or start again without `--resume` (a new run directory) or with `--force` (replaces this one)",
+  );
 }
 
 async function readResumePoint(runDir: string): Promise<ResumePoint> {
@@ -339,6 +333,7 @@ export async function trainStages(
   await removeAbandonedSaves(options.runDir);
   const resumePoint = options.resume ? await readResumePoint(options.runDir) : undefined;
   if (resumePoint !== undefined) {
+    await checkResumedArchitecture(resumePoint, definition, data.info, hyperparameters, options.runDir);
     options.say(
       `dlm: resuming ${resumePoint.stage} at epoch ${resumePoint.epoch + 1} from ${runCheckpointDir(options.runDir)}` +
         (resumePoint.optimizerRestored ? "" : " (the optimizer state was not saved: it starts afresh)"),
@@ -348,66 +343,65 @@ export async function trainStages(
   checkModelFitsData(model, data.info);
   // A checkpoint's model is rebuilt from its JSON: its backbones need the patch again.
   keepBackboneBatchNormInInference(model);
-  const watcher = new InterruptWatcher();
   const meter = new ThroughputMeter();
-  watcher.attach();
-  try {
-    let history: History = resumePoint?.history ?? { epochs: [], logs: {} };
-    let epochsFinished = resumePoint?.epoch ?? 0;
-    const stages: { name: StageName; spec: StageSpec; firstEpoch: number }[] = [
-      { name: "train", spec: definition.train, firstEpoch: 0 },
-    ];
-    if (definition.fineTune !== undefined) {
-      stages.push({ name: "fine_tune", spec: definition.fineTune, firstEpoch: definition.train.epochs });
-    }
-    for (const stage of stages) {
-      if (resumePoint?.stage === "fine_tune" && stage.name === "train") continue;
-      if (stage.name === "fine_tune" && definition.fineTune !== undefined) {
-        unfreezeBackbones(model, definition.fineTune.unfreeze);
-      }
-      options.say(`dlm: ${stage.name === "fine_tune" ? "fine-tuning" : "training"}: ${describeTrainable(model)}`);
-      const resuming = resumePoint !== undefined && resumePoint.stage === stage.name;
-      const initialEpoch = resuming ? resumePoint.epoch : stage.firstEpoch;
-      const endEpoch = stage.firstEpoch + stage.spec.epochs;
-      if (initialEpoch >= endEpoch) {
-        if (resuming) resumePoint.optimizer.dispose();
-        continue;
-      }
-      const optimizer = resuming ? resumePoint.optimizer : createOptimizer(stage.spec.optimizer);
-      const checkpoint = new RunCheckpoint(runCheckpointDir(options.runDir), stage.name);
-      const callbacks = stageCallbacks(definition, stage.spec, options, watcher, meter, checkpoint);
-      try {
-        history = await train(model, data, {
-          epochs: endEpoch,
-          initialEpoch,
-          initialHistory: history,
-          batchSize: stage.spec.batchSize,
-          ...(stage.spec.validationBatchSize === undefined ? {} : { validationBatchSize: stage.spec.validationBatchSize }),
-          seed: definition.seed,
-          shuffle: stage.spec.shuffle ?? true,
-          optimizer,
-          loss: stage.spec.loss,
-          metrics: stage.spec.metrics,
-          ...(definition.evaluate.average === undefined ? {} : { average: definition.evaluate.average }),
-          ...(definition.evaluate.positive === undefined
-            ? {}
-            : { positive: positiveClassId(definition.evaluate.positive, data.info.classes)! }),
-          ...(stage.spec.classWeight === undefined ? {} : { classWeight: stage.spec.classWeight }),
-          callbacks,
-        });
-      } finally {
-        optimizer.dispose();
-      }
-      epochsFinished = checkpoint.savedNextEpoch ?? epochsFinished;
-      if (watcher.interrupted) break;
-      if (history.stoppedEarly && history.stopReason !== undefined && isNaNStop(history.stopReason)) {
-        return outcome(model, history, meter, epochsFinished, false, history.stopReason);
-      }
-    }
-    return outcome(model, history, meter, epochsFinished, watcher.interrupted);
-  } finally {
-    watcher.detach();
+  let history: History = resumePoint?.history ?? { epochs: [], logs: {} };
+  let epochsFinished = resumePoint?.epoch ?? 0;
+  const stages: { name: StageName; spec: StageSpec; firstEpoch: number }[] = [
+    { name: "train", spec: definition.train, firstEpoch: 0 },
+  ];
+  if (definition.fineTune !== undefined) {
+    stages.push({ name: "fine_tune", spec: definition.fineTune, firstEpoch: definition.train.epochs });
   }
+  for (const stage of stages) {
+    if (resumePoint?.stage === "fine_tune" && stage.name === "train") continue;
+    if (stage.name === "fine_tune" && definition.fineTune !== undefined) {
+      unfreezeBackbones(model, definition.fineTune.unfreeze);
+    }
+    options.say(`dlm: ${stage.name === "fine_tune" ? "fine-tuning" : "training"}: ${describeTrainable(model)}`);
+    const resuming = resumePoint !== undefined && resumePoint.stage === stage.name;
+    const initialEpoch = resuming ? resumePoint.epoch : stage.firstEpoch;
+    const endEpoch = stage.firstEpoch + stage.spec.epochs;
+    if (initialEpoch >= endEpoch) {
+      if (resuming) resumePoint.optimizer.dispose();
+      continue;
+    }
+    const optimizer = resuming ? resumePoint.optimizer : createOptimizer(stage.spec.optimizer);
+    const checkpoint = new RunCheckpoint(runCheckpointDir(options.runDir), stage.name);
+    const callbacks = stageCallbacks(definition, stage.spec, options, meter, checkpoint);
+    try {
+      history = await train(model, data, {
+        epochs: endEpoch,
+        initialEpoch,
+        initialHistory: history,
+        batchSize: stage.spec.batchSize,
+        ...(stage.spec.validationBatchSize === undefined ? {} : { validationBatchSize: stage.spec.validationBatchSize }),
+        seed: definition.seed,
+        shuffle: stage.spec.shuffle ?? true,
+        optimizer,
+        loss: stage.spec.loss,
+        metrics: stage.spec.metrics,
+        ...(definition.evaluate.average === undefined ? {} : { average: definition.evaluate.average }),
+        ...(definition.evaluate.positive === undefined
+          ? {}
+          : { positive: positiveClassId(definition.evaluate.positive, data.info.classes)! }),
+        ...(stage.spec.classWeight === undefined ? {} : { classWeight: stage.spec.classWeight }),
+        callbacks,
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      });
+      if (history.interrupted !== undefined) {
+        await checkpoint.saveInterrupted(model, optimizer, history, history.interrupted.epoch);
+      }
+    } finally {
+      optimizer.dispose();
+    }
+    epochsFinished = checkpoint.savedNextEpoch ?? epochsFinished;
+    if (history.interrupted !== undefined) break;
+    if (history.stoppedEarly && history.stopReason !== undefined && isNaNStop(history.stopReason)) {
+      return outcome(model, history, meter, epochsFinished, false, history.stopReason);
+    }
+  }
+  // A request during the last epoch's saves still ends the run here: the checkpoint has every epoch.
+  return outcome(model, history, meter, epochsFinished, options.signal?.aborted === true);
 }
 
 function isNaNStop(reason: string): boolean {
@@ -437,7 +431,6 @@ function stageCallbacks(
   definition: ExperimentDefinition,
   spec: StageSpec,
   options: StageRunOptions,
-  watcher: InterruptWatcher,
   meter: ThroughputMeter,
   checkpoint: RunCheckpoint,
 ): Callback[] {
@@ -449,7 +442,6 @@ function stageCallbacks(
       : [learningRateScheduler(makeSchedule(spec.schedule, spec.optimizer.learningRate ?? DEFAULT_LEARNING_RATES[spec.optimizer.name]))];
   return [
     meter,
-    watcher,
     // A NaN loss always stops the run: nothing good comes of training on.
     ...(kinds.has("terminate_on_nan") ? [] : [terminateOnNaN({ log: () => undefined })]),
     ...schedule,

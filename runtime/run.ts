@@ -25,6 +25,7 @@ import {
 import { exportBundle } from "./export.js";
 import { checkExperimentOutputs } from "./check-outputs.js";
 import { runTuning } from "./tune.js";
+import { EXIT_INTERRUPTED, watchStopRequests, type StopRequests } from "./signals.js";
 import { averagedMetricLabel, formatSetting } from "./report/tables.js";
 
 /** The run finished: trained, evaluated, files written. */
@@ -33,8 +34,8 @@ export const EXIT_DONE = 0;
 export const EXIT_FAILED = 1;
 /** Bad command-line flags. */
 export const EXIT_USAGE = 2;
-/** Stopped by SIGINT/SIGTERM after saving a checkpoint (128 + SIGINT, as shells report it). */
-export const EXIT_INTERRUPTED = 130;
+/** Stopped by SIGINT/SIGTERM (or the exit of `dlm run`) after saving a checkpoint. */
+export { EXIT_INTERRUPTED };
 
 /** Flags every compiled program accepts (and `dlm run` passes through). */
 export interface RunOverrides {
@@ -138,12 +139,16 @@ export async function runExperiment(definition: ExperimentDefinition, argv: read
     return EXIT_USAGE;
   }
   const say: Say = overrides.quiet ? () => undefined : (line) => process.stdout.write(line + "\n");
+  // Ctrl-C, SIGTERM or the exit of `dlm run`: at once, or at the next batch boundary while training.
+  const stopRequests = watchStopRequests();
   try {
-    return await runWithOverrides(applyOverrides(definition, overrides), overrides, say);
+    return await runWithOverrides(applyOverrides(definition, overrides), overrides, say, stopRequests);
   } catch (error) {
     process.stderr.write(`error: ${describeFailure(error)}\n`);
     if (process.env["DLM_DEBUG"] && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     return EXIT_FAILED;
+  } finally {
+    stopRequests.dispose();
   }
 }
 
@@ -153,7 +158,12 @@ export function describeFailure(error: unknown): string {
   return String(error);
 }
 
-async function runWithOverrides(definition: ExperimentDefinition, overrides: RunOverrides, say: Say): Promise<number> {
+async function runWithOverrides(
+  definition: ExperimentDefinition,
+  overrides: RunOverrides,
+  say: Say,
+  stopRequests: StopRequests,
+): Promise<number> {
   const backend = await initBackend(overrides.backend ?? definition.backend);
   say(`dlm: experiment \`${definition.name}\` on ${backend.name} (${backend.reason})`);
   // Before any folder is made or epoch trained: outputs that would overwrite inputs or files DLM did not write.
@@ -189,7 +199,9 @@ async function runWithOverrides(definition: ExperimentDefinition, overrides: Run
     }
     const tuned = Object.keys(hyperparameters).length > 0 ? definition.withHyperparameters?.(hyperparameters) : undefined;
     const effective: ExperimentDefinition = tuned === undefined ? definition : { ...definition, ...tuned };
-    const outcome: StageOutcome = await trainStages(effective, data, hyperparameters, { runDir, resume: resuming, quiet: overrides.quiet, say });
+    const outcome: StageOutcome = await stopRequests.stopGracefully((signal) =>
+      trainStages(effective, data, hyperparameters, { runDir, resume: resuming, quiet: overrides.quiet, say, signal }),
+    );
     try {
       if (outcome.interrupted) {
         const total = effective.train.epochs + (effective.fineTune?.epochs ?? 0);

@@ -50,6 +50,11 @@ export interface TrainOptions {
   readonly augment?: boolean;
   /** Called in order at each hook. */
   readonly callbacks?: readonly Callback[];
+  /**
+   * Aborted to stop at the next batch boundary (Ctrl-C): the epoch cut short is neither
+   * recorded nor passed to `onEpochEnd`, and `History.interrupted` says where it stopped.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** Per-epoch logs, one array entry per trained epoch (Keras's `History`). */
@@ -62,6 +67,8 @@ export interface History {
   stoppedEarly?: boolean;
   /** Why training stopped early, in a sentence. */
   stopReason?: string;
+  /** Set when `signal` stopped training: the epoch cut short (not in `epochs`) and its batches trained. */
+  interrupted?: { readonly epoch: number; readonly batches: number };
 }
 
 /** Everything fixed for the whole run, resolved once from the options and the data. */
@@ -105,8 +112,17 @@ export async function train(model: tf.LayersModel, data: PreparedData, options: 
     await runCallbacks(callbacks, (callback) => callback.onTrainBegin({}));
     let lastLogs: Logs = {};
     for (let epoch = params.initialEpoch; epoch < params.epochs; epoch++) {
+      if (options.signal?.aborted) {
+        history.interrupted = { epoch, batches: 0 };
+        break;
+      }
       await runCallbacks(callbacks, (callback) => callback.onEpochBegin(epoch, {}));
-      const trained = await trainEpoch(setup, data.train, epoch, callbacks, context);
+      const trained = await trainEpoch(setup, data.train, epoch, callbacks, context, options.signal);
+      if (trained.interruptedAfter !== undefined) {
+        // Half an epoch is no epoch: its loss and metrics cover part of the data.
+        history.interrupted = { epoch, batches: trained.interruptedAfter };
+        break;
+      }
       const logs: Logs = { loss: trained.loss, ...monitorMetrics(setup, trained.labels, trained.predictions, "") };
       if (data.validation !== undefined) Object.assign(logs, validate(setup, data.validation));
       logs["lr"] = getLearningRate(optimizer);
@@ -196,6 +212,19 @@ interface EpochResult {
   /** Labels and training-mode predictions of the examples seen, in the order seen. */
   readonly labels: Float32Array | Int32Array;
   readonly predictions: Float32Array;
+  /** Set when `signal` stopped the epoch: the batches trained before it. */
+  readonly interruptedAfter?: number;
+}
+
+/**
+ * The batch loop runs synchronously (TF.js's `dataSync`), so signal handlers would only run
+ * at the epoch's end: it yields to the event loop when this much time has passed.
+ */
+const YIELD_EVERY_MS = 25;
+
+/** Lets pending events (a SIGINT, the parent's exit) run their handlers. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 async function trainEpoch(
@@ -204,6 +233,7 @@ async function trainEpoch(
   epoch: number,
   callbacks: readonly Callback[],
   context: TrainingContext,
+  signal: AbortSignal | undefined,
 ): Promise<EpochResult> {
   // Each epoch gets its own seed: its stream 0 shuffles, stream `batch + 1` augments that batch.
   const seed = deriveSeed(setup.seed, epoch);
@@ -215,7 +245,13 @@ async function trainEpoch(
   let lossSum = 0;
   let seen = 0;
   const steps = Math.ceil(split.size / setup.batchSize);
+  let yieldedAt = performance.now();
   for (let batch = 0; batch < steps; batch++) {
+    if (signal !== undefined && performance.now() - yieldedAt >= YIELD_EVERY_MS) {
+      await yieldToEventLoop();
+      yieldedAt = performance.now();
+    }
+    if (signal?.aborted) return { loss: Number.NaN, labels: setup.trainLabels.subarray(0, 0), predictions, interruptedAfter: batch };
     const indices = order.subarray(batch * setup.batchSize, Math.min(split.size, (batch + 1) * setup.batchSize));
     await runCallbacks(callbacks, (callback) => callback.onBatchBegin(batch, { batch, size: indices.length }));
     const step = trainStep(setup, split, indices, deriveSeed(seed, batch + 1), keepPredictions);

@@ -1,6 +1,8 @@
 /**
  * `csv_logger(path)`: one CSV row of logs per epoch, in Keras's layout (`epoch` then the
- * log names sorted), written as each epoch ends so a crash keeps the rows so far.
+ * log names sorted), written as each epoch ends so a crash keeps the rows so far. Epochs
+ * are numbered from 1, as in `history.csv` and the terminal; a resumed run first drops the
+ * rows of epochs it trains again, so no epoch appears twice.
  */
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
@@ -12,7 +14,10 @@ export interface CsvLoggerArgs {
   readonly path: string;
   /** Field separator. Default `,`. */
   readonly separator?: string;
-  /** Append to an existing file instead of replacing it. Default: only when resuming (initial epoch > 0). */
+  /**
+   * Continue an existing file instead of replacing it (rows of the epochs this run trains
+   * are dropped first). Default: only when resuming (initial epoch > 0).
+   */
   readonly append?: boolean;
 }
 
@@ -33,8 +38,9 @@ export class CsvLogger extends Callback {
   override async onTrainBegin(): Promise<void> {
     await fs.mkdir(path.dirname(path.resolve(this.path)), { recursive: true });
     const append = this.append ?? this.context.params.initialEpoch > 0;
-    this.columns = append ? await readHeader(this.path, this.separator) : undefined;
-    if (!append) await fs.writeFile(this.path, "");
+    const kept = append ? await readRowsBefore(this.path, this.separator, this.context.params.initialEpoch) : undefined;
+    this.columns = kept?.columns;
+    await fs.writeFile(this.path, kept?.text ?? "");
   }
 
   override async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
@@ -44,19 +50,32 @@ export class CsvLogger extends Callback {
       text += ["epoch", ...this.columns].join(this.separator) + "\n";
     }
     const values = this.columns.map((name) => (Object.hasOwn(logs, name) ? String(logs[name]) : "NA"));
-    text += [String(epoch), ...values].join(this.separator) + "\n";
+    text += [String(epoch + 1), ...values].join(this.separator) + "\n";
     await fs.appendFile(this.path, text);
   }
 }
 
-/** The log columns of an existing CSV file (its header without `epoch`), or undefined when it has none. */
-async function readHeader(file: string, separator: string): Promise<string[] | undefined> {
+/**
+ * What a resumed run keeps of an existing log: its header and the rows of the epochs before
+ * `initialEpoch` (0-based; rows are numbered from 1). Rows of later epochs were written
+ * after the checkpoint the run resumes from (an epoch cut short, a crash before the save)
+ * and are trained again. Undefined when there is no file or no header.
+ */
+async function readRowsBefore(
+  file: string,
+  separator: string,
+  initialEpoch: number,
+): Promise<{ columns: string[]; text: string } | undefined> {
+  let lines: string[];
   try {
-    const header = (await fs.readFile(file, "utf8")).split("\n", 1)[0] ?? "";
-    return header === "" ? undefined : header.split(separator).slice(1);
+    lines = (await fs.readFile(file, "utf8")).split("\n").filter((line) => line !== "");
   } catch {
     return undefined;
   }
+  const [header, ...rows] = lines;
+  if (header === undefined) return undefined;
+  const kept = rows.filter((row) => Number(row.split(separator, 1)[0]) <= initialEpoch);
+  return { columns: header.split(separator).slice(1), text: [header, ...kept].map((line) => line + "\n").join("") };
 }
 
 /** Writes the epoch logs to a CSV file (`csv_logger`). */

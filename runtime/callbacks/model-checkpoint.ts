@@ -13,7 +13,8 @@ import {
   writeFileDurably,
   writeModelFiles,
 } from "../model-io.js";
-import { describeOptimizer, restoreOptimizer, type OptimizerState } from "../optimizers.js";
+import { describeOptimizer, restoreOptimizer } from "../optimizers.js";
+import { parseCheckpointState, type CheckpointState } from "./checkpoint-state.js";
 import type { History } from "../train.js";
 import {
   createMonitor,
@@ -42,19 +43,7 @@ export interface ModelCheckpointArgs {
   readonly warn?: (message: string) => void;
 }
 
-/** `checkpoint.json`: everything besides the model files that a resumed run needs. */
-export interface CheckpointState {
-  /** The first epoch a resumed run trains (the saved epoch + 1). */
-  readonly epoch: number;
-  readonly history: History;
-  /** The optimizer's class and config (learning rate as of the save); its slots are in `weights.bin`. */
-  readonly optimizer: OptimizerState;
-  /** Whether `weights.bin` holds the optimizer's slots (tfjs cannot export Adamax's). */
-  readonly optimizerSaved: boolean;
-  readonly monitor: string;
-  /** Best monitored value so far (a resumed run only saves on beating it); null if never logged. */
-  readonly best: number | null;
-}
+export { CheckpointError, type CheckpointState } from "./checkpoint-state.js";
 
 /** The callback `modelCheckpoint` builds. */
 export class ModelCheckpoint extends Callback {
@@ -147,13 +136,15 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
   return { model, optimizer, epoch: state.epoch, history: state.history, optimizerRestored };
 }
 
-/** `checkpoint.json` of a checkpoint directory, or undefined when there is none. */
+/** `checkpoint.json` of a checkpoint directory, or undefined when there is none; a damaged one throws `CheckpointError`. */
 export async function readCheckpointState(dir: string): Promise<CheckpointState | undefined> {
+  const file = path.join(await existingDirectory(dir), CHECKPOINT_JSON);
+  let text: string;
   try {
-    const text = await fs.readFile(path.join(await existingDirectory(dir), CHECKPOINT_JSON), "utf8");
-    return JSON.parse(text) as CheckpointState;
+    text = await fs.readFile(file, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;
   }
+  return parseCheckpointState(text, file);
 }

@@ -4,11 +4,11 @@
  * `npx tsx out/<experiment>.ts`. Without `--experiment`, every experiment of the file runs
  * in order (a later one may fine-tune what an earlier one exported).
  */
-import { spawn } from "node:child_process";
 import { CliError, EXIT_ERRORS, EXIT_OK, type RunFlags } from "../cli.js";
 import { checkFileExperiments, emitPrograms } from "./compile-experiments.js";
 import { writeProgramFiles } from "./compile.js";
 import { programNodeOptions } from "./program-environment.js";
+import { runProgramProcess } from "../../runtime/signals.js";
 
 /** Where `dlm run` writes the programs it runs. */
 const PROGRAM_DIR = "out";
@@ -26,40 +26,22 @@ function programArguments(flags: RunFlags): string[] {
   ];
 }
 
-/** The exit code of a program that saved a checkpoint after SIGINT/SIGTERM (see runtime/run.ts). */
-const EXIT_INTERRUPTED = 130;
-
 /**
  * Runs one program to completion; resolves with its exit code. SIGINT and SIGTERM are
- * passed on to it, so `kill -INT <dlm>` stops a run as Ctrl-C does: the program saves a
- * checkpoint and exits with 130. (Ctrl-C in a terminal reaches both processes; the
- * program counts the two copies as one.)
+ * passed on to it, so `kill -INT <dlm>` stops a run as Ctrl-C does (the program saves a
+ * checkpoint and exits with 130), and a `dlm` killed outright takes the program with it
+ * (runtime/signals.ts).
  */
-function runProgram(program: string, args: readonly string[]): Promise<number> {
+async function runProgram(program: string, args: readonly string[]): Promise<number> {
   const loader = import.meta.resolve("tsx");
-  return new Promise((resolve, reject) => {
+  try {
     // tsx first: hooks registered later run first, so dlm's resolution sees every import before tsx.
-    const child = spawn(process.execPath, ["--import", loader, ...programNodeOptions(program), program, ...args], {
-      stdio: "inherit",
+    return await runProgramProcess(["--import", loader, ...programNodeOptions(program), program, ...args], {
+      failedCode: EXIT_ERRORS,
     });
-    const forward = (signal: NodeJS.Signals) => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-    };
-    process.on("SIGINT", forward);
-    process.on("SIGTERM", forward);
-    const cleanUp = () => {
-      process.off("SIGINT", forward);
-      process.off("SIGTERM", forward);
-    };
-    child.on("error", (error) => {
-      cleanUp();
-      reject(new CliError(`cannot start \`${program}\`: ${error.message}`, EXIT_ERRORS));
-    });
-    child.on("exit", (code, signal) => {
-      cleanUp();
-      resolve(code ?? (signal === "SIGINT" || signal === "SIGTERM" ? EXIT_INTERRUPTED : EXIT_ERRORS));
-    });
-  });
+  } catch (error) {
+    throw new CliError(`cannot start \`${program}\`: ${(error as Error).message}`, EXIT_ERRORS);
+  }
 }
 
 /** `dlm run FILE`: checks, compiles and runs each selected experiment in turn; the first non-zero exit code stops it. */

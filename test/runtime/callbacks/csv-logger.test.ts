@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 describe("csvLogger", () => {
-  it("writes a header of epoch + sorted log names and one row per epoch with the logged values", async () => {
+  it("writes a header of epoch + sorted log names and one row per epoch, numbered from 1, with the logged values", async () => {
     const file = path.join(directory, "logs", "train.csv");
     const model = denseClassifier(2, 3);
     const history = await train(model, data, {
@@ -36,7 +36,8 @@ describe("csvLogger", () => {
     expect(lines).toHaveLength(4);
     lines.slice(1).forEach((line, epoch) => {
       const [epochField, accuracy, loss, lr, valAccuracy, valLoss] = line.split(",").map(Number);
-      expect(epochField).toBe(epoch);
+      // Numbered from 1, as history.csv and the terminal number them.
+      expect(epochField).toBe(epoch + 1);
       expect(accuracy).toBe(history.logs["accuracy"]![epoch]);
       expect(loss).toBe(history.logs["loss"]![epoch]);
       expect(lr).toBe(0.01);
@@ -55,7 +56,20 @@ describe("csvLogger", () => {
     });
     const resumed = (await fs.readFile(file, "utf8")).trimEnd().split("\n");
     expect(resumed).toHaveLength(5);
-    expect(resumed[4]!.startsWith("3,")).toBe(true);
+    expect(resumed[4]!.startsWith("4,")).toBe(true);
+
+    // A run resumed at an earlier epoch (its checkpoint predates the last rows) drops the rows it trains again.
+    await train(model, data, {
+      epochs: 3,
+      initialEpoch: 2,
+      optimizer: { name: "adam", learningRate: 0.01 },
+      loss: "sparse_categorical_crossentropy",
+      metrics: ["accuracy"],
+      callbacks: [csvLogger({ path: file })],
+    });
+    const again = (await fs.readFile(file, "utf8")).trimEnd().split("\n");
+    expect(again.slice(1).map((line) => line.split(",")[0])).toEqual(["1", "2", "3"]);
+    expect(again.slice(0, 3)).toEqual(resumed.slice(0, 3));
 
     // A fresh run replaces the file.
     await train(model, data, {
