@@ -8,6 +8,8 @@ import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { checkProgram, type CheckResult } from "../../compiler/program.js";
+import { makeDiagnostic } from "../../compiler/diagnostics.js";
+import { describeBoundedReadFailure, MAX_SOURCE_BYTES } from "../../compiler/source-limits.js";
 import { parseDlm, type ParseResult } from "../../grammar/parse.js";
 import { nodeCompilerHost, type CompilerHost } from "../../compiler/host.js";
 
@@ -30,6 +32,16 @@ export function uriToPath(uri: string): string {
 /** The URI of a compiler path (the inverse of {@link uriToPath}). */
 export function pathToUri(file: string): string {
   return path.isAbsolute(file) ? pathToFileURL(file).href : file;
+}
+
+/**
+ * The check of a document over the source limit: not lexed or parsed, one DLM211 saying
+ * why. Its `files` lacks the document, which tells the features there is nothing to read.
+ */
+function overLimitResult(file: string): CheckResult {
+  const empty = checkProgram([], nodeCompilerHost());
+  const message = describeBoundedReadFailure(file, { kind: "too-large", limitBytes: MAX_SOURCE_BYTES });
+  return { ...empty, diagnostics: [makeDiagnostic("DLM211", file, { start: 0, end: 0 }, { message })] };
 }
 
 /** Options of a {@link DocumentStore}. */
@@ -126,7 +138,7 @@ export class DocumentStore {
     if (!document) return undefined;
     const file = uriToPath(uri);
     const reads = new Set<string>();
-    const result = checkProgram([file], this.host(reads));
+    const result = Buffer.byteLength(document.getText(), "utf8") > MAX_SOURCE_BYTES ? overLimitResult(file) : checkProgram([file], this.host(reads));
     const checked: CheckedDocument = { uri, path: file, document, result, reads };
     this.results.set(uri, checked);
     this.options.onChecked(checked);
