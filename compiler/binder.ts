@@ -28,6 +28,8 @@ export interface ResolvedImport {
   readonly path: string;
   /** False when the host could not read that file. */
   readonly found: boolean;
+  /** Why an existing file was not read (a directory, a FIFO, over the size limit), as one sentence. */
+  readonly unreadable?: string;
 }
 
 /** A parsed source file, as the program hands it to the binder and checker. */
@@ -162,6 +164,15 @@ function buildScope(
   const scope = new Map(own);
   for (const imported of file.imports) {
     if (imported.node.missing || imported.node.path.missing) continue;
+    if (!imported.found && imported.unreadable !== undefined) {
+      diagnostics.push(
+        makeDiagnostic("DLM525", file.path, imported.node.path.range, {
+          message: imported.unreadable,
+          help: "import a `.dlm` source file (a regular file of at most 16 MB)",
+        }),
+      );
+      continue;
+    }
     if (!imported.found) {
       diagnostics.push(
         makeDiagnostic("DLM211", file.path, imported.node.path.range, {

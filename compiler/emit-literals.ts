@@ -33,6 +33,8 @@ const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /** An object key: bare when it is a plain identifier, else a string literal. */
 export function propertyKey(key: string): string {
+  // `__proto__: x` (quoted or not) sets an object literal's prototype; a computed key is a plain key.
+  if (key === "__proto__") return `[${stringLiteral(key)}]`;
   return IDENTIFIER.test(key) ? key : stringLiteral(key);
 }
 

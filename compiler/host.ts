@@ -3,14 +3,19 @@
  * model.json files only through a host, so tests and the language server can supply
  * files from memory.
  */
-import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import type { ParseResult } from "../grammar/parse.js";
+import { MAX_SOURCE_BYTES, readBoundedTextFile, type BoundedRead, type BoundedReadOptions } from "./source-limits.js";
 
 /** The compiler's only access to files. */
 export interface CompilerHost {
   /** The file's text, or undefined when it does not exist or cannot be read. */
   readFile(path: string): string | undefined;
+  /**
+   * The file's text when it is a regular file within `limitBytes`, else why not (see
+   * `readBoundedTextFile`): asked when `readFile` has no text (see `readHostFile`).
+   */
+  readBoundedFile?(path: string, limitBytes: number, options?: BoundedReadOptions): BoundedRead;
   /** The path `spec` (as written in `fromFile`) names, relative to `fromFile`'s folder. */
   resolve(fromFile: string, spec: string): string;
   /**
@@ -27,12 +32,10 @@ export interface CompilerHost {
 export function nodeCompilerHost(): CompilerHost {
   return {
     readFile(file) {
-      try {
-        return readFileSync(file, "utf8");
-      } catch {
-        return undefined;
-      }
+      const read = readBoundedTextFile(file, MAX_SOURCE_BYTES);
+      return read.kind === "text" ? read.text : undefined;
     },
+    readBoundedFile: readBoundedTextFile,
     resolve(fromFile, spec) {
       return path.isAbsolute(spec) ? path.normalize(spec) : path.join(path.dirname(fromFile), spec);
     },
@@ -54,4 +57,18 @@ export function inMemoryCompilerHost(files: Readonly<Record<string, string>> | R
       return path.posix.normalize(path.posix.join(path.posix.dirname(fromFile), spec));
     },
   };
+}
+
+/**
+ * Reads a file through `host` within `limitBytes`. `readFile` answers first (a host that wraps
+ * another and replaces `readFile` for some files is obeyed); when it has no text, the host's
+ * `readBoundedFile` says why, or reads the start of a file too large for `readFile`.
+ */
+export function readHostFile(host: CompilerHost, file: string, limitBytes: number, options: BoundedReadOptions = {}): BoundedRead {
+  const text = host.readFile(file);
+  if (text === undefined) return host.readBoundedFile?.(file, limitBytes, options) ?? { kind: "missing" };
+  if (Buffer.byteLength(text, "utf8") <= limitBytes) return { kind: "text", text };
+  if (options.prefix !== true) return { kind: "too-large", limitBytes };
+  const lastBreak = text.lastIndexOf("\n", limitBytes);
+  return lastBreak < 0 ? { kind: "too-large", limitBytes } : { kind: "text", text: text.slice(0, lastBreak + 1), truncated: true };
 }

@@ -15,7 +15,13 @@ import { bindProgram, type Binding, type DeclarationSymbol, type ResolvedImport,
 import { checkDeclarations } from "./checker.js";
 import { makeDiagnostic, sortDiagnostics, withoutDuplicateDiagnostics, type Diagnostic } from "./diagnostics.js";
 import { expandModel, type ModelGraph } from "./expand-model.js";
-import { inMemoryCompilerHost, type CompilerHost } from "./host.js";
+import { inMemoryCompilerHost, readHostFile, type CompilerHost } from "./host.js";
+import {
+  describeBoundedReadFailure,
+  MAX_MODEL_JSON_BYTES,
+  MAX_SOURCE_BYTES,
+  type BoundedRead,
+} from "./source-limits.js";
 import { inferShapes, readInputShape, type InferredLayer, type ShapeContextFor } from "./infer-shapes.js";
 import { readPretrainedInfo } from "./layers/registry.js";
 import type { PretrainedInfo, Shape, ShapeContext } from "./layers/types.js";
@@ -84,27 +90,32 @@ export function loadSourceFiles(rootFiles: readonly string[], host: CompilerHost
   const diagnostics: Diagnostic[] = [];
   const loaded = new Set<string>();
   const queue = [...rootFiles];
-  const texts = new Map<string, string | undefined>();
-  const read = (path: string): string | undefined => {
-    if (!texts.has(path)) texts.set(path, host.readFile(path));
-    return texts.get(path);
+  const reads = new Map<string, BoundedRead>();
+  const read = (path: string): BoundedRead => {
+    let result = reads.get(path);
+    if (result === undefined) reads.set(path, (result = readHostFile(host, path, MAX_SOURCE_BYTES)));
+    return result;
   };
   for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
     if (loaded.has(next)) continue;
     loaded.add(next);
-    const text = read(next);
-    if (text === undefined) {
+    const result = read(next);
+    if (result.kind !== "text") {
       if (rootFiles.includes(next)) {
-        diagnostics.push(makeDiagnostic("DLM211", next, { start: 0, end: 0 }, { message: `cannot read file \`${next}\`` }));
+        diagnostics.push(makeDiagnostic("DLM211", next, { start: 0, end: 0 }, { message: describeBoundedReadFailure(next, result) }));
       }
       continue;
     }
+    const text = result.text;
     const parsed = host.parse ? host.parse(next, text) : parseDlm(text, next);
     const imports: ResolvedImport[] = parsed.ast.imports
       .filter((node) => !node.missing && !node.path.missing)
       .map((node) => {
         const path = host.resolve(next as string, node.path.value);
-        return { node, path, found: read(path) !== undefined };
+        const result = read(path);
+        return result.kind === "text" || result.kind === "missing"
+          ? { node, path, found: result.kind === "text" }
+          : { node, path, found: false, unreadable: describeBoundedReadFailure(path, result) };
       });
     for (const imported of imports) if (imported.found && !loaded.has(imported.path)) queue.push(imported.path);
     files.push({ path: next, text, ast: parsed.ast, parseDiagnostics: parsed.diagnostics, imports });
@@ -120,8 +131,13 @@ function pretrainedReader(host: CompilerHost): ShapeContextFor {
       const resolved = host.resolve(file, path);
       let info = cache.get(resolved);
       if (info === undefined) {
-        const text = host.readFile(resolved);
-        info = text === undefined ? `no such file (looked for ${resolved})` : readPretrainedInfo(text);
+        const read = readHostFile(host, resolved, MAX_MODEL_JSON_BYTES);
+        info =
+          read.kind === "text"
+            ? readPretrainedInfo(read.text)
+            : read.kind === "missing"
+              ? `no such file (looked for ${resolved})`
+              : describeBoundedReadFailure(resolved, read);
         cache.set(resolved, info);
       }
       return info;

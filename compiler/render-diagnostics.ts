@@ -5,6 +5,7 @@
  */
 import { fixesBeyondHelp, type Diagnostic, type RelatedLocation, type Severity } from "./diagnostics.js";
 import type { SourceRange } from "../grammar/ast.js";
+import { terminalLine, terminalText } from "../runtime/terminal-text.js";
 
 /** How to print: colors for a terminal, and where to read the text of other files. */
 export interface RenderOptions {
@@ -20,31 +21,57 @@ export interface LineColumn {
   readonly column: number;
 }
 
-const LINE_BREAK = /\r\n?|\n|\u2028|\u2029/g;
+/**
+ * Line breaks as the language server protocol and editors count them: `\n`, `\r\n` and `\r`
+ * only. U+2028 and U+2029 are ordinary characters here, or lines would shift against the editor's.
+ */
+const LINE_BREAK = /\r\n?|\n/g;
+
+/** Where each line of the last text asked about starts: computed once per text, so lookups are logarithmic. */
+let indexedText: string | undefined;
+let indexedLineStarts: readonly number[] = [0];
+
+function lineStartsOf(text: string): readonly number[] {
+  if (text !== indexedText) {
+    const starts = [0];
+    LINE_BREAK.lastIndex = 0;
+    for (let match = LINE_BREAK.exec(text); match; match = LINE_BREAK.exec(text))
+      starts.push(match.index + match[0].length);
+    indexedText = text;
+    indexedLineStarts = starts;
+  }
+  return indexedLineStarts;
+}
+
+/** The 0-based index of the line holding `offset` (already clamped to the text). */
+function lineIndexOf(starts: readonly number[], offset: number): number {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (starts[middle]! <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
 
 /** The 1-based line and column of `offset` in `text` (offsets past the end are clamped). */
 export function lineColumn(text: string, offset: number): LineColumn {
   const target = Math.max(0, Math.min(offset, text.length));
-  let line = 1;
-  let lineStart = 0;
-  LINE_BREAK.lastIndex = 0;
-  for (let match = LINE_BREAK.exec(text); match && match.index < target; match = LINE_BREAK.exec(text)) {
-    // An offset inside a `\r\n` pair belongs to the line it ends.
-    if (match.index + match[0].length > target) break;
-    line += 1;
-    lineStart = match.index + match[0].length;
-  }
-  return { line, column: target - lineStart + 1 };
+  // An offset inside a `\r\n` pair belongs to the line it ends: the next line starts after the pair.
+  const line = lineIndexOf(lineStartsOf(text), target);
+  return { line: line + 1, column: target - lineStartsOf(text)[line]! + 1 };
 }
 
 /** The text of the line holding `offset`, and where that line starts. */
 function lineAt(text: string, offset: number): { text: string; start: number } {
   const target = Math.max(0, Math.min(offset, text.length));
-  const { column } = lineColumn(text, target);
-  const start = target - (column - 1);
-  LINE_BREAK.lastIndex = start;
-  const next = LINE_BREAK.exec(text);
-  const end = next ? next.index : text.length;
+  const starts = lineStartsOf(text);
+  const line = lineIndexOf(starts, target);
+  const start = starts[line]!;
+  let end = line + 1 < starts.length ? starts[line + 1]! : text.length;
+  if (end > start && text[end - 1] === "\n") end -= 1;
+  if (end > start && text[end - 1] === "\r") end -= 1;
   return { text: text.slice(start, end), start };
 }
 
@@ -99,17 +126,17 @@ export function renderDiagnostic(diagnostic: Diagnostic, sourceText: string, opt
 
   const out: string[] = [];
   const label = `${diagnostic.severity}[${diagnostic.code}]`;
-  out.push(`${palette.severity(diagnostic.severity, label)}${palette.bold(`: ${diagnostic.message}`)}`);
+  out.push(`${palette.severity(diagnostic.severity, label)}${palette.bold(`: ${terminalText(diagnostic.message)}`)}`);
   out.push(...renderExcerpt(primary, width, diagnostic.severity, palette));
   for (const note of diagnostic.notes ?? []) {
-    out.push(` ${pad} ${palette.gutter("=")} ${palette.bold("note")}: ${note}`);
+    out.push(` ${pad} ${palette.gutter("=")} ${palette.bold("note")}: ${terminalText(note)}`);
   }
   if (diagnostic.help)
     out.push(` ${pad} ${palette.gutter("=")} ${palette.bold("help")}: ${terminalText(diagnostic.help)}`);
   for (const fix of fixesBeyondHelp(diagnostic))
     out.push(` ${pad} ${palette.gutter("=")} ${palette.bold("help")}: ${terminalText(fix.title)}`);
   for (const entry of related) {
-    out.push(`${palette.bold("note")}: ${entry.location.message}`);
+    out.push(`${palette.bold("note")}: ${terminalText(entry.location.message)}`);
     out.push(...renderExcerpt(entry.excerpt, width, "info", palette));
   }
   return out.join("\n");
@@ -146,12 +173,12 @@ function excerpt(file: string, text: string | undefined, range: SourceRange): Ex
 function renderExcerpt(source: Excerpt, width: number, severity: Severity, palette: Palette): string[] {
   const pad = " ".repeat(width);
   const arrow = ` ${pad}${palette.gutter("-->")} `;
-  if (!source.position || source.line === undefined) return [`${arrow}${source.file}`];
+  if (!source.position || source.line === undefined) return [`${arrow}${terminalLine(source.file)}`];
   const { line, column } = source.position;
   const shown = showLine(source.line, source.underlineStart, source.underlineLength);
   const number = String(line).padStart(width);
   return [
-    `${arrow}${source.file}:${line}:${column}`,
+    `${arrow}${terminalLine(source.file)}:${line}:${column}`,
     ` ${pad} ${palette.gutter("|")}`,
     ` ${palette.gutter(`${number} |`)} ${shown.text}`.trimEnd(),
     ` ${pad} ${palette.gutter("|")} ${" ".repeat(shown.caretColumn)}${palette.severity(severity, "^".repeat(shown.caretLength))}`,
@@ -167,13 +194,17 @@ function showLine(
   start: number,
   length: number,
 ): { text: string; caretColumn: number; caretLength: number } {
+  // Only the part of a long line around the range is walked, so rendering stays linear in the file.
+  const long = raw.length > 4 * MAX_SHOWN_LINE;
+  const from = long ? Math.max(0, start - 2 * MAX_SHOWN_LINE) : 0;
+  const to = long ? Math.min(raw.length, start + 2 * MAX_SHOWN_LINE) : raw.length;
   let text = "";
   let caretColumn = 0;
   let caretLength = 0;
-  for (let i = 0; i <= raw.length; i++) {
+  for (let i = from; i <= to; i++) {
     if (i === start) caretColumn = text.length;
     if (i === start + length) caretLength = Math.max(1, text.length - caretColumn);
-    if (i === raw.length) break;
+    if (i === to) break;
     const char = raw[i]!;
     const code = char.charCodeAt(0);
     if (char === "\t") text += " ".repeat(TAB_WIDTH);
@@ -181,15 +212,15 @@ function showLine(
     else text += char;
   }
   if (caretLength === 0) caretLength = Math.max(1, text.length - caretColumn);
-  if (text.length <= MAX_SHOWN_LINE) return { text, caretColumn, caretLength };
-  const from = Math.max(0, caretColumn - 60);
-  const to = Math.min(text.length, from + MAX_SHOWN_LINE);
-  const prefix = from > 0 ? "..." : "";
-  const suffix = to < text.length ? "..." : "";
+  if (text.length <= MAX_SHOWN_LINE && from === 0 && to === raw.length) return { text, caretColumn, caretLength };
+  const windowFrom = Math.max(0, caretColumn - 60);
+  const windowTo = Math.min(text.length, windowFrom + MAX_SHOWN_LINE);
+  const prefix = windowFrom > 0 || from > 0 ? "..." : "";
+  const suffix = windowTo < text.length || to < raw.length ? "..." : "";
   return {
-    text: prefix + text.slice(from, to) + suffix,
-    caretColumn: caretColumn - from + prefix.length,
-    caretLength: Math.max(1, Math.min(caretLength, to - caretColumn)),
+    text: prefix + text.slice(windowFrom, windowTo) + suffix,
+    caretColumn: caretColumn - windowFrom + prefix.length,
+    caretLength: Math.max(1, Math.min(caretLength, windowTo - caretColumn)),
   };
 }
 

@@ -165,7 +165,8 @@ export interface ResolvedArguments {
 export function resolveArguments(call: EvaluatedCall, params: readonly ParamSpec[], subject: string): ResolvedArguments {
   const { matched, problems: matchProblems, misspelled } = matchArguments(call, params.map((param) => param.name), subject);
   const problems: ArgumentProblem[] = [...matchProblems];
-  const values: Record<string, ParamValue> = {};
+  // No prototype: a name such as `__proto__` (a `class_weight` key) is an ordinary key here.
+  const values: Record<string, ParamValue> = Object.create(null) as Record<string, ParamValue>;
   const origins = new Map<string, ValueOrigin>();
   const missing: ParamSpec[] = [];
   let pending = false;
@@ -396,15 +397,15 @@ export function unknownLayerProblem(
   note?: string,
 ): ArgumentProblem {
   const help = didYouMean(callee.name, [...LAYERS.keys(), ...blockNames]);
-  return {
   const meant = closestName(callee.name, [...LAYERS.keys(), ...blockNames]);
+  return {
     code: "DLM201",
     message: `unknown layer \`${callee.name}\``,
     file,
     range: callee.range,
     ...(help ? { help } : {}),
-    ...(note ? { notes: [note] } : {}),
     ...(meant !== undefined ? { fixes: [replaceNameFix(file, callee.range, meant)] } : {}),
+    ...(note ? { notes: [note] } : {}),
     substituted,
   };
 }
@@ -545,6 +546,6 @@ export function argumentProblemDiagnostic(problem: ArgumentProblem, extraRelated
     ...(problem.help ? { help: problem.help } : {}),
     ...(problem.notes ? { notes: problem.notes } : {}),
     related: [...(problem.related ?? []), ...extraRelated],
-  });
     ...(problem.fixes ? { fixes: problem.fixes } : {}),
+  });
 }

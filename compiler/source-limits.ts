@@ -8,9 +8,19 @@ import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Sta
 /** The largest `.dlm` source the CLI and the language server read: 16 MB. */
 export const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
 
+/** The largest `pretrained(...)` model.json the checker reads (its topology; the weights are not read): 64 MB. */
+export const MAX_MODEL_JSON_BYTES = 64 * 1024 * 1024;
+
+/**
+ * How much of a CSV file `dlm check` reads: its first complete lines within 4 MB (about 100,000
+ * rows of a few numbers; checking them takes seconds, where 64 MB took minutes and 2 GB of memory).
+ */
+export const MAX_CSV_CHECK_BYTES = 4 * 1024 * 1024;
+
 /** What reading a bounded file gave: its text, or why it was not read. */
 export type BoundedRead =
-  | { readonly kind: "text"; readonly text: string }
+  /** `truncated`: only the file's first complete lines were read (see `prefix` of `readBoundedTextFile`). */
+  | { readonly kind: "text"; readonly text: string; readonly truncated?: boolean }
   | { readonly kind: "missing" }
   /** A directory, FIFO, socket or device: `what` says which, e.g. "a directory". */
   | { readonly kind: "not-a-file"; readonly what: string }
@@ -36,12 +46,25 @@ export function formatByteLimit(bytes: number): string {
   return `${bytes} bytes`;
 }
 
+/** Options of `readBoundedTextFile`. */
+export interface BoundedReadOptions {
+  /**
+   * Read a larger file's first complete lines within the limit (marked `truncated`) instead of
+   * refusing it; a first line longer than the limit is still "too-large". Default false.
+   */
+  readonly prefix?: boolean;
+}
+
 /**
  * Reads `path` as UTF-8 only when it is a regular file of at most `limitBytes` bytes. Never
  * throws and never blocks: the file is opened non-blocking and checked again after opening,
  * and reading stops one byte past the limit (files such as /proc entries report size 0).
  */
-export function readBoundedTextFile(path: string, limitBytes: number = MAX_SOURCE_BYTES): BoundedRead {
+export function readBoundedTextFile(
+  path: string,
+  limitBytes: number = MAX_SOURCE_BYTES,
+  options: BoundedReadOptions = {},
+): BoundedRead {
   let stats: Stats;
   try {
     stats = statSync(path);
@@ -49,7 +72,7 @@ export function readBoundedTextFile(path: string, limitBytes: number = MAX_SOURC
     return failure(error);
   }
   if (!stats.isFile()) return { kind: "not-a-file", what: describeFileKind(stats) };
-  if (stats.size > limitBytes) return { kind: "too-large", limitBytes };
+  if (stats.size > limitBytes && options.prefix !== true) return { kind: "too-large", limitBytes };
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -67,7 +90,10 @@ export function readBoundedTextFile(path: string, limitBytes: number = MAX_SOURC
       if (read === 0) break;
       chunks.push(chunk.subarray(0, read));
       total += read;
-      if (total > limitBytes) return { kind: "too-large", limitBytes };
+      if (total > limitBytes)
+        return options.prefix === true
+          ? completeLines(Buffer.concat(chunks, total), limitBytes)
+          : { kind: "too-large", limitBytes };
     }
     return { kind: "text", text: Buffer.concat(chunks, total).toString("utf8") };
   } catch (error) {
@@ -75,6 +101,13 @@ export function readBoundedTextFile(path: string, limitBytes: number = MAX_SOURC
   } finally {
     closeSync(fd);
   }
+}
+
+/** The complete lines among the first `limitBytes` bytes (cut at a line break, so never inside a character). */
+function completeLines(bytes: Buffer, limitBytes: number): BoundedRead {
+  const lastBreak = bytes.subarray(0, limitBytes).lastIndexOf(0x0a);
+  if (lastBreak < 0) return { kind: "too-large", limitBytes };
+  return { kind: "text", text: bytes.subarray(0, lastBreak + 1).toString("utf8"), truncated: true };
 }
 
 /** One line saying why `path` was not read, e.g. "cannot read `x.dlm`: it is a FIFO (named pipe), not a regular file". */

@@ -27,6 +27,8 @@ import { checkExperimentOutputs } from "./check-outputs.js";
 import { runTuning } from "./tune.js";
 import { EXIT_INTERRUPTED, watchStopRequests, type StopRequests } from "./signals.js";
 import { averagedMetricLabel, formatSetting } from "./report/tables.js";
+import { terminalText } from "./terminal-text.js";
+import { describeFailedWrite } from "./file-system-errors.js";
 
 /** The run finished: trained, evaluated, files written. */
 export const EXIT_DONE = 0;
@@ -135,16 +137,17 @@ export async function runExperiment(definition: ExperimentDefinition, argv: read
   try {
     overrides = parseRunOverrides(argv);
   } catch (error) {
-    process.stderr.write(`error: ${(error as Error).message}\n`);
+    process.stderr.write(`error: ${terminalText((error as Error).message)}\n`);
     return EXIT_USAGE;
   }
-  const say: Say = overrides.quiet ? () => undefined : (line) => process.stdout.write(line + "\n");
+  // Lines name labels and paths read from user files: printed escaped (runtime/terminal-text.ts).
+  const say: Say = overrides.quiet ? () => undefined : (line) => process.stdout.write(terminalText(line) + "\n");
   // Ctrl-C, SIGTERM or the exit of `dlm run`: at once, or at the next batch boundary while training.
   const stopRequests = watchStopRequests();
   try {
     return await runWithOverrides(applyOverrides(definition, overrides), overrides, say, stopRequests);
   } catch (error) {
-    process.stderr.write(`error: ${describeFailure(error)}\n`);
+    process.stderr.write(`error: ${terminalText(describeFailure(error))}\n`);
     if (process.env["DLM_DEBUG"] && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     return EXIT_FAILED;
   } finally {
@@ -154,6 +157,8 @@ export async function runExperiment(definition: ExperimentDefinition, argv: read
 
 /** A failure in words: our typed errors carry their own message; anything else gets its class name. */
 export function describeFailure(error: unknown): string {
+  const failedWrite = describeFailedWrite(error);
+  if (failedWrite !== undefined) return failedWrite;
   if (error instanceof Error) return error.message || error.name;
   return String(error);
 }
@@ -212,7 +217,7 @@ async function runWithOverrides(
         return EXIT_INTERRUPTED;
       }
       if (outcome.failure !== undefined) {
-        process.stderr.write(`error: ${outcome.failure}\n`);
+        process.stderr.write(`error: ${terminalText(outcome.failure)}\n`);
         await writeRunFiles(runDir, effective, { backend: backend.name, outcome, data, ...(tuning ? { tuning } : {}) });
         return EXIT_FAILED;
       }

@@ -9,6 +9,8 @@
 import { Command, CommanderError, Option } from "commander";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { terminalText } from "../runtime/terminal-text.js";
+import { describeFailedWrite } from "../runtime/file-system-errors.js";
 import { dirname, join } from "node:path";
 
 /** A user-facing failure of a command: printed as `error: message`, no stack trace. */
@@ -189,11 +191,11 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
       return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
     if (error instanceof CliError) {
-      process.stderr.write(`error: ${error.message}\n`);
+      process.stderr.write(`error: ${terminalText(error.message)}\n`);
       return error.exitCode;
     }
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`error: ${message}\n`);
+    const message = describeFailedWrite(error) ?? (error instanceof Error ? error.message : String(error));
+    process.stderr.write(`error: ${terminalText(message)}\n`);
     if (process.env["DLM_DEBUG"] && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     return EXIT_ERRORS;
   }

@@ -26,7 +26,8 @@ import {
 import type { DataInfo, Task } from "../../runtime/types.js";
 import { makeDiagnostic } from "../diagnostics.js";
 import { formatNumber } from "../evaluate-values.js";
-import type { CompilerHost } from "../host.js";
+import { readHostFile, type CompilerHost } from "../host.js";
+import { describeBoundedReadFailure, formatByteLimit, MAX_CSV_CHECK_BYTES } from "../source-limits.js";
 import { formatShape } from "../layers/shape-arithmetic.js";
 import { didYouMean } from "../suggest.js";
 import type { ExperimentContext } from "./experiment-context.js";
@@ -222,8 +223,8 @@ function describeCsv(
 ): DescribedData | undefined {
   const pathRange = sites.source?.origins.get("path")?.range ?? sites.source?.range ?? sites.section;
   const resolved = host.resolve(context.file, source.path);
-  const text = host.readFile(resolved);
-  if (text === undefined) {
+  const read = readHostFile(host, resolved, MAX_CSV_CHECK_BYTES, { prefix: true });
+  if (read.kind === "missing") {
     context.report(
       makeDiagnostic("DLM216", context.file, pathRange, {
         message: `cannot read CSV file "${source.path}" (looked for ${resolved})`,
@@ -231,6 +232,24 @@ function describeCsv(
       }),
     );
     return undefined;
+  }
+  if (read.kind !== "text") {
+    context.report(
+      makeDiagnostic("DLM525", context.file, pathRange, {
+        message: describeBoundedReadFailure(resolved, read),
+        help: `name a CSV file: a regular file whose lines are each shorter than ${formatByteLimit(MAX_CSV_CHECK_BYTES)}`,
+      }),
+    );
+    return undefined;
+  }
+  const text = read.text;
+  if (read.truncated === true) {
+    context.report(
+      makeDiagnostic("DLM526", context.file, pathRange, {
+        severity: "warning",
+        message: `"${source.path}" is larger than ${formatByteLimit(MAX_CSV_CHECK_BYTES)}: only its first ${formatByteLimit(MAX_CSV_CHECK_BYTES)} were checked; the rest is read when training`,
+      }),
+    );
   }
   let table: Table;
   try {

@@ -10,9 +10,10 @@ import { VALUE_MESSAGES } from "./values.js";
 import { PIPELINE_MESSAGES } from "./pipeline.js";
 import { RESOURCE_MESSAGES } from "./resources.js";
 import { DATA_FILE_MESSAGES } from "./data-files.js";
-import { OUTPUT_MESSAGES } from "./outputs.js";
 import { OUTCOME_MESSAGES } from "./outcomes.js";
 import { METRIC_MESSAGES } from "./metrics.js";
+import { OUTPUT_MESSAGES } from "./outputs.js";
+import { INPUT_MESSAGES } from "./inputs.js";
 import { FINE_TUNE_MESSAGES } from "./fine-tune.js";
 
 const ALL_MESSAGES: readonly MessageEntry[] = [
@@ -23,9 +24,10 @@ const ALL_MESSAGES: readonly MessageEntry[] = [
   ...PIPELINE_MESSAGES,
   ...RESOURCE_MESSAGES,
   ...DATA_FILE_MESSAGES,
-  ...OUTPUT_MESSAGES,
   ...OUTCOME_MESSAGES,
   ...METRIC_MESSAGES,
+  ...OUTPUT_MESSAGES,
+  ...INPUT_MESSAGES,
   ...FINE_TUNE_MESSAGES,
 ];
 

@@ -2,7 +2,7 @@
  * Reading CSV files into a `Table`: a header row is required, every row keeps its line
  * number so later phases can name the exact line of a bad value.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { parse } from "csv-parse/sync";
 import { DataError, describeFsError } from "./errors.js";
 import type { Cell, Table } from "./raw.js";
@@ -26,8 +26,13 @@ export function readCsvTable(path: string, options: CsvReadOptions = {}): Table 
   const file = options.displayName ?? path;
   let text: string;
   try {
+    // A FIFO or a device (`/dev/zero`) would block or never end: only regular files are read.
+    if (!statSync(path).isFile()) {
+      throw new DataError(`cannot read the CSV file (it is ${statSync(path).isDirectory() ? "a folder" : "not a regular file"})`, { file });
+    }
     text = readFileSync(path, "utf8");
   } catch (error) {
+    if (error instanceof DataError) throw error;
     throw new DataError(`cannot read the CSV file (${describeFsError(error)})`, { file });
   }
   return parseCsvTable(text, file, options.delimiter ?? ",");

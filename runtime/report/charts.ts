@@ -109,11 +109,11 @@ export function learningCurvesChart(history: TrainingHistory): Chart | undefined
  */
 export function confusionMatrixChart(matrix: readonly (readonly number[])[], classNames: readonly string[]): Chart {
   const k = matrix.length;
-  // Vega-Lite keys rows and columns by name: identical names would merge, so make them unique.
+  // Rows and columns are keyed by class id, never by name: Vega keys objects by field values, and a
+  // class named `constructor` or `toString` would meet Object.prototype there. Axes show the names.
   const labels = uniqueLabels(classNames, k);
-  const values = matrix.flatMap((row, t) =>
-    row.map((count, p) => ({ truth: labels[t]!, predicted: labels[p]!, count })),
-  );
+  const values = matrix.flatMap((row, t) => row.map((count, p) => ({ truth: t, predicted: p, count })));
+  const labelExpr = `${vegaStringArray(labels)}[datum.value]`;
   const largest = Math.max(1, ...values.map((cell) => cell.count));
   const cell = Math.max(14, Math.min(56, Math.floor(520 / k)));
   const showCounts = cell >= 26;
@@ -130,12 +130,17 @@ export function confusionMatrixChart(matrix: readonly (readonly number[])[], cla
       encoding: {
         x: {
           field: "predicted",
-          type: "nominal",
-          sort: labels,
+          type: "ordinal",
           title: "predicted class",
-          axis: { ...axis, orient: "top", labelAngle: k > 6 ? -40 : 0, labelAlign: k > 6 ? "left" : "center" },
+          axis: {
+            ...axis,
+            labelExpr,
+            orient: "top",
+            labelAngle: k > 6 ? -40 : 0,
+            labelAlign: k > 6 ? "left" : "center",
+          },
         },
-        y: { field: "truth", type: "nominal", sort: labels, title: "true class", axis },
+        y: { field: "truth", type: "ordinal", title: "true class", axis: { ...axis, labelExpr } },
       },
       layer: [
         {
@@ -167,6 +172,19 @@ export function confusionMatrixChart(matrix: readonly (readonly number[])[], cla
       ],
     },
   };
+}
+
+/**
+ * An array literal of Vega's expression language holding `texts`. Each text is spelled as a sum
+ * of one-character strings: Vega looks string literals up in plain objects, where `"constructor"`
+ * or `"toString"` would find Object.prototype's members and fail.
+ */
+function vegaStringArray(texts: readonly string[]): string {
+  const literal = (char: string) =>
+    JSON.stringify(char)
+      .replace(/\u2028/g, "\\u2028")
+      .replace(/\u2029/g, "\\u2029");
+  return `[${texts.map((text) => (text === "" ? '""' : Array.from(text, literal).join(" + "))).join(", ")}]`;
 }
 
 /** Class names made distinct (`a`, `a (2)`) and filled in with ids where missing. */

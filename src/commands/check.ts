@@ -5,6 +5,7 @@ import { hasErrors, type Diagnostic } from "../../compiler/diagnostics.js";
 import { lineColumn, renderDiagnostic, summaryLine } from "../../compiler/render-diagnostics.js";
 import { readUserFile } from "./shared-io.js";
 import { EXIT_ERRORS, EXIT_OK } from "../cli.js";
+import { terminalLine } from "../../runtime/terminal-text.js";
 
 /** One diagnostic as `--format json` prints it (1-based lines and columns). */
 export interface JsonDiagnostic {
@@ -34,16 +35,21 @@ export function toJsonDiagnostic(diagnostic: Diagnostic, text: string): JsonDiag
   };
 }
 
-/** Prints diagnostics rustc-style to stderr, with a closing count line. */
+/** The most diagnostics printed in full; the rest are counted in one line (`--format json` lists all). */
+export const MAX_PRINTED_DIAGNOSTICS = 100;
+
+/** Prints diagnostics rustc-style to stderr, at most MAX_PRINTED_DIAGNOSTICS of them, with a closing count line. */
 export function printDiagnostics(
   diagnostics: readonly Diagnostic[],
   sourceOf: (file: string) => string | undefined,
   color: boolean,
 ): void {
-  for (const diagnostic of diagnostics) {
+  for (const diagnostic of diagnostics.slice(0, MAX_PRINTED_DIAGNOSTICS)) {
     const text = sourceOf(diagnostic.file) ?? "";
     process.stderr.write(renderDiagnostic(diagnostic, text, { color, readSource: sourceOf }) + "\n\n");
   }
+  const hidden = diagnostics.length - MAX_PRINTED_DIAGNOSTICS;
+  if (hidden > 0) process.stderr.write(`… and ${hidden} more (\`dlm check --format json\` lists them all)\n`);
   if (diagnostics.length > 0) process.stderr.write(summaryLine(diagnostics) + "\n");
 }
 
@@ -57,7 +63,9 @@ export function runCheckCommand(files: readonly string[], options: { format: "te
   } else {
     printDiagnostics(result.diagnostics, sourceOf, options.color);
     if (!hasErrors(result.diagnostics)) {
-      process.stdout.write(`ok: ${files.length === 1 ? files[0] : `${files.length} files`} checked, no errors\n`);
+      process.stdout.write(
+        `ok: ${files.length === 1 ? terminalLine(files[0]!) : `${files.length} files`} checked, no errors\n`,
+      );
     }
   }
   return hasErrors(result.diagnostics) ? EXIT_ERRORS : EXIT_OK;

@@ -8,6 +8,7 @@ import { hasErrors } from "../../compiler/diagnostics.js";
 import type { ExperimentPlan } from "../../compiler/experiment-plan.js";
 import { printDiagnostics } from "./check.js";
 import { readUserFile } from "./shared-io.js";
+import { CliError } from "../cli.js";
 
 /** A file checked through its experiments. */
 export interface CheckedExperiments {
@@ -41,8 +42,16 @@ export async function emitPrograms(
   const { emitExperiment } = await import("../../compiler/emitter.js");
   const { formatTypeScript } = await import("../../compiler/format.js");
   const programs = new Map<string, string>();
+  const experimentOf = new Map<string, string>();
   for (const plan of plans) {
     const emitted = emitExperiment(plan, { outDir, sourceText });
+    const earlier = experimentOf.get(emitted.path);
+    if (earlier !== undefined) {
+      throw new CliError(
+        `experiments \`${earlier}\` and \`${plan.name}\` would both be written to \`${emitted.path}\`: rename one`,
+      );
+    }
+    experimentOf.set(emitted.path, plan.name);
     programs.set(emitted.path, await formatTypeScript(emitted.text));
   }
   return programs;

@@ -3,15 +3,21 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { CliError, EXIT_ERRORS, EXIT_OK } from "../cli.js";
 import { checkFileExperiments, emitPrograms } from "./compile-experiments.js";
+import { terminalLine } from "../../runtime/terminal-text.js";
+import { describeWriteError } from "../../runtime/file-system-errors.js";
 
 /** Writes generated programs, creating folders; a write failure is a usage/I-O error. */
 export function writeProgramFiles(programs: ReadonlyMap<string, string>): void {
   for (const [file, text] of programs) {
     try {
       mkdirSync(dirname(file), { recursive: true });
+    } catch (error) {
+      throw new CliError(describeWriteError(error) ?? `cannot write \`${file}\`: ${String(error)}`);
+    }
+    try {
       writeFileSync(file, text);
     } catch (error) {
-      throw new CliError(`cannot write \`${file}\`: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+      throw new CliError(describeWriteError(error, file) ?? `cannot write \`${file}\`: ${String(error)}`);
     }
   }
 }
@@ -20,11 +26,11 @@ export async function runCompileCommand(file: string, options: { out: string; co
   const checked = checkFileExperiments(file, options.color);
   if (!checked.ok) return EXIT_ERRORS;
   if (checked.plans.length === 0) {
-    process.stderr.write(`note: \`${file}\` declares no experiment; nothing to compile (use \`dlm summary\` for its models)\n`);
+    process.stderr.write(`note: \`${terminalLine(file)}\` declares no experiment; nothing to compile (use \`dlm summary\` for its models)\n`);
     return EXIT_OK;
   }
   const programs = await emitPrograms(checked.plans, options.out, checked.sourceText);
   writeProgramFiles(programs);
-  for (const path of programs.keys()) process.stdout.write(`wrote ${path}\n`);
+  for (const path of programs.keys()) process.stdout.write(`wrote ${terminalLine(path)}\n`);
   return EXIT_OK;
 }

@@ -9,6 +9,7 @@ import { extname, join, relative } from "node:path";
 import { readdirSync, statSync } from "node:fs";
 import { CliError, EXIT_OK } from "../cli.js";
 import { readUserFile } from "./shared-io.js";
+import { terminalLine, terminalText } from "../../runtime/terminal-text.js";
 import { DataError } from "../../runtime/data/errors.js";
 import { categoryName, isMissing } from "../../runtime/data/table.js";
 import type { RawFeatures, RawRow } from "../../runtime/data/preprocess.js";
@@ -238,7 +239,7 @@ export async function runPredictCommand(
   const read = await readInput(input, bundle.preprocessing, bundle.info);
   if (read.features.kind === "rows") {
     for (const warning of unseenCategoryWarnings(bundle.preprocessing, read.features.rows)) {
-      process.stderr.write(`warning: ${input}: ${warning}\n`);
+      process.stderr.write(`warning: ${terminalLine(input)}: ${terminalText(warning)}\n`);
     }
   }
   let predictions;
@@ -255,8 +256,8 @@ export async function runPredictCommand(
   predictions.forEach((prediction, index) => {
     if ("label" in prediction) {
       const ranked = Object.entries(prediction.probabilities).sort((a, b) => b[1] - a[1]);
-      const top = ranked.slice(0, 3).map(([label, p]) => `${label} ${(p * 100).toFixed(1)}%`);
-      process.stdout.write(`${index + 1}: ${prediction.label}  (${top.join(", ")})\n`);
+      const top = ranked.slice(0, 3).map(([label, p]) => `${terminalLine(label)} ${(p * 100).toFixed(1)}%`);
+      process.stdout.write(`${index + 1}: ${terminalLine(prediction.label)}  (${top.join(", ")})\n`);
     } else {
       process.stdout.write(`${index + 1}: ${prediction.values.map((value) => Number(value.toPrecision(6))).join(", ")}\n`);
     }

@@ -1,19 +1,13 @@
 /** File reading for the commands: a missing or unreadable file is a usage error, never a stack trace. */
-import { readFileSync, statSync } from "node:fs";
+import { describeBoundedReadFailure, MAX_SOURCE_BYTES, readBoundedTextFile } from "../../compiler/source-limits.js";
 import { CliError } from "../cli.js";
 
-/** Reads a text file the user named, or throws a CliError saying what is wrong with the path. */
-export function readUserFile(path: string): string {
-  let isFile: boolean;
-  try {
-    isFile = statSync(path).isFile();
-  } catch {
-    throw new CliError(`cannot read \`${path}\`: no such file`);
-  }
-  if (!isFile) throw new CliError(`cannot read \`${path}\`: it is a directory, not a file`);
-  try {
-    return readFileSync(path, "utf8");
-  } catch (error) {
-    throw new CliError(`cannot read \`${path}\`: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
+/**
+ * Reads a text file the user named, or throws a CliError saying what is wrong with the path:
+ * missing, not a regular file (a directory, a FIFO, `/dev/zero`), or larger than `limitBytes`.
+ */
+export function readUserFile(path: string, limitBytes: number = MAX_SOURCE_BYTES): string {
+  const read = readBoundedTextFile(path, limitBytes);
+  if (read.kind !== "text") throw new CliError(describeBoundedReadFailure(path, read));
+  return read.text;
 }
