@@ -25,6 +25,7 @@ import { foldingRanges } from "./folding.js";
 import { inlayHints } from "./inlay-hints.js";
 import { SEMANTIC_TOKENS_LEGEND, semanticTokens } from "./semantic-tokens.js";
 import { signatureHelpAt, SIGNATURE_TRIGGER_CHARACTERS } from "./signature-help.js";
+import { WorkspaceIndex } from "./workspace-index.js";
 import { workspaceSymbols } from "./workspace-symbols.js";
 import { DocumentStore, uriToPath } from "./document-store.js";
 import { formattingEdits, type DocumentFormatter } from "./formatting.js";
@@ -79,6 +80,7 @@ export function createLanguageServer(connection: Connection, options: LanguageSe
   let canAskConfiguration = false;
   let canRefreshInlayHints = false;
   let inlayHintsEnabled = true;
+  let workspaceIndex: WorkspaceIndex | undefined;
   const readSettings = async (): Promise<void> => {
     if (!canAskConfiguration) return;
     try {
@@ -111,6 +113,8 @@ export function createLanguageServer(connection: Connection, options: LanguageSe
     watchFilesDynamically = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     canAskConfiguration = params.capabilities.workspace?.configuration === true;
     canRefreshInlayHints = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
+    const folders = (params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri }] : [])).map((folder) => folder.uri).filter((uri) => uri.startsWith("file:"));
+    workspaceIndex = new WorkspaceIndex(folders.map(uriToPath));
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -194,7 +198,7 @@ export function createLanguageServer(connection: Connection, options: LanguageSe
     const checked = store.checked(textDocument.uri);
     return checked ? renameAt(checked, checked.document.offsetAt(position), newName, store.allChecked()) : null;
   });
-  connection.onWorkspaceSymbol(({ query }) => workspaceSymbols(query, store.allChecked()));
+  connection.onWorkspaceSymbol(({ query }) => workspaceSymbols(query, store.allChecked(), workspaceIndex));
   connection.onFoldingRanges(({ textDocument }) => {
     const checked = store.checked(textDocument.uri);
     return checked ? foldingRanges(checked) : [];

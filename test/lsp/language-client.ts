@@ -22,7 +22,7 @@ const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..
 
 /** What a test may ask of the handshake. */
 export interface StartOptions {
-  /** The client capabilities sent with `initialize` (default: none). */
+  /** The client capabilities sent with `initialize` (default: none). `root` is the workspace folder (default: the server's folder). */
   readonly capabilities?: Record<string, unknown>;
   readonly initializationOptions?: Record<string, unknown>;
   /** The answer to `workspace/configuration` requests, by section. */
@@ -68,7 +68,7 @@ export class TestLanguageClient {
    */
   static async start(
     entry: readonly string[] | undefined = process.env["DLM_LSP_ENTRY"]?.split(" "),
-    options: StartOptions & { readonly cwd?: string } = {},
+    options: StartOptions & { readonly cwd?: string; readonly root?: string } = {},
   ): Promise<TestLanguageClient> {
     entry ??= ["--import", "tsx", "src/lsp/main.ts"];
     const child = spawn(process.execPath, [...entry, "--stdio"], {
@@ -80,7 +80,7 @@ export class TestLanguageClient {
     const client = new TestLanguageClient(child, connection, options.configuration ?? {});
     const result = await connection.sendRequest<InitializeResult>("initialize", {
       processId: process.pid,
-      rootUri: pathToFileURL(options.cwd ?? REPO_ROOT).href,
+      rootUri: pathToFileURL(options.root ?? options.cwd ?? REPO_ROOT).href,
       capabilities: options.capabilities ?? {},
       ...(options.initializationOptions ? { initializationOptions: options.initializationOptions } : {}),
     });
