@@ -28,16 +28,25 @@ export interface EmittedModel {
   readonly usesHyperparameters: boolean;
 }
 
-/** Turns a registry config value into a literal, regularizers and nested layers as calls. */
-function configLiteral(value: TfjsConfigValue): LiteralValue {
+/**
+ * Turns a registry config value into a literal, regularizers and nested layers as calls.
+ * `searched` maps dotted paths below `path` to the expressions that replace their values
+ * (a searched `l2` inside a regularizer reads the trial's value).
+ */
+function configLiteral(value: TfjsConfigValue, path = "", searched: ReadonlyMap<string, Code> = new Map()): LiteralValue {
+  const replaced = searched.get(path);
+  if (replaced !== undefined) return replaced;
   if (value === null || typeof value !== "object") return value;
-  if (Array.isArray(value)) return value.map((item: TfjsConfigValue) => configLiteral(item));
+  const below = (key: string | number) => (path === "" ? String(key) : `${path}.${key}`);
+  if (Array.isArray(value)) return value.map((item: TfjsConfigValue, index) => configLiteral(item, below(index), searched));
   const record = value as { readonly [key: string]: TfjsConfigValue };
   const regularizer = record["regularizer"];
   if (regularizer !== undefined && regularizer !== null && typeof regularizer === "object" && !Array.isArray(regularizer)) {
     const penalties = regularizer as { readonly [key: string]: TfjsConfigValue };
-    const l1 = typeof penalties["l1"] === "number" ? penalties["l1"] : 0;
-    const l2 = typeof penalties["l2"] === "number" ? penalties["l2"] : 0;
+    const penalty = (name: string): number | Code =>
+      searched.get(`${below("regularizer")}.${name}`) ?? (typeof penalties[name] === "number" ? penalties[name] : 0);
+    const l1 = penalty("l1");
+    const l2 = penalty("l2");
     // the simplest call that says it: l2 alone, l1 alone, or both
     if (l1 === 0) return new Code(`tf.regularizers.l2(${printLiteral({ l2 })})`);
     if (l2 === 0) return new Code(`tf.regularizers.l1(${printLiteral({ l1 })})`);
@@ -46,9 +55,9 @@ function configLiteral(value: TfjsConfigValue): LiteralValue {
   const factory = record["factory"];
   const config = record["config"];
   if (typeof factory === "string" && config !== undefined && Object.keys(record).length === 2) {
-    return new Code(`tf.layers.${factory}(${printLiteral(configLiteral(config))})`);
+    return new Code(`tf.layers.${factory}(${printLiteral(configLiteral(config, below("config"), searched))})`);
   }
-  return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, configLiteral(item)]));
+  return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, configLiteral(item, below(key), searched)]));
 }
 
 /**
@@ -66,15 +75,22 @@ function hyperparameterValue(space: PlannedSearchSpace): Code {
   return new Code(`(${read} ?? ${printLiteral(first)}) as ${names.map((name) => printLiteral(name)).join(" | ")}`);
 }
 
-/** Searched config keys by layer name: each key's value expression. */
-function searchedConfigKeys(spaces: readonly PlannedSearchSpace[]): Map<string, Map<string, Code>> {
-  const byLayer = new Map<string, Map<string, Code>>();
+/** What a layer's config gets from the search: each searched path's expression, and the structure of keys the first point leaves out. */
+interface SearchedConfig {
+  readonly paths: Map<string, Code>;
+  readonly templates: Record<string, TfjsConfigValue>;
+}
+
+/** Searched config paths by layer name. */
+function searchedConfigKeys(spaces: readonly PlannedSearchSpace[]): Map<string, SearchedConfig> {
+  const byLayer = new Map<string, SearchedConfig>();
   for (const space of spaces) {
     if (space.site.kind !== "layer") continue;
     for (const layer of space.site.layers) {
-      const keys = byLayer.get(layer.name) ?? new Map<string, Code>();
-      for (const key of layer.configKeys) keys.set(key, hyperparameterValue(space));
-      byLayer.set(layer.name, keys);
+      const searched = byLayer.get(layer.name) ?? { paths: new Map<string, Code>(), templates: {} };
+      for (const key of layer.configKeys) searched.paths.set(key, hyperparameterValue(space));
+      Object.assign(searched.templates, layer.templates ?? {});
+      byLayer.set(layer.name, searched);
     }
   }
   return byLayer;
@@ -121,10 +137,14 @@ export function emitModelBuilder(model: PlannedModel, context: ModelEmitContext,
       statements.push(`x = ${variable}.apply(x) as tf.SymbolicTensor;`);
       return;
     }
+    const search = searched.get(node.name);
+    // A key the first point leaves out (no regularizer at `l2: 0`) takes another point's structure, its value searched.
+    const withSearched: Record<string, TfjsConfigValue> = { ...search?.templates, ...config };
+    const paths = search?.paths ?? new Map<string, Code>();
     const literal = printLiteral({
       name: node.name,
-      ...Object.fromEntries(Object.entries(config).map(([key, value]) => [key, configLiteral(value)])),
-      ...Object.fromEntries(searched.get(node.name) ?? []),
+      ...Object.fromEntries(Object.entries(withSearched).map(([key, value]) => [key, configLiteral(value, key, paths)])),
+      ...Object.fromEntries([...paths].filter(([key]) => !key.includes(".") && !(key in withSearched))),
     });
     statements.push(`x = tf.layers.${node.definition.tfjs.factory}(${literal}).apply(x) as tf.SymbolicTensor;`);
   };

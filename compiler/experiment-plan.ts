@@ -11,7 +11,7 @@ import type { EvaluateSpec, FineTuneSpec, SearchSpace, StageSpec } from "../runt
 import type { DataInfo } from "../runtime/types.js";
 import type { ModelGraph } from "./expand-model.js";
 import type { InferredLayer } from "./infer-shapes.js";
-import type { Shape } from "./layers/types.js";
+import type { Shape, TfjsConfigValue } from "./layers/types.js";
 
 /** The model an experiment trains, with shapes inferred from the data. */
 export interface PlannedModel {
@@ -41,8 +41,16 @@ export type SearchSpaceSite =
       /** The first layer the space reaches (it names the hyperparameter). */
       readonly layerName: string;
       readonly param: string;
-      /** Every layer it reaches (copies made by a block or `repeat` share one space), with the TF.js config keys that take its value as is. */
-      readonly layers: readonly { readonly name: string; readonly configKeys: readonly string[] }[];
+      /**
+       * Every layer it reaches (copies made by a block or `repeat` share one space), with the
+       * TF.js config paths that take its value as is (`units`, `kernelRegularizer.regularizer.l2`)
+       * and, for a config key the first point leaves out, the value whose structure it fills in.
+       */
+      readonly layers: readonly {
+        readonly name: string;
+        readonly configKeys: readonly string[];
+        readonly templates?: Readonly<Record<string, TfjsConfigValue>>;
+      }[];
     };
 
 /** One `choice(...)`, `range(...)` or `log_range(...)` of a `tune` experiment. */

@@ -163,32 +163,75 @@ export function formatTrialTable(result: TuningResult): string[] {
   return [`dlm: search done, best trial marked *`, line(header), ...rows.map(line)];
 }
 
-/** Where a searched setting sits in the stage specs: its hyperparameter name and path. */
+/**
+ * Where a searched setting sits in the stage specs: its hyperparameter name and the path to
+ * the value it replaces (`["train", "optimizer", "learningRate"]`,
+ * `["train", "callbacks", 0, "patience"]`). The compiler writes the first point's value
+ * there, so every step of the path exists and the value has the searched value's type.
+ */
 export interface SearchSite {
   readonly name: string;
-  readonly path: readonly (string | number)[];
+  readonly path: readonly [StageField, ...(string | number)[]];
+}
+
+/** The stage specs a search rewrites. */
+type StageField = "train" | "fineTune";
+
+/** A search value that cannot be applied: the program and the plan it came from disagree. */
+export class SearchSiteError extends Error {
+  constructor(site: SearchSite, problem: string) {
+    super(`cannot apply search value \`${site.name}\` at ${site.path.join(".")}: ${problem}`);
+    this.name = "SearchSiteError";
+  }
 }
 
 /**
  * Returns copies of the stage specs with each searched setting replaced by the trial's
- * value (generated programs use it as `withHyperparameters`).
+ * value (generated programs use it as `withHyperparameters`). Every step of a site's path
+ * must exist and the value it replaces must have the same type (a number stays a number):
+ * a site that does not match the specs throws {@link SearchSiteError} instead of writing the
+ * value somewhere no trial reads it.
  */
 export function applySearchValues(
   parts: Pick<ExperimentDefinition, "train" | "fineTune">,
   hyperparameters: Hyperparameters,
   sites: readonly SearchSite[],
 ): Pick<ExperimentDefinition, "train" | "fineTune"> {
-  const copy = structuredClone(parts) as unknown as Record<string, unknown>;
+  const copy = structuredClone(parts);
   for (const site of sites) {
     const value = hyperparameters[site.name];
-    if (value === undefined || site.path.length === 0) continue;
-    let target = copy as Record<string | number, unknown>;
-    for (const key of site.path.slice(0, -1)) {
-      const next = target[key];
-      if (typeof next !== "object" || next === null) break;
-      target = next as Record<string | number, unknown>;
+    if (value === undefined) continue;
+    const [stage, ...rest] = site.path;
+    const last = rest.pop();
+    if (last === undefined) throw new SearchSiteError(site, "the path names no setting");
+    let target: unknown = copy[stage];
+    for (const [depth, key] of rest.entries()) {
+      target = stepInto(target, key);
+      if (target === undefined)
+        throw new SearchSiteError(site, `\`${[stage, ...rest.slice(0, depth + 1)].join(".")}\` does not exist`);
     }
-    target[site.path[site.path.length - 1]!] = value;
+    if (!isContainer(target) || !(last in target)) {
+      throw new SearchSiteError(site, `\`${site.path.join(".")}\` does not exist`);
+    }
+    const container = target as Record<string | number, unknown>;
+    const current = container[last];
+    if (typeof current !== typeof value) {
+      throw new SearchSiteError(
+        site,
+        `it holds ${typeof current}, but the trial gives ${typeof value} ${String(value)}`,
+      );
+    }
+    container[last] = value;
   }
-  return copy as unknown as Pick<ExperimentDefinition, "train" | "fineTune">;
+  return copy;
+}
+
+function isContainer(value: unknown): value is object {
+  return typeof value === "object" && value !== null;
+}
+
+/** The value at `key` of an object or array; undefined when `target` is neither or has no such key. */
+function stepInto(target: unknown, key: string | number): unknown {
+  if (!isContainer(target) || !(key in target)) return undefined;
+  return (target as Record<string | number, unknown>)[key];
 }

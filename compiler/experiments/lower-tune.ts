@@ -108,9 +108,9 @@ export function planLayerSearchSpaces(model: SearchedModel, context: ExperimentC
   }
   const read = spaces.map((space) => readLayerSpace(space, context));
   if (!model.firstPointInferred || !read.every((space) => space !== undefined)) return;
-  const configKeys = checkEveryPoint(read, model, context);
+  const carried = checkEveryPoint(read, model, context);
   for (const [index, space] of read.entries()) {
-    const keys = configKeys[index];
+    const keys = carried[index];
     const first = space.uses[0]!;
     if (keys === undefined) {
       context.report(
@@ -128,7 +128,15 @@ export function planLayerSearchSpaces(model: SearchedModel, context: ExperimentC
         kind: "layer",
         layerName: first.layer.name,
         param: first.param,
-        layers: space.uses.map(({ layer }) => ({ name: layer.name, configKeys: [...(keys.get(layer.name) ?? [])] })),
+        layers: space.uses.map(({ layer }) => {
+          const carriedHere = keys.get(layer.name);
+          const templates = carriedHere?.templates ?? new Map();
+          return {
+            name: layer.name,
+            configKeys: [...(carriedHere?.paths ?? [])],
+            ...(templates.size > 0 ? { templates: Object.fromEntries(templates) } : {}),
+          };
+        }),
       },
       file: space.call.origin.file,
       range: space.call.origin.range,
@@ -162,7 +170,11 @@ function spaceOutsideTune(space: LayerSpace, model: SearchedModel, context: Expe
   return makeDiagnostic("DLM505", space.call.origin.file, space.call.origin.range, {
     message: `search space \`${space.call.callee.name}(…)\` outside a \`tune\` experiment`,
     ...(declared
-      ? { notes: [`model \`${model.expanded.name}\` is trained by experiment \`${context.experimentName}\`, which has no \`tune { }\``] }
+      ? {
+          notes: [
+            `model \`${model.expanded.name}\` is trained by experiment \`${context.experimentName}\`, which has no \`tune { }\``,
+          ],
+        }
       : {}),
     help: "add `tune { trials: N, objective: val_loss }` to the experiment, or write a single value",
   });
@@ -214,16 +226,27 @@ function pointsToCheck(spaces: readonly ReadLayerSpace[]): PointIndices[] {
 }
 
 /**
+ * Where a space's value lands in one layer's TF.js config: config paths (`units`, or
+ * `kernelRegularizer.regularizer.l2` for a value TF.js takes inside an object), and, for a
+ * top-level key the first point leaves out (`l2: choice(0, 1e-4)` writes no regularizer at
+ * 0), the config value another point gives it, whose structure the program then keeps.
+ */
+interface CarriedValue {
+  readonly paths: Set<string>;
+  readonly templates: Map<string, TfjsConfigValue>;
+}
+
+/**
  * Expands and infers the model at every point to check, reporting each problem the first
- * point does not have once, with the values that cause it. Returns, per space, the config
- * keys that carry its value in each layer it reaches (from the points that change it
- * alone), or undefined for a space whose value reaches TF.js in another form.
+ * point does not have once, with the values that cause it. Returns, per space, where its
+ * value lands in each layer it reaches (from the points that change it alone), or
+ * undefined for a space whose value reaches TF.js in a form the program cannot give it.
  */
 function checkEveryPoint(
   spaces: readonly ReadLayerSpace[],
   model: SearchedModel,
   context: ExperimentContext,
-): (Map<string, Set<string>> | undefined)[] {
+): (Map<string, CarriedValue> | undefined)[] {
   const { expanded, input, binding, contextFor } = model;
   const at = (point: SearchPoint) => {
     const graph = expandModel(expanded.declaration.body, expanded.file, expanded.name, binding, point);
@@ -233,10 +256,12 @@ function checkEveryPoint(
   const first = at(FIRST_POINT);
   const firstConfigs = layerConfigs(first.inferred.layers);
   const reported = new Set(first.diagnostics.map(diagnosticKey));
-  const configKeys: (Map<string, Set<string>> | undefined)[] = spaces.map(() => new Map());
+  const carried: (Map<string, CarriedValue> | undefined)[] = spaces.map(() => new Map());
   for (const point of pointsToCheck(spaces)) {
     // A value at another point is checked as if it came through a block parameter: the expansion reports its problems.
-    const chosen = new Map(spaces.map((space, index) => [spaceKey(space.call), markSubstituted(space.written[point[index]!]!)]));
+    const chosen = new Map(
+      spaces.map((space, index) => [spaceKey(space.call), markSubstituted(space.written[point[index]!]!)]),
+    );
     const result = at((call) => chosen.get(spaceKey(call)) ?? FIRST_POINT(call));
     for (const diagnostic of result.diagnostics) {
       const key = diagnosticKey(diagnostic);
@@ -255,9 +280,15 @@ function checkEveryPoint(
     if (changed.length !== 1 || result.inferred.output === undefined) continue;
     const index = changed[0]!;
     const space = spaces[index]!;
-    configKeys[index] = keysCarrying(space, space.values[point[index]!]!, firstConfigs, layerConfigs(result.inferred.layers), configKeys[index]);
+    carried[index] = valueCarriers(
+      space,
+      space.values[point[index]!]!,
+      firstConfigs,
+      layerConfigs(result.inferred.layers),
+      carried[index],
+    );
   }
-  return configKeys;
+  return carried;
 }
 
 /** The TF.js config of every layer, by name, as the emitter would write it. */
@@ -265,39 +296,108 @@ function layerConfigs(layers: readonly InferredLayer[]): Map<string, Readonly<Re
   const configs = new Map<string, Readonly<Record<string, TfjsConfigValue>>>();
   for (const layer of layers) {
     const definition = lookupLayer(layer.kind);
-    if (definition !== undefined && layer.args !== undefined) configs.set(layer.name, definition.tfjs.config(layer.args, layer.inputShape));
+    if (definition !== undefined && layer.args !== undefined)
+      configs.set(layer.name, definition.tfjs.config(layer.args, layer.inputShape));
   }
   return configs;
 }
 
+type ConfigRecord = { readonly [key: string]: TfjsConfigValue };
+
+function isConfigRecord(value: TfjsConfigValue | undefined): value is ConfigRecord {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function sameConfig(a: TfjsConfigValue | undefined, b: TfjsConfigValue | undefined): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
 /**
- * Adds the config keys through which `value` of `space` reaches TF.js as written (or is
- * left out as TF.js's default) to `keys`; undefined when changing the value changes the
- * config any other way — another form, or another layer — so the program cannot take it.
+ * The config paths under `prefix` through which `value` replaces `firstValue`: a leaf that
+ * holds the first value at the first point and `value` at this one (a side may be absent:
+ * TF.js's default is the value); inside an object the first point leaves out (or this point
+ * does), leaves equal to the value carry it and the others are structure. Undefined when
+ * the config changes any other way — another form the program cannot write from the value.
  */
-function keysCarrying(
+function carriedPaths(
+  before: TfjsConfigValue | undefined,
+  after: TfjsConfigValue | undefined,
+  value: number | string | boolean,
+  firstValue: number | string | boolean,
+  prefix: string,
+): string[] | undefined {
+  if (sameConfig(before, after)) return [];
+  const scalar = (side: TfjsConfigValue | undefined) =>
+    side === undefined || !(isConfigRecord(side) || Array.isArray(side));
+  if (scalar(before) && scalar(after)) {
+    const carries =
+      (after === undefined || sameConfig(after, value)) && (before === undefined || sameConfig(before, firstValue));
+    return carries ? [prefix] : undefined;
+  }
+  // `[s, s]` from one `size: s`: each element carries it.
+  if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
+    const elements = before.map((item: TfjsConfigValue, index) =>
+      carriedPaths(item, after[index], value, firstValue, `${prefix}.${index}`),
+    );
+    return elements.every((found) => found !== undefined) ? elements.flat() : undefined;
+  }
+  if (before !== undefined && !isConfigRecord(before)) return undefined;
+  if (after !== undefined && !isConfigRecord(after)) return undefined;
+  // One side absent: the leaves of the other that hold the value (or the first value) carry it.
+  if (before === undefined || after === undefined) {
+    const present = (before ?? after) as ConfigRecord;
+    const expected = before === undefined ? value : firstValue;
+    const leaves = leafPaths(present, prefix).filter(([, leaf]) => sameConfig(leaf, expected));
+    return leaves.length === 1 ? [leaves[0]![0]] : undefined;
+  }
+  const paths: string[] = [];
+  const beforeRecord: ConfigRecord = before;
+  const afterRecord: ConfigRecord = after;
+  for (const key of new Set([...Object.keys(beforeRecord), ...Object.keys(afterRecord)])) {
+    const found = carriedPaths(beforeRecord[key], afterRecord[key], value, firstValue, `${prefix}.${key}`);
+    if (found === undefined) return undefined;
+    paths.push(...found);
+  }
+  return paths;
+}
+
+/** Every scalar leaf of a config object with its dotted path. */
+function leafPaths(record: ConfigRecord, prefix: string): [string, TfjsConfigValue][] {
+  return Object.entries(record).flatMap(([key, item]): [string, TfjsConfigValue][] =>
+    isConfigRecord(item) ? leafPaths(item, `${prefix}.${key}`) : [[`${prefix}.${key}`, item]],
+  );
+}
+
+/**
+ * Adds where `value` of `space` lands in each layer's config (see {@link carriedPaths}) to
+ * `carried`; undefined when changing the value changes the config any other way, or
+ * changes a layer the space does not reach.
+ */
+function valueCarriers(
   space: ReadLayerSpace,
   value: number | string | boolean,
   firstConfigs: ReadonlyMap<string, Readonly<Record<string, TfjsConfigValue>>>,
   configs: ReadonlyMap<string, Readonly<Record<string, TfjsConfigValue>>>,
-  keys: Map<string, Set<string>> | undefined,
-): Map<string, Set<string>> | undefined {
-  if (keys === undefined) return undefined;
+  carried: Map<string, CarriedValue> | undefined,
+): Map<string, CarriedValue> | undefined {
+  if (carried === undefined) return undefined;
   const firstValue = space.values[0]!;
-  const same = (a: TfjsConfigValue | undefined, b: TfjsConfigValue | undefined) => JSON.stringify(a) === JSON.stringify(b);
   const reached = new Set(space.uses.map(({ layer }) => layer.name));
   for (const [name, config] of configs) {
     const firstConfig = firstConfigs.get(name) ?? {};
     for (const key of new Set([...Object.keys(firstConfig), ...Object.keys(config)])) {
       const before = firstConfig[key];
       const after = config[key];
-      if (same(before, after)) continue;
-      const carried = reached.has(name) && (after === undefined || same(after, value)) && (before === undefined || same(before, firstValue));
-      if (!carried) return undefined;
-      keys.set(name, (keys.get(name) ?? new Set()).add(key));
+      if (sameConfig(before, after)) continue;
+      const paths = reached.has(name) ? carriedPaths(before, after, value, firstValue, key) : undefined;
+      if (paths === undefined) return undefined;
+      const entry = carried.get(name) ?? { paths: new Set<string>(), templates: new Map<string, TfjsConfigValue>() };
+      for (const path of paths) entry.paths.add(path);
+      if (before === undefined && isConfigRecord(after)) entry.templates.set(key, after);
+      carried.set(name, entry);
     }
   }
-  return keys;
+  return carried;
 }
 
 function diagnosticKey(diagnostic: Diagnostic): string {

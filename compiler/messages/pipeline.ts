@@ -208,8 +208,9 @@ export const PIPELINE_MESSAGES: readonly MessageEntry[] = [
     explanation:
       "`choice(...)`, `range(lo, hi)` and `log_range(lo, hi)` describe values a " +
       "hyperparameter search tries; they are only meaningful in an experiment with " +
-      "`tune { }`, and there only in settings that can change per trial (those of `train` " +
-      "and `fine_tune`, including optimizer, schedule and callback arguments).",
+      "`tune { }`, and there only in values that can change per trial: layer arguments and " +
+      "the settings of `train` and `fine_tune`, optimizer, schedule and callback arguments " +
+      "included (data settings, `epochs` of `tune` itself and the like are fixed).",
     wrong: iris(IRIS_DATA, "    optimizer: adam(learning_rate: log_range(1e-4, 1e-2))\n" + IRIS_TRAIN),
     fixed: iris(
       IRIS_DATA,

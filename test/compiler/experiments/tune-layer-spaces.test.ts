@@ -165,11 +165,11 @@ describe("DLM505 for layer search spaces", () => {
     expect(result.models[0]?.output).toEqual([2]);
   });
 
-  it("rejects a space the generated layer cannot take as written (a regularizer)", () => {
-    const { reported } = checkExperimentsIn(mnist("{ flatten dense(16, l2: choice(1e-4, 1e-3)) dense(10, activation: softmax) }"));
-    expect(reported.map((r) => [r.code, r.marked])).toEqual([["DLM505", "choice(1e-4, 1e-3)"]]);
-    expect(reported[0]?.message).toBe(
-      "a search space cannot stand in `l2` of dense: TF.js takes its value in another form, so the program cannot vary it per trial",
-    );
+  it("searches a value TF.js takes inside an object: `l2` lands in the layer's regularizer", () => {
+    const { reported, experiments } = checkExperimentsIn(mnist("{ flatten dense(16, l2: choice(1e-4, 1e-3)) dense(10, activation: softmax) }"));
+    expect(reported).toEqual([]);
+    expect(experiments.plans[0]?.tune?.spaces.map((space) => space.site)).toEqual([
+      { kind: "layer", layerName: "dense", param: "l2", layers: [{ name: "dense", configKeys: ["kernelRegularizer.regularizer.l2"] }] },
+    ]);
   });
 });
