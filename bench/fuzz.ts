@@ -7,7 +7,12 @@
  * count, the time and the slowest check. `--save` writes each failing mutant into
  * `test/robustness/regressions/`.
  *
- *   npm run fuzz -- [--cases N] [--seed S] [--type-check N] [--save]
+ * Then the output-path fuzz (`bench/fuzz-outputs.ts`): `--path-cases` experiments with
+ * hostile export, checkpoint, log, report and data paths through check and compile, and
+ * `--runs` of them through `dlm run` in a scratch tree watched for files touched outside
+ * the outputs each run named.
+ *
+ *   npm run fuzz -- [--cases N] [--seed S] [--type-check N] [--save] [--path-cases N] [--runs N]
  */
 import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
@@ -17,6 +22,7 @@ import { loadCorpus, mutantArbitrary, mutantText, type MutantRecipe } from "../t
 import { cachedDiskHost, checkMutantProperties, fuzzSeed, type EmittedProgram } from "../test/robustness/mutant-properties.js";
 import { REGRESSIONS_DIR, regressionFileText } from "../test/robustness/regression-cases.js";
 import { makeScratchFolder, pickDistinct, REPOSITORY_ROOT, typeCheckPrograms } from "../test/robustness/type-check-programs.js";
+import { runOutputFuzz } from "./fuzz-outputs.js";
 
 /** Command-line settings. */
 interface FuzzSettings {
@@ -24,6 +30,10 @@ interface FuzzSettings {
   readonly seed: number;
   readonly typeChecked: number;
   readonly save: boolean;
+  /** Experiments with mutated output and data paths through check and compile. */
+  readonly pathCases: number;
+  /** Of those, how many go through `dlm run`. */
+  readonly runs: number;
 }
 
 function readSettings(argv: readonly string[]): FuzzSettings {
@@ -39,6 +49,8 @@ function readSettings(argv: readonly string[]): FuzzSettings {
     seed: valueOf("--seed") ?? fuzzSeed(),
     typeChecked: valueOf("--type-check") ?? 20,
     save: argv.includes("--save"),
+    pathCases: valueOf("--path-cases") ?? 20_000,
+    runs: valueOf("--runs") ?? 200,
   };
 }
 
@@ -87,9 +99,19 @@ async function main(): Promise<void> {
   const typeCheckStarted = performance.now();
   const typeCheck = cleanPrograms.length > 0 ? await typeCheckPrograms(cleanPrograms, scratch.dir) : undefined;
   const typeCheckSeconds = (performance.now() - typeCheckStarted) / 1000;
+
+  const outputFuzz = runOutputFuzz({
+    cases: settings.pathCases,
+    runs: settings.runs,
+    seed: settings.seed,
+    dlm: join(REPOSITORY_ROOT, "bin", "dlm.js"),
+    scratch: join(scratch.dir, "outputs"),
+    base,
+  });
   scratch.remove();
 
   printFailures(failures, settings.save);
+  for (const violation of outputFuzz.violations.slice(0, 20)) console.log(`\n${violation}`);
   console.log(
     [
       `seed ${settings.seed}`,
@@ -101,9 +123,12 @@ async function main(): Promise<void> {
         ? "tsc --strict: no program of a clean mutant to check"
         : `tsc --strict over ${cleanPrograms.length} distinct programs in ${typeCheckSeconds.toFixed(1)} s: ` +
           (typeCheck.status === 0 ? "clean" : `${typeCheck.failing.length} failing\n${typeCheck.output}`),
+      `output paths: ${outputFuzz.cases.toLocaleString("en-US")} experiments checked and compiled in ${outputFuzz.caseSeconds.toFixed(1)} s ` +
+        `(${outputFuzz.clean.toLocaleString("en-US")} clean); ${outputFuzz.runs} dlm runs in ${outputFuzz.runSeconds.toFixed(1)} s ` +
+        `(${outputFuzz.runsTrained} trained and exited 0); ${outputFuzz.violations.length} violations`,
     ].join("\n"),
   );
-  if (failures.length > 0 || (typeCheck !== undefined && typeCheck.status !== 0)) process.exitCode = 1;
+  if (failures.length > 0 || (typeCheck !== undefined && typeCheck.status !== 0) || outputFuzz.violations.length > 0) process.exitCode = 1;
 }
 
 /** Prints failing mutants grouped by their first problem's first line; `save` keeps each as a regression case. */

@@ -15,6 +15,8 @@ import {
   writeModelFiles,
 } from "./model-io.js";
 import type { DataInfo, Preprocessing } from "./types.js";
+import { readJsonInFolder } from "./bundle-manifest.js";
+import { assertFiniteWeights } from "./finite-weights.js";
 
 /** File names inside a bundle, besides `model.json` and `weights.bin`. */
 export const BUNDLE_FILES = { preprocessing: "preprocessing.json", labels: "labels.json", card: "card.json" } as const;
@@ -60,6 +62,8 @@ export async function exportBundle(
   info: DataInfo,
   card: ModelCardInput,
 ): Promise<ModelCard> {
+  // Nothing non-finite is ever exported (finite-weights.ts).
+  assertFiniteWeights(model, `export the model to ${dir}`);
   const written: ModelCard = {
     experiment: card.experiment,
     data: { ...info, ...(card.source === undefined ? {} : { source: card.source }) },
@@ -85,8 +89,8 @@ export async function exportBundle(
 /** Reads a bundle written by `exportBundle`. */
 export async function loadBundle(dir: string): Promise<Bundle> {
   const root = await existingDirectory(dir);
-  const readJson = async <T>(name: string): Promise<T> =>
-    JSON.parse(await fs.readFile(path.join(root, name), "utf8")) as T;
+  // Regular files inside the bundle only, of bounded size (bundle-manifest.ts).
+  const readJson = async <T>(name: string): Promise<T> => (await readJsonInFolder(root, name, name)) as T;
   const card = await readJson<ModelCard>(BUNDLE_FILES.card);
   const preprocessing = await readJson<Preprocessing>(BUNDLE_FILES.preprocessing);
   const { model, optimizerWeights } = await loadModel(root);

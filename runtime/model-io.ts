@@ -6,6 +6,7 @@
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
+import { checkModelJson, MAX_MODEL_JSON_BYTES, readJsonInFolder, readManifestWeights } from "./bundle-manifest.js";
 import { canSaveOptimizerState } from "./optimizers.js";
 import { assertOwnedOutput, temporaryPrefix } from "./output-ownership.js";
 
@@ -97,7 +98,8 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
 
 /**
  * An IOHandler over a directory: `save` writes `model.json` and `weights.bin` into it
- * (creating it), `load` reads them back, following every path of the weights manifest.
+ * (creating it), `load` reads them back, following every path of the weights manifest
+ * that stays inside the directory, and refusing files whose sizes the manifest does not explain.
  */
 export function fileSystemHandler(dir: string): Required<Pick<tf.io.IOHandler, "save" | "load">> {
   return {
@@ -127,15 +129,11 @@ export function fileSystemHandler(dir: string): Required<Pick<tf.io.IOHandler, "
       };
     },
     async load(): Promise<tf.io.ModelArtifacts> {
-      const modelJson = JSON.parse(await fs.readFile(path.join(dir, MODEL_JSON), "utf8")) as tf.io.ModelJSON;
-      return tf.io.getModelArtifactsForJSON(modelJson, async (manifest) => {
-        const specs = manifest.flatMap((group) => group.weights);
-        const buffers: ArrayBuffer[] = [];
-        for (const group of manifest) {
-          for (const file of group.paths) buffers.push(toArrayBuffer(await fs.readFile(path.join(dir, file))));
-        }
-        return [specs, tf.io.concatenateArrayBuffers(buffers)];
-      });
+      // Weight paths stay inside `dir` and the files' sizes match the manifest (bundle-manifest.ts).
+      const modelFile = path.join(dir, MODEL_JSON);
+      const json = await readJsonInFolder(dir, MODEL_JSON, "model.json", MAX_MODEL_JSON_BYTES);
+      const modelJson = checkModelJson(json, modelFile);
+      return tf.io.getModelArtifactsForJSON(modelJson, (manifest) => readManifestWeights(modelFile, manifest));
     },
   };
 }

@@ -5,8 +5,10 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { applyPreprocessing, type RawFeatures } from "./data/preprocess.js";
+import { DataError } from "./data/errors.js";
 import { inTargetUnits } from "./data/normalize.js";
 import type { Bundle } from "./export.js";
+import { firstNonFiniteIndex } from "./finite-weights.js";
 
 /** One classified example. */
 export interface ClassPrediction {
@@ -42,6 +44,13 @@ export function predict(
   const width = output.size / Math.max(rows, 1);
   const values = output.dataSync() as Float32Array;
   output.dispose();
+  // Finite or fail: a NaN or infinite output is never served as a prediction.
+  const bad = firstNonFiniteIndex(values);
+  if (bad >= 0) {
+    throw new DataError(`the model's output for this example is ${values[bad]}; no prediction is given`, {
+      row: Math.floor(bad / width) + 1,
+    });
+  }
   if (bundle.info.task === "classification") return classify(values, rows, width, bundle.info.classes ?? []);
   // Back to the target's own units when training scaled the targets (`normalize_target`).
   const inUnits = inTargetUnits(values, bundle.preprocessing.target);

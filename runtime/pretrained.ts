@@ -5,11 +5,18 @@
  */
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
-import * as vm from "node:vm";
 import * as tf from "@tensorflow/tfjs";
 // The compiler's "did you mean" rule, so runtime and compile-time messages suggest the same name.
 import { closestName } from "../compiler/suggest.js";
-import { toArrayBuffer } from "./model-io.js";
+import {
+  checkModelJson,
+  MAX_MODEL_JSON_BYTES,
+  readJsonFile,
+  readManifestWeights,
+  readRegularFile,
+} from "./bundle-manifest.js";
+import { assertFiniteWeights } from "./finite-weights.js";
+import { readExportedLiteral } from "./wrapped-model.js";
 import { keepBatchNormInInference, setTrainable } from "./unfreeze.js";
 
 /** A pretrained model that cannot be read or cut as asked: the user's path or layer name is wrong. */
@@ -43,6 +50,7 @@ export async function loadPretrained(file: string, args: LoadPretrainedArgs = {}
   const modelJson = await readModelJson(modelFile);
   const artifacts = await tf.io.getModelArtifactsForJSON(modelJson, (manifest) => readWeights(modelFile, manifest));
   let model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+  assertFiniteWeights(model, `use pretrained model ${modelFile}`, "A diverged model cannot serve as a base.");
   if (args.until !== undefined) model = cutAfter(model, args.until, modelFile);
   if (args.inputShape !== undefined) model = withInputShape(model, args.inputShape);
   keepBatchNormInInference(model);
@@ -102,7 +110,9 @@ export function unknownLayerMessage(name: string, layers: readonly tf.layers.Lay
 }
 
 // ---------------------------------------------------------------------------------------
-// Reading model files, plain or wrapped in JavaScript modules.
+// Reading model files, plain or wrapped in JavaScript modules. They are data: nothing in
+// them is ever run (a `.js` wrapper is parsed, runtime/wrapped-model.ts), and every weight
+// file must lie in the model's folder with the size its manifest promises (bundle-manifest.ts).
 
 /** `model.json`, or the first of `model.json` / `model.min.js` / `model.js` inside a directory. */
 async function findModelFile(file: string): Promise<string> {
@@ -120,59 +130,49 @@ async function findModelFile(file: string): Promise<string> {
   throw new PretrainedError("the directory holds no model.json (nor model.min.js / model.js)", file);
 }
 
-/** The model JSON of `file`; a `.js` file is a module whose export is the JSON object. */
+/**
+ * The model JSON of `file`; a `.js` file is a module whose one export is the JSON object (or
+ * a string of it), read by parsing, never by running it.
+ */
 export async function readModelJson(file: string): Promise<tf.io.ModelJSON> {
   const value = file.endsWith(".js")
-    ? await evaluateModule(file)
-    : (JSON.parse(await fs.readFile(file, "utf8")) as unknown);
-  const json = typeof value === "string" ? (JSON.parse(value) as unknown) : value;
-  if (typeof json !== "object" || json === null || !("modelTopology" in json)) {
-    throw new PretrainedError("not a TF.js layers model (no modelTopology)", file);
+    ? await readExportedLiteral(file, MAX_MODEL_JSON_BYTES)
+    : await readJsonFile(file, "model.json", MAX_MODEL_JSON_BYTES);
+  let json: unknown = value;
+  if (typeof value === "string") {
+    try {
+      json = JSON.parse(value) as unknown;
+    } catch (error) {
+      throw new PretrainedError(`the exported string is not valid JSON (${(error as Error).message})`, file);
+    }
   }
-  return json as tf.io.ModelJSON;
+  return checkModelJson(json, file);
 }
 
+/** Suffixes a shard named `group1-shard1of1` may ship with: plain, or as a `.min.js` / `.js` module (nsfwjs). */
+const SHARD_SUFFIXES = ["", ".min.js", ".js"] as const;
+
 /** Reads every weight file of the manifest (plain binary, or base64 in a `.js` module) back to back. */
-async function readWeights(
+function readWeights(
   modelFile: string,
   manifest: tf.io.WeightsManifestConfig,
 ): Promise<[tf.io.WeightsManifestEntry[], ArrayBuffer]> {
-  const dir = path.dirname(modelFile);
-  const buffers: ArrayBuffer[] = [];
-  for (const group of manifest) {
-    for (const shard of group.paths) buffers.push(await readShard(path.join(dir, shard)));
-  }
-  return [manifest.flatMap((group) => group.weights), tf.io.concatenateArrayBuffers(buffers)];
+  return readManifestWeights(modelFile, manifest, { suffixes: SHARD_SUFFIXES, readShard });
 }
 
-/** A shard named `group1-shard1of1` may ship as `group1-shard1of1.min.js` (nsfwjs) or `.js`. */
-async function readShard(file: string): Promise<ArrayBuffer> {
-  for (const candidate of [file, `${file}.min.js`, `${file}.js`]) {
-    if (!(await isFile(candidate))) continue;
-    if (!candidate.endsWith(".js")) return toArrayBuffer(await fs.readFile(candidate));
-    const exported = await evaluateModule(candidate);
-    if (typeof exported !== "string")
-      throw new PretrainedError("a weight module must export a base64 string", candidate);
-    return toArrayBuffer(Buffer.from(exported, "base64"));
+/** One checked shard file: plain binary, or a module exporting its bytes as one base64 string. */
+async function readShard(file: string, remainingBytes: number): Promise<Uint8Array> {
+  if (!file.endsWith(".js")) return readRegularFile(file, { maxBytes: remainingBytes, what: "weight file" });
+  // Base64 takes 4 characters per 3 bytes; the wrapper around it is small.
+  const exported = await readExportedLiteral(file, Math.ceil(remainingBytes / 3) * 4 + 1024 * 1024);
+  if (typeof exported !== "string" || !/^[A-Za-z0-9+/]*={0,2}$/.test(exported)) {
+    throw new PretrainedError("a weight module must export one base64 string", file);
   }
-  throw new PretrainedError("weight file not found (also tried .min.js and .js)", file);
-}
-
-/**
- * The `module.exports` of a CommonJS/UMD file, evaluated in an empty V8 context: the
- * wrappers only assign a literal, and the context gives them no `require`, `process` or
- * file system.
- */
-async function evaluateModule(file: string): Promise<unknown> {
-  const source = await fs.readFile(file, "utf8");
-  const module = { exports: {} as unknown };
-  try {
-    vm.runInNewContext(source, { module, exports: module.exports }, { filename: file, timeout: 30_000 });
-  } catch (error) {
-    throw new PretrainedError(`cannot evaluate the module: ${(error as Error).message}`, file);
+  const bytes = Math.floor((exported.length * 3) / 4) - (exported.match(/=*$/)?.[0].length ?? 0);
+  if (bytes > remainingBytes) {
+    throw new PretrainedError(`holds ${bytes} weight bytes; the weightsManifest needs ${remainingBytes} more`, file);
   }
-  // Re-created in this realm: arrays from another context fail tfjs's `instanceof Array` checks.
-  return JSON.parse(JSON.stringify(module.exports)) as unknown;
+  return Buffer.from(exported, "base64");
 }
 
 async function isFile(file: string): Promise<boolean> {

@@ -101,7 +101,7 @@ export function makeCallbacks(specs: readonly CallbackSpec[], baseDir: string, q
         return [csvLogger({ path: path.resolve(baseDir, spec.path) })];
       case "terminate_on_nan":
         // The run reports the failure itself (`error: …`, metrics.json): no second copy here.
-        return [terminateOnNaN({ log: () => undefined })];
+        return [terminateOnNaN({ log: () => undefined, checkWeights: true })];
       case "progress":
         return quiet ? [] : [progress({ bar: spec.bar })];
     }
@@ -396,16 +396,13 @@ export async function trainStages(
     }
     epochsFinished = checkpoint.savedNextEpoch ?? epochsFinished;
     if (history.interrupted !== undefined) break;
-    if (history.stoppedEarly && history.stopReason !== undefined && isNaNStop(history.stopReason)) {
-      return outcome(model, history, meter, epochsFinished, false, history.stopReason);
+    // A diverged model (History.failure, set by the training loop or terminate_on_nan) fails the run.
+    if (history.failure !== undefined) {
+      return outcome(model, history, meter, epochsFinished, false, history.failure);
     }
   }
   // A request during the last epoch's saves still ends the run here: the checkpoint has every epoch.
   return outcome(model, history, meter, epochsFinished, options.signal?.aborted === true);
-}
-
-function isNaNStop(reason: string): boolean {
-  return reason.startsWith("terminate_on_nan");
 }
 
 function outcome(

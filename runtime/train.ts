@@ -16,6 +16,7 @@ import {
 import { computeMetric, type Average, type MetricInfo } from "./metrics/index.js";
 import { createOptimizer, getLearningRate, type OptimizerSpec } from "./optimizers.js";
 import { deriveSeed, seededPermutation } from "./data/random.js";
+import { firstNonFiniteIndex, firstNonFiniteWeight, nonFiniteLog } from "./finite-weights.js";
 import type { PreparedData, Preprocessing, Split } from "./types.js";
 import { inTargetUnits } from "./data/normalize.js";
 
@@ -67,6 +68,11 @@ export interface History {
   stoppedEarly?: boolean;
   /** Why training stopped early, in a sentence. */
   stopReason?: string;
+  /**
+   * Set, with the reason, when training stopped because the model diverged (NaN or infinite
+   * weights, losses or outputs): the run failed, and nothing of it may be saved or served.
+   */
+  failure?: string;
   /** Set when `signal` stopped training: the epoch cut short (not in `epochs`) and its batches trained. */
   interrupted?: { readonly epoch: number; readonly batches: number };
 }
@@ -124,9 +130,17 @@ export async function train(model: tf.LayersModel, data: PreparedData, options: 
         break;
       }
       const logs: Logs = { loss: trained.loss, ...monitorMetrics(setup, trained.labels, trained.predictions, "") };
-      if (data.validation !== undefined) Object.assign(logs, validate(setup, data.validation));
+      const validation = data.validation === undefined ? undefined : validate(setup, data.validation);
+      if (validation !== undefined) Object.assign(logs, validation.logs);
       logs["lr"] = getLearningRate(optimizer);
       recordEpoch(history, epoch, logs);
+      // Finite or fail: a diverged epoch (or one terminate_on_nan stopped) never reaches the callbacks,
+      // so it is never checkpointed.
+      const diverged = divergence(setup, logs, [trained.predictions, validation?.predictions]);
+      if (history.failure !== undefined || diverged !== undefined) {
+        failTraining(context, history, history.failure ?? `training diverged at epoch ${epoch + 1}: ${diverged}`);
+        break;
+      }
       await runCallbacks(callbacks, (callback) => callback.onEpochEnd(epoch, logs));
       lastLogs = logs;
       if (context.stopTraining) break;
@@ -312,8 +326,8 @@ function addRegularization(model: tf.LayersModel, loss: tf.Scalar): tf.Scalar {
   return penalties.length === 0 ? loss : tf.add(loss, tf.addN(penalties));
 }
 
-/** Validation loss and metrics over the whole split, in inference mode. */
-function validate(setup: RunSetup, split: Split): Logs {
+/** Validation loss and metrics over the whole split, in inference mode, and the predictions behind them. */
+function validate(setup: RunSetup, split: Split): { logs: Logs; predictions: Float32Array } {
   const predictions = new Float32Array(split.size * setup.outputWidth);
   let lossSum = 0;
   for (let start = 0; start < split.size; start += setup.validationBatchSize) {
@@ -333,11 +347,45 @@ function validate(setup: RunSetup, split: Split): Logs {
     return penalties.length === 0 ? 0 : (tf.addN(penalties).dataSync()[0] ?? 0);
   });
   const labels = readLabels(split.y);
-  return {
+  const logs = {
     val_loss: lossSum / Math.max(split.size, 1) + penalty,
     ...monitorMetrics(setup, labels, predictions, "val_"),
   };
+  return { logs, predictions };
 }
+
+/**
+ * Why an epoch shows divergence, or undefined: a loss or metric that is not finite
+ * (`nonFiniteLog`), a NaN or infinite prediction, or a weight that is (`firstNonFiniteWeight`).
+ */
+function divergence(
+  setup: RunSetup,
+  logs: Logs,
+  predictions: readonly (Float32Array | undefined)[],
+): string | undefined {
+  const log = nonFiniteLog(logs);
+  const output = predictions.some((values) => values !== undefined && firstNonFiniteIndex(values) >= 0);
+  const weight = firstNonFiniteWeight(setup.model);
+  if (log === undefined && !output && weight === undefined) return undefined;
+  const what = [
+    ...(weight === undefined ? [] : [`weight \`${weight}\` holds NaN or infinite values`]),
+    ...(log === undefined ? [] : [log]),
+    ...(output ? ["the model outputs NaN or infinite values"] : []),
+  ].join("; ");
+  const learningRate = getLearningRate(setup.optimizer);
+  return (
+    `${what}. Nothing from this epoch is checkpointed or exported. ` +
+    `Try a lower learning rate (it is ${learningRate}), e.g. ${Number((learningRate / 10).toPrecision(3))}, ` +
+    "or check the data for extreme values."
+  );
+}
+
+/** Stops training as failed (`History.failure`): the run reports the reason once, as its error, and exits 1. */
+function failTraining(context: TrainingContext, history: History, reason: string): void {
+  context.stopTraining = true;
+  history.failure = reason;
+}
+
 
 /** Each requested metric over the given labels and predictions, named with `prefix`. */
 function monitorMetrics(

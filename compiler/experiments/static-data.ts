@@ -19,6 +19,8 @@ import {
   categoryName,
   isMissing,
   numericValue,
+  outsideFloat32,
+  outsideFloat32Reason,
   selectCompleteRows,
   summarizeColumns,
   type ColumnSummary,
@@ -541,6 +543,7 @@ function reportNonNumbers(
   context: ExperimentContext,
   path: string,
 ): void {
+  reportOutsideFloat32(table, reads, pathRange, context, path);
   const found: { column: ColumnSummary; present: number; bad: { row: number; value: string }[] }[] = [];
   const seen = new Set<string>();
   for (const { column, rows } of reads) {
@@ -574,6 +577,59 @@ function reportNonNumbers(
         return `column "${column.name}" is read as numbers (${present - bad.length} of its ${present} values are); not numbers: ${shown.join(", ")}${more}`;
       }),
       help: "write a number there, or empty the cell and add `missing: drop` or `missing: mean` to `data`",
+    }),
+  );
+}
+
+/**
+ * DLM513: a number outside the float32 range (`5e38`, `-1e39`) where the runtime reads
+ * numbers. It is finite in JavaScript but Infinity in the Float32Array the model gets, and
+ * poisons normalization statistics and the loss; the runtime refuses it too (`encodeRow`).
+ */
+function reportOutsideFloat32(
+  table: Table,
+  reads: readonly NumberRead[],
+  pathRange: SourceRange,
+  context: ExperimentContext,
+  path: string,
+): void {
+  const found: { column: string; row: number; value: string }[] = [];
+  const seen = new Set<string>();
+  for (const { column, rows } of reads) {
+    if (column.kind !== "numeric" || seen.has(column.name)) continue;
+    seen.add(column.name);
+    const index = table.columns.indexOf(column.name);
+    for (const row of rows) {
+      const cell = table.rows[row]![index] ?? null;
+      const value = numericValue(cell);
+      if (value !== undefined && outsideFloat32(value)) {
+        found.push({ column: column.name, row, value: categoryName(cell) });
+      }
+    }
+  }
+  if (found.length === 0) return;
+  found.sort((a, b) => a.row - b.row);
+  const placeOf = (row: number): string => {
+    const line = table.lines?.[row];
+    return line !== undefined ? `line ${line}` : `record ${row + 1}`;
+  };
+  const [first] = found;
+  context.report(
+    makeDiagnostic("DLM513", context.file, pathRange, {
+      message: `"${path}" ${placeOf(first!.row)}, column "${first!.column}": ${outsideFloat32Reason(first!.value)}`,
+      ...(found.length > 1
+        ? {
+            notes: [
+              `${found.length} values are out of range: ` +
+                found
+                  .slice(0, SHOWN_NON_NUMBERS)
+                  .map((item) => `${item.value} (${placeOf(item.row)}, column "${item.column}")`)
+                  .join(", ") +
+                (found.length > SHOWN_NON_NUMBERS ? `, ${found.length - SHOWN_NON_NUMBERS} more` : ""),
+            ],
+          }
+        : {}),
+      help: "rescale the column (e.g. write it in other units) so that every value lies within ±3.4e38",
     }),
   );
 }

@@ -28,4 +28,18 @@ export const DATA_FILE_MESSAGES: readonly MessageEntry[] = [
     wrong: houses("70,three,250.25"),
     fixed: houses("70,3,250.25"),
   },
+  {
+    code: "DLM513",
+    title: "number outside the float32 range",
+    severity: "error",
+    explanation:
+      "Models compute in float32, whose largest finite value is about 3.4e38. A CSV value " +
+      "beyond it, such as `5e38` or `-1e39`, is an ordinary number in JavaScript but becomes " +
+      "Infinity once it is a feature or a target: the normalization statistics, the loss and " +
+      "then every weight turn into NaN. `dlm check` names the file's line, the column and the " +
+      "value (a note lists further ones), and `dlm run` refuses the value too. Rescale the " +
+      "column (other units, a logarithm computed beforehand) so that every value is within ±3.4e38.",
+    wrong: houses("70,3,5e38"),
+    fixed: houses("70,3,250.25"),
+  },
 ];

@@ -13,6 +13,7 @@ import {
   writeFileDurably,
   writeModelFiles,
 } from "../model-io.js";
+import { firstNonFiniteWeight } from "../finite-weights.js";
 import { describeOptimizer, restoreOptimizer } from "../optimizers.js";
 import { parseCheckpointState, type CheckpointState } from "./checkpoint-state.js";
 import type { History } from "../train.js";
@@ -77,15 +78,18 @@ export class ModelCheckpoint extends Callback {
 
   override async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
     const current = readMonitored(this.monitor, logs);
+    // Finite or fail: non-finite weights are never saved, and a NaN or infinite value is never "best".
+    if (firstNonFiniteWeight(this.context.model) !== undefined) return;
+    const finite = current !== undefined && Number.isFinite(current);
     if (this.saveBestOnly) {
       if (current === undefined) {
         if (!this.warned) this.warn(missingMonitorMessage("model_checkpoint", this.monitor, logs));
         this.warned = true;
         return;
       }
-      if (!isImprovement(this.monitor, current, this.best)) return;
+      if (!finite || !isImprovement(this.monitor, current, this.best)) return;
     }
-    if (current !== undefined && isImprovement(this.monitor, current, this.best)) this.best = current;
+    if (finite && isImprovement(this.monitor, current, this.best)) this.best = current;
     await this.save(epoch);
     this.savedEpochs.push(epoch);
   }

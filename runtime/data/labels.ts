@@ -5,7 +5,14 @@
 import type { Task } from "../types.js";
 import { DataError } from "./errors.js";
 import type { Table } from "./raw.js";
-import { categoryName, numericValue, rowLocation, type ColumnSummary } from "./table.js";
+import {
+  categoryName,
+  numericValue,
+  outsideFloat32,
+  outsideFloat32Reason,
+  rowLocation,
+  type ColumnSummary,
+} from "./table.js";
 
 /** A numeric label with at most this many distinct integers is read as class ids. */
 const MAX_INTEGER_CLASSES = 20;
@@ -87,6 +94,13 @@ export function readTableLabels(
       if (value === undefined) {
         const shown = categoryName(table.rows[row]![labelColumn] ?? null);
         throw new DataError(`regression needs numeric labels, found "${shown}"`, {
+          file: table.file,
+          ...rowLocation(table, row),
+          column: summary.name,
+        });
+      }
+      if (outsideFloat32(value)) {
+        throw new DataError(outsideFloat32Reason(categoryName(table.rows[row]![labelColumn] ?? null)), {
           file: table.file,
           ...rowLocation(table, row),
           column: summary.name,

@@ -33,6 +33,19 @@ export function numericValue(cell: Cell | undefined): number | undefined {
   return Number.isFinite(value) ? value : undefined;
 }
 
+/**
+ * True when `value` becomes ±Infinity in float32, the precision models compute in: beyond
+ * about ±3.4e38 (`5e38` is finite in JavaScript, Infinity in a Float32Array). DLM513.
+ */
+export function outsideFloat32(value: number): boolean {
+  return !Number.isFinite(Math.fround(value));
+}
+
+/** Why a value outside the float32 range cannot be used, for `DataError` and DLM513 alike. */
+export function outsideFloat32Reason(shown: string): string {
+  return `${shown} is outside the float32 range (about ±3.4e38) that models compute in`;
+}
+
 /** The cell as a category name (numbers print as written). */
 export function categoryName(cell: Cell): string {
   return typeof cell === "number" ? String(cell) : (cell ?? "").trim();
@@ -249,6 +262,9 @@ export function encodeRow(
           ? "missing value"
           : `"${categoryName(cell)}" is not a number (the column is numeric)`;
         throw new DataError(reason, { ...origin, column: encoding.name });
+      }
+      if (outsideFloat32(value)) {
+        throw new DataError(outsideFloat32Reason(categoryName(cell)), { ...origin, column: encoding.name });
       }
       out[position++] = value;
       continue;

@@ -236,6 +236,14 @@ export async function runPredictCommand(
   } catch (error) {
     throw new CliError(`cannot load the bundle in \`${bundleDir}\`: ${(error as Error).message}`);
   }
+  const { firstNonFiniteWeight } = await import("../../runtime/finite-weights.js");
+  const nonFinite = firstNonFiniteWeight(bundle.model);
+  if (nonFinite !== undefined) {
+    throw new CliError(
+      `cannot use the bundle in \`${bundleDir}\`: weight \`${nonFinite}\` holds NaN or infinite values ` +
+        "(it was saved from a diverged run); retrain it with a lower learning rate",
+    );
+  }
   const read = await readInput(input, bundle.preprocessing, bundle.info);
   if (read.features.kind === "rows") {
     for (const warning of unseenCategoryWarnings(bundle.preprocessing, read.features.rows)) {

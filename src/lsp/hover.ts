@@ -4,7 +4,8 @@
  * - a layer call: its inferred input → output shape, weights, arguments and the layer's doc;
  * - a model, block or experiment (declaration or use): its summary table, signature, doc;
  * - a catalog name (loss, optimizer, metric, callback, …), a setting, a section, a
- *   parameter, an activation, a `builtin("…")` data set: its doc from the registry.
+ *   parameter, an activation, a `builtin("…")` data set: its doc from the registry;
+ * - on a diagnostic's range, what `dlm explain` says about its code, after a rule.
  */
 import { MarkupKind, type Hover } from "vscode-languageserver";
 import type { AnyNode, Call, SourceRange } from "../../grammar/ast.js";
@@ -18,6 +19,7 @@ import { formatShape } from "../../compiler/layers/shape-arithmetic.js";
 import type { ParamSpec } from "../../compiler/layers/types.js";
 import type { ModelInfo } from "../../compiler/program.js";
 import { formatSummaryTable } from "../../compiler/summary.js";
+import { MESSAGES } from "../../compiler/messages/index.js";
 import { BUILTIN_DATASETS } from "../../runtime/data/catalog.js";
 import type { CheckedDocument } from "./document-store.js";
 import { catalogOfSetting, resolveCallTarget, sectionSpecAt, settingSpecAt, type CallTarget } from "./schema-lookup.js";
@@ -31,11 +33,27 @@ export function hoverAt(checked: CheckedDocument, offset: number): Hover | null 
   if (!source) return null;
   const path = nodePathAt(source.ast, offset);
   const found = describeAt(checked, path, offset);
-  if (!found) return null;
+  const explained = explanationsAt(checked, offset);
+  if (!found && !explained) return null;
+  const value = [found?.markdown, explained].filter((part) => part !== undefined).join("\n\n---\n\n");
   return {
-    contents: { kind: MarkupKind.Markdown, value: found.markdown },
-    range: toLspRange(checked.document, found.range),
+    contents: { kind: MarkupKind.Markdown, value },
+    ...(found ? { range: toLspRange(checked.document, found.range) } : {}),
   };
+}
+
+/** What `dlm explain` says about each diagnostic under the cursor: its title and long-form explanation. */
+function explanationsAt(checked: CheckedDocument, offset: number): string | undefined {
+  const codes = new Set(
+    checked.result.diagnostics
+      .filter((diagnostic) => diagnostic.file === checked.path && rangeContains(diagnostic.range, offset, true))
+      .map((diagnostic) => diagnostic.code),
+  );
+  const parts = [...codes].flatMap((code) => {
+    const entry = MESSAGES.get(code);
+    return entry ? [`**${entry.code}: ${entry.title}** (\`dlm explain ${entry.code}\`)\n\n${entry.explanation}`] : [];
+  });
+  return parts.length > 0 ? parts.join("\n\n") : undefined;
 }
 
 interface HoverText {

@@ -210,6 +210,19 @@ describe("diagnostics link to their explanation", () => {
   });
 });
 
+describe("hover on a diagnostic", () => {
+  it("adds what `dlm explain` says about its code", async () => {
+    const source = "model M(input: [28, 28, 1]) {\n  conv2d(8, 3)\n  flaten\n}\n";
+    const uri = await openNew(source);
+    await client.diagnostics(uri);
+    const hover = await client.hover(uri, positionOf(source, "flaten", 2));
+    const value = (hover!.contents as { value: string }).value;
+    expect(value).toContain("**DLM201: unknown layer** (`dlm explain DLM201`)");
+    const clean = await client.hover(uri, positionOf(source, "conv2d", 1));
+    expect((clean!.contents as { value: string }).value).not.toContain("dlm explain");
+  });
+});
+
 describe("quick fixes", () => {
   async function fixesFor(source: string, code: string): Promise<{ uri: string; actions: CodeAction[] }> {
     const uri = await openNew(source);
