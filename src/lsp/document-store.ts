@@ -170,6 +170,11 @@ export class DocumentStore {
         reads?.add(file);
         return openTexts.get(file)?.getText() ?? this.fallbackHost.readFile(file);
       },
+      // Why a file on disk was not read, or the start of a CSV too large to read whole: the disk's answer.
+      readBoundedFile: (file, limitBytes, options) => {
+        reads?.add(file);
+        return this.fallbackHost.readBoundedFile?.(file, limitBytes, options) ?? { kind: "missing" };
+      },
       resolve: (fromFile, spec) => this.fallbackHost.resolve(fromFile, spec),
       parse: (file, text) => this.parse(file, text),
     };
@@ -186,6 +191,10 @@ export class DocumentStore {
 
   private schedule(uri: string): void {
     this.cancel(uri);
+    const now = performance.now();
+    const quiet = now - (this.lastScheduled.get(uri) ?? Number.NEGATIVE_INFINITY) >= this.debounceMs;
+    this.lastScheduled.set(uri, now);
+    const delay = quiet && this.options.checkAtOnceAfterQuiet !== false ? 0 : this.debounceMs;
     this.pending.set(
       uri,
       setTimeout(() => {
@@ -193,10 +202,6 @@ export class DocumentStore {
         try {
           this.checkNow(uri);
         } catch (error) {
-    const now = performance.now();
-    const quiet = now - (this.lastScheduled.get(uri) ?? Number.NEGATIVE_INFINITY) >= this.debounceMs;
-    this.lastScheduled.set(uri, now);
-    const delay = quiet && this.options.checkAtOnceAfterQuiet !== false ? 0 : this.debounceMs;
           this.options.onError?.(error);
         }
       }, delay),
