@@ -14,7 +14,7 @@ import { DataError } from "./errors.js";
 import { readImageFolder } from "./images.js";
 import { readTableLabels, selectClasses, type TableLabels } from "./labels.js";
 import { applyNormalization, fitNormalization, fitTargetNormalization } from "./normalize.js";
-import type { ImageSource, RawSource, TableSource } from "./raw.js";
+import type { ImageSource, RawSource, Table, TableSource } from "./raw.js";
 import { DEFAULT_TOKENIZE, type DataSource, type DataSpec } from "./spec.js";
 import { resolveSplitFractions, splitExamples, stratifiedSubset, type SplitIndices } from "./split.js";
 import {
@@ -23,7 +23,10 @@ import {
   featureNamesOf,
   fitColumnEncodings,
   numericValue,
+  outsideFloat32,
+  outsideFloat32Reason,
   resolveColumnRoles,
+  rowLocation,
   selectCompleteRows,
   summarizeColumns,
   type ColumnSummary,
@@ -321,7 +324,7 @@ function prepareSeries(source: TableSource, spec: DataSpec, options: PrepareOpti
   const windowsOf = (part: readonly number[], limit: number | undefined): SplitArrays => {
     const values = encodeTableRows(table, part, encodings);
     applyNormalization(values, width, normalize);
-    const targets = part.map((row) => numericValue(table.rows[row]![target] ?? null) ?? Number.NaN);
+    const targets = part.map((row) => windowTarget(table, row, target));
     const windows = makeWindows(values, width, targets, window.size, horizon);
     const size = Math.min(windows.count, limit ?? Infinity);
     return { x: windows.x.subarray(0, size * window.size * width), y: windows.y.subarray(0, size * horizon), size };
@@ -414,4 +417,19 @@ function toTensors(arrays: PreparedArrays, spec: DataSpec): PreparedData {
       ? { augment: (batch: tf.Tensor, seed: number) => augmenter(batch as tf.Tensor4D, seed) }
       : {}),
   };
+}
+
+/** A window's target value (NaN when missing); one beyond float32 would be Infinity: a `DataError` (DLM513). */
+function windowTarget(table: Table, row: number, column: number): number {
+  const cell = table.rows[row]![column] ?? null;
+  const value = numericValue(cell);
+  if (value === undefined) return Number.NaN;
+  if (outsideFloat32(value)) {
+    throw new DataError(outsideFloat32Reason(String(cell).trim()), {
+      file: table.file,
+      ...rowLocation(table, row),
+      column: table.columns[column],
+    });
+  }
+  return value;
 }

@@ -106,6 +106,23 @@ describe("the runtime refuses the same values", () => {
     });
   });
 
+  it("in the target of a time-series window", async () => {
+    writeFileSync(join(folder, "houses.csv"), housesCsv({ 9: "57,2,4e38" }));
+    const error = await prepareData(
+      { source: { kind: "csv", path: "houses.csv", label: "price", features: ["size", "rooms"] }, window: { size: 3 } },
+      { seed: 1, baseDir: folder },
+    ).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(DataError);
+    expect(error).toMatchObject({
+      line: 9,
+      column: "price",
+      reason: expect.stringMatching(/^4e38 is outside the float32 range/),
+    });
+  });
+
   it("in a feature", async () => {
     const error = await failureOf(housesCsv({ 12: "-1e39,2,120" }));
     expect(error).toBeInstanceOf(DataError);
