@@ -29,38 +29,48 @@ const CHANGES_FOLDER = new Set(["mkdir", "mkdtemp", "rename", "unlink", "rmdir",
 export function describeWriteError(error: unknown, file?: string): string | undefined {
   if (!isSystemError(error)) return undefined;
   const target = file ?? error.path ?? error.dest;
-  const subject = target === undefined ? "cannot write" : `cannot write \`${target}\``;
+  const reason = writeFailureReason(error, target);
+  if (reason === undefined) return undefined;
+  return target === undefined ? `cannot write: ${reason}` : `cannot write \`${target}\`: ${reason}`;
+}
+
+/**
+ * Why a write of `target` failed, without the "cannot write" ("the folder `.` is read-only
+ * (permission denied)"), for a message that names another file (the one a temporary file
+ * stood in for). Undefined for errors that are not system errors.
+ */
+export function writeFailureReason(error: unknown, target: string | undefined = undefined): string | undefined {
+  if (!isSystemError(error)) return undefined;
+  target ??= error.path ?? error.dest;
   const folder = target === undefined ? undefined : path.dirname(target);
   switch (error.code) {
     case "EACCES":
     case "EPERM":
       if (target !== undefined && error.syscall === "open" && existsSync(target))
-        return `${subject}: the file is read-only (permission denied)`;
+        return "the file is read-only (permission denied)";
       if (
         folder !== undefined &&
         (error.syscall === undefined || error.syscall === "open" || CHANGES_FOLDER.has(error.syscall))
       ) {
-        return `${subject}: the folder \`${folder}\` is read-only (permission denied)`;
+        return `the folder \`${folder}\` is read-only (permission denied)`;
       }
-      return `${subject}: permission denied`;
+      return "permission denied";
     case "EROFS":
-      return `${subject}: the file system is mounted read-only`;
+      return "the file system is mounted read-only";
     case "ENOSPC":
-      return `${subject}: no space left on the device`;
+      return "no space left on the device";
     case "EDQUOT":
-      return `${subject}: the disk quota is exhausted`;
+      return "the disk quota is exhausted";
     case "ENOENT":
-      return folder === undefined
-        ? `${subject}: no such folder`
-        : `${subject}: the folder \`${folder}\` does not exist`;
+      return folder === undefined ? "no such folder" : `the folder \`${folder}\` does not exist`;
     case "ENOTDIR":
-      return `${subject}: a part of the path is a file, not a folder`;
+      return "a part of the path is a file, not a folder";
     case "EISDIR":
-      return `${subject}: it is a folder`;
+      return "it is a folder";
     case "EEXIST":
-      return `${subject}: something is already there`;
+      return "something is already there";
     default:
-      return target === undefined ? undefined : `${subject}: ${error.code}`;
+      return target === undefined ? undefined : error.code;
   }
 }
 

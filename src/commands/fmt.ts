@@ -10,6 +10,7 @@ import { formatDlm } from "../../compiler/format-dlm.js";
 import type { Diagnostic } from "../../compiler/diagnostics.js";
 import { printDiagnostics } from "./check.js";
 import { readUserFile } from "./shared-io.js";
+import { writeFailureReason } from "../../runtime/file-system-errors.js";
 import { CliError, EXIT_ERRORS, EXIT_OK } from "../cli.js";
 
 /**
@@ -59,6 +60,6 @@ function writeFileAtomically(path: string, text: string): void {
     } catch {
       // The temporary file was never created.
     }
-    throw new CliError(`cannot write \`${path}\`: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new CliError(`cannot write \`${path}\`: ${writeFailureReason(error) ?? String(error)}`);
   }
 }

@@ -24,7 +24,10 @@ function fifo(name: string): string {
   return file;
 }
 
-const EXPERIMENT = (source: string, model = "dense(8, activation: relu) dense(2, activation: softmax)") => `experiment e {
+const EXPERIMENT = (
+  source: string,
+  model = "dense(8, activation: relu) dense(2, activation: softmax)",
+) => `experiment e {
   data { source: ${source} split { train: 0.75, test: 0.25 } }
   model { ${model} }
   train { loss: sparse_categorical_crossentropy, epochs: 1 }
@@ -63,7 +66,9 @@ describe("the .dlm files named on the command line", () => {
     truncateSync(file, MAX_SOURCE_BYTES + 1);
     const result = runDlm(scratch, ["check", "huge.dlm"], TIMEOUT_MS);
     expect(result.status).toBe(2);
-    expect(result.stderr.trim()).toBe("error: cannot read `huge.dlm`: it is larger than 16 MB, the most DLM reads from such a file");
+    expect(result.stderr.trim()).toBe(
+      "error: cannot read `huge.dlm`: it is larger than 16 MB, the most DLM reads from such a file",
+    );
   });
 });
 
@@ -97,7 +102,11 @@ describe("files a program names", () => {
       writeFileSync(join(scratch, name), EXPERIMENT(`csv("${target}", label: y)`));
       const { stderr, status } = check(name);
       expect(status).toBe(1);
-      expect(stderr).toMatch(new RegExp(`error\\[DLM525\\]: cannot read \`[^\`]*${target.replace(/[./]/g, "\\$&")}\`: it is ${kind.replace(/[()]/g, "\\$&")}, not a regular file`));
+      expect(stderr).toMatch(
+        new RegExp(
+          `error\\[DLM525\\]: cannot read \`[^\`]*${target.replace(/[./]/g, "\\$&")}\`: it is ${kind.replace(/[()]/g, "\\$&")}, not a regular file`,
+        ),
+      );
       expect(stderr).toContain(`--> ${name}:2:22`);
     }
   });
@@ -121,7 +130,10 @@ describe("files a program names", () => {
     // Numbers in a numeric column up to the cap, then a word: beyond the cap, it is not read.
     const row = "1.5,2.5,a\n";
     const rows = 2 * Math.ceil(MAX_CSV_CHECK_BYTES / row.length / 2) + 10;
-    writeFileSync(join(scratch, "big.csv"), "x1,x2,y\n" + row.repeat(rows / 2) + "3.5,4.5,b\n".repeat(rows / 2) + "oops,1,a\n");
+    writeFileSync(
+      join(scratch, "big.csv"),
+      "x1,x2,y\n" + row.repeat(rows / 2) + "3.5,4.5,b\n".repeat(rows / 2) + "oops,1,a\n",
+    );
     writeFileSync(join(scratch, "big.dlm"), EXPERIMENT('csv("big.csv", label: y)'));
     const { stderr, status } = check("big.dlm");
     expect(stderr).toContain('warning[DLM526]: "big.csv" is larger than 4 MB: only its first 4 MB were checked');
@@ -147,7 +159,10 @@ describe("readBoundedTextFile and the compiler host", () => {
   it("a host that replaces readFile for some files is still obeyed (the language server's open documents)", () => {
     const node = nodeCompilerHost();
     const file = join(scratch, "open.dlm");
-    const host: CompilerHost = { ...node, readFile: (path) => (path === file ? 'import "/dev/zero"\n' : node.readFile(path)) };
+    const host: CompilerHost = {
+      ...node,
+      readFile: (path) => (path === file ? 'import "/dev/zero"\n' : node.readFile(path)),
+    };
     const result = checkProgram([file], host);
     expect(result.diagnostics.map((d) => [d.code, d.range.start])).toEqual([["DLM525", 7]]);
   });
@@ -160,7 +175,11 @@ describe("readBoundedTextFile and the compiler host", () => {
     const host: CompilerHost = { ...memory, readBoundedFile: node.readBoundedFile };
     for (const code of ["DLM525", "DLM526"]) {
       const entry = MESSAGES.get(code)!;
-      const codes = (text: string) => checkProgram(["main.dlm"], { ...host, readFile: (path) => (path === "main.dlm" ? text : memory.readFile(path)) }).diagnostics.map((d) => d.code);
+      const codes = (text: string) =>
+        checkProgram(["main.dlm"], {
+          ...host,
+          readFile: (path) => (path === "main.dlm" ? text : memory.readFile(path)),
+        }).diagnostics.map((d) => d.code);
       expect(codes(entry.wrong)).toContain(code);
       expect(codes(entry.fixed)).toEqual([]);
     }

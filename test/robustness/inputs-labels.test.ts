@@ -59,7 +59,8 @@ describe("class labels that are names of Object.prototype", () => {
     const predicted = runDlm(scratch, ["predict", "exports/labels", "rows.csv"]);
     expect(predicted.status, predicted.stderr).toBe(0);
     expect(predicted.stdout).toContain("\\x1b[2J\\x07beep");
-    for (const output of [run.stdout, run.stderr, predicted.stdout, predicted.stderr]) expect(output).not.toMatch(/[\u0007\u001b]/);
+    for (const output of [run.stdout, run.stderr, predicted.stdout, predicted.stderr])
+      expect(output).not.toMatch(/[\u0007\u001b]/);
   }, 180_000);
 
   it("`class_weight: { __proto__: 2 }` is a weight for class `__proto__`, or DLM220 when there is no such class", () => {
@@ -99,7 +100,9 @@ describe("experiment names", () => {
 
 describe("terminal text", () => {
   it("control characters and bidirectional overrides are written as escapes; tabs and newlines stay", () => {
-    expect(terminalText("a\u001b[31mb\u0007c\u009bd\u202ee\tf\ng\r")).toBe("a\\x1b[31mb\\x07c\\x9bd\\u202ee\tf\ng\\x0d");
+    expect(terminalText("a\u001b[31mb\u0007c\u009bd\u202ee\tf\ng\r")).toBe(
+      "a\\x1b[31mb\\x07c\\x9bd\\u202ee\tf\ng\\x0d",
+    );
     expect(terminalLine("a\nb\rc")).toBe("a\\nb\\rc");
   });
 

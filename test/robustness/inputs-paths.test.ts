@@ -14,7 +14,8 @@ const scratch = makeScratch("inputs-paths");
 /** Eight rows per class of two well-separated classes. */
 function csv(classes: readonly [string, string]): string {
   const rows = ["x1,x2,y"];
-  for (let i = 0; i < 8; i++) rows.push(`${i * 0.1},${1 + i * 0.1},${classes[0]}`, `${5 + i * 0.1},${6 - i * 0.1},${classes[1]}`);
+  for (let i = 0; i < 8; i++)
+    rows.push(`${i * 0.1},${1 + i * 0.1},${classes[0]}`, `${5 + i * 0.1},${6 - i * 0.1},${classes[1]}`);
   return rows.join("\n") + "\n";
 }
 
@@ -48,7 +49,12 @@ describe("a project in a folder whose name URL parsing would change", () => {
       writeFileSync(join(scratch, sibling, "data.csv"), csv(["decoy0", "decoy1"]));
       const before = readdirSync(join(scratch, sibling));
 
-      const result = runDlm(scratch, ["run", join(folder, "p.dlm"), "--out", join("runs", folder.replace(/[^a-z]/g, "_"))]);
+      const result = runDlm(scratch, [
+        "run",
+        join(folder, "p.dlm"),
+        "--out",
+        join("runs", folder.replace(/[^a-z]/g, "_")),
+      ]);
       expect(result.status, result.stderr).toBe(0);
       const card = readFileSync(join(dir, "exports", "p", "card.json"), "utf8");
       expect(card).toContain("left");

@@ -33,7 +33,12 @@ describe("rendering cost", () => {
     const result = checkSource(text);
     // The parser's own reports, and fifty more spread along the line (each took a second before).
     const spread = Array.from({ length: 50 }, (_, i) =>
-      makeDiagnostic("DLM101", "input.dlm", { start: i * 60_000, end: i * 60_000 + 3 }, { message: "unexpected token" }),
+      makeDiagnostic(
+        "DLM101",
+        "input.dlm",
+        { start: i * 60_000, end: i * 60_000 + 3 },
+        { message: "unexpected token" },
+      ),
     );
     const rendered = [...result.diagnostics, ...spread].map((diagnostic) => renderDiagnostic(diagnostic, text));
     const seconds = (performance.now() - started) / 1000;
@@ -80,7 +85,10 @@ describe("line numbers", () => {
   });
 
   it("`dlm check --format json` reports the same line as an editor", () => {
-    writeFileSync(join(scratch, "separators.dlm"), "/// doc\u2028more doc\u2029\nmodel M(input: [4]) {\n  no_such_layer(3)\n}\n");
+    writeFileSync(
+      join(scratch, "separators.dlm"),
+      "/// doc\u2028more doc\u2029\nmodel M(input: [4]) {\n  no_such_layer(3)\n}\n",
+    );
     const result = runDlm(scratch, ["check", "separators.dlm", "--format", "json"]);
     const [diagnostic] = JSON.parse(result.stdout) as { line: number; column: number }[];
     expect([diagnostic?.line, diagnostic?.column]).toEqual([3, 3]);

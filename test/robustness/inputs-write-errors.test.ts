@@ -28,7 +28,15 @@ const canSwitchUser = isRoot && spawnSync("setpriv", ["--version"]).status === 0
 /** Runs `dlm ARGS` in `cwd` as a user that the folder's permissions bind (nobody, when we are root). */
 function runUnprivileged(cwd: string, args: readonly string[]) {
   const command = canSwitchUser
-    ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, join(ROOT, "bin", "dlm.js"), ...args]
+    ? [
+        "setpriv",
+        "--reuid=65534",
+        "--regid=65534",
+        "--clear-groups",
+        process.execPath,
+        join(ROOT, "bin", "dlm.js"),
+        ...args,
+      ]
     : [process.execPath, join(ROOT, "bin", "dlm.js"), ...args];
   const result = spawnSync(command[0]!, command.slice(1), {
     cwd,
@@ -40,27 +48,42 @@ function runUnprivileged(cwd: string, args: readonly string[]) {
 }
 
 describe("a read-only folder", () => {
-  it.skipIf(isRoot && !canSwitchUser)("dlm compile and dlm run say the folder is read-only", () => {
-    const dir = join(scratch, "locked");
-    mkdirSync(dir);
-    writeFileSync(join(dir, "w.dlm"), PROGRAM);
-    // `dlm run` writes its program to out/: leave that writable, so the run's own folders are next.
-    mkdirSync(join(dir, "out"));
-    chmodSync(join(dir, "out"), 0o777);
-    chmodSync(dir, 0o555);
-    try {
-      const compile = runUnprivileged(dir, ["compile", "w.dlm", "--out", "generated"]);
-      expect(compile.status).toBe(2);
-      expect(compile.stderr.trim()).toBe("error: cannot write `generated`: the folder `.` is read-only (permission denied)");
-      const run = runUnprivileged(dir, ["run", "w.dlm"]);
-      expect(run.status).toBe(1);
-      expect(run.stderr).toMatch(/^error: cannot write `[^`]*runs[^`]*`: the folder `[^`]*` is read-only \(permission denied\)$/m);
-      expect(run.stderr).not.toMatch(/ENOENT|EACCES|STACK/);
-      expect(run.stderr).not.toMatch(STACK_TRACE);
-    } finally {
-      chmodSync(dir, 0o755);
-    }
-  }, 180_000);
+  it.skipIf(isRoot && !canSwitchUser)(
+    "dlm compile, dlm run and dlm fmt say the folder is read-only",
+    () => {
+      const dir = join(scratch, "locked");
+      mkdirSync(dir);
+      writeFileSync(join(dir, "w.dlm"), PROGRAM);
+      // `dlm run` writes its program to out/: leave that writable, so the run's own folders are next.
+      mkdirSync(join(dir, "out"));
+      chmodSync(join(dir, "out"), 0o777);
+      // A file dlm fmt would change, writable itself: fmt writes a temporary file beside it first.
+      writeFileSync(join(dir, "messy.dlm"), "model M(input: [4]) {\n      dense(3)\n}\n");
+      chmodSync(join(dir, "messy.dlm"), 0o666);
+      chmodSync(dir, 0o555);
+      try {
+        const compile = runUnprivileged(dir, ["compile", "w.dlm", "--out", "generated"]);
+        expect(compile.status).toBe(2);
+        expect(compile.stderr.trim()).toBe(
+          "error: cannot write `generated`: the folder `.` is read-only (permission denied)",
+        );
+        const run = runUnprivileged(dir, ["run", "w.dlm"]);
+        expect(run.status).toBe(1);
+        expect(run.stderr).toMatch(
+          /^error: cannot write `[^`]*runs[^`]*`: the folder `[^`]*` is read-only \(permission denied\)$/m,
+        );
+        expect(run.stderr).not.toMatch(/ENOENT|EACCES|STACK/);
+        expect(run.stderr).not.toMatch(STACK_TRACE);
+        const fmt = runUnprivileged(dir, ["fmt", "messy.dlm"]);
+        expect(fmt.stderr.trim()).toBe(
+          "error: cannot write `messy.dlm`: the folder `.` is read-only (permission denied)",
+        );
+      } finally {
+        chmodSync(dir, 0o755);
+      }
+    },
+    180_000,
+  );
 });
 
 describe("a full disk", () => {
@@ -82,9 +105,15 @@ describe("a full disk", () => {
     }
     expect((error as NodeJS.ErrnoException).code).toBe("ENOSPC");
     expect((error as NodeJS.ErrnoException).path).toBeUndefined();
-    expect(describeWriteError(error, "runs/w/history.csv")).toBe("cannot write `runs/w/history.csv`: no space left on the device");
-    expect(describeFailedWrite(Object.assign(new Error("x"), { code: "ENOSPC", syscall: "write" }))).toBe("cannot write: no space left on the device");
+    expect(describeWriteError(error, "runs/w/history.csv")).toBe(
+      "cannot write `runs/w/history.csv`: no space left on the device",
+    );
+    expect(describeFailedWrite(Object.assign(new Error("x"), { code: "ENOSPC", syscall: "write" }))).toBe(
+      "cannot write: no space left on the device",
+    );
     // A failed read keeps its own message.
-    expect(describeFailedWrite(Object.assign(new Error("x"), { code: "EACCES", syscall: "open", path: "data.csv" }))).toBeUndefined();
+    expect(
+      describeFailedWrite(Object.assign(new Error("x"), { code: "EACCES", syscall: "open", path: "data.csv" })),
+    ).toBeUndefined();
   });
 });
