@@ -1,10 +1,12 @@
 /**
  * Chooses the TensorFlow.js backend a run trains on: native tfjs-node when it loads,
  * else WebAssembly, else plain JavaScript; then installs the composed training
- * kernels the chosen backend lacks (runtime/kernels/register.ts).
+ * kernels the chosen backend lacks (runtime/kernels/register.ts) and the fast, silent
+ * orthogonal initializer of recurrent layers (runtime/orthogonal-initializer.ts).
  */
 import * as tf from "@tensorflow/tfjs";
 import { registerTrainingKernels } from "./kernels/register.js";
+import { registerOrthogonalInitializer } from "./orthogonal-initializer.js";
 
 /** A backend a user may ask for; `auto` takes the fastest one that loads. */
 export type BackendName = "auto" | "node" | "wasm" | "cpu";
@@ -51,6 +53,7 @@ export async function initBackend(requested: BackendName = "auto"): Promise<Back
   tf.enableProdMode();
   const choice = await chooseBackend(requested);
   registerTrainingKernels(TFJS_BACKEND[choice.name]);
+  registerOrthogonalInitializer();
   current = { requested, choice };
   return choice;
 }
