@@ -27,20 +27,20 @@ export interface LineColumn {
  */
 const LINE_BREAK = /\r\n?|\n/g;
 
-/** Where each line of the last text asked about starts: computed once per text, so lookups are logarithmic. */
-let indexedText: string | undefined;
-let indexedLineStarts: readonly number[] = [0];
+/** Where each line starts, for the last few texts asked about (diagnostics of several files interleave). */
+const lineStartCache = new Map<string, readonly number[]>();
+const LINE_START_CACHE_SIZE = 4;
 
+/** The offsets where the lines of `text` start: computed once per text, so each lookup is logarithmic. */
 function lineStartsOf(text: string): readonly number[] {
-  if (text !== indexedText) {
-    const starts = [0];
-    LINE_BREAK.lastIndex = 0;
-    for (let match = LINE_BREAK.exec(text); match; match = LINE_BREAK.exec(text))
-      starts.push(match.index + match[0].length);
-    indexedText = text;
-    indexedLineStarts = starts;
-  }
-  return indexedLineStarts;
+  const cached = lineStartCache.get(text);
+  if (cached !== undefined) return cached;
+  const starts = [0];
+  LINE_BREAK.lastIndex = 0;
+  for (let match = LINE_BREAK.exec(text); match; match = LINE_BREAK.exec(text)) starts.push(match.index + match[0].length);
+  if (lineStartCache.size >= LINE_START_CACHE_SIZE) lineStartCache.delete(lineStartCache.keys().next().value as string);
+  lineStartCache.set(text, starts);
+  return starts;
 }
 
 /** The 0-based index of the line holding `offset` (already clamped to the text). */
@@ -59,8 +59,9 @@ function lineIndexOf(starts: readonly number[], offset: number): number {
 export function lineColumn(text: string, offset: number): LineColumn {
   const target = Math.max(0, Math.min(offset, text.length));
   // An offset inside a `\r\n` pair belongs to the line it ends: the next line starts after the pair.
-  const line = lineIndexOf(lineStartsOf(text), target);
-  return { line: line + 1, column: target - lineStartsOf(text)[line]! + 1 };
+  const starts = lineStartsOf(text);
+  const line = lineIndexOf(starts, target);
+  return { line: line + 1, column: target - starts[line]! + 1 };
 }
 
 /** The text of the line holding `offset`, and where that line starts. */

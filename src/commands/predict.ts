@@ -8,7 +8,7 @@
 import { extname, join, relative } from "node:path";
 import { readdirSync, statSync } from "node:fs";
 import { CliError, EXIT_OK } from "../cli.js";
-import { readUserFile } from "./shared-io.js";
+import { MAX_PREDICT_INPUT_BYTES, readUserFile } from "./shared-io.js";
 import { terminalLine, terminalText } from "../../runtime/terminal-text.js";
 import { DataError } from "../../runtime/data/errors.js";
 import { categoryName, isMissing } from "../../runtime/data/table.js";
@@ -154,7 +154,7 @@ async function readInputFile(input: string, preprocessing: Preprocessing): Promi
     const pixels = await readImageFiles([input], preprocessing.image);
     return { features: { kind: "images", pixels, count: 1 }, nameExample: () => input };
   }
-  const text = readUserFile(input);
+  const text = readUserFile(input, MAX_PREDICT_INPUT_BYTES);
   if (extension === ".json") return { features: readJsonInput(text, input, preprocessing), nameExample: byNumber };
   if (extension === ".txt") {
     return { features: { kind: "texts", texts: text.split(/\r?\n/).filter((line) => line.trim() !== "") }, nameExample: byNumber };

@@ -2,6 +2,9 @@
 import { describeBoundedReadFailure, MAX_SOURCE_BYTES, readBoundedTextFile } from "../../compiler/source-limits.js";
 import { CliError } from "../cli.js";
 
+/** The largest input `dlm predict` reads (a CSV, JSON or text file of examples): 256 MB. */
+export const MAX_PREDICT_INPUT_BYTES = 256 * 1024 * 1024;
+
 /**
  * Reads a text file the user named, or throws a CliError saying what is wrong with the path:
  * missing, not a regular file (a directory, a FIFO, `/dev/zero`), or larger than `limitBytes`.
