@@ -26,6 +26,7 @@ import { reduceLrOnPlateau } from "./callbacks/reduce-lr-on-plateau.js";
 import { learningRateScheduler } from "./callbacks/learning-rate-scheduler.js";
 import { csvLogger } from "./callbacks/csv-logger.js";
 import { terminateOnNaN } from "./callbacks/terminate-on-nan.js";
+import { firstNonFiniteWeight } from "./finite-weights.js";
 import { progress } from "./callbacks/progress.js";
 import { existingDirectory, replaceDirectoryAtomically, writeFileDurably, writeModelFiles } from "./model-io.js";
 import { DEFAULT_LEARNING_RATES, cosineDecay, createOptimizer, describeOptimizer, exponentialDecay, stepDecay, warmup, type Schedule } from "./optimizers.js";
@@ -169,8 +170,10 @@ class RunCheckpoint extends Callback {
   /**
    * After an interrupt: the weights reached within the epoch cut short, saved as that epoch
    * not done, so `--resume` trains it again from them; the history holds finished epochs only.
+   * Weights that became NaN or infinite within it are not saved: the last good checkpoint stays.
    */
   async saveInterrupted(model: tf.LayersModel, optimizer: tf.Optimizer, history: History, epoch: number): Promise<void> {
+    if (firstNonFiniteWeight(model) !== undefined) return;
     await saveRunCheckpoint(this.dir, { model, optimizer, stage: this.stage, nextEpoch: epoch, history });
     this.savedNextEpoch = epoch;
   }
