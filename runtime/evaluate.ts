@@ -68,7 +68,10 @@ export function evaluateSplit(
  * is then positive). The checker matched the label against the data's classes; a label the
  * data no longer has (the file changed since) is a `DataError`, printed without a stack trace.
  */
-export function positiveClassId(positive: string | undefined, classes: readonly string[] | undefined): number | undefined {
+export function positiveClassId(
+  positive: string | undefined,
+  classes: readonly string[] | undefined,
+): number | undefined {
   if (positive === undefined) return undefined;
   const id = classes?.indexOf(positive) ?? -1;
   if (id < 0 || classes?.length !== 2) {

@@ -35,5 +35,8 @@ export function withSeededMathRandom<T>(seed: number, compute: () => T): T {
  * other random layers draw their masks from that seed alone.
  */
 export function applyInTrainingMode(model: tf.LayersModel, x: tf.Tensor, stepSeed: number): tf.Tensor {
-  return withSeededMathRandom(deriveSeed(stepSeed, DROPOUT_STREAM), () => model.apply(x, { training: true }) as tf.Tensor);
+  return withSeededMathRandom(
+    deriveSeed(stepSeed, DROPOUT_STREAM),
+    () => model.apply(x, { training: true }) as tf.Tensor,
+  );
 }

@@ -16,6 +16,7 @@ import {
 import { computeMetric, type Average, type MetricInfo } from "./metrics/index.js";
 import { createOptimizer, getLearningRate, type OptimizerSpec } from "./optimizers.js";
 import { deriveSeed, seededPermutation } from "./data/random.js";
+import { applyInTrainingMode } from "./seeded-dropout.js";
 import { firstNonFiniteIndex, firstNonFiniteWeight, nonFiniteLog } from "./finite-weights.js";
 import type { PreparedData, Preprocessing, Split } from "./types.js";
 import { inTargetUnits } from "./data/normalize.js";
@@ -249,7 +250,7 @@ async function trainEpoch(
   context: TrainingContext,
   signal: AbortSignal | undefined,
 ): Promise<EpochResult> {
-  // Each epoch gets its own seed: its stream 0 shuffles, stream `batch + 1` augments that batch.
+  // Each epoch gets its own seed: its stream 0 shuffles, stream `batch + 1` augments that batch and draws its dropout masks.
   const seed = deriveSeed(setup.seed, epoch);
   const order = setup.shuffle
     ? Int32Array.from(seededPermutation(split.size, deriveSeed(seed, 0)))
@@ -302,7 +303,7 @@ function trainStep(
     const weights =
       setup.exampleWeights === undefined ? undefined : (tf.gather(setup.exampleWeights, rows) as tf.Tensor1D);
     const lossOfBatch = (): tf.Scalar => {
-      const output = setup.model.apply(x, { training: true }) as tf.Tensor;
+      const output = applyInTrainingMode(setup.model, x, batchSeed);
       if (keepPredictions) kept = tf.keep(output);
       return addRegularization(setup.model, batchLoss(setup.loss, y, output, weights));
     };

@@ -23,7 +23,10 @@ export function checkPositiveClass(evaluate: EvaluateReading, info: DataInfo, co
             : "`positive` picks one class of two, but the data is a regression task",
         help:
           info.task === "classification"
-            ? `keep two classes with \`data { classes: [${classes.slice(0, 2).map((name) => JSON.stringify(name)).join(", ")}] }\`, or remove \`positive\``
+            ? `keep two classes with \`data { classes: [${classes
+                .slice(0, 2)
+                .map((name) => JSON.stringify(name))
+                .join(", ")}] }\`, or remove \`positive\``
             : "remove `positive`",
       }),
     );

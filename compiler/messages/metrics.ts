@@ -5,7 +5,7 @@ import type { MessageEntry } from "./types.js";
 function irisBinary(classes: string, evaluate: string): string {
   const units = classes.split(",").length;
   return (
-    `model Mlp {\n  dense(8, activation: relu)\n  dense(${units}, activation: softmax)\n}\n` +
+    `model Mlp {\n  dense(8, activation: relu)\n  dense(${units}, activation: softmax)\n}\n\n` +
     `experiment flowers {\n  data {\n    source: builtin("iris")\n    classes: ${classes}\n  }\n  model: Mlp\n` +
     "  train {\n    loss: sparse_categorical_crossentropy\n    metrics: [precision, recall]\n    epochs: 20\n  }\n" +
     `  evaluate { ${evaluate} }\n}`
@@ -21,9 +21,9 @@ export const METRIC_MESSAGES: readonly MessageEntry[] = [
     title: "positive class is not a class of the data",
     severity: "error",
     explanation:
-      "`evaluate { positive: \"LABEL\" }` chooses the class whose precision, recall, F1 and ROC " +
+      '`evaluate { positive: "LABEL" }` chooses the class whose precision, recall, F1 and ROC ' +
       "curve a two-class experiment reports. The label must be one of the data's classes, written " +
-      "as the data names it (a CSV label column of 0 and 1 has the classes \"0\" and \"1\"). The " +
+      'as the data names it (a CSV label column of 0 and 1 has the classes "0" and "1"). The ' +
       "note lists the classes.",
     wrong: irisBinary(TWO_CLASSES, 'positive: "versicolour"'),
     fixed: irisBinary(TWO_CLASSES, 'positive: "versicolor"'),

@@ -87,7 +87,12 @@ function classificationMetric(score: (data: ClassScores, info: MetricInfo) => nu
 /** Precision, recall or F1 under the info's averaging rule. */
 function labelScore(score: AveragedScore): ComputeMetric {
   return classificationMetric((data, info) =>
-    averagedScore(confusionMatrix(data.labels, predictClasses(data), data.numClasses), score, info.average, info.positive),
+    averagedScore(
+      confusionMatrix(data.labels, predictClasses(data), data.numClasses),
+      score,
+      info.average,
+      info.positive,
+    ),
   );
 }
 
@@ -111,7 +116,8 @@ export const METRICS: { readonly [Name in MetricName]: MetricDefinition & { read
     name: "precision",
     tasks: CLASSIFICATION,
     higherIsBetter: true,
-    description: "Of the examples predicted as a class, the fraction that belong to it (two classes: the positive class's unless `average` is set; else averaged over classes).",
+    description:
+      "Of the examples predicted as a class, the fraction that belong to it (two classes: the positive class's unless `average` is set; else averaged over classes).",
     compute: labelScore("precision"),
   },
   recall: {
@@ -119,7 +125,8 @@ export const METRICS: { readonly [Name in MetricName]: MetricDefinition & { read
     name: "recall",
     tasks: CLASSIFICATION,
     higherIsBetter: true,
-    description: "Of the examples of a class, the fraction predicted as it (two classes: the positive class's unless `average` is set; else averaged over classes).",
+    description:
+      "Of the examples of a class, the fraction predicted as it (two classes: the positive class's unless `average` is set; else averaged over classes).",
     compute: labelScore("recall"),
   },
   f1: {
@@ -127,7 +134,8 @@ export const METRICS: { readonly [Name in MetricName]: MetricDefinition & { read
     name: "f1",
     tasks: CLASSIFICATION,
     higherIsBetter: true,
-    description: "Harmonic mean of precision and recall (two classes: the positive class's unless `average` is set; else averaged over classes).",
+    description:
+      "Harmonic mean of precision and recall (two classes: the positive class's unless `average` is set; else averaged over classes).",
     compute: labelScore("f1"),
   },
   auc: {

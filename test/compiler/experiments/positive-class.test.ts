@@ -56,7 +56,9 @@ describe("positive: against the data's classes", () => {
 
   it("DLM540 without a close name suggests a class to write", () => {
     const { reported } = checkExperimentsIn(iris(TWO, 'positive: "rose"'));
-    expect(reported.map((r) => [r.code, r.help])).toEqual([["DLM540", 'write one of the classes: `positive: "versicolor"`']]);
+    expect(reported.map((r) => [r.code, r.help])).toEqual([
+      ["DLM540", 'write one of the classes: `positive: "versicolor"`'],
+    ]);
   });
 
   it("DLM541: three classes, or a regression task, have no positive class", () => {
@@ -79,7 +81,9 @@ describe("positive: against the data's classes", () => {
 
   it("a label written as a number is a value error that says a string is expected", () => {
     const { reported } = checkExperimentsIn(iris(TWO, "positive: 1"));
-    expect(reported.map((r) => [r.code, r.marked, r.message])).toEqual([["DLM301", "1", "`positive` of evaluate expects a string, found 1"]]);
+    expect(reported.map((r) => [r.code, r.marked, r.message])).toEqual([
+      ["DLM301", "1", "`positive` of evaluate expects a string, found 1"],
+    ]);
   });
 
   it("a class of the data goes into the plan as written; without it the plan has none", () => {

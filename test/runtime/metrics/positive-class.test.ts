@@ -53,7 +53,13 @@ describe("the positive class of two classes", () => {
   });
 
   it("gives way to a written average, which uses both classes", () => {
-    const evaluation = evaluatePredictions(yTrue, yPred, { task: "classification", classes, metrics, average: "macro", positive: 0 });
+    const evaluation = evaluatePredictions(yTrue, yPred, {
+      task: "classification",
+      classes,
+      metrics,
+      average: "macro",
+      positive: 0,
+    });
     expect(evaluation.average).toBe("macro");
     expect(evaluation.positive).toBeUndefined();
     expect(evaluation.metrics.f1).toBeCloseTo((HAM.f1 + SPAM.f1) / 2, 12); // 13/21
@@ -68,7 +74,11 @@ describe("the positive class of two classes", () => {
 
 describe("what an evaluation records", () => {
   it("classes, per-class precision / recall / F1 / support and the confusion matrix", () => {
-    const evaluation = evaluatePredictions(yTrue, yPred, { task: "classification", classes, metrics: ["accuracy", "confusion_matrix"] });
+    const evaluation = evaluatePredictions(yTrue, yPred, {
+      task: "classification",
+      classes,
+      metrics: ["accuracy", "confusion_matrix"],
+    });
     expect(evaluation.classes).toEqual(["ham", "spam"]);
     expect(evaluation.confusionMatrix).toEqual([
       [3, 2],

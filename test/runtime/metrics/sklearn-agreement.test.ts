@@ -11,8 +11,13 @@ import { evaluatePredictions, type Average } from "../../../runtime/metrics/inde
 const PYTHON = "/usr/bin/python3";
 
 const probe = spawnSync(PYTHON, ["-c", "import sklearn"], { encoding: "utf8" });
-const missing = probe.error ? `${PYTHON} is absent` : probe.status !== 0 ? "scikit-learn is not installed for it" : undefined;
-if (missing !== undefined) console.log(`skipping the scikit-learn comparison: ${missing} (apt-get install -y python3-sklearn)`);
+const missing = probe.error
+  ? `${PYTHON} is absent`
+  : probe.status !== 0
+    ? "scikit-learn is not installed for it"
+    : undefined;
+if (missing !== undefined)
+  console.log(`skipping the scikit-learn comparison: ${missing} (apt-get install -y python3-sklearn)`);
 
 /** What scikit-learn computes: per-class scores, averaged scores per rule, and AUCs. */
 const SCRIPT = `
@@ -80,7 +85,12 @@ describe.skipIf(missing !== undefined)("agreement with scikit-learn", () => {
     const expected = sklearn(labels, scores, 2);
     const metrics = ["precision", "recall", "f1", "auc"];
     for (const positive of [0, 1]) {
-      const evaluation = evaluatePredictions(labels, scores, { task: "classification", classes: ["no", "yes"], metrics, positive });
+      const evaluation = evaluatePredictions(labels, scores, {
+        task: "classification",
+        classes: ["no", "yes"],
+        metrics,
+        positive,
+      });
       const [precision, recall, f1] = expected[`binary_${positive}`] as number[];
       expect(evaluation.metrics.precision).toBeCloseTo(precision!, 9);
       expect(evaluation.metrics.recall).toBeCloseTo(recall!, 9);
@@ -88,7 +98,11 @@ describe.skipIf(missing !== undefined)("agreement with scikit-learn", () => {
       expect(evaluation.metrics.auc).toBeCloseTo(expected[`auc_${positive}`] as number, 9);
       evaluation.perClass!.forEach((row, c) => {
         const [p, r, f, s] = expected.per_class[c]!;
-        expect([row.precision, row.recall, row.f1]).toEqual([expect.closeTo(p, 9), expect.closeTo(r, 9), expect.closeTo(f, 9)]);
+        expect([row.precision, row.recall, row.f1]).toEqual([
+          expect.closeTo(p, 9),
+          expect.closeTo(r, 9),
+          expect.closeTo(f, 9),
+        ]);
         expect(row.support).toBe(s);
       });
     }
@@ -117,7 +131,11 @@ describe.skipIf(missing !== undefined)("agreement with scikit-learn", () => {
     labels[0] = 3; // class 3 is in the truth at least once
     const expected = sklearn(labels, scores, k);
     for (const average of ["macro", "micro", "weighted"] as Average[]) {
-      const evaluation = evaluatePredictions(labels, scores, { task: "classification", metrics: ["precision", "recall", "f1", "auc"], average });
+      const evaluation = evaluatePredictions(labels, scores, {
+        task: "classification",
+        metrics: ["precision", "recall", "f1", "auc"],
+        average,
+      });
       const [precision, recall, f1] = expected[average] as number[];
       expect([evaluation.metrics.precision, evaluation.metrics.recall, evaluation.metrics.f1]).toEqual([
         expect.closeTo(precision!, 9),
@@ -127,7 +145,12 @@ describe.skipIf(missing !== undefined)("agreement with scikit-learn", () => {
       if (average !== "micro") expect(evaluation.metrics.auc).toBeCloseTo(expected[`auc_${average}`] as number, 9);
       evaluation.perClass!.forEach((row, c) => {
         const [p, r, f, s] = expected.per_class[c]!;
-        expect([row.precision, row.recall, row.f1, row.support]).toEqual([expect.closeTo(p, 9), expect.closeTo(r, 9), expect.closeTo(f, 9), s]);
+        expect([row.precision, row.recall, row.f1, row.support]).toEqual([
+          expect.closeTo(p, 9),
+          expect.closeTo(r, 9),
+          expect.closeTo(f, 9),
+          s,
+        ]);
       });
     }
     expect(expected.per_class[3]![0]).toBe(0);

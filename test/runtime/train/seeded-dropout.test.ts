@@ -35,7 +35,12 @@ function maskReader(): tf.LayersModel {
       tf.layers.dense({ units: 1, useBias: false, trainable: false, kernelInitializer: "zeros" }),
     ],
   });
-  model.layers[1]!.setWeights([tf.tensor2d(Array.from({ length: FEATURES }, (_, j) => 2 ** j), [FEATURES, 1])]);
+  model.layers[1]!.setWeights([
+    tf.tensor2d(
+      Array.from({ length: FEATURES }, (_, j) => 2 ** j),
+      [FEATURES, 1],
+    ),
+  ]);
   return model;
 }
 
@@ -53,7 +58,14 @@ async function masksOfRun(seed: number): Promise<string[]> {
   const data = onesData();
   const losses = new BatchLosses();
   try {
-    await train(model, data, { epochs: 2, batchSize: 1, seed, optimizer: { name: "sgd" }, loss: "mae", callbacks: [losses] });
+    await train(model, data, {
+      epochs: 2,
+      batchSize: 1,
+      seed,
+      optimizer: { name: "sgd" },
+      loss: "mae",
+      callbacks: [losses],
+    });
   } finally {
     model.dispose();
     disposeData(data);
@@ -76,7 +88,10 @@ describe("seeded dropout", () => {
     expect(first).toHaveLength(2 * EXAMPLES);
     // 24 masks of 10 features: a repeated mask would show as few distinct values.
     expect(new Set(first).size).toBeGreaterThan(first.length - 3);
-    const kept = first.join("").split("").filter((bit) => bit === "1").length;
+    const kept = first
+      .join("")
+      .split("")
+      .filter((bit) => bit === "1").length;
     expect(kept / (first.length * FEATURES)).toBeGreaterThan(0.35);
     expect(kept / (first.length * FEATURES)).toBeLessThan(0.65);
   });
@@ -105,14 +120,28 @@ describe("seeded recurrent dropout", () => {
   const lossesOfRun = async (seed: number): Promise<number[]> => {
     const model = tf.sequential({
       layers: [
-        tf.layers.lstm({ units: 4, inputShape: [5, 3], dropout: 0.5, recurrentDropout: 0.5, kernelInitializer: "ones", recurrentInitializer: "ones" }),
+        tf.layers.lstm({
+          units: 4,
+          inputShape: [5, 3],
+          dropout: 0.5,
+          recurrentDropout: 0.5,
+          kernelInitializer: "ones",
+          recurrentInitializer: "ones",
+        }),
         tf.layers.dense({ units: 1, kernelInitializer: "ones" }),
       ],
     });
     const prepared = data();
     const losses = new BatchLosses();
     try {
-      await train(model, prepared, { epochs: 2, batchSize: 4, seed, optimizer: { name: "sgd", learningRate: 0.01 }, loss: "mse", callbacks: [losses] });
+      await train(model, prepared, {
+        epochs: 2,
+        batchSize: 4,
+        seed,
+        optimizer: { name: "sgd", learningRate: 0.01 },
+        loss: "mse",
+        callbacks: [losses],
+      });
     } finally {
       model.dispose();
       disposeData(prepared);
