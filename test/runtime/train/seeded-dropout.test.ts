@@ -52,14 +52,15 @@ function onesData(): PreparedData {
   };
 }
 
-/** The mask of every step (batch size 1, two epochs) of a run seeded `seed`, as bit strings. */
-async function masksOfRun(seed: number): Promise<string[]> {
+/** The mask of every step (batch size 1, epochs `initialEpoch` to 2) of a run seeded `seed`, as bit strings. */
+async function masksOfRun(seed: number, initialEpoch = 0): Promise<string[]> {
   const model = maskReader();
   const data = onesData();
   const losses = new BatchLosses();
   try {
     await train(model, data, {
       epochs: 2,
+      initialEpoch,
       batchSize: 1,
       seed,
       optimizer: { name: "sgd" },
@@ -100,6 +101,10 @@ describe("seeded dropout", () => {
     expect(await masksOfRun(7)).toEqual(first);
     const other = await masksOfRun(8);
     expect(other).not.toEqual(first);
+  });
+
+  it("draws in a run resumed at the second epoch the masks the whole run drew there", async () => {
+    expect(await masksOfRun(7, 1)).toEqual(first.slice(EXAMPLES));
   });
 
   it("puts Math.random back after each step", () => {
