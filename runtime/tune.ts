@@ -118,8 +118,13 @@ export async function runTuning(definition: ExperimentDefinition, data: Prepared
       });
       const logged = history.logs[tune.objective] ?? [];
       const finite = logged.filter(Number.isFinite);
+      // A diverged trial (History.failure: NaN weights) is no candidate, however good its earlier epochs looked.
       const objectiveValue =
-        finite.length === 0 ? Number.NaN : higherIsBetter ? Math.max(...finite) : Math.min(...finite);
+        history.failure !== undefined || finite.length === 0
+          ? Number.NaN
+          : higherIsBetter
+            ? Math.max(...finite)
+            : Math.min(...finite);
       const result: TrialResult = { trial: index + 1, values, objectiveValue, epochs: history.epochs.length };
       trials.push(result);
       say(
