@@ -153,7 +153,7 @@ const RATE_DOC = "Fraction of inputs set to zero during training, in [0, 1).";
 export const DROPOUT: LayerDefinition = {
   name: "dropout",
   family: "core",
-  doc: "During training, zeroes a random `rate` fraction of the values and scales the rest by 1 / (1 - rate). Shape unchanged.",
+  doc: "During training, zeroes a random `rate` fraction of the values and scales the rest by 1 / (1 - rate); a fresh mask each step, drawn from the experiment's `seed`. Shape unchanged.",
   params: [rateParam("rate", RATE_DOC)],
   inputSpec: { minRank: 1, description: "[...]" },
   outputShape: SAME_SHAPE,
