@@ -9,7 +9,7 @@
  *   consecutive lines; a `///` doc comment directly above its declaration;
  * - one member per line in every body (model, block, residual, repeat, experiment and
  *   section bodies), except a short body the user wrote on one line: one without comments
- *   or inner bodies whose line fits {@link LINE_WIDTH} stays on one line, its members
+ *   whose line fits {@link LINE_WIDTH} stays on one line (inner bodies too), its members
  *   separated by `, ` (`split { train: 0.8, test: 0.2 }`), as prettier keeps a short object;
  *   otherwise the `;` and `,` between members are dropped;
  *   one blank line between members is kept where the source had one or more; no blank
@@ -74,13 +74,14 @@ export function formatDlm(text: string, file = "<input>"): FormatResult {
   const elements = inSourceOrder(lexed.tokens, lexed.comments);
   const structure = readStructure(parsed.ast);
   const oneLineBodies = new Set(bodiesWrittenOnOneLine(text, elements, structure));
-  // A one-line body whose line turns out too wide is expanded; expanding one never widens
-  // another (each sits on a line of its own), so the second pass is final.
+  // A one-line body whose line turns out too wide is expanded, the outermost of its line
+  // first; expanding never widens a line, so this ends.
   for (;;) {
     const writer = new LayoutWriter(text, structure, oneLineBodies);
     const lines = writer.layOut(elements);
     const tooWide = writer.oneLineBodiesWiderThan(LINE_WIDTH);
     if (tooWide.length === 0) return { ok: true, text: joinLines(lines) };
+    // Expand the outermost body of each too-wide line first: its inner bodies may then fit on lines of their own.
     for (const start of tooWide) oneLineBodies.delete(start);
   }
 }
@@ -130,7 +131,7 @@ function readStructure(ast: DlmFile): Structure {
 
 /**
  * Start offsets of the body `{`s that may stay on one line: `{` and its `}` on one source
- * line, at least one member, no comment and no inner body between them.
+ * line, at least one member and no comment between them (inner bodies stay on that line too).
  */
 function bodiesWrittenOnOneLine(text: string, elements: readonly IToken[], structure: Structure): number[] {
   const found: number[] = [];
@@ -146,7 +147,6 @@ function bodiesWrittenOnOneLine(text: string, elements: readonly IToken[], struc
     } else if (type === LCurly && structure.objectStarts.has(element.startOffset)) {
       open.push(undefined);
     } else if (type === LCurly) {
-      disqualifyOpenBodies();
       open.push({ start: element.startOffset, index, eligible: true });
     } else if (type === RCurly) {
       const body = open.pop();
@@ -302,13 +302,17 @@ class LayoutWriter {
     private readonly oneLineBodies: ReadonlySet<number>,
   ) {}
 
-  /** `{` offsets of the bodies kept on one line whose line, up to their `}`, is wider than `width`. */
+  /**
+   * `{` offsets of the outermost body kept on one line of each line that, up to the body's
+   * `}`, is wider than `width` (inner bodies close first, so the outermost closes last).
+   */
   oneLineBodiesWiderThan(width: number): number[] {
-    return this.oneLineCloses
-      .filter(
-        ({ line, piece }) => INDENT.length * line.indent + line.pieces.slice(0, piece + 1).join("").length > width,
-      )
-      .map(({ start }) => start);
+    const outermost = new Map<OutputLine, number>();
+    for (const { start, line, piece } of this.oneLineCloses) {
+      const widthUpToClose = INDENT.length * line.indent + line.pieces.slice(0, piece + 1).join("").length;
+      if (widthUpToClose > width) outermost.set(line, start);
+    }
+    return [...outermost.values()];
   }
 
   layOut(elements: readonly IToken[]): OutputLine[] {

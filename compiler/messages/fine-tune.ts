@@ -7,9 +7,9 @@ import type { MessageEntry } from "./types.js";
 /** A file that pretrains a small network, exports it, and fine-tunes it under a new head. */
 function transfer(unfreeze: string): string {
   return (
-    "model Base(input: [28, 28, 1]) {\n  conv2d(4, 3, activation: relu)\n  flatten\n  features = dense(16, activation: relu)\n  dense(5, activation: softmax)\n}\n" +
-    'experiment low {\n  data { source: builtin("mnist") classes: ["0", "1", "2", "3", "4"] }\n  model: Base\n  train { loss: sparse_categorical_crossentropy, epochs: 1 }\n  export: "out/low"\n}\n' +
-    'experiment high {\n  data { source: builtin("mnist") classes: ["5", "6"] split { validation: 0.2 } }\n  model {\n    pretrained("out/low/model.json", until: features)\n    dense(2, activation: softmax)\n  }\n' +
+    "model Base(input: [28, 28, 1]) {\n  conv2d(4, 3, activation: relu)\n  flatten\n  features = dense(16, activation: relu)\n  dense(5, activation: softmax)\n}\n\n" +
+    'experiment low {\n  data { source: builtin("mnist"), classes: ["0", "1", "2", "3", "4"] }\n  model: Base\n  train { loss: sparse_categorical_crossentropy, epochs: 1 }\n  export: "out/low"\n}\n\n' +
+    'experiment high {\n  data { source: builtin("mnist"), classes: ["5", "6"], split { validation: 0.2 } }\n  model {\n    pretrained("out/low/model.json", until: features)\n    dense(2, activation: softmax)\n  }\n' +
     `  train { loss: sparse_categorical_crossentropy, epochs: 1 }\n  fine_tune { unfreeze: ${unfreeze}, optimizer: adam(learning_rate: 1e-4) }\n}`
   );
 }
@@ -17,7 +17,7 @@ function transfer(unfreeze: string): string {
 /** A small classification on iris with `data` lines inserted. */
 function iris(data: string): string {
   return (
-    "model Flower {\n  dense(8, activation: relu)\n  dense(3, activation: softmax)\n}\n" +
+    "model Flower {\n  dense(8, activation: relu)\n  dense(3, activation: softmax)\n}\n\n" +
     `experiment flower {\n  data {\n    source: builtin("iris")\n${data}  }\n  model: Flower\n  train { loss: sparse_categorical_crossentropy, epochs: 1 }\n}`
   );
 }

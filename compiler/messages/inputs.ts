@@ -5,7 +5,7 @@ import type { MessageEntry } from "./types.js";
 function csvExperiment(path: string): string {
   return (
     `experiment measurements {\n  data { source: csv("${path}", label: species) }\n` +
-    "  model { dense(8, activation: relu) dense(3, activation: softmax) }\n" +
+    "  model { dense(8, activation: relu), dense(3, activation: softmax) }\n" +
     "  train { loss: sparse_categorical_crossentropy, epochs: 10 }\n}"
   );
 }
@@ -36,7 +36,7 @@ export const INPUT_MESSAGES: readonly MessageEntry[] = [
       "small on any file. Values further down are read only when training prepares the data, " +
       "so a mistake there stops `dlm run` instead of being reported here. Split the file, or " +
       "accept the warning.",
-    wrong: csvExperiment("huge.csv") + "\n// huge.csv holds 100 MB of rows",
-    fixed: csvExperiment("measurements.csv") + "\n// measurements.csv holds 150 rows",
+    wrong: csvExperiment("huge.csv") + "\n\n// huge.csv holds 100 MB of rows",
+    fixed: csvExperiment("measurements.csv") + "\n\n// measurements.csv holds 150 rows",
   },
 ];

@@ -5,9 +5,11 @@ import type { MessageEntry } from "./types.js";
 function irisExport(exportLine: string, callbacks = ""): string {
   return (
     "experiment iris {\n" +
-    '  data { source: builtin("iris") split { train: 0.8, test: 0.2 } }\n' +
-    "  model { dense(8, activation: relu) dense(3, activation: softmax) }\n" +
-    `  train { loss: sparse_categorical_crossentropy, epochs: 5${callbacks === "" ? "" : `\n    callbacks { ${callbacks} }\n  `} }\n` +
+    '  data { source: builtin("iris"), split { train: 0.8, test: 0.2 } }\n' +
+    "  model { dense(8, activation: relu), dense(3, activation: softmax) }\n" +
+    (callbacks === ""
+      ? "  train { loss: sparse_categorical_crossentropy, epochs: 5 }\n"
+      : `  train {\n    loss: sparse_categorical_crossentropy\n    epochs: 5\n    callbacks { ${callbacks} }\n  }\n`) +
     `  ${exportLine}\n` +
     "}"
   );

@@ -186,7 +186,7 @@ experiment E {
   });
 
   it("keeps a short body written on one line on one line, members separated by `, `", () => {
-    expect(format("experiment e {\n data { augment { rotate(10) translate(2) } } }")).toBe(
+    expect(format("experiment e {\n data {\n augment { rotate(10) translate(2) } } }")).toBe(
       "experiment e {\n  data {\n    augment { rotate(10), translate(2) }\n  }\n}\n",
     );
     expect(format("model M { dense(10, activation: relu); dropout(0.5) }")).toBe(
@@ -200,9 +200,9 @@ experiment E {
     );
   });
 
-  it("expands a one-line body that holds another body or a comment", () => {
-    expect(format("experiment e { data { split { train: 0.8 } } }")).toBe(
-      "experiment e {\n  data {\n    split { train: 0.8 }\n  }\n}\n",
+  it("keeps bodies inside a one-line body on its line, and expands one that holds a comment", () => {
+    expect(format("experiment e { data { source: x split { train: 0.8 } } }")).toBe(
+      "experiment e { data { source: x, split { train: 0.8 } } }\n",
     );
     expect(format("experiment e { a: 1 /* why */ }")).toBe("experiment e {\n  a: 1 /* why */\n}\n");
   });
@@ -219,19 +219,30 @@ experiment E {
     expect(format(fits)).toBe(fits);
   });
 
+  it("expands the outermost body of a line too wide first, keeping an inner body that then fits", () => {
+    const split = "split { train: 0.6, validation: 0.2, test: 0.2, stratify: true, shuffle: true }";
+    const wide = `experiment e {\n  data { source: builtin("iris"), ${split} }\n}\n`;
+    expect(wide.split("\n")[1]!.length).toBeGreaterThan(LINE_WIDTH);
+    expect(format(wide)).toBe(`experiment e {\n  data {\n    source: builtin("iris")\n    ${split}\n  }\n}\n`);
+  });
+
   it("keeps at most one blank line between members and none after `{` or before `}`", () => {
     const text = "model M {\n\n\n  dense(1)\n\n\n\n  dense(2)\n  dense(3)\n\n}\n\n\n\nmodel N {}";
     expect(format(text)).toBe("model M {\n  dense(1)\n\n  dense(2)\n  dense(3)\n}\n\nmodel N {}\n");
   });
 
   it("puts a call and the section after it on their own lines, without separators", () => {
-    const text = "experiment e { data { tokenize(vocab: 10); split { train: 0.8 }, augment { flip(horizontal) } } }";
+    const text = "experiment e {\n data {\n tokenize(vocab: 10); split { train: 0.8 }, augment { flip(horizontal) } } }";
     const formatted = format(text);
     expect(formatted).toBe(
       "experiment e {\n  data {\n    tokenize(vocab: 10)\n    split { train: 0.8 }\n" +
         "    augment { flip(horizontal) }\n  }\n}\n",
     );
     expect(shapeOfTree(formatted)).toBe(shapeOfTree(text));
+    // On one line the `, ` between them keeps them two members too.
+    const oneLine = "experiment e { data { tokenize(vocab: 10); split { train: 0.8 } } }";
+    expect(format(oneLine)).toBe("experiment e { data { tokenize(vocab: 10), split { train: 0.8 } } }\n");
+    expect(shapeOfTree(format(oneLine))).toBe(shapeOfTree(oneLine));
   });
 
   it("re-emits numbers and strings exactly as written", () => {
