@@ -10,8 +10,17 @@
  * gradient), and `fitWithDlmKernelsSamplesPerSecond` is `fit` given DLM's kernels too, which
  * isolates the training loop itself.
  *
+ * PyTorch is the yardstick: when `import torch` works in `/usr/bin/python3` (or `DLM_PYTHON`),
+ * bench/torch-yardstick.py trains the same two models with plain PyTorch code (random
+ * MNIST-shaped data, batch 64, Adam) at DLM's thread count, in the same run, and
+ * `torchSamplesPerSecond` stands beside DLM's; without torch it is null with a
+ * `torchUnavailable` reason. DLM trains on one worker (one wasm thread), so `workers` is 1
+ * and `dlmOneWorkerSamplesPerSecond` is the same measurement as `dlmSamplesPerSecond`.
+ *
  *   npm run bench:train -- [--json] [--backend wasm|cpu] [--runs N]
  */
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend, type ActiveBackendName } from "../runtime/backend.js";
 import { registerTrainingKernels, unregisterTrainingKernels } from "../runtime/kernels/register.js";
@@ -139,6 +148,29 @@ async function fitEpoch(workload: Workload, data: PreparedData): Promise<number>
   }
 }
 
+/** Threads DLM trains with: one worker, one wasm thread (TF.js disables wasm threads in Node). */
+const DLM_WORKERS = 1;
+
+/** PyTorch's epoch seconds on the workload, or the reason it could not be measured. */
+type TorchMeasurement = { readonly seconds: number[]; readonly version: string } | { readonly unavailable: string };
+
+/** Trains the workload with plain PyTorch in a child process at `threads` threads. */
+function torchEpochs(workload: Workload, runs: number, threads: number): TorchMeasurement {
+  const python = process.env.DLM_PYTHON ?? "/usr/bin/python3";
+  const script = fileURLToPath(new URL("./torch-yardstick.py", import.meta.url));
+  const child = spawnSync(python, [script, workload.name, String(workload.examples), String(runs), String(threads)], {
+    encoding: "utf8",
+    env: { ...process.env, OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) },
+  });
+  if (child.error) return { unavailable: `${python} could not be started: ${child.error.message}` };
+  if (child.status !== 0) {
+    const reason = child.stderr.trim().split("\n").at(-1) ?? "";
+    return { unavailable: `${python} ${script} exited with ${child.status}: ${reason}` };
+  }
+  const answer = JSON.parse(child.stdout.trim().split("\n").at(-1) ?? "{}") as { epochSeconds: number[]; torch: string };
+  return { seconds: answer.epochSeconds, version: answer.torch };
+}
+
 function argument(name: string): string | undefined {
   const index = process.argv.indexOf(`--${name}`);
   return index >= 0 ? process.argv[index + 1] : undefined;
@@ -148,7 +180,7 @@ async function main(): Promise<void> {
   const json = process.argv.includes("--json");
   const runs = Number(argument("runs") ?? 3);
   const backend = await initBackend((argument("backend") ?? "wasm") as ActiveBackendName);
-  const result: Record<string, unknown> = { backend: backend.name };
+  const result: Record<string, unknown> = { backend: backend.name, workers: DLM_WORKERS };
   for (const workload of WORKLOADS) {
     const data = mnistSlice(workload);
     // Warm-ups: kernels compiled, weights allocated (a stock fit that cannot train is not retried).
@@ -163,13 +195,21 @@ async function main(): Promise<void> {
       fit.push(await fitEpoch(workload, data));
       if (stockTrains) stock.push((await stockFitEpoch(workload, data, backend.name)) ?? Number.NaN);
     }
+    const torch = torchEpochs(workload, runs, DLM_WORKERS);
     const perSecond = (seconds: number[]) => Math.round(workload.examples / median(seconds));
     const range = (seconds: number[]) => [
       Math.round(workload.examples / Math.max(...seconds)),
       Math.round(workload.examples / Math.min(...seconds)),
     ];
+    const torchSamplesPerSecond = "seconds" in torch ? perSecond(torch.seconds) : null;
     result[workload.name] = {
       dlmSamplesPerSecond: perSecond(dlm),
+      dlmOneWorkerSamplesPerSecond: perSecond(dlm),
+      torchSamplesPerSecond,
+      ...("seconds" in torch
+        ? { torchRange: range(torch.seconds), torchVersion: torch.version, torchThreads: DLM_WORKERS }
+        : { torchUnavailable: torch.unavailable }),
+      dlmOverTorch: torchSamplesPerSecond === null ? null : Number((perSecond(dlm) / torchSamplesPerSecond).toFixed(3)),
       fitSamplesPerSecond: stockTrains ? perSecond(stock) : null,
       fitWithDlmKernelsSamplesPerSecond: perSecond(fit),
       dlmRange: range(dlm),
@@ -188,7 +228,8 @@ async function main(): Promise<void> {
       console.log(
         `${workload.name}: dlm ${entry.dlmSamplesPerSecond} samples/s; stock model.fit ${entry.fitSamplesPerSecond ?? "—"} ` +
           `(${ratio(entry.fitSamplesPerSecond)}); model.fit with DLM's kernels ${entry.fitWithDlmKernelsSamplesPerSecond} ` +
-          `(${ratio(entry.fitWithDlmKernelsSamplesPerSecond)}) on ${backend.name}`,
+          `(${ratio(entry.fitWithDlmKernelsSamplesPerSecond)}); PyTorch ${torchSamplesPerSecond ?? "—"} ` +
+          `(${torchSamplesPerSecond === null ? (torch as { unavailable: string }).unavailable : ratio(torchSamplesPerSecond)}) on ${backend.name}`,
       );
     }
   }
