@@ -167,7 +167,10 @@ function torchEpochs(workload: Workload, runs: number, threads: number): TorchMe
     const reason = child.stderr.trim().split("\n").at(-1) ?? "";
     return { unavailable: `${python} ${script} exited with ${child.status}: ${reason}` };
   }
-  const answer = JSON.parse(child.stdout.trim().split("\n").at(-1) ?? "{}") as { epochSeconds: number[]; torch: string };
+  const answer = JSON.parse(child.stdout.trim().split("\n").at(-1) ?? "{}") as {
+    epochSeconds: number[];
+    torch: string;
+  };
   return { seconds: answer.epochSeconds, version: answer.torch };
 }
 
