@@ -63,9 +63,10 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .description("parse and type-check .dlm files; print every diagnostic")
     .argument("<files...>", ".dlm files to check")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
-    .action(async (files: string[], options: { format: "text" | "json" }) => {
+    .addOption(new Option("--target <engine>", "also check what this engine can run").choices(["tfjs", "torch"]).default("tfjs"))
+    .action(async (files: string[], options: { format: "text" | "json"; target: "tfjs" | "torch" }) => {
       const { runCheckCommand } = await import("./commands/check.js");
-      setExitCode(runCheckCommand(files, { format: options.format, color: useColor(process.stderr) }));
+      setExitCode(runCheckCommand(files, { format: options.format, color: useColor(process.stderr), target: options.target }));
     });
 
   program
@@ -98,12 +99,13 @@ function buildProgram(setExitCode: (code: number) => void): Command {
 
   program
     .command("compile")
-    .description("check a .dlm file and write one TypeScript program per experiment")
+    .description("check a .dlm file and write one TypeScript (or, with --target torch, Python) program per experiment")
     .argument("<file>", ".dlm file")
     .option("--out <dir>", "output directory", "out")
-    .action(async (file: string, options: { out: string }) => {
+    .addOption(new Option("--target <engine>", "tfjs: a TypeScript program; torch: a PyTorch program").choices(["tfjs", "torch"]).default("tfjs"))
+    .action(async (file: string, options: { out: string; target: "tfjs" | "torch" }) => {
       const { runCompileCommand } = await import("./commands/compile.js");
-      setExitCode(await runCompileCommand(file, { out: options.out, color: useColor(process.stderr) }));
+      setExitCode(await runCompileCommand(file, { out: options.out, color: useColor(process.stderr), target: options.target }));
     });
 
   program

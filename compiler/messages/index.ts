@@ -15,6 +15,7 @@ import { METRIC_MESSAGES } from "./metrics.js";
 import { OUTPUT_MESSAGES } from "./outputs.js";
 import { INPUT_MESSAGES } from "./inputs.js";
 import { FINE_TUNE_MESSAGES } from "./fine-tune.js";
+import { ENGINE_MESSAGES } from "./engines.js";
 
 const ALL_MESSAGES: readonly MessageEntry[] = [
   ...SYNTAX_MESSAGES,
@@ -29,6 +30,7 @@ const ALL_MESSAGES: readonly MessageEntry[] = [
   ...OUTPUT_MESSAGES,
   ...INPUT_MESSAGES,
   ...FINE_TUNE_MESSAGES,
+  ...ENGINE_MESSAGES,
 ];
 
 /** Every catalog entry by code, in code order. */

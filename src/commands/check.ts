@@ -2,6 +2,7 @@
 import { checkProgram } from "../../compiler/program.js";
 import { nodeCompilerHost } from "../../compiler/host.js";
 import { hasErrors, type Diagnostic } from "../../compiler/diagnostics.js";
+import { checkTorchTarget } from "../../compiler/torch/check-torch.js";
 import { lineColumn, renderDiagnostic, summaryLine } from "../../compiler/render-diagnostics.js";
 import { readUserFile } from "./shared-io.js";
 import { EXIT_ERRORS, EXIT_OK } from "../cli.js";
@@ -53,20 +54,27 @@ export function printDiagnostics(
   if (diagnostics.length > 0) process.stderr.write(summaryLine(diagnostics) + "\n");
 }
 
-export function runCheckCommand(files: readonly string[], options: { format: "text" | "json"; color: boolean }): number {
+export function runCheckCommand(
+  files: readonly string[],
+  options: { format: "text" | "json"; color: boolean; target?: "tfjs" | "torch" },
+): number {
   for (const file of files) readUserFile(file);
   const result = checkProgram([...files], nodeCompilerHost());
   const sourceOf = (file: string) => result.files.get(file)?.text;
+  const diagnostics =
+    options.target === "torch" && !hasErrors(result.diagnostics)
+      ? [...result.diagnostics, ...result.plans.flatMap((plan) => checkTorchTarget(plan))]
+      : result.diagnostics;
   if (options.format === "json") {
-    const json = result.diagnostics.map((d) => toJsonDiagnostic(d, sourceOf(d.file) ?? ""));
+    const json = diagnostics.map((d) => toJsonDiagnostic(d, sourceOf(d.file) ?? ""));
     process.stdout.write(JSON.stringify(json, null, 2) + "\n");
   } else {
-    printDiagnostics(result.diagnostics, sourceOf, options.color);
-    if (!hasErrors(result.diagnostics)) {
+    printDiagnostics(diagnostics, sourceOf, options.color);
+    if (!hasErrors(diagnostics)) {
       process.stdout.write(
         `ok: ${files.length === 1 ? terminalLine(files[0]!) : `${files.length} files`} checked, no errors\n`,
       );
     }
   }
-  return hasErrors(result.diagnostics) ? EXIT_ERRORS : EXIT_OK;
+  return hasErrors(diagnostics) ? EXIT_ERRORS : EXIT_OK;
 }

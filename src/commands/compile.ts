@@ -1,4 +1,4 @@
-/** `dlm compile FILE [--out DIR]`: writes `DIR/<experiment>.ts` for every experiment of the file. */
+/** `dlm compile FILE [--out DIR] [--target torch]`: writes `DIR/<experiment>.ts` (or `.py` for torch) for every experiment of the file. */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { CliError, EXIT_ERRORS, EXIT_OK } from "../cli.js";
@@ -22,14 +22,20 @@ export function writeProgramFiles(programs: ReadonlyMap<string, string>): void {
   }
 }
 
-export async function runCompileCommand(file: string, options: { out: string; color: boolean }): Promise<number> {
-  const checked = checkFileExperiments(file, options.color);
+export async function runCompileCommand(
+  file: string,
+  options: { out: string; color: boolean; target?: "tfjs" | "torch" },
+): Promise<number> {
+  const checked = checkFileExperiments(file, options.color, options.target);
   if (!checked.ok) return EXIT_ERRORS;
   if (checked.plans.length === 0) {
     process.stderr.write(`note: \`${terminalLine(file)}\` declares no experiment; nothing to compile (use \`dlm summary\` for its models)\n`);
     return EXIT_OK;
   }
-  const programs = await emitPrograms(checked.plans, options.out, checked.sourceText);
+  const programs =
+    options.target === "torch"
+      ? (await import("./torch-target.js")).emitTorchPrograms(checked.plans, options.out, checked.sourceText)
+      : await emitPrograms(checked.plans, options.out, checked.sourceText);
   writeProgramFiles(programs);
   for (const path of programs.keys()) process.stdout.write(`wrote ${terminalLine(path)}\n`);
   return EXIT_OK;

@@ -1,0 +1,52 @@
+/** Catalog of the engine checks: what `dlm check --target torch` finds that the PyTorch engine cannot run faithfully. */
+import type { MessageEntry } from "./types.js";
+
+/** An iris experiment with `model` and `train` lines replaced. */
+function iris(model: string, train = "loss: sparse_categorical_crossentropy, epochs: 5"): string {
+  return (
+    "experiment flower {\n" +
+    '  data { source: builtin("iris"), split { train: 0.8, validation: 0.2 } }\n' +
+    `  model {\n${model}  }\n` +
+    `  train { ${train} }\n` +
+    "}"
+  );
+}
+
+/** One entry per code of the engine checks (reported only with `--target torch` / `--engine torch`). */
+export const ENGINE_MESSAGES: readonly MessageEntry[] = [
+  {
+    code: "DLM550",
+    title: "layer has no PyTorch mapping",
+    severity: "error",
+    explanation:
+      "The PyTorch engine runs a layer only when its torch form computes what TF.js computes " +
+      "(the same output shape, parameter count and outputs for the same weights, tested for every " +
+      "mapped layer kind). A layer without such a form — a `pretrained` TF.js model, or an " +
+      "`embedding` with `mask_zero: true`, whose mask changes later layers — is reported under " +
+      "`dlm check --target torch`, `dlm compile --target torch` and `dlm run --engine torch` instead " +
+      "of being replaced by something that differs silently. Train it with the TF.js engine (the " +
+      "default), or write the model without the layer.",
+    wrong: iris("    embedding(10, 4, mask_zero: true)\n    flatten\n    dense(3, activation: softmax)\n"),
+    fixed: iris("    embedding(10, 4)\n    flatten\n    dense(3, activation: softmax)\n"),
+  },
+  {
+    code: "DLM551",
+    title: "experiment setting not run by the PyTorch engine",
+    severity: "error",
+    explanation:
+      "The PyTorch engine trains one `train` stage with its optimizer, schedule, loss, class " +
+      "weights, epochs and batch size, and the callbacks `early_stopping` (on `loss` or " +
+      "`val_loss`), `terminate_on_nan` and `progress`. A `fine_tune` stage, a `tune` search, image " +
+      "`augment`, other callbacks and other monitors are not run by it yet: rather than ignore " +
+      "them, `dlm check --target torch` names each one. Run such an experiment with the TF.js " +
+      "engine, or remove the setting.",
+    wrong: iris(
+      "    dense(8, activation: relu)\n    dense(3, activation: softmax)\n",
+      "loss: sparse_categorical_crossentropy, metrics: [accuracy], epochs: 5, callbacks { reduce_lr_on_plateau(monitor: val_loss) }",
+    ),
+    fixed: iris(
+      "    dense(8, activation: relu)\n    dense(3, activation: softmax)\n",
+      "loss: sparse_categorical_crossentropy, metrics: [accuracy], epochs: 5, callbacks { early_stopping(monitor: val_loss) }",
+    ),
+  },
+];

@@ -1,0 +1,51 @@
+/**
+ * The checks of the PyTorch engine (`dlm check --target torch`, `dlm compile --target torch`,
+ * `dlm run --engine torch`): every layer must have a faithful torch mapping (DLM550) and every
+ * setting of the experiment must be one the torch program runs (DLM551). Pure: plans in,
+ * diagnostics out.
+ */
+import { makeDiagnostic, type Diagnostic } from "../diagnostics.js";
+import type { ExperimentPlan } from "../experiment-plan.js";
+import { unmappedTorchLayers } from "./emit-torch-model.js";
+
+/** Monitors the torch program computes itself. */
+const TORCH_MONITORS = new Set(["loss", "val_loss"]);
+
+/** The settings of an experiment the torch engine does not run, each as a short phrase. */
+function unsupportedSettings(plan: ExperimentPlan): string[] {
+  const found: string[] = [];
+  if (plan.fineTune !== undefined) found.push("a `fine_tune` stage");
+  if (plan.tune !== undefined) found.push("a `tune` search");
+  if (plan.data.augment !== undefined && plan.data.augment.length > 0) found.push("image `augment`");
+  for (const callback of plan.train.callbacks) {
+    if (callback.kind === "progress" || callback.kind === "terminate_on_nan") continue;
+    if (callback.kind === "early_stopping") {
+      if (!TORCH_MONITORS.has(callback.monitor)) found.push(`\`early_stopping\` on \`${callback.monitor}\` (only \`loss\` and \`val_loss\`)`);
+      continue;
+    }
+    found.push(`the \`${callback.kind}\` callback`);
+  }
+  return found;
+}
+
+/** Diagnostics for everything in a checked experiment that the torch engine cannot run as TF.js would. */
+export function checkTorchTarget(plan: ExperimentPlan): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  for (const { layer, reason } of unmappedTorchLayers(plan.model)) {
+    diagnostics.push(
+      makeDiagnostic("DLM550", layer.file, layer.range, {
+        message: `\`${layer.layer}\` has no PyTorch mapping: ${reason}`,
+        help: "train this experiment with the TF.js engine (the default), or write the model without this layer",
+      }),
+    );
+  }
+  for (const setting of unsupportedSettings(plan)) {
+    diagnostics.push(
+      makeDiagnostic("DLM551", plan.file, plan.nameRange, {
+        message: `experiment \`${plan.name}\` has ${setting}, which the PyTorch engine does not run yet`,
+        help: "run it with the TF.js engine (the default), or remove the setting",
+      }),
+    );
+  }
+  return diagnostics;
+}

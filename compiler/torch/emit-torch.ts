@@ -1,0 +1,114 @@
+/**
+ * The torch generator: a checked experiment becomes one readable Python program — the model
+ * as an `nn.Module`, the experiment's optimizer, schedule, loss, epochs and batch size as
+ * constants, and a training loop that runs in one process or under DistributedDataParallel
+ * (gloo on CPU, NCCL on GPU) from the standard `env://` variables, so the same file runs
+ * under `dlm run --engine torch`, `torchrun`, `srun` or a Kubernetes PyTorchJob.
+ * It reads the data DLM prepared (`manifest.json` and `.npy` splits) and, on rank 0, writes
+ * its history, predictions and weights in TF.js's layout for DLM to finish the run.
+ * Pure: returns path and text; only the CLI writes files. Text from the `.dlm` file reaches
+ * the program only through `pythonString` and `pythonComment`.
+ */
+import * as path from "node:path";
+import type { ExperimentPlan } from "../experiment-plan.js";
+import { programFileName } from "../emitter.js";
+import { lineColumn } from "../render-diagnostics.js";
+import { emitTorchModel, weightTableCode, type EmittedTorchModel, type TorchEmitContext, type TorchModelSource } from "./emit-torch-model.js";
+import { helperCode } from "./python-helpers.js";
+import { pythonComment, pythonLiteral, type PythonValue } from "./python-literals.js";
+import { TRAINING_CODE, WEIGHT_CODE } from "./python-training.js";
+
+/** Where the program goes and how it names source files. */
+export interface TorchEmitOptions {
+  readonly outDir: string;
+  readonly sourceText: (file: string) => string | undefined;
+}
+
+/** The program's file name: the TypeScript program's, with `.py` (never escapes the folder). */
+export function torchProgramFileName(experiment: string): string {
+  return programFileName(experiment).replace(/\.ts$/, ".py");
+}
+
+const IMPORTS = [
+  "import argparse",
+  "import json",
+  "import math",
+  "import os",
+  "import sys",
+  "import time",
+  "",
+  "import numpy as np",
+  "import torch",
+  "import torch.distributed as dist",
+  "import torch.nn as nn",
+  "import torch.nn.functional as F",
+  "from torch.nn.parallel import DistributedDataParallel",
+  "from torch.utils.data import DataLoader, DistributedSampler, TensorDataset",
+];
+
+/** The helpers, the model class, the weight table and the weight functions of an emitted model. */
+function modelCode(model: EmittedTorchModel): string {
+  return [...helperCode(model.helpers).flatMap((code) => [code, "", ""]), model.code, "", "", weightTableCode(model.weights), "", "", WEIGHT_CODE].join("\n");
+}
+
+/**
+ * A Python module with the model alone (`Model`, `TFJS_WEIGHTS`, `load_tfjs_weights`,
+ * `tfjs_weights`): what the parity tests import. Undefined when a layer has no mapping.
+ */
+export function emitTorchModelModule(model: TorchModelSource, context: TorchEmitContext): string | undefined {
+  const emitted = emitTorchModel(model, context);
+  if (emitted.unmapped.length > 0) return undefined;
+  return [...IMPORTS, "", "", modelCode(emitted), ""].join("\n");
+}
+
+/** Generates the torch program of one experiment. Throws on a layer with no mapping: `dlm check --target torch` reports those first. */
+export function emitTorchProgram(plan: ExperimentPlan, options: TorchEmitOptions): { path: string; text: string } {
+  const displayFile = (file: string) => path.relative(process.cwd(), path.resolve(file)).split(path.sep).join("/") || file;
+  const model = emitTorchModel(plan.model, { sourceText: options.sourceText, displayFile });
+  if (model.unmapped.length > 0) {
+    throw new Error(`layer ${model.unmapped[0]!.layer.name} has no torch mapping: ${model.unmapped[0]!.reason}`);
+  }
+  const text = options.sourceText(plan.file);
+  const line = text === undefined ? "" : `:${lineColumn(text, plan.nameRange.start).line}`;
+  const stage = plan.train;
+  const earlyStopping = stage.callbacks.find((callback) => callback.kind === "early_stopping");
+  const settings: [string, PythonValue, string][] = [
+    ["EXPERIMENT", plan.name, "the experiment's name"],
+    ["SEED", plan.seed, "initial weights and the shuffling of each epoch"],
+    ["TASK", plan.dataInfo.task, "classification or regression"],
+    ["OPTIMIZER", JSON.parse(JSON.stringify(stage.optimizer)) as PythonValue, "DLM's optimizer spec (Keras defaults where absent)"],
+    ["SCHEDULE", stage.schedule === undefined ? null : (JSON.parse(JSON.stringify(stage.schedule)) as PythonValue), "learning rate per epoch"],
+    ["LOSS", stage.loss, "computed on the model's outputs (probabilities), as DLM computes it"],
+    ["EPOCHS", stage.epochs, ""],
+    ["BATCH_SIZE", stage.batchSize, "global: each of N processes takes BATCH_SIZE // N examples per step"],
+    ["VALIDATION_BATCH_SIZE", stage.validationBatchSize ?? stage.batchSize, ""],
+    ["SHUFFLE", stage.shuffle ?? true, ""],
+    ["EARLY_STOPPING", earlyStopping === undefined ? null : (JSON.parse(JSON.stringify(earlyStopping)) as PythonValue), "on loss or val_loss"],
+    ["TERMINATE_ON_NAN", stage.callbacks.some((callback) => callback.kind === "terminate_on_nan"), ""],
+  ];
+  const program = [
+    `# Generated by \`dlm compile --target torch\` from ${pythonComment(displayFile(plan.file))}${line} (experiment ${pythonComment(plan.name)}).`,
+    "# Do not edit: change the .dlm file and compile again.",
+    "#",
+    "# One process:   python3 THIS_FILE --data PREPARED_DIR --out OUT_DIR",
+    "# Distributed:   torchrun --nproc_per_node=N THIS_FILE --data PREPARED_DIR --out OUT_DIR",
+    "#                (or any launcher that sets RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT)",
+    "# `dlm run FILE --engine torch` prepares the data, runs this program and finishes the run folder.",
+    "",
+    ...IMPORTS,
+    "",
+    ...settings.map(([name, value, comment]) => `${name} = ${pythonLiteral(value)}${comment === "" ? "" : `  # ${comment}`}`),
+    "",
+    "",
+    modelCode(model),
+    "",
+    "",
+    TRAINING_CODE,
+    "",
+    "",
+    'if __name__ == "__main__":',
+    "    sys.exit(main())",
+    "",
+  ].join("\n");
+  return { path: path.join(options.outDir, torchProgramFileName(plan.name)), text: program };
+}

@@ -1,0 +1,271 @@
+/**
+ * The fixed parts of every generated torch program (no text from a `.dlm` file): weight
+ * layout conversion to and from TF.js, and the loss, optimizer and schedule of DLM's specs,
+ * the data DLM prepared and the training loop, plain or DistributedDataParallel.
+ */
+
+/** Moving weights between torch and TF.js layouts (reads `TFJS_WEIGHTS`). */
+export const WEIGHT_CODE = String.raw`def to_tfjs(array, conversion):
+    """A torch weight (numpy) in TF.js's layout."""
+    if conversion == "dense":
+        return array.T
+    if conversion == "conv":  # [out, in, *kernel] -> [*kernel, in, out]
+        return array.transpose(tuple(range(2, array.ndim)) + (1, 0))
+    if conversion == "conv_transpose":  # [in, out, h, w] -> [h, w, out, in]
+        return array.transpose(2, 3, 1, 0)
+    if conversion.startswith("depthwise:"):  # [in * m, 1, h, w] -> [h, w, in, m]
+        multiplier = int(conversion.split(":")[1])
+        return array.reshape(-1, multiplier, *array.shape[2:]).transpose(2, 3, 0, 1)
+    return array
+
+
+def from_tfjs(array, conversion):
+    """A TF.js weight (numpy) in torch's layout: the inverse of to_tfjs."""
+    if conversion == "dense":
+        return array.T
+    if conversion == "conv":
+        return array.transpose((array.ndim - 1, array.ndim - 2) + tuple(range(array.ndim - 2)))
+    if conversion == "conv_transpose":
+        return array.transpose(3, 2, 0, 1)
+    if conversion.startswith("depthwise:"):
+        height, width, channels, multiplier = array.shape
+        return array.transpose(2, 3, 0, 1).reshape(channels * multiplier, 1, height, width)
+    return array
+
+
+def tfjs_weights(model):
+    """Every weight as TF.js stores it: [(layer, weight, float32 array)] in TF.js's order."""
+    state = model.state_dict()
+    return [(layer, weight, np.ascontiguousarray(to_tfjs(state[key].detach().cpu().numpy(), conversion), dtype=np.float32))
+            for layer, weight, key, conversion in TFJS_WEIGHTS]
+
+
+def load_tfjs_weights(model, arrays):
+    """Sets the model's weights from TF.js arrays, given in TFJS_WEIGHTS's order."""
+    state = model.state_dict()
+    for (layer, weight, key, conversion), array in zip(TFJS_WEIGHTS, arrays):
+        value = torch.from_numpy(np.ascontiguousarray(from_tfjs(np.asarray(array, dtype=np.float32), conversion)))
+        if tuple(value.shape) != tuple(state[key].shape):
+            raise ValueError(f"weight {layer}/{weight}: shape {tuple(value.shape)} does not fit {tuple(state[key].shape)}")
+        state[key] = value
+    model.load_state_dict(state)`;
+
+/** Training: reads the settings constants, `Model`, and the weight functions. */
+export const TRAINING_CODE = String.raw`def init_like_keras(model):
+    """Keras's initializers where torch's differ: Glorot-uniform kernels, zero biases, embeddings uniform in +-0.05."""
+    for module in model.modules():
+        if isinstance(module, (nn.Linear, nn.Conv1d, nn.Conv2d, nn.ConvTranspose2d)):
+            nn.init.xavier_uniform_(module.weight)
+            if module.bias is not None:
+                nn.init.zeros_(module.bias)
+        elif isinstance(module, nn.Embedding):
+            nn.init.uniform_(module.weight, -0.05, 0.05)
+
+
+PROBABILITY_EPSILON = 1e-7
+DEFAULT_LEARNING_RATES = {"sgd": 0.01, "adam": 0.001, "rmsprop": 0.001, "adagrad": 0.01, "adamax": 0.002}
+
+
+def per_example_loss(output, target):
+    """The loss of each example, as DLM computes it (probabilities clipped to [1e-7, 1 - 1e-7])."""
+    if LOSS in ("categorical_crossentropy", "sparse_categorical_crossentropy"):
+        probabilities = (output / output.sum(dim=-1, keepdim=True)).clamp(PROBABILITY_EPSILON, 1 - PROBABILITY_EPSILON)
+        return -torch.log(probabilities.gather(1, target.long().view(-1, 1))).squeeze(1)
+    if LOSS == "binary_crossentropy":
+        if output.shape[-1] == 1:
+            truth = target.float().view_as(output)
+        else:
+            truth = F.one_hot(target.long(), output.shape[-1]).float()
+        p = output.clamp(PROBABILITY_EPSILON, 1 - PROBABILITY_EPSILON)
+        return -(truth * torch.log(p) + (1 - truth) * torch.log(1 - p)).mean(dim=-1)
+    truth = target.float().reshape(output.shape)
+    error = output - truth
+    if LOSS == "mse":
+        values = error ** 2
+    elif LOSS == "mae":
+        values = error.abs()
+    else:  # huber, delta 1
+        quadratic = error.abs().clamp(max=1.0)
+        values = 0.5 * quadratic ** 2 + (error.abs() - quadratic)
+    return values.reshape(values.shape[0], -1).mean(dim=1)
+
+
+def make_optimizer(parameters):
+    """The experiment's optimizer with Keras's defaults."""
+    spec = OPTIMIZER
+    rate = spec.get("learningRate", DEFAULT_LEARNING_RATES[spec["name"]])
+    epsilon = spec.get("epsilon", 1e-7)
+    betas = (spec.get("beta1", 0.9), spec.get("beta2", 0.999))
+    if spec["name"] == "sgd":
+        return torch.optim.SGD(parameters, lr=rate, momentum=spec.get("momentum", 0.0), nesterov=spec.get("nesterov", False))
+    if spec["name"] == "adam":
+        return torch.optim.Adam(parameters, lr=rate, betas=betas, eps=epsilon)
+    if spec["name"] == "rmsprop":
+        return torch.optim.RMSprop(parameters, lr=rate, alpha=spec.get("rho", 0.9), momentum=spec.get("momentum", 0.0), eps=epsilon)
+    if spec["name"] == "adagrad":
+        return torch.optim.Adagrad(parameters, lr=rate, initial_accumulator_value=spec.get("initialAccumulator", 0.1))
+    return torch.optim.Adamax(parameters, lr=rate, betas=betas, eps=epsilon)
+
+
+def learning_rate(base, epoch):
+    """The schedule's rate for an epoch (0-based), as DLM's schedules compute it."""
+    if SCHEDULE is None:
+        return base
+    kind = SCHEDULE["kind"]
+    if kind == "step_decay":
+        return base * SCHEDULE.get("factor", 0.5) ** (epoch // SCHEDULE["every"])
+    if kind == "exponential_decay":
+        return base * SCHEDULE["rate"] ** epoch
+    if kind == "cosine_decay":
+        return base * (1 + math.cos(math.pi * min(epoch, SCHEDULE["epochs"]) / SCHEDULE["epochs"])) / 2
+    return base * min(1.0, (epoch + 1) / SCHEDULE["epochs"])
+
+
+def load_split(folder, manifest, name):
+    """One prepared split as (features, labels) tensors, or None when the data has no such split."""
+    split = manifest["splits"].get(name)
+    if split is None or split["size"] == 0:
+        return None
+    x = torch.from_numpy(np.load(os.path.join(folder, split["x"])))
+    y = torch.from_numpy(np.load(os.path.join(folder, split["y"])))
+    return x, y
+
+
+def predict(model, split, batch_size, device):
+    """The model's outputs for a whole split, in inference mode."""
+    model.eval()
+    outputs = []
+    with torch.no_grad():
+        for start in range(0, split[0].shape[0], batch_size):
+            outputs.append(model(split[0][start:start + batch_size].to(device)).cpu())
+    return torch.cat(outputs)
+
+
+def mean_loss(outputs, labels):
+    return float(per_example_loss(outputs, labels).mean())
+
+
+def write_outputs(folder, model, history, predictions):
+    """Rank 0's files: history.json, predictions-<split>.npy, and weights.bin + weights.json in TF.js's layout."""
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, "history.json"), "w") as handle:
+        json.dump(history, handle)
+    for name, values in predictions.items():
+        np.save(os.path.join(folder, f"predictions-{name}.npy"), values.numpy().astype(np.float32))
+    manifest = []
+    with open(os.path.join(folder, "weights.bin"), "wb") as handle:
+        for layer, weight, array in tfjs_weights(model):
+            handle.write(array.astype("<f4").tobytes())
+            manifest.append({"layer": layer, "weight": weight, "shape": list(array.shape)})
+    with open(os.path.join(folder, "weights.json"), "w") as handle:
+        json.dump(manifest, handle)
+    torch.save(model.state_dict(), os.path.join(folder, "model.pt"))
+
+
+def progress(record):
+    """One progress line for DLM (and for a person reading the log)."""
+    print("dlm-progress " + json.dumps(record), flush=True)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=f"Train experiment {EXPERIMENT!r} with PyTorch.")
+    parser.add_argument("--data", required=True, help="folder of the data DLM prepared (manifest.json and .npy splits)")
+    parser.add_argument("--out", required=True, help="folder for history, predictions and weights (rank 0 writes it)")
+    parser.add_argument("--epochs", type=int, default=EPOCHS)
+    parser.add_argument("--max-steps", type=int, default=0, help="stop after this many training steps (0: no limit)")
+    args = parser.parse_args(argv)
+
+    world_size = int(os.environ.get("WORLD_SIZE", "1"))
+    rank = int(os.environ.get("RANK", "0"))
+    local_rank = int(os.environ.get("LOCAL_RANK", "0"))
+    distributed = world_size > 1
+    device = torch.device(f"cuda:{local_rank}" if torch.cuda.is_available() else "cpu")
+    if distributed:
+        dist.init_process_group("nccl" if device.type == "cuda" else "gloo", init_method="env://")
+    if BATCH_SIZE % world_size != 0 and rank == 0:
+        print(f"warning: batch size {BATCH_SIZE} is not a multiple of {world_size} processes; "
+              f"each takes {max(1, BATCH_SIZE // world_size)}", file=sys.stderr)
+
+    with open(os.path.join(args.data, "manifest.json")) as handle:
+        manifest = json.load(handle)
+    train = load_split(args.data, manifest, "train")
+    validation = load_split(args.data, manifest, "validation")
+    class_weights = manifest.get("classWeights")
+    class_weights = None if class_weights is None else torch.tensor(class_weights, dtype=torch.float32, device=device)
+
+    torch.manual_seed(SEED)  # the same initial weights in every process
+    model = Model()
+    init_like_keras(model)
+    model.to(device)
+    trained = DistributedDataParallel(model, device_ids=[local_rank] if device.type == "cuda" else None) if distributed else model
+    optimizer = make_optimizer(trained.parameters())
+    base_rate = optimizer.param_groups[0]["lr"]
+    dataset = TensorDataset(*train)
+    sampler = DistributedSampler(dataset, num_replicas=world_size, rank=rank, shuffle=SHUFFLE, seed=SEED)
+    loader = DataLoader(dataset, batch_size=max(1, BATCH_SIZE // world_size), sampler=sampler)
+
+    history = []
+    steps = 0
+    best, waited, best_state = None, 0, None
+    for epoch in range(args.epochs):
+        started = time.time()
+        for group in optimizer.param_groups:
+            group["lr"] = learning_rate(base_rate, epoch)
+        sampler.set_epoch(epoch)
+        trained.train()
+        totals = torch.zeros(2, dtype=torch.float64)
+        for features, labels in loader:
+            features, labels = features.to(device), labels.to(device)
+            optimizer.zero_grad()
+            losses = per_example_loss(trained(features), labels)
+            if class_weights is not None:
+                losses = losses * class_weights[labels.long()]
+            loss = losses.mean()
+            loss.backward()
+            optimizer.step()
+            totals += torch.tensor([float(loss) * features.shape[0], features.shape[0]], dtype=torch.float64)
+            steps += 1
+            if args.max_steps and steps >= args.max_steps:
+                break
+        if distributed:
+            dist.all_reduce(totals)
+        record = {"epoch": epoch + 1, "epochs": args.epochs, "loss": float(totals[0] / max(totals[1], 1)),
+                  "lr": optimizer.param_groups[0]["lr"], "samples": int(totals[1]), "seconds": time.time() - started}
+        if validation is not None:
+            record["val_loss"] = mean_loss(predict(model, validation, VALIDATION_BATCH_SIZE, device), validation[1].to("cpu"))
+        history.append(record)
+        if rank == 0:
+            progress(record)
+        if args.max_steps and steps >= args.max_steps:
+            break
+        if TERMINATE_ON_NAN and not math.isfinite(record["loss"]):
+            if rank == 0:
+                print(f"dlm: the loss is {record['loss']} at epoch {epoch + 1}; training stopped", file=sys.stderr)
+            break
+        if EARLY_STOPPING is not None and EARLY_STOPPING["monitor"] in record:
+            value = record[EARLY_STOPPING["monitor"]]
+            sign = -1 if EARLY_STOPPING["mode"] == "max" else 1
+            if best is None or sign * (value - best) < -EARLY_STOPPING["minDelta"]:
+                best, waited = value, 0
+                if EARLY_STOPPING["restoreBestWeights"]:
+                    best_state = {key: tensor.detach().clone() for key, tensor in model.state_dict().items()}
+            else:
+                waited += 1
+                if waited >= EARLY_STOPPING["patience"]:
+                    if rank == 0:
+                        print(f"dlm: early stopping after epoch {epoch + 1}", file=sys.stderr)
+                    break
+    if best_state is not None:
+        model.load_state_dict(best_state)
+
+    if rank == 0:
+        predictions = {}
+        for name in ("train", "validation", "test"):
+            split = load_split(args.data, manifest, name)
+            if split is not None:
+                predictions[name] = predict(model, split, VALIDATION_BATCH_SIZE, device)
+        write_outputs(args.out, model, history, predictions)
+    if distributed:
+        dist.barrier()
+        dist.destroy_process_group()
+    return 0`;
