@@ -12,6 +12,7 @@ import { isBlockParamType } from "./resolve-args.js";
 import type { CheckContext, CheckTable } from "./checks/check-context.js";
 import { checkLayerArguments } from "./checks/check-layer-arguments.js";
 import { checkModelInput } from "./checks/check-model-input.js";
+import { checkResidualOptions } from "./checks/check-residual.js";
 import { checkBlockParamDefault, checkRepeatCount, reportFoldProblems } from "./checks/check-values.js";
 import { reportDuplicateBlockParams } from "./checks/report-duplicate-names.js";
 import { reportRecursiveBlock } from "./checks/report-recursive-blocks.js";
@@ -25,6 +26,7 @@ export const CHECKS: CheckTable = {
   BlockParam: [reportUnknownParamType, checkBlockParamDefault],
   LayerCall: [reportUnknownLayer, checkLayerArguments],
   Repeat: [checkRepeatCount],
+  Residual: [checkResidualOptions],
   Binary: [reportFoldProblems],
 };
 

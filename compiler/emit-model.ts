@@ -9,7 +9,9 @@ import type { GraphNode, LayerNode } from "./expand-model.js";
 import type { InferredLayer } from "./infer-shapes.js";
 import { lineColumn } from "./render-diagnostics.js";
 import { formatShape } from "./layers/shape-arithmetic.js";
-import type { TfjsConfigValue } from "./layers/types.js";
+import type { ResolvedArgs, Shape, TfjsConfigValue } from "./layers/types.js";
+import { isArchitectureName, trainsWhole, zooRequestOf } from "./layers/pretrained.js";
+import { buildZooModel, findArchitecture } from "./zoo/index.js";
 import { Code, commentText, identifierFrom, printLiteral, type LiteralValue } from "./emit-literals.js";
 import type { PlannedModel, PlannedSearchSpace } from "./experiment-plan.js";
 
@@ -21,10 +23,11 @@ export interface ModelEmitContext {
   readonly displayFile: (file: string) => string;
 }
 
-/** The statements of `buildModel`'s body, whether it needs the runtime's `loadPretrained`, and whether it reads `hyperparameters`. */
+/** The statements of `buildModel`'s body, whether it needs the runtime's `loadPretrained` or `prepareZooBackbone`, and whether it reads `hyperparameters`. */
 export interface EmittedModel {
   readonly statements: string[];
   readonly usesPretrained: boolean;
+  readonly usesZoo?: boolean;
   readonly usesHyperparameters: boolean;
 }
 
@@ -107,6 +110,7 @@ export function emitModelBuilder(model: PlannedModel, context: ModelEmitContext,
   const layersByRange = new Map<string, InferredLayer>();
   for (const layer of model.layers) layersByRange.set(`${layer.file}:${layer.range.start}:${layer.name}`, layer);
   let usesPretrained = false;
+  let usesZoo = false;
 
   const where = (file: string, start: number): string => {
     const text = context.sourceText(file);
@@ -125,6 +129,11 @@ export function emitModelBuilder(model: PlannedModel, context: ModelEmitContext,
     statements.push(`// ${where(node.file, node.range.start)}  ${sourceSnippet(node.file, node.range)}${shape}`);
     if (node.args === undefined) throw new Error(`layer ${node.name} has unresolved arguments`);
     const config = node.definition.tfjs.config(node.args, inferred?.inputShape ?? []);
+    if (node.definition.tfjs.factory === "pretrained" && isArchitectureName(String(config["path"]))) {
+      usesZoo = true;
+      emitZooBackbone(node, inferred?.inputShape ?? model.input);
+      return;
+    }
     if (node.definition.tfjs.factory === "pretrained") {
       usesPretrained = true;
       const variable = identifierFrom(node.name, taken);
@@ -149,15 +158,54 @@ export function emitModelBuilder(model: PlannedModel, context: ModelEmitContext,
     statements.push(`x = tf.layers.${node.definition.tfjs.factory}(${literal}).apply(x) as tf.SymbolicTensor;`);
   };
 
+  // A named architecture: its zoo model built as a nested model (Keras's layer names stay its own), then prepared by the runtime.
+  const emitZooBackbone = (node: LayerNode, input: Shape): void => {
+    const args = node.args as ResolvedArgs;
+    const request = zooRequestOf(args, input);
+    const zoo = buildZooModel(request);
+    const architecture = findArchitecture(request.architecture);
+    if (!("model" in zoo) || architecture === undefined) throw new Error(`zoo model ${request.architecture} did not check`);
+    const zooFile = zoo.model.file;
+    const nested = emitModelBuilder(
+      // Named as DLM names the layer (`pretrained`, or `base = pretrained(…)`), so summaries and TF.js agree.
+      { ...zoo.model, name: node.name, output: zoo.model.output ?? [], range: zoo.model.nameRange },
+      {
+        sourceText: (file) => (file === zooFile ? zoo.source : context.sourceText(file)),
+        displayFile: (file) => (file === zooFile ? `DLM zoo ${architecture.name}` : context.displayFile(file)),
+      },
+    );
+    const variable = identifierFrom(node.name, taken);
+    const options = {
+      architecture: architecture.name,
+      weights: request.weights,
+      weightFile: request.includeTop ? architecture.weightFiles.top : architecture.weightFiles.noTop,
+      trainable: trainsWhole(args),
+    };
+    statements.push(
+      `const ${variable} = await prepareZooBackbone(((): tf.LayersModel => {`,
+      ...nested.statements.map((line) => `  ${line}`),
+      `})(), ${printLiteral(options)});`,
+      `x = ${variable}.apply(x) as tf.SymbolicTensor;`,
+    );
+  };
+
   const emitNodes = (nodes: readonly GraphNode[]): void => {
     for (const node of nodes) {
       if (node.kind === "layer") emitLayer(node);
       else if (node.kind === "residual") {
         const saved = identifierFrom(`${node.name}_input`, taken);
-        statements.push(`// ${where(node.file, node.range.start)}  residual: ${node.name} adds the block's input to its output`);
+        const adds = node.shortcut ? "the shortcut's output" : "the block's input";
+        statements.push(`// ${where(node.file, node.range.start)}  residual: ${node.name} adds ${adds} to the body's output`);
         statements.push(`const ${saved} = x;`);
         emitNodes(node.body);
-        statements.push(`x = tf.layers.add({ name: ${printLiteral(node.name)} }).apply([${saved}, x]) as tf.SymbolicTensor;`);
+        if (node.shortcut) {
+          const body = identifierFrom(`${node.name}_body`, taken);
+          statements.push(`const ${body} = x;`, `x = ${saved};`);
+          emitNodes(node.shortcut);
+          statements.push(`x = tf.layers.add({ name: ${printLiteral(node.name)} }).apply([x, ${body}]) as tf.SymbolicTensor;`);
+        } else {
+          statements.push(`x = tf.layers.add({ name: ${printLiteral(node.name)} }).apply([${saved}, x]) as tf.SymbolicTensor;`);
+        }
       } else {
         throw new Error("cannot emit a model with unresolved layers");
       }
@@ -165,5 +213,5 @@ export function emitModelBuilder(model: PlannedModel, context: ModelEmitContext,
   };
   emitNodes(model.graph.nodes);
   statements.push(`return tf.model({ name: ${printLiteral(model.name)}, inputs, outputs: x });`);
-  return { statements, usesPretrained, usesHyperparameters: searched.size > 0 };
+  return { statements, usesPretrained, usesZoo, usesHyperparameters: searched.size > 0 };
 }

@@ -81,6 +81,7 @@ export function emitExperiment(plan: ExperimentPlan, options: EmitOptions): { pa
       namedImports: [
         ...(searchesSettings ? ["applySearchValues"] : []),
         ...(model.usesPretrained ? ["loadPretrained"] : []),
+        ...(model.usesZoo ? ["prepareZooBackbone"] : []),
         "runExperiment",
         ...(model.usesHyperparameters ? [{ name: "DataInfo", isTypeOnly: true }] : []),
         { name: "ExperimentDefinition", isTypeOnly: true },

@@ -64,12 +64,18 @@ export interface LayerNode {
   readonly origin: readonly UseSite[];
 }
 
-/** `residual { body }`: the body applied to the input, then added to it (an `add` layer). */
+/**
+ * `residual { body }`: the body applied to the input, then added to it (an `add` layer);
+ * with `shortcut: { … }` the shortcut's output is added instead of the input.
+ */
 export interface ResidualNode {
   readonly kind: "residual";
-  /** Name of the `add` layer that merges input and body output (`add`, `add_1`, …). */
+  /** Name of the `add` layer that merges input and body output (written `NAME = residual`, else `add`, `add_1`, …). */
   readonly name: string;
+  readonly explicitName?: boolean;
   readonly body: readonly GraphNode[];
+  /** The projection shortcut's layers; absent for the identity shortcut. */
+  readonly shortcut?: readonly GraphNode[];
   readonly file: string;
   /** The `residual` keyword. */
   readonly range: SourceRange;
@@ -132,7 +138,11 @@ interface ExpansionScope {
 /** A layer before naming. */
 type DraftNode =
   | (Omit<LayerNode, "name" | "explicitName"> & { readonly written?: { readonly name: string; readonly range: SourceRange } })
-  | (Omit<ResidualNode, "name" | "body"> & { readonly body: readonly DraftNode[] })
+  | (Omit<ResidualNode, "name" | "body" | "shortcut" | "explicitName"> & {
+      readonly body: readonly DraftNode[];
+      readonly shortcut?: readonly DraftNode[];
+      readonly written?: { readonly name: string; readonly range: SourceRange };
+    })
   | BrokenNode;
 
 /**
@@ -158,7 +168,11 @@ export function expandModel(
 
 function isComplete(nodes: readonly GraphNode[]): boolean {
   return nodes.every((node) =>
-    node.kind === "broken" ? false : node.kind === "residual" ? isComplete(node.body) : node.args !== undefined,
+    node.kind === "broken"
+      ? false
+      : node.kind === "residual"
+        ? isComplete(node.body) && isComplete(node.shortcut ?? [])
+        : node.args !== undefined,
   );
 }
 
@@ -231,10 +245,22 @@ class ModelExpander {
   private expandLayer(layer: Layer, scope: ExpansionScope): DraftNode[] {
     if (layer.missing) return [this.broke(scope, layer.range)];
     switch (layer.kind) {
-      case "Residual":
+      case "Residual": {
+        // Unknown or repeated options were reported once where written (check-residual.ts); the first `shortcut` counts.
+        const shortcut = layer.options.find((option) => option.name.name === "shortcut" && !option.missing);
+        const written = layer.layerName && !layer.layerName.missing ? { name: layer.layerName.name, range: layer.layerName.range } : undefined;
         return [
-          { kind: "residual", body: this.expandLayers(layer.body, scope), file: scope.file, range: layer.keyword, origin: scope.origin },
+          {
+            kind: "residual",
+            ...(shortcut ? { shortcut: this.expandLayers(shortcut.body, scope) } : {}),
+            body: this.expandLayers(layer.body, scope),
+            file: scope.file,
+            range: layer.keyword,
+            origin: scope.origin,
+            ...(written ? { written } : {}),
+          },
         ];
+      }
       case "Repeat": {
         const count = readRepeatCount(this.evaluate(layer.count, scope, layer.count.range));
         if (count.kind === "problem") this.reportUseDependent([count.problem], scope, layer.count.range);
@@ -316,11 +342,14 @@ function assignLayerNames(
 ): { readonly nodes: GraphNode[]; readonly diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const taken = new Set<string>();
-  const firstWritten = new Map<string, DraftNode & { kind: "layer" }>();
+  const firstWritten = new Map<string, WrittenDraft>();
   const collect = (nodes: readonly DraftNode[]): void => {
     for (const node of nodes) {
-      if (node.kind === "residual") collect(node.body);
-      if (node.kind !== "layer" || node.written === undefined) continue;
+      if (node.kind === "residual") {
+        collect(node.shortcut ?? []);
+        collect(node.body);
+      }
+      if (node.kind === "broken" || node.written === undefined) continue;
       const first = firstWritten.get(node.written.name);
       if (first === undefined) {
         firstWritten.set(node.written.name, node);
@@ -347,8 +376,9 @@ function assignLayerNames(
     nodes.map((node): GraphNode => {
       if (node.kind === "broken") return node;
       if (node.kind === "residual") {
-        const body = name(node.body);
-        return { ...node, body, name: defaultName("add") };
+        const { written, shortcut, ...rest } = node;
+        const named = { ...rest, ...(shortcut ? { shortcut: name(shortcut) } : {}), body: name(node.body) };
+        return written ? { ...named, name: written.name, explicitName: true } : { ...named, name: defaultName("add") };
       }
       return named(node, node.written ? node.written.name : defaultName(node.layer), node.written !== undefined);
     });
@@ -376,11 +406,10 @@ function named(draft: DraftNode & { kind: "layer" }, name: string, explicitName:
   return draft.searchSpaces === undefined ? node : { ...node, searchSpaces: draft.searchSpaces };
 }
 
-function duplicateLayerName(
-  node: DraftNode & { kind: "layer" },
-  first: DraftNode & { kind: "layer" },
-  modelName: string,
-): Diagnostic {
+/** A layer or residual draft that may carry a written name. */
+type WrittenDraft = Exclude<DraftNode, BrokenNode>;
+
+function duplicateLayerName(node: WrittenDraft, first: WrittenDraft, modelName: string): Diagnostic {
   const written = node.written as { name: string; range: SourceRange };
   const firstWritten = first.written as { name: string; range: SourceRange };
   const outermost = node.origin[0];

@@ -63,6 +63,8 @@ export function inferShapes(graph: ModelGraph, input: Shape, modelName: string, 
   if (same) return same.result;
   let readContext = false;
   const observedContextFor: ShapeContextFor = (file) => ({
+    // The zoo's answers depend on the request alone, not on files: not worth observing.
+    ...(contextFor(file).readZoo ? { readZoo: contextFor(file).readZoo } : {}),
     readPretrained: (path) => {
       readContext = true;
       return contextFor(file).readPretrained(path);
@@ -124,6 +126,7 @@ function inferNode(node: GraphNode, input: Shape, state: InferenceState): Shape 
     case "residual": {
       const bodyOutput = inferNodes(node.body, input, state);
       if (bodyOutput === undefined) return undefined;
+      if (node.shortcut !== undefined) return inferProjectedResidual(node, input, bodyOutput, node.shortcut, state);
       if (!shapesCompatible(input, bodyOutput)) {
         state.diagnostics.push(
           shapeDiagnostic("DLM404", node, node.range, {
@@ -150,6 +153,42 @@ function inferNode(node: GraphNode, input: Shape, state: InferenceState): Shape 
     case "layer":
       return inferLayer(node, input, state);
   }
+}
+
+/** `residual(shortcut: { … }) { … }`: body and shortcut both read the input; their outputs must agree. */
+function inferProjectedResidual(
+  node: Extract<GraphNode, { kind: "residual" }>,
+  input: Shape,
+  bodyOutput: Shape,
+  shortcut: readonly GraphNode[],
+  state: InferenceState,
+): Shape | undefined {
+  const shortcutOutput = inferNodes(shortcut, input, state);
+  if (shortcutOutput === undefined) return undefined;
+  if (!shapesCompatible(shortcutOutput, bodyOutput)) {
+    state.diagnostics.push(
+      shapeDiagnostic("DLM404", node, node.range, {
+        message: `residual body and shortcut end with different shapes: body ${formatShape(bodyOutput)} vs shortcut ${formatShape(shortcutOutput)}`,
+        help: "give the shortcut's last convolution as many filters, and the same stride, as the body's",
+      }),
+    );
+    return undefined;
+  }
+  // A length one side leaves unknown is taken from the other.
+  const output = bodyOutput.map((length, axis) => length ?? shortcutOutput[axis] ?? null);
+  state.layers.push({
+    model: state.modelName,
+    name: node.name,
+    kind: "add",
+    inputShape: bodyOutput,
+    output,
+    params: 0,
+    trainableParams: 0,
+    file: node.file,
+    range: node.range,
+    origin: node.origin,
+  });
+  return output;
 }
 
 function inferLayer(node: LayerNode, input: Shape, state: InferenceState): Shape | undefined {

@@ -9,6 +9,7 @@
  * Every error within a phase is collected; a file with syntax errors skips the phases
  * after parsing (its declarations are still bound, so files importing it see them).
  */
+import { readZoo } from "./zoo/index.js";
 import type { ExperimentDecl, InlineModel, ModelDecl, SourceRange } from "../grammar/ast.js";
 import { parseDlm } from "../grammar/parse.js";
 import { bindProgram, type Binding, type DeclarationSymbol, type ResolvedImport, type SourceFile, type SymbolReference } from "./binder.js";
@@ -127,6 +128,7 @@ export function loadSourceFiles(rootFiles: readonly string[], host: CompilerHost
 function pretrainedReader(host: CompilerHost): ShapeContextFor {
   const cache = new Map<string, PretrainedInfo | string>();
   return (file: string): ShapeContext => ({
+    readZoo,
     readPretrained(path: string) {
       const resolved = host.resolve(file, path);
       let info = cache.get(resolved);

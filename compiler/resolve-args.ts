@@ -261,6 +261,7 @@ const EXPECTED: Readonly<Record<ParamType, string>> = {
   string: "a string",
   activation: "an activation name",
   int_or_tuple: "an integer or a list of integers",
+  padding2d: "an integer, `[height, width]` or `[[top, bottom], [left, right]]`",
   shape: "a list of integers",
   enum: "one of its options",
   layer: "a layer call",
@@ -268,11 +269,11 @@ const EXPECTED: Readonly<Record<ParamType, string>> = {
 
 /** Which parameter types a block parameter of each declared type may fill. */
 const PLACEHOLDER_FITS: Readonly<Record<BlockParamType, readonly ParamType[]>> = {
-  int: ["int", "float", "int_or_tuple"],
+  int: ["int", "float", "int_or_tuple", "padding2d"],
   float: ["float"],
   string: ["string", "enum", "activation"],
   bool: ["bool"],
-  shape: ["shape", "int_or_tuple"],
+  shape: ["shape", "int_or_tuple", "padding2d"],
   activation: ["activation", "string"],
 };
 
@@ -307,6 +308,8 @@ function convertArgument(value: ConstantValue, spec: ParamSpec, subject: string)
     case "int_or_tuple":
     case "shape":
       return convertIntegers(value, spec, label);
+    case "padding2d":
+      return convertPadding2d(value, spec, label);
     case "layer":
       return convertLayerCall(value, label);
   }
@@ -362,6 +365,39 @@ function convertIntegers(value: ConstantValue, spec: ParamSpec, label: string): 
     integers.push(item.value);
   }
   return { kind: "ok", value: integers };
+}
+
+/**
+ * 2-D padding: an int, `[height, width]`, or `[[top, bottom], [left, right]]` (as Keras's
+ * `ZeroPadding2D(((0, 1), (0, 1)))`), the last flattened to `[top, bottom, left, right]`.
+ */
+function convertPadding2d(value: ConstantValue, spec: ParamSpec, label: string): Conversion {
+  const expected = EXPECTED.padding2d;
+  const isPairs = value.kind === "list" && value.items.some((item) => item.kind === "list");
+  if (!isPairs) {
+    const flat = convertIntegers(value, { ...spec, type: "int_or_tuple" }, label);
+    if (flat.kind === "ok" && Array.isArray(flat.value) && flat.value.length !== 2) {
+      return problemAt(value, "DLM301", `${label} expects ${expected}, found a list of ${flat.value.length}`, "write `[[top, bottom], [left, right]]` for a different padding on each side");
+    }
+    return flat;
+  }
+  const pairs = value.kind === "list" ? value.items : [];
+  if (pairs.length !== 2) return problemAt(value, "DLM301", `${label} expects ${expected}, found ${pairs.length} pairs`);
+  const sides: number[] = [];
+  for (const pair of pairs) {
+    if (pair.kind !== "list" || pair.items.length !== 2) {
+      return problemAt(pair, "DLM301", `${label} expects ${expected}, found ${describeValue(pair)} where a pair [before, after] belongs`);
+    }
+    for (const item of pair.items) {
+      if (item.kind !== "number" || !Number.isInteger(item.value)) {
+        return problemAt(item, "DLM301", `${label} expects ${expected}, found ${describeValue(item)} in a pair`);
+      }
+      const outOfBounds = checkBounds(item, item.value, spec, `each value of ${label}`);
+      if (outOfBounds) return outOfBounds;
+      sides.push(item.value);
+    }
+  }
+  return { kind: "ok", value: sides };
 }
 
 function convertLayerCall(value: ConstantValue, label: string): Conversion {

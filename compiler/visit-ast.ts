@@ -30,7 +30,9 @@ export function childrenOf(node: AnyNode): readonly AnyNode[] {
     case "LayerCall":
       return [...(node.layerName ? [node.layerName] : []), node.call];
     case "Residual":
-      return node.body;
+      return [...(node.layerName ? [node.layerName] : []), ...node.options, ...node.body];
+    case "ResidualOption":
+      return [node.name, ...node.body];
     case "Repeat":
       return [node.count, ...node.body];
     case "Call":
@@ -70,6 +72,7 @@ export function walk(node: AnyNode, enter: (node: AnyNode, parent: AnyNode | und
 export function forEachLayer(body: readonly Layer[], visit: (layer: Layer) => void): void {
   for (const layer of body) {
     visit(layer);
+    if (layer.kind === "Residual") for (const option of layer.options) forEachLayer(option.body, visit);
     if (layer.kind === "Residual" || layer.kind === "Repeat") forEachLayer(layer.body, visit);
   }
 }

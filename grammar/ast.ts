@@ -118,10 +118,25 @@ export interface LayerCall extends NodeBase {
   readonly call: Call;
 }
 
-/** `residual { layers }`: output = input + body(input). */
+/**
+ * `residual { layers }`: output = input + body(input); `residual(shortcut: { layers }) { … }`:
+ * output = shortcut(input) + body(input) (a projection shortcut, as ResNet's first block of a stage);
+ * `NAME = residual …` names the `add`.
+ */
 export interface ResidualLayer extends NodeBase {
   readonly kind: "Residual";
   readonly keyword: SourceRange;
+  /** The name of the merging `add` when written as `NAME = residual …`. */
+  readonly layerName?: Identifier;
+  /** The options in parentheses, in order (`shortcut` is the one the checker knows). */
+  readonly options: readonly ResidualOption[];
+  readonly body: readonly Layer[];
+}
+
+/** `shortcut: { layers }` inside `residual(...)`. */
+export interface ResidualOption extends NodeBase {
+  readonly kind: "ResidualOption";
+  readonly name: Identifier;
   readonly body: readonly Layer[];
 }
 
@@ -231,6 +246,7 @@ export type AnyNode =
   | BlockParam
   | Member
   | Layer
+  | ResidualOption
   | Arg
   | Value
   | ObjectEntry

@@ -329,17 +329,33 @@ class AstBuilder {
       const at = after(fallback, open, lastOf(items));
       const residual = childNode(layer, "residualLayer");
       const repeat = childNode(layer, "repeatLayer");
-      if (residual) items.push(this.residualLayer(residual, at));
+      if (residual) items.push(this.residualLayer(layer, residual, at));
       else if (repeat) items.push(this.repeatLayer(repeat, at));
       else if (childNode(layer, "call") || childToken(layer, "layerName")) items.push(this.layerCall(layer, at));
     }
     return { items, range: bracketSpan(fallback, open, items, childToken(node, "RCurly")) };
   }
 
-  private residualLayer(node: CstNode, fallback: number): Ast.ResidualLayer {
-    const keyword = span(fallback, childToken(node, "Residual"));
+  private residualLayer(layer: CstNode, node: CstNode, fallback: number): Ast.ResidualLayer {
+    const layerNameToken = childToken(layer, "layerName");
+    const layerName = layerNameToken ? this.identifier(layerNameToken, fallback) : undefined;
+    const start = after(fallback, layerName, childToken(layer, "Equals"));
+    const keyword = span(start, childToken(node, "Residual"));
+    const options: Ast.ResidualOption[] = [];
+    for (const option of childNodes(node, "residualOption")) {
+      const name = this.identifier(childToken(option, "name"), after(keyword.end, lastOf(options)));
+      const body = this.layerBody(childNode(option, "layerBody"));
+      options.push({ kind: "ResidualOption", range: span(name.range.start, name, body.range), name, body: body.items });
+    }
     const body = this.layerBody(childNode(node, "layerBody"));
-    return { kind: "Residual", range: span(fallback, keyword, body.range), keyword, body: body.items };
+    return {
+      kind: "Residual",
+      range: span(fallback, layerName, keyword, childToken(node, "RParen"), body.range),
+      keyword,
+      ...(layerName ? { layerName } : {}),
+      options,
+      body: body.items,
+    };
   }
 
   private repeatLayer(node: CstNode, fallback: number): Ast.RepeatLayer {

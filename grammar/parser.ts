@@ -323,20 +323,24 @@ export class DlmParser extends CstParser {
     this.OPTION(this.separatorPart);
   };
 
-  /** layer = residual | repeat | [ NAME "=" ] call — the call inlined, layers being frequent. */
+  /** layer = repeat | [ NAME "=" ] ( residual | call ) — the call inlined, layers being frequent. */
   readonly layer = this.RULE("layer", () => {
     this.OR(this.layerAlternatives);
   });
 
   private readonly layerAlternatives: IOrAlt<unknown>[] = [
-    { ALT: () => this.SUBRULE(this.residualLayer) },
     { ALT: () => this.SUBRULE(this.repeatLayer) },
     {
       ALT: () => {
         this.OPTION(this.layerNamePart);
-        this.SUBRULE(this.call);
+        this.OR2(this.namedLayerAlternatives);
       },
     },
+  ];
+
+  private readonly namedLayerAlternatives: IOrAlt<unknown>[] = [
+    { ALT: () => this.SUBRULE(this.residualLayer) },
+    { ALT: () => this.SUBRULE(this.call) },
   ];
 
   private readonly layerNamePart = (): void => {
@@ -344,9 +348,38 @@ export class DlmParser extends CstParser {
     this.CONSUME(Equals);
   };
 
-  /** "residual" layer_body */
+  /** "residual" [ "(" [ residual_option { "," residual_option } [","] ] ")" ] layer_body */
   readonly residualLayer = this.RULE("residualLayer", () => {
     this.CONSUME(Residual);
+    this.OPTION(this.residualOptionsPart);
+    this.SUBRULE(this.layerBody);
+  });
+
+  private readonly residualOptionsPart = (): void => {
+    this.CONSUME(LParen);
+    this.OPTION2(this.residualOptionListPart);
+    this.CONSUME(RParen);
+  };
+
+  private readonly residualOptionListPart = (): void => {
+    this.SUBRULE(this.residualOption);
+    this.MANY(this.nextResidualOptionPart);
+    this.OPTION3(this.trailingResidualCommaPart);
+  };
+
+  private readonly nextResidualOptionPart = (): void => {
+    this.CONSUME(Comma);
+    this.SUBRULE2(this.residualOption);
+  };
+
+  private readonly trailingResidualCommaPart = (): void => {
+    this.CONSUME2(Comma);
+  };
+
+  /** residual_option = NAME ":" layer_body — `shortcut: { conv2d(256, 1) batch_norm }`. */
+  readonly residualOption = this.RULE("residualOption", () => {
+    this.CONSUME(Identifier, LABEL.name);
+    this.CONSUME(Colon);
     this.SUBRULE(this.layerBody);
   });
 

@@ -43,6 +43,7 @@ export function withExportedModels(base: ShapeContextFor, exported: ExportedMode
   return (file: string): ShapeContext => {
     const fallback = base(file);
     return {
+      ...fallback,
       readPretrained(path: string) {
         return exported.find(file, path) ?? fallback.readPretrained(path);
       },

@@ -153,7 +153,7 @@ function spaceKey(call: CallValue): string {
 function layerSpacesOf(nodes: readonly GraphNode[]): LayerSpace[] {
   const spaces = new Map<string, { call: CallValue; uses: { layer: LayerNode; param: string }[] }>();
   const visit = (node: GraphNode): void => {
-    if (node.kind === "residual") node.body.forEach(visit);
+    if (node.kind === "residual") [...node.body, ...(node.shortcut ?? [])].forEach(visit);
     if (node.kind !== "layer" || node.searchSpaces === undefined) return;
     for (const [param, call] of node.searchSpaces) {
       const known = spaces.get(spaceKey(call));

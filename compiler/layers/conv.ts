@@ -317,29 +317,54 @@ export const DEPTHWISE_CONV2D: LayerDefinition = {
   },
 };
 
-/** `zero_pad2d(padding=1)`: `[h, w, c]` → `[h+2p, w+2p, c]`; padding is an int or [ph, pw]. */
+/**
+ * The four sides of a 2-D padding: an int pads every side, `[h, w]` pads top and bottom by
+ * h and left and right by w, `[top, bottom, left, right]` (written `[[top, bottom], [left, right]]`) each its own.
+ */
+export function readPaddingSides(args: ResolvedArgs, name: string): readonly [number, number, number, number] {
+  const value = args[name];
+  if (Array.isArray(value) && value.length === 4) return value as unknown as [number, number, number, number];
+  const [height, width] = readPerAxis(args, name, 2) as [number, number];
+  return [height, height, width, width];
+}
+
+/** `zero_pad2d(padding=1)`: `[h, w, c]` → `[h+top+bottom, w+left+right, c]`. */
 export const ZERO_PAD2D: LayerDefinition = {
   name: "zero_pad2d",
   family: "conv",
-  doc: "Adds `padding` rows of zeros above and below and `padding` columns left and right: `[h, w, c]` → `[h+2p, w+2p, c]`.",
+  doc:
+    "Adds rows of zeros above and below and columns left and right: `padding: p` adds p on every side, " +
+    "`[h, w]` h rows above and below and w columns left and right, `[[top, bottom], [left, right]]` " +
+    "each side its own (Keras's `ZeroPadding2D(((0, 1), (0, 1)))`).",
   params: [
     {
       name: "padding",
-      type: "int_or_tuple",
-      doc: "Zeros added on each side: an int, or [height, width].",
+      type: "padding2d",
+      doc: "Zeros added: an int (every side), [height, width], or [[top, bottom], [left, right]].",
       default: 1,
       min: 0,
     },
   ],
   inputSpec: IMAGE_INPUT,
   outputShape: (input, args) => {
-    const [padHeight, padWidth] = readPerAxis(args, "padding", 2) as [number, number];
-    const grow = (length: number | null | undefined, pad: number) => (length == null ? null : length + 2 * pad);
-    return shapeOk([grow(input[0], padHeight), grow(input[1], padWidth), input[2] ?? null]);
+    const [top, bottom, left, right] = readPaddingSides(args, "padding");
+    const grow = (length: number | null | undefined, pad: number) => (length == null ? null : length + pad);
+    return shapeOk([grow(input[0], top + bottom), grow(input[1], left + right), input[2] ?? null]);
   },
   paramCount: () => ({ total: 0, trainable: 0 }),
-  validate: (args) => checkTupleLength(args, "padding", 2),
-  tfjs: { factory: "zeroPadding2d", config: (args) => ({ padding: perAxisConfig(args["padding"]) }) },
+  validate: (args) => {
+    const value = args["padding"];
+    return Array.isArray(value) && value.length === 4 ? [] : checkTupleLength(args, "padding", 2);
+  },
+  tfjs: {
+    factory: "zeroPadding2d",
+    config: (args) => {
+      const value = args["padding"];
+      if (!Array.isArray(value) || value.length !== 4) return { padding: perAxisConfig(value) };
+      const [top, bottom, left, right] = readPaddingSides(args, "padding");
+      return { padding: [[top, bottom], [left, right]] };
+    },
+  },
 };
 
 /** `upsample2d(size=2, interpolation=nearest)`: `[h, w, c]` → `[h*s, w*s, c]`. */

@@ -23,7 +23,7 @@
 import { readBool, readString } from "./arguments.js";
 import { inferKerasLayer, isObject, type Json, type JsonObject, type LayerFacts } from "./keras-layer-shapes.js";
 import { formatShape } from "./shape-arithmetic.js";
-import type { LayerDefinition, PretrainedInfo, ResolvedArgs, Shape, ShapeContext, ShapeResult } from "./types.js";
+import type { LayerDefinition, PretrainedInfo, ResolvedArgs, Shape, ShapeContext, ShapeResult, ZooRequest } from "./types.js";
 
 // ---------------------------------------------------------------------------------------
 // Reading model.json
@@ -250,9 +250,55 @@ interface ResolvedPretrained {
   readonly cut: number;
 }
 
+/** The zoo's names: a `pretrained` path without `/` or `.` names an architecture (`pretrained(resnet50)`). */
+export function isArchitectureName(path: string): boolean {
+  return path !== "" && !/[/\\.]/.test(path);
+}
+
+/** The request `pretrained(NAME, weights, include_top, pooling, until)` makes of the zoo. */
+export function zooRequestOf(args: ResolvedArgs, input: Shape): ZooRequest {
+  return {
+    architecture: readString(args, "path"),
+    weights: readString(args, "weights"),
+    includeTop: readBool(args, "include_top"),
+    pooling: readString(args, "pooling"),
+    until: readString(args, "until"),
+    input,
+  };
+}
+
+/** The zoo's facts for a named architecture, or the problem (DLM422, DLM424, DLM425). */
+function readArchitecture(input: Shape, args: ResolvedArgs, context: ShapeContext): PretrainedInfo | Failure {
+  const request = zooRequestOf(args, input);
+  const read = context.readZoo?.(request) ?? { code: "DLM207", message: "named architectures are not available here", param: "path" };
+  return "code" in read ? { ok: false, ...read } : read;
+}
+
+/** DLM423: the zoo's options written for a saved model, which has its own weights, top and pooling. */
+function zooOptionsOnPath(args: ResolvedArgs): Failure | undefined {
+  const written = [
+    ...(readString(args, "weights") !== "imagenet" ? ["weights"] : []),
+    ...(readBool(args, "include_top") ? ["include_top"] : []),
+    ...(readString(args, "pooling") !== "none" ? ["pooling"] : []),
+  ];
+  const first = written[0];
+  if (first === undefined) return undefined;
+  return {
+    ok: false,
+    code: "DLM423",
+    message: `\`${first}\` applies to the zoo's architectures (vgg16, resnet50, mobilenet_v2), not to a saved model \`${readString(args, "path")}\``,
+    param: first,
+    help: "a saved model brings its own weights and layers: cut it with `until:` and add layers after it",
+  };
+}
+
 function resolvePretrained(input: Shape, args: ResolvedArgs, context: ShapeContext): ResolvedPretrained | Failure {
   const path = readString(args, "path");
-  const saved = context.readPretrained(path);
+  const architecture = isArchitectureName(path);
+  const misplaced = architecture ? undefined : zooOptionsOnPath(args);
+  if (misplaced) return misplaced;
+  const saved = architecture ? readArchitecture(input, args, context) : context.readPretrained(path);
+  if (typeof saved === "object" && "ok" in saved) return saved;
   if (typeof saved === "string") {
     return { ok: false, code: "DLM207", message: `cannot use pretrained model \`${path}\`: ${saved}`, param: "path" };
   }
@@ -336,12 +382,18 @@ function resolvePretrained(input: Shape, args: ResolvedArgs, context: ShapeConte
   return { saved, atInput, cut };
 }
 
-/** `pretrained(path, until, trainable)`: a saved TF.js layers model, cut after layer `until`. */
+/** A named architecture with `weights: none` starts from random weights: it trains whole. */
+export function trainsWhole(args: ResolvedArgs): boolean {
+  return readBool(args, "trainable") || (isArchitectureName(readString(args, "path")) && readString(args, "weights") === "none");
+}
+
+/** `pretrained(path | NAME, until, trainable, weights, include_top, pooling)`: a saved TF.js layers model or a named architecture, cut after layer `until`. */
 export const PRETRAINED: LayerDefinition = {
   name: "pretrained",
   family: "pretrained",
   doc:
-    "A saved TF.js layers model (`model.json`) used as one layer, cut after the layer named `until` " +
+    "A named architecture (`vgg16`, `resnet50`, `mobilenet_v2`, with Keras's layer names; `dlm models` lists them) " +
+    "or a saved TF.js layers model (`model.json`) used as one layer, cut after the layer named `until` " +
     "(the whole model when absent). Frozen unless `trainable: true` (or a fine_tune stage's `unfreeze`). " +
     "Its shapes are read from model.json at compile time; a different input size is accepted " +
     "when every kept layer's weights still fit.",
@@ -353,7 +405,27 @@ export const PRETRAINED: LayerDefinition = {
       doc: "Name of the last layer kept (written as a name: `until: features`); empty keeps all.",
       default: "",
     },
-    { name: "trainable", type: "bool", doc: "Whether its weights train in the first stage.", default: false },
+    { name: "trainable", type: "bool", doc: "Whether its weights train in the first stage (always with `weights: none`).", default: false },
+    {
+      name: "weights",
+      type: "enum",
+      values: ["imagenet", "none"],
+      doc: "Named architectures: Keras's ImageNet weights (from the cache, `dlm models`) or random initial weights.",
+      default: "imagenet",
+    },
+    {
+      name: "include_top",
+      type: "bool",
+      doc: "Named architectures: keep Keras's 1000-class ImageNet classifier (input [224, 224, 3]).",
+      default: false,
+    },
+    {
+      name: "pooling",
+      type: "enum",
+      values: ["avg", "max", "none"],
+      doc: "Named architectures without the top: a global average or max pooling after the last block.",
+      default: "none",
+    },
   ],
   inputSpec: { minRank: 1, description: "the saved model's input, e.g. [224, 224, 3]" },
   outputShape: (input, args, context) => {
@@ -366,7 +438,7 @@ export const PRETRAINED: LayerDefinition = {
     if ("ok" in resolved) return { total: 0, trainable: 0 };
     const kept = resolved.saved.layers.slice(0, resolved.cut + 1);
     const total = kept.reduce((sum, layer) => sum + layer.params, 0);
-    const trainable = readBool(args, "trainable")
+    const trainable = trainsWhole(args)
       ? kept.reduce((sum, layer) => sum + (layer.trainableParams ?? layer.params), 0)
       : 0;
     return { total, trainable };
@@ -378,7 +450,7 @@ export const PRETRAINED: LayerDefinition = {
       // The keys of runtime/pretrained.ts's `loadPretrained(path, { until, inputShape, trainable })`.
       path: readString(args, "path"),
       ...(readString(args, "until") === "" ? {} : { until: readString(args, "until") }),
-      trainable: readBool(args, "trainable"),
+      trainable: trainsWhole(args),
       inputShape: input.map((length) => length),
     }),
   },

@@ -17,6 +17,11 @@ export type ParamType =
   | "activation"
   /** an int, or a list of ints of the layer's spatial rank (`kernel: 3` or `kernel: [3, 5]`) */
   | "int_or_tuple"
+  /**
+   * 2-D padding: an int, `[height, width]`, or `[[top, bottom], [left, right]]`; the
+   * asymmetric form resolves to the flat list `[top, bottom, left, right]`.
+   */
+  | "padding2d"
   /** a list of ints (e.g. `reshape([7, 7, 64])`) */
   | "shape"
   /** one of `values` */
@@ -106,10 +111,34 @@ export interface PretrainedInfo {
   readonly atInput?: (input: Shape) => PretrainedInfo | string;
 }
 
+/** A named architecture asked for by `pretrained(resnet50, …)`, at the input it receives. */
+export interface ZooRequest {
+  readonly architecture: string;
+  readonly weights: string;
+  readonly includeTop: boolean;
+  readonly pooling: string;
+  /** The last layer kept; empty keeps all. */
+  readonly until: string;
+  readonly input: Shape;
+}
+
+/** Why a named architecture cannot take a request (a catalog code and its message). */
+export interface ZooProblem {
+  readonly code: string;
+  readonly message: string;
+  readonly param?: string;
+  readonly help?: string;
+}
+
 /** Things a shape rule may need from outside (only `pretrained` uses it). */
 export interface ShapeContext {
   /** Reads model.json at a path already resolved against the `.dlm` file; a string is an error message. */
   readonly readPretrained: (path: string) => PretrainedInfo | string;
+  /**
+   * A named architecture's layers at the request's input, cut after `until` when it names one of
+   * them (else whole, so the caller can name the layers there are). Absent where no zoo is at hand.
+   */
+  readonly readZoo?: (request: ZooRequest) => PretrainedInfo | ZooProblem;
 }
 
 /**

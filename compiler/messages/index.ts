@@ -15,6 +15,7 @@ import { METRIC_MESSAGES } from "./metrics.js";
 import { OUTPUT_MESSAGES } from "./outputs.js";
 import { INPUT_MESSAGES } from "./inputs.js";
 import { FINE_TUNE_MESSAGES } from "./fine-tune.js";
+import { ZOO_MESSAGES } from "./zoo.js";
 import { ENGINE_MESSAGES } from "./engines.js";
 
 const ALL_MESSAGES: readonly MessageEntry[] = [
@@ -30,6 +31,7 @@ const ALL_MESSAGES: readonly MessageEntry[] = [
   ...OUTPUT_MESSAGES,
   ...INPUT_MESSAGES,
   ...FINE_TUNE_MESSAGES,
+  ...ZOO_MESSAGES,
   ...ENGINE_MESSAGES,
 ];
 

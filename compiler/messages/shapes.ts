@@ -47,7 +47,9 @@ export const SHAPE_MESSAGES: readonly MessageEntry[] = [
       "`residual { body }` adds the body's output to its input, so the body must end with the " +
       "shape it starts with. The message names both shapes: usually the last layer of the " +
       "body needs as many filters (or units) as the input has channels, and convolutions " +
-      "inside need `padding: same`.",
+      "inside need `padding: same`. With a projection shortcut, `residual(shortcut: { … }) { … }`, " +
+      "the shortcut's output is added instead of the input, so body and shortcut must end with " +
+      "the same shape (the same filters and stride).",
     wrong: "model Net(input: [8, 8, 16]) {\n  residual { conv2d(32, 3, padding: same) }\n}",
     fixed: "model Net(input: [8, 8, 16]) {\n  residual { conv2d(16, 3, padding: same) }\n}",
   },

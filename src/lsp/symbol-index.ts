@@ -106,5 +106,11 @@ export function occurrencesOfKey(key: string, checks: readonly CheckedDocument[]
 
 /** The layers written in a body, recursively (calls inside `residual` and `repeat` too). */
 export function layerCallsOf(body: readonly Layer[]): Layer[] {
-  return body.flatMap((layer) => (layer.missing ? [] : layer.kind === "LayerCall" ? [layer] : [layer, ...layerCallsOf(layer.body)]));
+  return body.flatMap((layer) =>
+    layer.missing
+      ? []
+      : layer.kind === "LayerCall"
+        ? [layer]
+        : [layer, ...(layer.kind === "Residual" ? layer.options.flatMap((option) => layerCallsOf(option.body)) : []), ...layerCallsOf(layer.body)],
+  );
 }

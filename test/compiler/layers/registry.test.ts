@@ -80,7 +80,7 @@ describe("the layer registry", () => {
     expect(names("embedding")).toEqual(["vocab", "dim", "mask_zero"]);
     expect(names("lstm")).toEqual(["units", "return_sequences", "dropout", "recurrent_dropout"]);
     expect(names("bidirectional")).toEqual(["layer", "merge"]);
-    expect(names("pretrained")).toEqual(["path", "until", "trainable"]);
+    expect(names("pretrained")).toEqual(["path", "until", "trainable", "weights", "include_top", "pooling"]);
     const conv = lookupLayer("conv2d");
     expect(conv && defaultArgs(conv, { filters: 8, kernel: 3 })).toEqual({
       filters: 8,

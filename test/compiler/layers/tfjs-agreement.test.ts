@@ -92,6 +92,10 @@ const CASES: readonly AgreementCase[] = [
   { layer: "zero_pad2d", args: {}, input: [5, 5, 2] },
   { layer: "zero_pad2d", args: { padding: [1, 2] }, input: [4, 6, 3] },
   { layer: "zero_pad2d", args: { padding: 3 }, input: [2, 2, 1] },
+  // [[top, bottom], [left, right]], resolved flat (MobileNetV2's Conv1_pad, ResNet's asymmetric pads)
+  { layer: "zero_pad2d", args: { padding: [0, 1, 0, 1] }, input: [224, 224, 3] },
+  { layer: "zero_pad2d", args: { padding: [2, 0, 1, 3] }, input: [5, 4, 2] },
+  { layer: "zero_pad2d", args: { padding: [0, 1, 0, 1] }, input: [null, 7, 2] },
   { layer: "upsample2d", args: {}, input: [4, 4, 3] },
   { layer: "upsample2d", args: { size: [2, 3], interpolation: "bilinear" }, input: [3, 5, 2] },
   // pooling

@@ -1,0 +1,195 @@
+/**
+ * The model zoo: the named architectures `pretrained(NAME, …)` accepts, what `dlm models`
+ * lists about each, and each one's layers at a given input, checked by DLM's own compiler
+ * from the source `architectures.ts` renders.
+ */
+import { inMemoryCompilerHost } from "../host.js";
+import { checkModels, type ModelInfo } from "../program.js";
+import type { PretrainedInfo, ZooProblem, ZooRequest } from "../layers/types.js";
+import { formatShape } from "../layers/shape-arithmetic.js";
+import { didYouMean } from "../suggest.js";
+import {
+  cutZooItems,
+  mobilenetV2,
+  renderZooModel,
+  resnet50,
+  vgg16,
+  zooLayerNames,
+  type ArchitectureOptions,
+  type ZooItem,
+} from "./architectures.js";
+
+/** One architecture of the zoo and what `dlm models` says about it. */
+export interface ZooArchitecture {
+  /** The DLM name: `pretrained(resnet50)`. */
+  readonly name: string;
+  /** Keras's function and model name. */
+  readonly keras: string;
+  readonly build: (options: ArchitectureOptions) => ZooItem[];
+  /** The image size the ImageNet weights were trained at. */
+  readonly inputSize: readonly [number, number, number];
+  /** Keras's weight files (in keras-applications' storage), with and without the top. */
+  readonly weightFiles: { readonly top: string; readonly noTop: string };
+  /** Where the weights come from and under which licence. */
+  readonly licence: string;
+}
+
+/** The architectures, in `dlm models` order. */
+export const ZOO: readonly ZooArchitecture[] = [
+  {
+    name: "vgg16",
+    keras: "VGG16",
+    build: vgg16,
+    inputSize: [224, 224, 3],
+    weightFiles: {
+      top: "vgg16_weights_tf_dim_ordering_tf_kernels.h5",
+      noTop: "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5",
+    },
+    licence: "CC BY 4.0 (weights: Oxford VGG); Keras code Apache-2.0",
+  },
+  {
+    name: "resnet50",
+    keras: "ResNet50",
+    build: resnet50,
+    inputSize: [224, 224, 3],
+    weightFiles: {
+      top: "resnet50_weights_tf_dim_ordering_tf_kernels.h5",
+      noTop: "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5",
+    },
+    licence: "MIT (weights: Kaiming He); Keras code Apache-2.0",
+  },
+  {
+    name: "mobilenet_v2",
+    keras: "MobileNetV2",
+    build: mobilenetV2,
+    inputSize: [224, 224, 3],
+    weightFiles: {
+      top: "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224.h5",
+      noTop: "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224_no_top.h5",
+    },
+    licence: "Apache-2.0 (weights: TensorFlow models); Keras code Apache-2.0",
+  },
+];
+
+/** The architecture named `name`, if the zoo has it. */
+export function findArchitecture(name: string): ZooArchitecture | undefined {
+  return ZOO.find((architecture) => architecture.name === name);
+}
+
+/** Keras's smallest image side for these networks (`obtain_input_shape`'s `min_size`). */
+const MIN_SIDE = 32;
+
+/** The model a request builds: its DLM source and the checked model, or why it cannot be built. */
+export type ZooModel = { readonly source: string; readonly model: ModelInfo } | ZooProblem;
+
+const built = new Map<string, ZooModel>();
+
+function problem(code: string, message: string, help?: string, param?: string): ZooProblem {
+  return { code, message, ...(help ? { help } : {}), ...(param ? { param } : {}) };
+}
+
+/** Checks what a request asks of the architecture before building it (DLM422, DLM424, DLM425). */
+function requestProblem(request: ZooRequest): ZooProblem | undefined {
+  const architecture = findArchitecture(request.architecture);
+  if (architecture === undefined) {
+    const names = ZOO.map((entry) => entry.name);
+    return problem(
+      "DLM422",
+      `unknown architecture \`${request.architecture}\`; the zoo has ${names.map((name) => `\`${name}\``).join(", ")}`,
+      didYouMean(request.architecture, names) ?? "write a path (with `/` or a file name) for a saved TF.js model: `pretrained(\"./base/model.json\")`",
+      "path",
+    );
+  }
+  const [height, width, channels] = request.input;
+  const expected = formatShape(architecture.inputSize);
+  if (request.input.length !== 3) {
+    return problem("DLM424", `${architecture.name} takes images [height, width, 3], got ${formatShape(request.input)}`);
+  }
+  if (request.includeTop && (height !== 224 || width !== 224 || channels !== 3)) {
+    return problem(
+      "DLM424",
+      `${architecture.name} with \`include_top: true\` takes input ${expected} (its classifier was trained at that size), got ${formatShape(request.input)}`,
+      "write `include_top: false` to use the network as a feature extractor at another size",
+      "include_top",
+    );
+  }
+  if (request.weights === "imagenet" && channels !== 3) {
+    return problem(
+      "DLM424",
+      `${architecture.name}'s ImageNet weights take 3 colour channels, got ${formatShape(request.input)}`,
+      "load colour images (`channels: 3`), or train from scratch with `weights: none`",
+    );
+  }
+  if (height === null || width === null || height < MIN_SIDE || width < MIN_SIDE) {
+    return problem(
+      "DLM424",
+      `${architecture.name} takes images of at least ${MIN_SIDE}×${MIN_SIDE}, got ${formatShape(request.input)}`,
+      "resize the images (`size: [h, w]` of the data source)",
+    );
+  }
+  if (request.includeTop && request.pooling !== "none") {
+    return problem(
+      "DLM425",
+      `\`pooling: ${request.pooling}\` applies without the top; ${architecture.name}'s top already pools`,
+      "remove `pooling`, or write `include_top: false`",
+      "pooling",
+    );
+  }
+  return undefined;
+}
+
+/**
+ * The architecture a request names, rendered as DLM source at the request's input (cut after
+ * `until` when it names one of its layers) and checked by DLM's compiler. Cached per request.
+ */
+export function buildZooModel(request: ZooRequest): ZooModel {
+  const key = JSON.stringify(request);
+  const known = built.get(key);
+  if (known) return known;
+  const result = buildUncached(request);
+  built.set(key, result);
+  return result;
+}
+
+function buildUncached(request: ZooRequest): ZooModel {
+  const wrong = requestProblem(request);
+  if (wrong) return wrong;
+  const architecture = findArchitecture(request.architecture) as ZooArchitecture;
+  const input = request.input as readonly number[];
+  const pooling = request.pooling === "avg" || request.pooling === "max" ? request.pooling : "none";
+  const items = architecture.build({ includeTop: request.includeTop, pooling, size: [input[0] as number, input[1] as number] });
+  const kept = request.until === "" ? items : (cutZooItems(items, request.until) ?? items);
+  const source = renderZooModel(architecture.name, input, kept);
+  const file = `zoo/${architecture.name}.dlm`;
+  const checked = checkModels([file], inMemoryCompilerHost({ [file]: source }));
+  const model = checked.models[0];
+  const error = checked.diagnostics.find((diagnostic) => diagnostic.severity === "error");
+  if (error || model === undefined || model.output === null) {
+    // The zoo's own sources check clean at every valid input; anything else is a compiler bug.
+    throw new Error(`the zoo's ${architecture.name} does not check at ${formatShape(request.input)}: ${error?.code} ${error?.message}`);
+  }
+  return { source, model };
+}
+
+/** Every layer name of an architecture (top included), for messages and completion. */
+export function architectureLayerNames(name: string): string[] {
+  const architecture = findArchitecture(name);
+  if (architecture === undefined) return [];
+  return zooLayerNames(architecture.build({ includeTop: true, pooling: "none", size: [224, 224] }));
+}
+
+/** A zoo request read as the facts `pretrained` uses for a saved model: layers, shapes, weights. */
+export function readZoo(request: ZooRequest): PretrainedInfo | ZooProblem {
+  const result = buildZooModel(request);
+  if (!("model" in result)) return result;
+  return {
+    inputShape: request.input,
+    layers: result.model.layers.map((layer) => ({
+      name: layer.name,
+      className: layer.kind,
+      outputShape: layer.output,
+      params: layer.params,
+      ...(layer.trainableParams === layer.params ? {} : { trainableParams: layer.trainableParams }),
+    })),
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * A named architecture (`pretrained(resnet50, …)`) as the backbone of a generated model: the
+ * program builds its layers from DLM's zoo definition, and this module decides what trains
+ * and where ImageNet weights come from. Weight files live in DLM's model cache,
+ * `~/.cache/dlm/models/` (`$DLM_CACHE/models/` when `DLM_CACHE` is set).
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import type * as tf from "@tensorflow/tfjs";
+import { keepBatchNormInInference, setTrainable } from "./unfreeze.js";
+
+/** The folder of DLM's model cache: `$DLM_CACHE/models`, else `~/.cache/dlm/models`. */
+export function zooCacheDir(environment: NodeJS.ProcessEnv = process.env): string {
+  const root = environment["DLM_CACHE"];
+  return root !== undefined && root !== "" ? path.join(path.resolve(root), "models") : path.join(os.homedir(), ".cache", "dlm", "models");
+}
+
+/** A zoo backbone that cannot be prepared: a missing or unreadable weight file. */
+export class ZooWeightsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ZooWeightsError";
+  }
+}
+
+/** How a generated program asks for a zoo backbone. */
+export interface ZooBackboneArgs {
+  /** The DLM name, e.g. `resnet50`. */
+  readonly architecture: string;
+  readonly weights: "imagenet" | "none";
+  /** Keras's weight file for this top (`resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5`). */
+  readonly weightFile: string;
+  /** Whether its layers train in the first stage (always with `weights: none`). */
+  readonly trainable: boolean;
+}
+
+/**
+ * Prepares a zoo backbone the program has built: with `weights: none` it trains whole, batch
+ * normalisation included; with `weights: imagenet` its weights come from the cache, its batch
+ * normalisation runs in inference mode and it trains only when `trainable`.
+ */
+export async function prepareZooBackbone(model: tf.LayersModel, args: ZooBackboneArgs): Promise<tf.LayersModel> {
+  if (args.weights === "none") {
+    setTrainable(model, "all");
+    return model;
+  }
+  const folder = zooCacheDir();
+  const file = path.join(folder, args.weightFile);
+  if (!fs.existsSync(file)) {
+    throw new ZooWeightsError(
+      `${args.architecture} with \`weights: imagenet\` needs Keras's weight file ${args.weightFile}, which is not in ${folder}. ` +
+        `Place the file there (\`dlm models fetch ${args.architecture}\` says where to get it; DLM_CACHE moves the cache), ` +
+        "or train from scratch with `weights: none`.",
+    );
+  }
+  // Reading Keras HDF5 weights is still to come (issue 19); until then the file is found but not read.
+  throw new ZooWeightsError(
+    `${file}: reading Keras HDF5 weight files is not implemented yet; use \`weights: none\`, or a TF.js model.json with \`pretrained("path/model.json")\``,
+  );
+}
+
+/** The rules for a backbone with pretrained weights: batch normalisation in inference mode, frozen unless `trainable`. */
+export function freezePretrainedBackbone(model: tf.LayersModel, trainable: boolean): tf.LayersModel {
+  keepBatchNormInInference(model);
+  setTrainable(model, trainable ? "all" : "none");
+  return model;
+}
