@@ -120,6 +120,8 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option("--out <dir>", "directory for run outputs", "runs")
     .option("--force", "overwrite the run directory of an earlier run with the same name")
     .option("--resume", "continue from the last checkpoint of this experiment")
+    .addOption(new Option("--engine <engine>", "tfjs (the default) or torch (PyTorch, in DLM_PYTHON or python3)").choices(["tfjs", "torch"]))
+    .option("--nproc <n>", "torch engine: processes on this machine (DistributedDataParallel)", parsePositiveInt("--nproc"))
     .action(async (file: string, options: RunFlags) => {
       const { runRunCommand } = await import("./commands/run.js");
       setExitCode(await runRunCommand(file, { ...options, color: useColor(process.stderr) }));
@@ -170,6 +172,8 @@ export interface RunFlags {
   out: string;
   force?: boolean;
   resume?: boolean;
+  engine?: "tfjs" | "torch";
+  nproc?: number;
 }
 
 /**

@@ -36,6 +36,7 @@ const IMPORTS = [
   "import os",
   "import sys",
   "import time",
+  "import warnings",
   "",
   "import numpy as np",
   "import torch",

@@ -181,6 +181,8 @@ def main(argv=None):
     distributed = world_size > 1
     device = torch.device(f"cuda:{local_rank}" if torch.cuda.is_available() else "cpu")
     if distributed:
+        # torch's conv backward gives a one-channel kernel's gradient odd strides on its size-1 axis: harmless
+        warnings.filterwarnings("ignore", message="Grad strides do not match bucket view strides")
         dist.init_process_group("nccl" if device.type == "cuda" else "gloo", init_method="env://")
     if BATCH_SIZE % world_size != 0 and rank == 0:
         print(f"warning: batch size {BATCH_SIZE} is not a multiple of {world_size} processes; "

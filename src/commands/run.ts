@@ -46,6 +46,14 @@ async function runProgram(program: string, args: readonly string[]): Promise<num
 
 /** `dlm run FILE`: checks, compiles and runs each selected experiment in turn; the first non-zero exit code stops it. */
 export async function runRunCommand(file: string, flags: RunFlags & { color: boolean }): Promise<number> {
+  if (flags.engine === "torch") {
+    if (flags.resume || flags.trials !== undefined || flags.backend !== undefined) {
+      throw new CliError("--resume, --trials and --backend apply to the TF.js engine, not to --engine torch");
+    }
+    const { runTorchRunCommand } = await import("./run-torch.js");
+    return runTorchRunCommand(file, flags);
+  }
+  if (flags.nproc !== undefined) throw new CliError("--nproc applies to --engine torch");
   const checked = checkFileExperiments(file, flags.color);
   if (!checked.ok) return EXIT_ERRORS;
   const selected =

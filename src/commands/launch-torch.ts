@@ -1,0 +1,121 @@
+/**
+ * Starts a generated torch program in N local processes with the standard `env://`
+ * variables (RANK, LOCAL_RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT), as torchrun would,
+ * without depending on torchrun (broken on Debian's Python 3.11). Rank 0's progress lines go
+ * to a callback; when one process fails the others are stopped and the failure is named.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import { availableParallelism } from "node:os";
+
+/** The Python of the torch engine: `DLM_PYTHON`, else `python3` on PATH. */
+export function torchPython(): string {
+  return process.env["DLM_PYTHON"] ?? "python3";
+}
+
+/** Why `python` cannot run the torch engine, in one line; undefined when it imports torch and numpy. */
+export function torchUnavailable(python: string): string | undefined {
+  const probe = spawnSync(python, ["-c", "import torch, numpy"], { encoding: "utf8" });
+  if (probe.error !== undefined) {
+    return `the torch engine needs Python with PyTorch, and \`${python}\` cannot be started; set DLM_PYTHON to a Python that has torch (pip install torch numpy)`;
+  }
+  if (probe.status !== 0) {
+    return `the torch engine needs PyTorch: \`${python} -c "import torch, numpy"\` fails; install it (pip install torch numpy, or apt-get install python3-torch) or set DLM_PYTHON to a Python that has it`;
+  }
+  return undefined;
+}
+
+/** A free TCP port on the loopback interface, for MASTER_PORT. */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address !== null ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+/** How the processes ended: 0 when every rank succeeded, else the first failing rank and its code. */
+export interface LaunchResult {
+  readonly code: number;
+  readonly failedRank?: number;
+}
+
+/** Prefix of the progress lines the generated program prints on rank 0. */
+export const PROGRESS_PREFIX = "dlm-progress ";
+
+/**
+ * Runs `python program args…` as `nproc` ranks of one job on this machine. `onProgress` gets
+ * each progress record of rank 0; other output is passed through (prefixed with the rank when
+ * there are several).
+ */
+export async function launchTorchProcesses(
+  python: string,
+  program: string,
+  args: readonly string[],
+  nproc: number,
+  onProgress: (record: Record<string, unknown>) => void,
+): Promise<LaunchResult> {
+  const port = await freePort();
+  // each process gets its share of the cores unless the user chose
+  const threads = String(Math.max(1, Math.floor(availableParallelism() / nproc)));
+  const children: ChildProcess[] = [];
+  let failure: LaunchResult | undefined;
+  const exits = Array.from({ length: nproc }, (_, rank) => {
+    const child = spawn(python, [program, ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: {
+        ...process.env,
+        RANK: String(rank),
+        LOCAL_RANK: String(rank),
+        WORLD_SIZE: String(nproc),
+        LOCAL_WORLD_SIZE: String(nproc),
+        MASTER_ADDR: "127.0.0.1",
+        MASTER_PORT: String(port),
+        OMP_NUM_THREADS: process.env["OMP_NUM_THREADS"] ?? threads,
+        PYTHONUNBUFFERED: "1",
+      },
+    });
+    children.push(child);
+    const prefix = nproc > 1 ? `[rank ${rank}] ` : "";
+    let pending = "";
+    child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+      pending += chunk;
+      const lines = pending.split("\n");
+      pending = lines.pop() ?? "";
+      for (const line of lines) {
+        if (line.startsWith(PROGRESS_PREFIX)) {
+          try {
+            onProgress(JSON.parse(line.slice(PROGRESS_PREFIX.length)) as Record<string, unknown>);
+            continue;
+          } catch {
+            // not ours after all: printed as is
+          }
+        }
+        process.stdout.write(`${prefix}${line}\n`);
+      }
+    });
+    child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
+      process.stderr.write(prefix === "" ? chunk : chunk.replace(/^(?=.)/gm, prefix));
+    });
+    return new Promise<void>((resolve) => {
+      child.once("error", (error) => {
+        failure ??= { code: 127, failedRank: rank };
+        process.stderr.write(`error: cannot start \`${python}\`: ${error.message}\n`);
+        resolve();
+      });
+      child.once("exit", (code, signal) => {
+        if ((code !== 0 || signal !== null) && failure === undefined) {
+          failure = { code: code ?? 1, failedRank: rank };
+          // the others would wait for it forever in the next collective
+          for (const other of children) if (other !== child && other.exitCode === null) other.kill("SIGTERM");
+        }
+        resolve();
+      });
+    });
+  });
+  await Promise.all(exits);
+  return failure ?? { code: 0 };
+}

@@ -1,0 +1,115 @@
+/**
+ * `dlm run FILE --engine torch [--nproc N]`: checks the file for the torch engine, prepares
+ * the data once with DLM's own pipeline (written as `.npy` + `manifest.json` in the run
+ * folder), writes the experiment's Python program, starts N local processes with the
+ * `env://` variables, and finishes the run folder as the TF.js engine does: `history.csv`,
+ * `metrics.json` and the report from DLM's metrics code over the predictions the program
+ * wrote, and the export bundle in TF.js's layers format (weights converted by the program).
+ */
+import { existsSync, promises as fs } from "node:fs";
+import * as path from "node:path";
+import type { ExperimentPlan } from "../../compiler/experiment-plan.js";
+import { CliError, EXIT_ERRORS, EXIT_OK } from "../cli.js";
+import { checkFileExperiments } from "./compile-experiments.js";
+import { writeProgramFiles } from "./compile.js";
+import { emitTorchPrograms } from "./torch-target.js";
+import { launchTorchProcesses, torchPython, torchUnavailable } from "./launch-torch.js";
+import { buildTfjsModel, setWeightsInOrder } from "./build-tfjs-model.js";
+import { terminalText } from "../../runtime/terminal-text.js";
+import { decodeNpy } from "../../runtime/data/npy.js";
+
+/** Flags of `dlm run` the torch engine reads. */
+export interface TorchRunFlags {
+  readonly experiment?: string;
+  readonly epochs?: number;
+  readonly limit?: number;
+  readonly nproc?: number;
+  readonly out: string;
+  readonly force?: boolean;
+  readonly color: boolean;
+}
+
+/** Where `dlm run` writes the programs it runs (as for the TF.js engine). */
+const PROGRAM_DIR = "out";
+
+/** One line per epoch, as DLM's own progress lines read. */
+function progressLine(record: Record<string, unknown>): string {
+  const value = (name: string) => (typeof record[name] === "number" ? (record[name] as number).toFixed(4) : undefined);
+  const parts = [`dlm: epoch ${String(record["epoch"])}/${String(record["epochs"])}`, `loss ${value("loss") ?? "n/a"}`];
+  if (value("val_loss") !== undefined) parts.push(`val_loss ${value("val_loss")}`);
+  if (typeof record["seconds"] === "number") parts.push(`(${(record["seconds"] as number).toFixed(1)} s)`);
+  return parts.join("  ");
+}
+
+/** `dlm run --engine torch`: each selected experiment in turn; the first failure stops it. */
+export async function runTorchRunCommand(file: string, flags: TorchRunFlags): Promise<number> {
+  const checked = checkFileExperiments(file, flags.color, "torch");
+  if (!checked.ok) return EXIT_ERRORS;
+  const selected = flags.experiment === undefined ? checked.plans : checked.plans.filter((plan) => plan.name === flags.experiment);
+  if (selected.length === 0) {
+    throw new CliError(
+      flags.experiment === undefined ? `\`${file}\` declares no experiment to run` : `no experiment \`${flags.experiment}\` in \`${file}\``,
+    );
+  }
+  const python = torchPython();
+  const missing = torchUnavailable(python);
+  if (missing !== undefined) throw new CliError(missing, EXIT_ERRORS);
+  const programs = emitTorchPrograms(selected, PROGRAM_DIR, checked.sourceText);
+  writeProgramFiles(programs);
+  const paths = [...programs.keys()];
+  for (const [index, plan] of selected.entries()) {
+    const code = await runTorchExperiment(plan, paths[index]!, python, flags);
+    if (code !== EXIT_OK) return code;
+  }
+  return EXIT_OK;
+}
+
+async function runTorchExperiment(plan: ExperimentPlan, program: string, python: string, flags: TorchRunFlags): Promise<number> {
+  const say = (line: string) => process.stdout.write(terminalText(line) + "\n");
+  const runtime = await import("../../runtime/torch-run-support.js");
+  const nproc = flags.nproc ?? 1;
+  say(`dlm: experiment \`${plan.name}\` on torch (${nproc} process${nproc === 1 ? "" : "es"}, ${python})`);
+  const prepared = await runtime.prepareTorchRun(plan, { out: flags.out, force: Boolean(flags.force), ...(flags.limit === undefined ? {} : { limit: flags.limit }) });
+  try {
+    say(`dlm: run directory ${prepared.runDir}`);
+    say(prepared.dataLine);
+    const outputDir = path.join(prepared.runDir, "torch");
+    const epochs = flags.epochs ?? plan.train.epochs;
+    const args = ["--data", prepared.dataDir, "--out", outputDir, "--epochs", String(epochs)];
+    const result = await launchTorchProcesses(python, program, args, nproc, (record) => say(progressLine(record)));
+    if (result.code !== 0) {
+      process.stderr.write(`error: the torch program failed: rank ${result.failedRank ?? 0} exited with code ${result.code}\n`);
+      return EXIT_ERRORS;
+    }
+    const weightsList = JSON.parse(await fs.readFile(path.join(outputDir, "weights.json"), "utf8")) as { shape: number[] }[];
+    const bytes = await fs.readFile(path.join(outputDir, "weights.bin"));
+    let offset = 0;
+    const arrays = weightsList.map(({ shape }) => {
+      const count = shape.reduce((a, b) => a * b, 1);
+      const data = new Float32Array(count);
+      data.set(new Float32Array(bytes.buffer.slice(bytes.byteOffset + offset, bytes.byteOffset + offset + count * 4)));
+      offset += count * 4;
+      return { data, shape };
+    });
+    const model = buildTfjsModel(plan.model);
+    try {
+      setWeightsInOrder(model, arrays);
+      const predictionsFile = path.join(outputDir, `predictions-${plan.evaluate.on}.npy`);
+      const predictions = existsSync(predictionsFile) ? (decodeNpy(await fs.readFile(predictionsFile)).data as Float32Array) : undefined;
+      const history = JSON.parse(await fs.readFile(path.join(outputDir, "history.json"), "utf8")) as Record<string, number>[];
+      const finished = await runtime.finishTorchRun(plan, prepared, model, history, predictions);
+      for (const line of finished.lines) say(line);
+      if (plan.export !== undefined) {
+        const exportDir = path.resolve(path.dirname(plan.file), plan.export);
+        await runtime.exportTorchModel(exportDir, plan, prepared, model, finished.metrics);
+        say(`dlm: exported bundle to ${exportDir}`);
+      }
+      say(`dlm: wrote ${finished.files.join(", ")}`);
+    } finally {
+      model.dispose();
+    }
+    return EXIT_OK;
+  } finally {
+    prepared.dispose();
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * The torch engine end to end: `dlm run --engine torch` trains iris with PyTorch, fills the
+ * run folder (history.csv, metrics.json from DLM's metrics) and exports a TF.js bundle that
+ * reproduces the torch predictions; two gloo processes reach the same weights after 3 steps
+ * as one process on the same global batches; a missing torch is one clear message.
+ */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, copyFileSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { describe, expect, it, vi } from "vitest";
+import { main } from "../../src/cli.js";
+import { checkSource } from "../../compiler/program.js";
+import { emitTorchProgram } from "../../compiler/torch/emit-torch.js";
+import { launchTorchProcesses } from "../../src/commands/launch-torch.js";
+import { loadBundle } from "../../runtime/export.js";
+import { decodeNpy, encodeNpy } from "../../runtime/data/npy.js";
+import { PYTHON, TORCH_MISSING } from "./torch-python.js";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+
+/** Runs the CLI in this process with stdout and stderr captured. */
+async function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | undefined; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+  const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, env);
+  try {
+    return { code: await main(args), stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  }
+}
+
+describe.skipIf(TORCH_MISSING !== undefined)("dlm run --engine torch", () => {
+  it("trains iris, writes history and metrics, and exports a bundle that predicts as torch did", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dlm-torch-iris-"));
+    copyFileSync(join(ROOT, "samples", "iris.dlm"), join(dir, "iris.dlm"));
+    const runs = join(dir, "runs");
+    const result = await runCli(["run", join(dir, "iris.dlm"), "--engine", "torch", "--epochs", "40", "--out", runs], { DLM_PYTHON: PYTHON });
+    expect(result.stderr).not.toMatch(/Traceback|at .*\.ts:/);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/dlm: epoch 1\/40 {2}loss \d\.\d{4} {2}val_loss \d\.\d{4}/);
+    const runDir = join(runs, "iris");
+    const metrics = JSON.parse(readFileSync(join(runDir, "metrics.json"), "utf8")) as { backend: string; evaluation: { metrics: Record<string, number> } };
+    expect(metrics.backend).toBe("torch");
+    expect(metrics.evaluation.metrics["accuracy"]).toBeGreaterThanOrEqual(0.85);
+    const history = readFileSync(join(runDir, "history.csv"), "utf8").trim().split("\n");
+    expect(history[0]).toBe("epoch,loss,val_loss,lr");
+    expect(history.length).toBeGreaterThan(10);
+    // the exported TF.js bundle reproduces the torch program's predictions
+    const bundle = await loadBundle(join(dir, "exports", "iris"));
+    const x = decodeNpy(readFileSync(join(runDir, "prepared", "test.x.npy")));
+    const expected = decodeNpy(readFileSync(join(runDir, "torch", "predictions-test.npy"))).data;
+    const got = (bundle.model.predict(tf.tensor(x.data, [...x.shape])) as tf.Tensor).dataSync();
+    let worst = 0;
+    for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(got[i]! - expected[i]!));
+    expect(got.length).toBe(expected.length);
+    expect(worst).toBeLessThan(1e-5);
+  }, 300_000);
+
+  for (const [kind, model, shape] of [
+    ["dense", "dense(16, activation: relu)\n    dense(3, activation: softmax)", [4]],
+    ["conv", "conv2d(4, 3, stride: 2, padding: same, activation: relu)\n    max_pool2d(2)\n    flatten\n    dense(10, activation: softmax)", [28, 28, 1]],
+  ] as const) {
+    it(`${kind} model: --nproc 2 (gloo) gives one process's weights after 3 steps`, async () => {
+      const source = `experiment e {
+  seed: 5
+  data { source: builtin("${kind === "dense" ? "iris" : "mnist"}") }
+  model {
+    ${model}
+  }
+  train { optimizer: adam(learning_rate: 0.01), loss: sparse_categorical_crossentropy, epochs: 1, batch_size: 16 }
+}`;
+      const checked = checkSource(source);
+      expect(checked.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+      const dir = mkdtempSync(join(tmpdir(), `dlm-torch-ddp-${kind}-`));
+      const program = join(dir, "e.py");
+      writeFileSync(program, emitTorchProgram(checked.plans[0]!, { outDir: dir, sourceText: () => source }).text);
+      // 64 synthetic examples: 4 global batches of 16, the same on 1 and 2 processes
+      const data = join(dir, "data");
+      mkdirSync(data);
+      const n = 64;
+      const size = shape.reduce((a: number, b: number) => a * b, 1);
+      const features = Float32Array.from({ length: n * size }, (_, i) => Math.sin(i * 12.9898) * 0.5);
+      const labels = Int32Array.from({ length: n }, (_, i) => i % (kind === "dense" ? 3 : 10));
+      writeFileSync(join(data, "train.x.npy"), encodeNpy({ data: features, shape: [n, ...shape] }));
+      writeFileSync(join(data, "train.y.npy"), encodeNpy({ data: labels, shape: [n] }));
+      writeFileSync(join(data, "manifest.json"), JSON.stringify({ splits: { train: { x: "train.x.npy", y: "train.y.npy", size: n } }, classWeights: null }));
+      const weights: Float32Array[] = [];
+      for (const nproc of [1, 2]) {
+        const out = join(dir, `out${nproc}`);
+        const result = await launchTorchProcesses(PYTHON, program, ["--data", data, "--out", out, "--max-steps", "3"], nproc, () => undefined);
+        expect(result).toEqual({ code: 0 });
+        const bytes = readFileSync(join(out, "weights.bin"));
+        weights.push(new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)));
+      }
+      const [one, two] = weights as [Float32Array, Float32Array];
+      expect(two.length).toBe(one.length);
+      let worst = 0;
+      let largest = 0;
+      for (let i = 0; i < one.length; i++) {
+        worst = Math.max(worst, Math.abs(one[i]! - two[i]!));
+        largest = Math.max(largest, Math.abs(one[i]!));
+      }
+      expect(worst / largest).toBeLessThan(1e-5);
+      // and training moved them: the three steps were not skipped
+      expect(existsSync(join(dir, "out1", "history.json"))).toBe(true);
+    }, 300_000);
+  }
+});
+
+describe("dlm run --engine torch without torch", () => {
+  it("says in one line what to install", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dlm-torch-missing-"));
+    copyFileSync(join(ROOT, "samples", "iris.dlm"), join(dir, "iris.dlm"));
+    const result = await runCli(["run", join(dir, "iris.dlm"), "--engine", "torch", "--out", join(dir, "runs")], {
+      DLM_PYTHON: join(dir, "no-such-python"),
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).toMatch(/^error: the torch engine needs Python with PyTorch, and `.*no-such-python` cannot be started; set DLM_PYTHON/);
+  });
+});
