@@ -39,6 +39,8 @@ export interface OutputFuzzResult {
   readonly runSeconds: number;
   /** One line per broken property or unsafe write. */
   readonly violations: string[];
+  /** How many of `violations` came from `dlm run`s (the rest from check and compile). */
+  readonly runViolations: number;
 }
 
 /** A small deterministic generator (mulberry32), so a seed reproduces a run. */
@@ -346,6 +348,7 @@ export function runOutputFuzz(settings: OutputFuzzSettings): OutputFuzzResult {
   }
   const caseSeconds = (performance.now() - caseStarted) / 1000;
 
+  const caseViolations = violations.length;
   let runsTrained = 0;
   const runStarted = performance.now();
   for (let index = 0; index < settings.runs; index++) {
@@ -392,5 +395,14 @@ export function runOutputFuzz(settings: OutputFuzzSettings): OutputFuzzResult {
       process.stderr.write(`output paths: ${index + 1} runs done, ${violations.length} violations\n`);
   }
   const runSeconds = (performance.now() - runStarted) / 1000;
-  return { cases: settings.cases, clean, caseSeconds, runs: settings.runs, runsTrained, runSeconds, violations };
+  return {
+    cases: settings.cases,
+    clean,
+    caseSeconds,
+    runs: settings.runs,
+    runsTrained,
+    runSeconds,
+    violations,
+    runViolations: violations.length - caseViolations,
+  };
 }

@@ -125,7 +125,7 @@ async function main(): Promise<void> {
           (typeCheck.status === 0 ? "clean" : `${typeCheck.failing.length} failing\n${typeCheck.output}`),
       `output paths: ${outputFuzz.cases.toLocaleString("en-US")} experiments checked and compiled in ${outputFuzz.caseSeconds.toFixed(1)} s ` +
         `(${outputFuzz.clean.toLocaleString("en-US")} clean); ${outputFuzz.runs} dlm runs in ${outputFuzz.runSeconds.toFixed(1)} s ` +
-        `(${outputFuzz.runsTrained} trained and exited 0); ${outputFuzz.violations.length} violations`,
+        `(${outputFuzz.runsTrained} trained and exited 0); ${outputFuzz.violations.length} violations (${outputFuzz.runViolations} in runs)`,
     ].join("\n"),
   );
   if (failures.length > 0 || (typeCheck !== undefined && typeCheck.status !== 0) || outputFuzz.violations.length > 0) process.exitCode = 1;
