@@ -11,7 +11,7 @@ import { lineColumn } from "./render-diagnostics.js";
 import { formatShape } from "./layers/shape-arithmetic.js";
 import type { ResolvedArgs, Shape, TfjsConfigValue } from "./layers/types.js";
 import { isArchitectureName, trainsWhole, zooRequestOf } from "./layers/pretrained.js";
-import { buildZooModel, findArchitecture } from "./zoo/index.js";
+import { buildZooModel, findArchitecture, weightFileFor } from "./zoo/index.js";
 import { Code, commentText, identifierFrom, printLiteral, type LiteralValue } from "./emit-literals.js";
 import type { PlannedModel, PlannedSearchSpace } from "./experiment-plan.js";
 
@@ -178,7 +178,7 @@ export function emitModelBuilder(model: PlannedModel, context: ModelEmitContext,
     const options = {
       architecture: architecture.name,
       weights: request.weights,
-      weightFile: request.includeTop ? architecture.weightFiles.top : architecture.weightFiles.noTop,
+      weightFile: weightFileFor(architecture, request.includeTop, request.input[0] ?? null),
       trainable: trainsWhole(args),
     };
     statements.push(

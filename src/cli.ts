@@ -97,6 +97,23 @@ function buildProgram(setExitCode: (code: number) => void): Command {
       setExitCode(runDatasetsCommand({ json: Boolean(options.json) }));
     });
 
+  const models = program
+    .command("models")
+    .description("list the named architectures of pretrained(NAME): sizes, input sizes, licences, cached weights")
+    .option("--json", "print JSON")
+    .action(async (options: { json?: boolean }) => {
+      const { runModelsCommand } = await import("./commands/models.js");
+      setExitCode(runModelsCommand({ json: Boolean(options.json) }));
+    });
+  models
+    .command("fetch")
+    .description("say where to get a model's Keras weight files and where to put them")
+    .argument("<name>", "vgg16, resnet50 or mobilenet_v2")
+    .action(async (name: string) => {
+      const { runModelsFetchCommand } = await import("./commands/models.js");
+      setExitCode(runModelsFetchCommand(name));
+    });
+
   program
     .command("compile")
     .description("check a .dlm file and write one TypeScript (or, with --target torch, Python) program per experiment")

@@ -28,11 +28,18 @@ export interface ZooArchitecture {
   readonly build: (options: ArchitectureOptions) => ZooItem[];
   /** The image size the ImageNet weights were trained at. */
   readonly inputSize: readonly [number, number, number];
-  /** Keras's weight files (in keras-applications' storage), with and without the top. */
+  /** Keras's weight files (in keras-applications' storage), with and without the top, at `inputSize`. */
   readonly weightFiles: { readonly top: string; readonly noTop: string };
+  /** The folder of keras-applications' storage that holds them. */
+  readonly weightsUrl: string;
+  /** The md5 Keras's source publishes for each file, where it publishes one. */
+  readonly md5: Readonly<Record<string, string>>;
   /** Where the weights come from and under which licence. */
   readonly licence: string;
 }
+
+/** Where Keras downloads its applications' weights from. */
+const KERAS_APPLICATIONS = "https://storage.googleapis.com/tensorflow/keras-applications/";
 
 /** The architectures, in `dlm models` order. */
 export const ZOO: readonly ZooArchitecture[] = [
@@ -45,6 +52,11 @@ export const ZOO: readonly ZooArchitecture[] = [
       top: "vgg16_weights_tf_dim_ordering_tf_kernels.h5",
       noTop: "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5",
     },
+    weightsUrl: `${KERAS_APPLICATIONS}vgg16/`,
+    md5: {
+      vgg16_weights_tf_dim_ordering_tf_kernels: "64373286793e3c8b2b4e3219cbf3544b",
+      vgg16_weights_tf_dim_ordering_tf_kernels_notop: "6d6bbae143d832006294945121d1f1fc",
+    },
     licence: "CC BY 4.0 (weights: Oxford VGG); Keras code Apache-2.0",
   },
   {
@@ -55,6 +67,11 @@ export const ZOO: readonly ZooArchitecture[] = [
     weightFiles: {
       top: "resnet50_weights_tf_dim_ordering_tf_kernels.h5",
       noTop: "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5",
+    },
+    weightsUrl: `${KERAS_APPLICATIONS}resnet/`,
+    md5: {
+      resnet50_weights_tf_dim_ordering_tf_kernels: "2cb95161c43110f7111970584f804107",
+      resnet50_weights_tf_dim_ordering_tf_kernels_notop: "4d473c1dd8becc155b73f8504c6f6626",
     },
     licence: "MIT (weights: Kaiming He); Keras code Apache-2.0",
   },
@@ -67,6 +84,8 @@ export const ZOO: readonly ZooArchitecture[] = [
       top: "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224.h5",
       noTop: "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224_no_top.h5",
     },
+    weightsUrl: `${KERAS_APPLICATIONS}mobilenet_v2/`,
+    md5: {},
     licence: "Apache-2.0 (weights: TensorFlow models); Keras code Apache-2.0",
   },
 ];
@@ -74,6 +93,21 @@ export const ZOO: readonly ZooArchitecture[] = [
 /** The architecture named `name`, if the zoo has it. */
 export function findArchitecture(name: string): ZooArchitecture | undefined {
   return ZOO.find((architecture) => architecture.name === name);
+}
+
+/** The md5 Keras publishes for a weight file, if any. */
+export function weightFileMd5(architecture: ZooArchitecture, file: string): string | undefined {
+  return architecture.md5[file.replace(/\.h5$/, "")];
+}
+
+/**
+ * The weight file Keras loads for this top and input: MobileNetV2 has one per trained size
+ * (96, 128, 160, 192, 224; another size takes 224's, as in Keras), the others one each.
+ */
+export function weightFileFor(architecture: ZooArchitecture, includeTop: boolean, rows: number | null): string {
+  const file = includeTop ? architecture.weightFiles.top : architecture.weightFiles.noTop;
+  if (architecture.name !== "mobilenet_v2" || rows === null || ![96, 128, 160, 192].includes(rows)) return file;
+  return file.replace("_1.0_224", `_1.0_${rows}`);
 }
 
 /** Keras's smallest image side for these networks (`obtain_input_shape`'s `min_size`). */
