@@ -11,6 +11,7 @@
  * experiment exports resolves to that experiment's planned model before it exists on disk.
  * A plan is made only for an experiment without errors.
  */
+import { isArchitectureName, zooRequestOf } from "./layers/pretrained.js";
 import { totalmem } from "node:os";
 import type { ExperimentDecl } from "../grammar/ast.js";
 import { checkOutputPaths } from "./checks/check-output-paths.js";
@@ -178,7 +179,11 @@ function pretrainedUses(model: PlannedModel, contextFor: ShapeContextFor): Pretr
     .map((layer) => {
       const path = String(layer.args!["path"]);
       const until = String(layer.args!["until"] ?? "");
-      return { layer, layerNames: keptLayerNames(contextFor(layer.file).readPretrained(path), until) };
+      const context = contextFor(layer.file);
+      // A named architecture's layers come from the zoo (`pretrained(resnet50)`), a saved model's from its model.json.
+      const zoo = isArchitectureName(path) ? context.readZoo?.(zooRequestOf(layer.args!, layer.inputShape)) : undefined;
+      const info = zoo === undefined ? context.readPretrained(path) : "code" in zoo ? zoo.message : zoo;
+      return { layer, layerNames: keptLayerNames(info, until) };
     });
 }
 

@@ -148,3 +148,16 @@ describe("weights: imagenet", () => {
     }
   });
 });
+
+describe("fine_tune's unfreeze inside a named architecture", () => {
+  const experiment = (unfreeze: string) =>
+    "model Net {\n  zero_pad2d(2)\n  base = pretrained(vgg16, weights: none, pooling: avg)\n  dense(10, activation: softmax)\n}\n\n" +
+    'experiment digits {\n  data { source: builtin("mnist"), limit: 64, split { validation: 0.2 } }\n  model: Net\n' +
+    `  train { loss: sparse_categorical_crossentropy, epochs: 1 }\n  fine_tune { unfreeze: ${unfreeze}, epochs: 1 }\n}\n`;
+
+  it("knows the architecture's layer names", () => {
+    expect(reportedIn(experiment("from(block5_conv1)"))).toEqual([]);
+    const [reported] = reportedIn(experiment("from(block5_conv9)"));
+    expect(reported).toMatchObject({ code: "DLM206", marked: "block5_conv9" });
+  });
+});
