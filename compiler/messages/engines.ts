@@ -35,14 +35,15 @@ export const ENGINE_MESSAGES: readonly MessageEntry[] = [
     severity: "error",
     explanation:
       "The PyTorch engine trains one `train` stage with its optimizer, schedule, loss, class " +
-      "weights, epochs and batch size, and the callbacks `early_stopping` (on `loss` or " +
-      "`val_loss`), `terminate_on_nan` and `progress`. A `fine_tune` stage, a `tune` search, image " +
+      "weights, epochs and batch size, and the callbacks `early_stopping` and " +
+      "`reduce_lr_on_plateau` (on `loss` or `val_loss`), `terminate_on_nan` and `progress`. A " +
+      "`fine_tune` stage, a `tune` search, image " +
       "`augment`, other callbacks and other monitors are not run by it yet: rather than ignore " +
       "them, `dlm check --target torch` names each one. Run such an experiment with the TF.js " +
       "engine, or remove the setting.",
     wrong: iris(
       "    dense(8, activation: relu)\n    dense(3, activation: softmax)\n",
-      "loss: sparse_categorical_crossentropy, metrics: [accuracy], epochs: 5, callbacks { reduce_lr_on_plateau(monitor: val_loss) }",
+      "loss: sparse_categorical_crossentropy, metrics: [accuracy], epochs: 5, callbacks { model_checkpoint(\"checkpoints/best\") }",
     ),
     fixed: iris(
       "    dense(8, activation: relu)\n    dense(3, activation: softmax)\n",

@@ -19,8 +19,8 @@ function unsupportedSettings(plan: ExperimentPlan): string[] {
   if (plan.data.augment !== undefined && plan.data.augment.length > 0) found.push("image `augment`");
   for (const callback of plan.train.callbacks) {
     if (callback.kind === "progress" || callback.kind === "terminate_on_nan") continue;
-    if (callback.kind === "early_stopping") {
-      if (!TORCH_MONITORS.has(callback.monitor)) found.push(`\`early_stopping\` on \`${callback.monitor}\` (only \`loss\` and \`val_loss\`)`);
+    if (callback.kind === "early_stopping" || callback.kind === "reduce_lr_on_plateau") {
+      if (!TORCH_MONITORS.has(callback.monitor)) found.push(`\`${callback.kind}\` on \`${callback.monitor}\` (only \`loss\` and \`val_loss\`)`);
       continue;
     }
     found.push(`the \`${callback.kind}\` callback`);

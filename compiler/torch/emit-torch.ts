@@ -73,6 +73,7 @@ export function emitTorchProgram(plan: ExperimentPlan, options: TorchEmitOptions
   const line = text === undefined ? "" : `:${lineColumn(text, plan.nameRange.start).line}`;
   const stage = plan.train;
   const earlyStopping = stage.callbacks.find((callback) => callback.kind === "early_stopping");
+  const reduceLr = stage.callbacks.find((callback) => callback.kind === "reduce_lr_on_plateau");
   const settings: [string, PythonValue, string][] = [
     ["EXPERIMENT", plan.name, "the experiment's name"],
     ["SEED", plan.seed, "initial weights and the shuffling of each epoch"],
@@ -85,6 +86,7 @@ export function emitTorchProgram(plan: ExperimentPlan, options: TorchEmitOptions
     ["VALIDATION_BATCH_SIZE", stage.validationBatchSize ?? stage.batchSize, ""],
     ["SHUFFLE", stage.shuffle ?? true, ""],
     ["EARLY_STOPPING", earlyStopping === undefined ? null : (JSON.parse(JSON.stringify(earlyStopping)) as PythonValue), "on loss or val_loss"],
+    ["REDUCE_LR", reduceLr === undefined ? null : (JSON.parse(JSON.stringify(reduceLr)) as PythonValue), "reduce_lr_on_plateau, on loss or val_loss"],
     ["TERMINATE_ON_NAN", stage.callbacks.some((callback) => callback.kind === "terminate_on_nan"), ""],
   ];
   const program = [

@@ -209,10 +209,12 @@ def main(argv=None):
     history = []
     steps = 0
     best, waited, best_state = None, 0, None
+    plateau_best, plateau_waited = None, 0
     for epoch in range(args.epochs):
         started = time.time()
-        for group in optimizer.param_groups:
-            group["lr"] = learning_rate(base_rate, epoch)
+        if SCHEDULE is not None:
+            for group in optimizer.param_groups:
+                group["lr"] = learning_rate(base_rate, epoch)
         sampler.set_epoch(epoch)
         trained.train()
         totals = torch.zeros(2, dtype=torch.float64)
@@ -257,6 +259,22 @@ def main(argv=None):
                     if rank == 0:
                         print(f"dlm: early stopping after epoch {epoch + 1}", file=sys.stderr)
                     break
+        if REDUCE_LR is not None and REDUCE_LR["monitor"] in record:
+            value = record[REDUCE_LR["monitor"]]
+            sign = -1 if REDUCE_LR["mode"] == "max" else 1
+            if plateau_best is None or sign * (value - plateau_best) < -REDUCE_LR["minDelta"]:
+                plateau_best, plateau_waited = value, 0
+            else:
+                plateau_waited += 1
+                old_rate = optimizer.param_groups[0]["lr"]
+                # compared in float32 as Keras does, so a rate at min_lr is not "reduced" again
+                if plateau_waited >= REDUCE_LR["patience"] and np.float32(old_rate) > np.float32(REDUCE_LR["minLr"]):
+                    new_rate = max(old_rate * REDUCE_LR["factor"], REDUCE_LR["minLr"])
+                    for group in optimizer.param_groups:
+                        group["lr"] = new_rate
+                    plateau_waited = 0
+                    if rank == 0:
+                        print(f"dlm: epoch {epoch + 1}: reduce_lr_on_plateau reducing learning rate to {new_rate}", file=sys.stderr)
     if best_state is not None:
         model.load_state_dict(best_state)
 

@@ -66,6 +66,19 @@ describe.skipIf(TORCH_MISSING !== undefined)("dlm run --engine torch", () => {
     expect(worst).toBeLessThan(1e-5);
   }, 300_000);
 
+  it("trains the boston sample (regression, reduce_lr_on_plateau) with metrics in the target's units", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dlm-torch-boston-"));
+    copyFileSync(join(ROOT, "samples", "boston_housing.dlm"), join(dir, "boston_housing.dlm"));
+    const runs = join(dir, "runs");
+    const result = await runCli(["run", join(dir, "boston_housing.dlm"), "--engine", "torch", "--epochs", "60", "--out", runs], { DLM_PYTHON: PYTHON });
+    expect(result.code).toBe(0);
+    const metrics = JSON.parse(readFileSync(join(runs, "boston_housing", "metrics.json"), "utf8")) as { evaluation: { metrics: Record<string, number> } };
+    expect(metrics.evaluation.metrics["r2"]).toBeGreaterThan(0.6);
+    // rmse in thousands of dollars, as the TF.js engine reports it (not in standardized units)
+    expect(metrics.evaluation.metrics["rmse"]).toBeGreaterThan(1);
+    expect(metrics.evaluation.metrics["rmse"]).toBeLessThan(8);
+  }, 300_000);
+
   for (const [kind, model, shape] of [
     ["dense", "dense(16, activation: relu)\n    dense(3, activation: softmax)", [4]],
     ["conv", "conv2d(4, 3, stride: 2, padding: same, activation: relu)\n    max_pool2d(2)\n    flatten\n    dense(10, activation: softmax)", [28, 28, 1]],
