@@ -273,7 +273,7 @@ function describeCsv(
     return undefined;
   }
   if (reportMissingHeader(table.columns, source, pathRange, context, table)) return undefined;
-  if (table.rows.length === 0) {
+  if (table.rowCount === 0) {
     context.report(
       makeDiagnostic("DLM531", context.file, pathRange, {
         message: `"${source.path}" has a header row (${table.columns.join(", ")}) but no data rows: there is nothing to train on`,
@@ -388,7 +388,7 @@ function describeCsv(
   const wanted = task === "classification" && spec.classes !== undefined ? new Set(spec.classes) : undefined;
   const labelIndex = table.columns.indexOf(label.name);
   const featureRows = wanted
-    ? kept.filter((row) => wanted.has(categoryName(table.rows[row]![labelIndex] ?? null)))
+    ? kept.filter((row) => wanted.has(categoryName(table.cell(row, labelIndex))))
     : kept;
   const reads = [{ column: label, rows: kept }, ...used.map((column) => ({ column, rows: featureRows }))];
   reportNonNumbers(table, reads, pathRange, context, source.path);
@@ -489,7 +489,8 @@ function warnMissing(
   if (withMissing.length === 0) return;
   const first = withMissing[0]!;
   const column = table.columns.indexOf(first.name);
-  const row = table.rows.findIndex((cells) => isMissing(cells[column] ?? null));
+  let row = 0;
+  while (row < table.rowCount && !isMissing(table.cell(row, column))) row++;
   const line = table.lines?.[row];
   context.report(
     makeDiagnostic("DLM510", context.file, sites.source?.origins.get("path")?.range ?? sites.section, {
@@ -513,7 +514,7 @@ function rowsAfterMissing(
   label: ColumnSummary,
 ): readonly number[] {
   const policy = spec.missing ?? "error";
-  if (policy === "error") return table.rows.map((_, row) => row);
+  if (policy === "error") return Array.from({ length: table.rowCount }, (_, row) => row);
   const indexOf = (column: ColumnSummary): number => table.columns.indexOf(column.name);
   return selectCompleteRows(table, used.map(indexOf), indexOf(label), policy);
 }
@@ -553,7 +554,7 @@ function reportNonNumbers(
     let present = 0;
     const bad: { row: number; value: string }[] = [];
     for (const row of rows) {
-      const cell = table.rows[row]![index] ?? null;
+      const cell = table.cell(row, index);
       if (isMissing(cell)) continue;
       present++;
       if (numericValue(cell) === undefined) bad.push({ row, value: categoryName(cell) });
@@ -600,7 +601,7 @@ function reportOutsideFloat32(
     seen.add(column.name);
     const index = table.columns.indexOf(column.name);
     for (const row of rows) {
-      const cell = table.rows[row]![index] ?? null;
+      const cell = table.cell(row, index);
       const value = numericValue(cell);
       if (value !== undefined && outsideFloat32(value)) {
         found.push({ column: column.name, row, value: categoryName(cell) });
@@ -655,7 +656,7 @@ function reportMissingHeader(
   const wordsRecur = fields.every(
     (field, index) =>
       numericValue(field) !== undefined ||
-      (table?.rows.some((row) => String(row[index] ?? "").trim() === field) ?? false),
+      (table !== undefined && columnHolds(table, index, field)),
   );
   if (!wordsRecur) return false;
   // A name close to the label's is a real header with a typo (`2019,2020,region` for `Region`): DLM217 says so.
@@ -795,4 +796,12 @@ function checkSplit(spec: DataSpec, hasOwnTest: boolean, sites: DataSites, conte
 /** The range spanning every written name. */
 function spanOf(items: readonly WrittenName[]): SourceRange {
   return { start: items[0]!.range.start, end: items[items.length - 1]!.range.end };
+}
+
+/** True when some row of the table holds `field` (trimmed) in the column. */
+function columnHolds(table: Table, column: number, field: string): boolean {
+  for (let row = 0; row < table.rowCount; row++) {
+    if (String(table.cell(row, column) ?? "").trim() === field) return true;
+  }
+  return false;
 }

@@ -51,7 +51,7 @@ export function inspectCsv(path: string, roles: CsvRoles): CsvInspection | DataE
       file: path,
       columns: summaries.map(({ name, kind, missing }) => ({ name, kind, missing })),
       labelValues: label.distinct,
-      rows: table.rows.length,
+      rows: table.rowCount,
       featureNames,
       featureShape: resolved.text !== undefined ? [null] : [featureNames.length],
       task: inferTask(label),

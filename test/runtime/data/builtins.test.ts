@@ -8,7 +8,7 @@ import {
 } from "../../../runtime/data/catalog.js";
 import { DataError, MissingDatasetError } from "../../../runtime/data/errors.js";
 import { disposePreparedData, prepareData } from "../../../runtime/data/prepare.js";
-import type { TableSource } from "../../../runtime/data/raw.js";
+import type { Cell, Table, TableSource } from "../../../runtime/data/raw.js";
 import type { DataSpec } from "../../../runtime/data/spec.js";
 
 beforeAll(async () => {
@@ -18,6 +18,11 @@ beforeAll(async () => {
 const fashion = findBuiltinDataset("fashion_mnist")!;
 const fashionInstalled = locateBuiltinDataset(fashion).installed;
 
+/** The table's cells as rows. */
+function rowsOf(table: Table): Cell[][] {
+  return Array.from({ length: table.rowCount }, (_, row) => table.columns.map((_, column) => table.cell(row, column)));
+}
+
 /** Loads a data set through `prepareData` with a small cap, so every split stays tiny. */
 async function prepareSmall(name: string, extra: Partial<DataSpec> = {}) {
   return prepareData({ source: { kind: "builtin", name }, ...extra }, { seed: 1, baseDir: ".", limit: 60 });
@@ -26,19 +31,20 @@ async function prepareSmall(name: string, extra: Partial<DataSpec> = {}) {
 describe("every built-in data set loads and matches its catalogue entry", () => {
   it("spam holds 4,150 ham and 1,896 spam emails as subject + body text", async () => {
     const raw = (await loadBuiltinDataset(findBuiltinDataset("spam")!)) as TableSource;
-    const labels = raw.table.rows.map((row) => row[1]);
+    const rows = rowsOf(raw.table);
+    const labels = rows.map((row) => row[1]);
     expect(labels.filter((label) => label === "ham")).toHaveLength(4150);
     expect(labels.filter((label) => label === "spam")).toHaveLength(1896);
     // Headers other than the subject are dropped: no text starts with the mbox "From " line.
-    expect(raw.table.rows.filter(([text]) => typeof text !== "string" || /^From \S+@\S+\s/.test(text))).toEqual([]);
-    expect(String(raw.table.rows[0]![0]).split("\n")[0]).toBe("Re: New Sequences Window");
+    expect(rows.filter(([text]) => typeof text !== "string" || /^From \S+@\S+\s/.test(text))).toEqual([]);
+    expect(String(rows[0]![0]).split("\n")[0]).toBe("Re: New Sequences Window");
   });
 
   for (const dataset of BUILTIN_DATASETS.filter((d) => d.name !== "fashion_mnist" && d.name !== "mnist")) {
     it(dataset.name, async () => {
       const raw = (await loadBuiltinDataset(dataset)) as TableSource;
       expect(raw.kind).toBe("table");
-      expect(raw.table.rows).toHaveLength(dataset.sizes.train);
+      expect(raw.table.rowCount).toBe(dataset.sizes.train);
       if (dataset.classes !== undefined) expect(raw.classes).toEqual(dataset.classes);
       expect(raw.label).toBe(dataset.label);
       if (dataset.columns !== undefined) expect(raw.features).toEqual(dataset.columns);
