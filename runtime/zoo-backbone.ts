@@ -8,6 +8,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type * as tf from "@tensorflow/tfjs";
+import { assertFiniteWeights } from "./finite-weights.js";
+import { loadKerasWeights } from "./keras-h5.js";
 import { keepBatchNormInInference, setTrainable } from "./unfreeze.js";
 
 /** The folder of DLM's model cache: `$DLM_CACHE/models`, else `~/.cache/dlm/models`. */
@@ -37,8 +39,9 @@ export interface ZooBackboneArgs {
 
 /**
  * Prepares a zoo backbone the program has built: with `weights: none` it trains whole, batch
- * normalisation included; with `weights: imagenet` its weights come from the cache, its batch
- * normalisation runs in inference mode and it trains only when `trainable`.
+ * normalisation included; with `weights: imagenet` its weights come from Keras's `.h5` file in
+ * the cache (matched by layer name), its batch normalisation runs in inference mode and it
+ * trains only when `trainable`.
  */
 export async function prepareZooBackbone(model: tf.LayersModel, args: ZooBackboneArgs): Promise<tf.LayersModel> {
   if (args.weights === "none") {
@@ -54,10 +57,9 @@ export async function prepareZooBackbone(model: tf.LayersModel, args: ZooBackbon
         "or train from scratch with `weights: none`.",
     );
   }
-  // Reading Keras HDF5 weights is still to come (issue 19); until then the file is found but not read.
-  throw new ZooWeightsError(
-    `${file}: reading Keras HDF5 weight files is not implemented yet; use \`weights: none\`, or a TF.js model.json with \`pretrained("path/model.json")\``,
-  );
+  await loadKerasWeights(model, file);
+  assertFiniteWeights(model, `use ${args.architecture}'s weights from ${file}`, "A weight file with NaN or infinite values cannot serve as a base.");
+  return freezePretrainedBackbone(model, args.trainable);
 }
 
 /** The rules for a backbone with pretrained weights: batch normalisation in inference mode, frozen unless `trainable`. */

@@ -1,0 +1,103 @@
+/**
+ * Keras HDF5 weights into a TF.js model, matched by layer name. Reads the layout Keras's
+ * `save_weights` writes and its applications publish (`resnet50_weights_…_notop.h5`): the
+ * root attribute `layer_names`, one group per layer whose attribute `weight_names` lists its
+ * weights in order (`conv1_conv/kernel:0`, `conv1_conv/bias:0`), each a dataset under the
+ * group. A whole saved model (`model.save("x.h5")`) holds the same under `model_weights`.
+ * Kernels are channels-last in both Keras and TF.js, so no weight is transposed.
+ */
+import * as tf from "@tensorflow/tfjs";
+
+/** A weight file that does not fit the model: the message names the file and the layer. */
+export class KerasWeightsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "KerasWeightsError";
+  }
+}
+
+/** The weights of one layer as stored: names and values in Keras's order. */
+interface StoredLayer {
+  readonly names: readonly string[];
+  readonly values: readonly { readonly shape: readonly number[]; readonly data: Float32Array }[];
+}
+
+type H5Module = typeof import("h5wasm/node");
+type H5Group = InstanceType<H5Module["default"]["Group"]>;
+
+function stringList(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String);
+  if (typeof value === "string") return [value];
+  if (value && typeof value === "object" && Symbol.iterator in value) return [...(value as Iterable<unknown>)].map(String);
+  return [];
+}
+
+/** Reads every layer's stored weights from a Keras `.h5` file. */
+export async function readKerasWeights(file: string): Promise<Map<string, StoredLayer>> {
+  const h5wasm = (await import("h5wasm/node")).default;
+  await h5wasm.ready;
+  let opened: InstanceType<typeof h5wasm.File>;
+  try {
+    opened = new h5wasm.File(file, "r");
+  } catch (error) {
+    throw new KerasWeightsError(`${file}: not a readable HDF5 file (${error instanceof Error ? error.message : String(error)})`);
+  }
+  try {
+    const nested = opened.get("model_weights");
+    const root = (nested instanceof h5wasm.Group ? nested : opened) as H5Group;
+    const layerNames = stringList(root.attrs["layer_names"]?.value);
+    if (layerNames.length === 0) throw new KerasWeightsError(`${file}: no \`layer_names\` attribute: not a Keras weight file`);
+    const layers = new Map<string, StoredLayer>();
+    for (const layerName of layerNames) {
+      const group = root.get(layerName);
+      if (!(group instanceof h5wasm.Group)) throw new KerasWeightsError(`${file}: layer \`${layerName}\` is listed but has no group`);
+      const names = stringList(group.attrs["weight_names"]?.value);
+      const values = names.map((name) => {
+        const dataset = group.get(name);
+        if (!(dataset instanceof h5wasm.Dataset)) throw new KerasWeightsError(`${file}: weight \`${name}\` of layer \`${layerName}\` is missing`);
+        const data = dataset.value;
+        const array = data instanceof Float32Array ? data : Float32Array.from(data as ArrayLike<number>);
+        return { shape: (dataset.shape ?? []) as number[], data: array };
+      });
+      layers.set(layerName, { names, values });
+    }
+    return layers;
+  } finally {
+    opened.close();
+  }
+}
+
+/**
+ * Sets the weights of every layer of `model` that has weights from the Keras file, by layer
+ * name, in Keras's order (kernel, bias; gamma, beta, moving mean, moving variance). A layer
+ * the file lacks, or a weight of another shape, stops with the layer named.
+ */
+export async function loadKerasWeights(model: tf.LayersModel, file: string): Promise<number> {
+  const stored = await readKerasWeights(file);
+  let loaded = 0;
+  for (const layer of model.layers) {
+    const weights = layer.weights;
+    if (weights.length === 0) continue;
+    const found = stored.get(layer.name);
+    if (found === undefined) {
+      throw new KerasWeightsError(`${file}: no weights for layer \`${layer.name}\` (the file has ${stored.size} layers: ${[...stored.keys()].slice(0, 5).join(", ")}, …)`);
+    }
+    if (found.values.length !== weights.length) {
+      throw new KerasWeightsError(`${file}: layer \`${layer.name}\` has ${weights.length} weights, the file ${found.values.length} (${found.names.join(", ")})`);
+    }
+    const tensors = weights.map((weight, index) => {
+      const value = found.values[index]!;
+      const expected = weight.shape as number[];
+      if (value.shape.length !== expected.length || value.shape.some((length, axis) => length !== expected[axis])) {
+        throw new KerasWeightsError(
+          `${file}: weight \`${found.names[index]}\` of layer \`${layer.name}\` has shape [${value.shape.join(", ")}], the layer needs [${expected.join(", ")}]`,
+        );
+      }
+      return tf.tensor(value.data, expected, "float32");
+    });
+    layer.setWeights(tensors);
+    tf.dispose(tensors);
+    loaded++;
+  }
+  return loaded;
+}
