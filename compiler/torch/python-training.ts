@@ -232,7 +232,10 @@ def main(argv=None):
             if args.max_steps and steps >= args.max_steps:
                 break
         if distributed:
-            dist.all_reduce(totals)
+            # NCCL reduces tensors on the GPU only
+            reduced = totals.to(device)
+            dist.all_reduce(reduced)
+            totals = reduced.cpu()
         record = {"epoch": epoch + 1, "epochs": args.epochs, "loss": float(totals[0] / max(totals[1], 1)),
                   "lr": optimizer.param_groups[0]["lr"], "samples": int(totals[1]), "seconds": time.time() - started}
         if validation is not None:

@@ -86,7 +86,7 @@ export async function launchTorchProcesses(
       const lines = pending.split("\n");
       pending = lines.pop() ?? "";
       for (const line of lines) {
-        if (line.startsWith(PROGRESS_PREFIX)) {
+        if (rank === 0 && line.startsWith(PROGRESS_PREFIX)) {
           try {
             onProgress(JSON.parse(line.slice(PROGRESS_PREFIX.length)) as Record<string, unknown>);
             continue;

@@ -6,6 +6,7 @@
  * `metrics.json` and the report from DLM's metrics code over the predictions the program
  * wrote, and the export bundle in TF.js's layers format (weights converted by the program).
  */
+import { createHash } from "node:crypto";
 import { existsSync, promises as fs } from "node:fs";
 import * as path from "node:path";
 import type { ExperimentPlan } from "../../compiler/experiment-plan.js";
@@ -41,6 +42,16 @@ function progressLine(record: Record<string, unknown>): string {
   return parts.join("  ");
 }
 
+/**
+ * The programs renamed `out/<experiment>-<hash>.py`, the hash of the `.dlm`'s absolute path,
+ * as the TF.js engine names its programs: two files that declare one experiment name, run
+ * from one folder at once, must not run each other's program.
+ */
+function ownProgramFiles(programs: ReadonlyMap<string, string>, dlmFile: string): Map<string, string> {
+  const tag = createHash("sha256").update(path.resolve(dlmFile)).digest("hex").slice(0, 8);
+  return new Map([...programs].map(([program, text]) => [program.replace(/\.py$/, `-${tag}.py`), text]));
+}
+
 /** `dlm run --engine torch`: each selected experiment in turn; the first failure stops it. */
 export async function runTorchRunCommand(file: string, flags: TorchRunFlags): Promise<number> {
   const checked = checkFileExperiments(file, flags.color, "torch");
@@ -54,7 +65,7 @@ export async function runTorchRunCommand(file: string, flags: TorchRunFlags): Pr
   const python = torchPython();
   const missing = torchUnavailable(python);
   if (missing !== undefined) throw new CliError(missing, EXIT_ERRORS);
-  const programs = emitTorchPrograms(selected, PROGRAM_DIR, checked.sourceText);
+  const programs = ownProgramFiles(emitTorchPrograms(selected, PROGRAM_DIR, checked.sourceText), file);
   writeProgramFiles(programs);
   const paths = [...programs.keys()];
   for (const [index, plan] of selected.entries()) {

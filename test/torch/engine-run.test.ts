@@ -130,6 +130,32 @@ describe.skipIf(TORCH_MISSING !== undefined)("dlm run --engine torch", () => {
   }
 });
 
+describe.skipIf(TORCH_MISSING !== undefined)("the local launcher", () => {
+  it("sets the env:// variables, and when one rank fails stops the others and names it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dlm-torch-launch-"));
+    const script = join(dir, "fails.py");
+    writeFileSync(
+      script,
+      [
+        "import json, os, sys, time",
+        "rank = int(os.environ['RANK'])",
+        "print('dlm-progress ' + json.dumps({k: os.environ[k] for k in ('RANK', 'LOCAL_RANK', 'WORLD_SIZE', 'MASTER_ADDR', 'MASTER_PORT')}), flush=True)",
+        "if rank == 1:",
+        "    sys.exit(3)",
+        "time.sleep(120)  # as a rank waiting for the failed one in a collective",
+      ].join("\n"),
+    );
+    const records: Record<string, unknown>[] = [];
+    const started = Date.now();
+    const result = await launchTorchProcesses(PYTHON, script, [], 2, (record) => records.push(record));
+    expect(result).toEqual({ code: 3, failedRank: 1 });
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ RANK: "0", LOCAL_RANK: "0", WORLD_SIZE: "2", MASTER_ADDR: "127.0.0.1" });
+    expect(Number(records[0]!["MASTER_PORT"])).toBeGreaterThan(0);
+  }, 120_000);
+});
+
 describe("dlm run --engine torch without torch", () => {
   it("says in one line what to install", async () => {
     const dir = mkdtempSync(join(tmpdir(), "dlm-torch-missing-"));
