@@ -46,6 +46,47 @@ with h5py.File(sys.argv[2], "w") as f:
             group.create_dataset(name, data=values.reshape(shape))
 `;
 
+/**
+ * ResNet50 up to conv2_block1_out in numpy, written from Keras's resnet.py (not from DLM): the
+ * stem (pad 3, 7×7/2 convolution, batch norm ε 1.001e-5, ReLU, pad 1, 3×3/2 max pooling) and a
+ * bottleneck block with its projection shortcut, weights read from the h5 file by layer name.
+ */
+const RESNET_REFERENCE = `
+import h5py, json, numpy as np, sys
+f = h5py.File(sys.argv[1], "r")
+def weights(name):
+    group = f[name]
+    return [np.array(group[w], dtype=np.float64) for w in [n.decode() if isinstance(n, bytes) else n for n in group.attrs["weight_names"]]]
+def conv(x, name, stride=1, pad=((0, 0), (0, 0))):
+    k, b = weights(name)
+    x = np.pad(x, (pad[0], pad[1], (0, 0)))
+    kh, kw, _, filters = k.shape
+    h = (x.shape[0] - kh) // stride + 1
+    w = (x.shape[1] - kw) // stride + 1
+    out = np.zeros((h, w, filters))
+    for i in range(kh):
+        for j in range(kw):
+            out += x[i:i + stride * (h - 1) + 1:stride, j:j + stride * (w - 1) + 1:stride, :] @ k[i, j]
+    return out + b
+def bn(x, name):
+    gamma, beta, mean, variance = weights(name)
+    return gamma * (x - mean) / np.sqrt(variance + 1.001e-5) + beta
+relu = lambda x: np.maximum(x, 0)
+def max_pool(x, size, stride):
+    h = (x.shape[0] - size) // stride + 1
+    w = (x.shape[1] - size) // stride + 1
+    return np.array([[x[i * stride:i * stride + size, j * stride:j * stride + size].max(axis=(0, 1)) for j in range(w)] for i in range(h)])
+x = np.sin(np.arange(32 * 32 * 3) * 0.37).reshape(32, 32, 3)
+x = relu(bn(conv(x, "conv1_conv", 2, ((3, 3), (3, 3))), "conv1_bn"))
+x = max_pool(np.pad(x, ((1, 1), (1, 1), (0, 0))), 3, 2)
+shortcut = bn(conv(x, "conv2_block1_0_conv"), "conv2_block1_0_bn")
+y = relu(bn(conv(x, "conv2_block1_1_conv"), "conv2_block1_1_bn"))
+y = relu(bn(conv(y, "conv2_block1_2_conv", 1, ((1, 1), (1, 1))), "conv2_block1_2_bn"))
+y = bn(conv(y, "conv2_block1_3_conv"), "conv2_block1_3_bn")
+out = relu(shortcut + y)
+json.dump({"shape": list(out.shape), "values": out.reshape(-1).tolist()}, open(sys.argv[2], "w"))
+`;
+
 /** Writes a Keras-layout weight file for `layers` with h5py; values are sin(k·0.001 + layer + weight/2)/10 (a fourth weight |…| + 0.5). */
 function writeKerasWeights(layers: readonly LayerSpec[], file: string): void {
   const specFile = `${file}.json`;
@@ -113,6 +154,26 @@ describe.skipIf(skipReason !== undefined)("Keras HDF5 weights", () => {
       if (saved === undefined) delete process.env["DLM_CACHE"];
       else process.env["DLM_CACHE"] = saved;
     }
+  });
+
+  it("give ResNet50's stem and first block the output numpy computes from the same file (within 1e-4)", async () => {
+    const { model } = await buildEmittedModel("model M(input: [32, 32, 3]) {\n  pretrained(resnet50, weights: none, until: conv2_block1_out)\n}\n");
+    const backbone = model.getLayer("pretrained") as tf.LayersModel;
+    const file = path.join(WORK, "resnet-stem.h5");
+    writeKerasWeights(specOf(backbone), file);
+    await loadKerasWeights(backbone, file);
+    const input = tf.tensor(Float32Array.from({ length: 32 * 32 * 3 }, (_, k) => Math.sin(k * 0.37)), [1, 32, 32, 3]);
+    const actual = (backbone.predict(input) as tf.Tensor).dataSync();
+    const referenceFile = path.join(WORK, "reference.json");
+    const result = spawnSync(PYTHON, ["-c", RESNET_REFERENCE, file, referenceFile], { encoding: "utf8" });
+    if (result.status !== 0) throw new Error(result.stderr);
+    const reference = JSON.parse(fs.readFileSync(referenceFile, "utf8")) as { shape: number[]; values: number[] };
+    expect(reference.shape).toEqual([8, 8, 256]);
+    expect(actual.length).toBe(reference.values.length);
+    let worst = 0;
+    reference.values.forEach((value, k) => (worst = Math.max(worst, Math.abs(actual[k]! - value) / Math.max(1, Math.abs(value)))));
+    expect(worst).toBeLessThan(1e-4);
+    expect(Math.max(...reference.values)).toBeGreaterThan(0);
   });
 
   it("name the layer the file lacks, and a weight of the wrong shape", async () => {
