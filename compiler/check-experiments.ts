@@ -15,6 +15,7 @@ import { isArchitectureName, zooRequestOf } from "./layers/pretrained.js";
 import { totalmem } from "node:os";
 import type { ExperimentDecl } from "../grammar/ast.js";
 import { checkOutputPaths } from "./checks/check-output-paths.js";
+import { checkOutputNames } from "./checks/check-output-names.js";
 import { checkResources } from "./checks/check-resources.js";
 import { checkPipeline, keptLayerNames, type PretrainedUse } from "./checks/check-pipeline.js";
 import { checkClassCount, checkCropFits } from "./checks/check-outcomes.js";
@@ -59,7 +60,12 @@ export function checkExperiments(result: ModelCheckResult, host: CompilerHost, o
     for (const declaration of file.ast.declarations) {
       if (declaration.kind !== "Experiment" || declaration.missing || declaration.name.missing) continue;
       const checked = checkExperiment(declaration, file.path, { result, host, contextFor, options });
-      diagnostics.push(...checked.diagnostics, ...checkOutputPaths(declaration, file.path, [...result.files.keys()], host));
+      // Ownership of a path that cannot name a file is moot: DLM527 alone (no "already exists").
+      const badNames = checkOutputNames(declaration, file.path);
+      diagnostics.push(
+        ...checked.diagnostics,
+        ...(badNames.length > 0 ? badNames : checkOutputPaths(declaration, file.path, [...result.files.keys()], host)),
+      );
       if (checked.plan !== undefined) plans.push(checked.plan);
       recordExport(exported, declaration, file.path, checked.plan, checked.exportDir);
     }

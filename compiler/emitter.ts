@@ -74,7 +74,6 @@ export function emitExperiment(plan: ExperimentPlan, options: EmitOptions): { pa
       "// Do not edit: change the .dlm file and compile again.\n\n";
   sourceFile.addImportDeclarations([
     { moduleSpecifier: "node:path", namespaceImport: "path" },
-    { moduleSpecifier: "node:url", namedImports: ["fileURLToPath"] },
     { moduleSpecifier: "@tensorflow/tfjs", namespaceImport: "tf" },
     {
       moduleSpecifier: runtimeModule,
@@ -82,6 +81,7 @@ export function emitExperiment(plan: ExperimentPlan, options: EmitOptions): { pa
         ...(searchesSettings ? ["applySearchValues"] : []),
         ...(model.usesPretrained ? ["loadPretrained"] : []),
         ...(model.usesZoo ? ["prepareZooBackbone"] : []),
+        "programFolder",
         "runExperiment",
         ...(model.usesHyperparameters ? [{ name: "DataInfo", isTypeOnly: true }] : []),
         { name: "ExperimentDefinition", isTypeOnly: true },
@@ -95,7 +95,7 @@ export function emitExperiment(plan: ExperimentPlan, options: EmitOptions): { pa
     declarations: [
       {
         name: "dlmDir",
-        initializer: `path.resolve(path.dirname(fileURLToPath(import.meta.url)), ${printLiteral(relativeFolderPath(options.outDir, dlmDir))})`,
+        initializer: `path.resolve(programFolder(import.meta.url), ${printLiteral(relativeFolderPath(options.outDir, dlmDir))})`,
       },
     ],
   });

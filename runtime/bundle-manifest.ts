@@ -27,6 +27,12 @@ export const MAX_MODEL_JSON_BYTES = 64 * 1024 * 1024;
 /** Largest small JSON file of a bundle or checkpoint (card, preprocessing, labels): 64 MiB. */
 export const MAX_BUNDLE_JSON_BYTES = 64 * 1024 * 1024;
 
+/**
+ * Most weights a manifest may list: 16,384 (MobileNetV2 has 262, ResNet-152 under 1,000). A
+ * manifest of a million empty weights took 81 s and 1 GB to refuse.
+ */
+export const MAX_MANIFEST_WEIGHTS = 16_384;
+
 /** Bytes per element of each dtype a weights manifest may use (`string` weights are refused). */
 const DTYPE_BYTES: Readonly<Record<string, number>> = {
   float32: 4,
@@ -43,6 +49,9 @@ const DTYPE_BYTES: Readonly<Record<string, number>> = {
  * quantized dtype when quantized). Shapes must be lists of non-negative integers.
  */
 export function manifestByteLength(weights: readonly tf.io.WeightsManifestEntry[], file: string): number {
+  if (weights.length > MAX_MANIFEST_WEIGHTS) {
+    throw new ModelFileError(`the weightsManifest lists ${weights.length} weights; the limit is ${MAX_MANIFEST_WEIGHTS}`, file);
+  }
   let total = 0;
   for (const weight of weights) {
     const name = typeof weight?.name === "string" ? weight.name : "?";

@@ -15,7 +15,7 @@ import {
   writeModelFiles,
 } from "./model-io.js";
 import type { DataInfo, Preprocessing } from "./types.js";
-import { readJsonInFolder } from "./bundle-manifest.js";
+import { ModelFileError, readJsonInFolder } from "./bundle-manifest.js";
 import { assertFiniteWeights } from "./finite-weights.js";
 
 /** File names inside a bundle, besides `model.json` and `weights.bin`. */
@@ -86,9 +86,19 @@ export async function exportBundle(
   return written;
 }
 
-/** Reads a bundle written by `exportBundle`. */
+/**
+ * Reads a bundle written by `exportBundle`. A missing `dir` is an error even when `dir.previous`
+ * holds the bundle it replaced: serving that one silently (after `rm -rf exports/x`) passed
+ * off an older model as the one asked for; the message says to name it.
+ */
 export async function loadBundle(dir: string): Promise<Bundle> {
   const root = await existingDirectory(dir);
+  if (root !== dir) {
+    throw new ModelFileError(
+      `no such bundle; \`${root}\` holds the bundle it replaced: pass that folder to use it`,
+      dir,
+    );
+  }
   // Regular files inside the bundle only, of bounded size (bundle-manifest.ts).
   const readJson = async <T>(name: string): Promise<T> => (await readJsonInFolder(root, name, name)) as T;
   const card = await readJson<ModelCard>(BUNDLE_FILES.card);

@@ -38,5 +38,6 @@ export { saveModel, loadModel } from "./model-io.js";
 export { exportBundle, loadBundle, type Bundle, type ModelCard } from "./export.js";
 export { predict, type ClassPrediction, type RegressionPrediction } from "./predict.js";
 export { loadPretrained } from "./pretrained.js";
+export { programFolder } from "./program-folder.js";
 export { prepareZooBackbone, zooCacheDir, ZooWeightsError, type ZooBackboneArgs } from "./zoo-backbone.js";
 export { setTrainable, unfreezeBackbones, type Unfreeze } from "./unfreeze.js";

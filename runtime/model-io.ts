@@ -7,6 +7,7 @@ import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { checkModelJson, MAX_MODEL_JSON_BYTES, readJsonInFolder, readManifestWeights } from "./bundle-manifest.js";
+import { buildWithinManifest } from "./bounded-model-build.js";
 import { canSaveOptimizerState } from "./optimizers.js";
 import { assertOwnedOutput, temporaryPrefix } from "./output-ownership.js";
 
@@ -78,8 +79,12 @@ export interface LoadedModel {
 
 /** Loads a model saved by `saveModel` (or by tfjs-node's `file://` handler). */
 export async function loadModel(dir: string): Promise<LoadedModel> {
-  const artifacts = await fileSystemHandler(await existingDirectory(dir)).load();
-  const model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+  const root = await existingDirectory(dir);
+  const artifacts = await fileSystemHandler(root).load();
+  // The topology may only build weights the weight files hold (bounded-model-build.ts).
+  const model = await buildWithinManifest(artifacts, path.join(root, MODEL_JSON), () =>
+    tf.loadLayersModel(tf.io.fromMemory(artifacts)),
+  );
   const specs = artifacts.weightSpecs ?? [];
   const optimizerNames = new Set(specs.filter((spec) => spec.group === OPTIMIZER_GROUP).map((spec) => spec.name));
   const optimizerWeights: NamedTensor[] = [];

@@ -104,10 +104,34 @@ export function describeOptimizer(optimizer: tf.Optimizer): OptimizerState {
   return { className: optimizer.getClassName(), config: { ...config } };
 }
 
+/**
+ * The registered TF.js optimizer class of this name, looked up as an own key of the
+ * registry and checked to be an optimizer: a tampered `checkpoint.json` naming `constructor`
+ * or `Dense` gets undefined.
+ */
+function optimizerClass(
+  className: string,
+):
+  | [
+      tf.serialization.SerializableConstructor<tf.serialization.Serializable>,
+      tf.serialization.FromConfigMethod<tf.serialization.Serializable>,
+    ]
+  | undefined {
+  const classes = tf.serialization.SerializationMap.getMap().classNameMap;
+  if (!Object.hasOwn(classes, className)) return undefined;
+  const entry = classes[className];
+  return entry !== undefined && entry[0].prototype instanceof tf.Optimizer ? entry : undefined;
+}
+
+/** Whether `className` names a registered TF.js optimizer (`Adam`, `SGD`, …). */
+export function isOptimizerClassName(className: string): boolean {
+  return optimizerClass(className) !== undefined;
+}
+
 /** Rebuilds an optimizer from `describeOptimizer`'s output through tfjs's serialization registry. */
 export function restoreOptimizer(state: OptimizerState): tf.Optimizer {
-  const constructor = tf.serialization.SerializationMap.getMap().classNameMap[state.className];
-  if (constructor === undefined) throw new Error(`unknown optimizer class "${state.className}"`);
+  const constructor = optimizerClass(state.className);
+  if (constructor === undefined) throw new Error(`unknown optimizer class ${JSON.stringify(state.className)}`);
   const [cls, fromConfig] = constructor;
   return fromConfig(cls, state.config) as tf.Optimizer;
 }

@@ -6,6 +6,7 @@
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
+import { buildWithinManifest } from "./bounded-model-build.js";
 // The compiler's "did you mean" rule, so runtime and compile-time messages suggest the same name.
 import { closestName } from "../compiler/suggest.js";
 import {
@@ -49,7 +50,7 @@ export async function loadPretrained(file: string, args: LoadPretrainedArgs = {}
   const modelFile = await findModelFile(file);
   const modelJson = await readModelJson(modelFile);
   const artifacts = await tf.io.getModelArtifactsForJSON(modelJson, (manifest) => readWeights(modelFile, manifest));
-  let model = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+  let model = await buildWithinManifest(artifacts, modelFile, () => tf.loadLayersModel(tf.io.fromMemory(artifacts)));
   assertFiniteWeights(model, `use pretrained model ${modelFile}`, "A diverged model cannot serve as a base.");
   if (args.until !== undefined) model = cutAfter(model, args.until, modelFile);
   if (args.inputShape !== undefined) model = withInputShape(model, args.inputShape);

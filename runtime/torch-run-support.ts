@@ -4,6 +4,7 @@
  * history, metrics over its predictions with DLM's metrics code, the report, and the bundle.
  * The torch engine and the TF.js engine fill the same files the same way.
  */
+import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import type * as tf from "@tensorflow/tfjs";
 import type { ExperimentPlan } from "../compiler/experiment-plan.js";
@@ -16,7 +17,8 @@ import { positiveClassId, type SplitEvaluation } from "./evaluate.js";
 import type { ExperimentDefinition } from "./experiment.js";
 import { exportBundle } from "./export.js";
 import { classWeightVector } from "./losses.js";
-import { evaluatePredictions } from "./metrics/index.js";
+import { evaluatePredictions, type Evaluation } from "./metrics/index.js";
+import { decodeNpy } from "./data/npy.js";
 import { averagedMetricLabel } from "./report/tables.js";
 import { chooseRunDirectory, describeSource, writeRunFiles } from "./run-directory.js";
 import type { StageOutcome } from "./run-stages.js";
@@ -80,20 +82,31 @@ export async function prepareTorchRun(
   return { runDir, dataDir, data, definition, dataLine, dispose: () => disposePreparedData(data) };
 }
 
+/** DLM's metrics over outputs and labels (regression in the target's own units). */
+function scoreOutputs(
+  plan: ExperimentPlan,
+  data: PreparedData,
+  labels: Float32Array | Int32Array,
+  outputs: Float32Array,
+  metrics: readonly string[],
+): Evaluation {
+  const target = data.preprocessing.target;
+  const positive = positiveClassId(plan.evaluate.positive, data.info.classes);
+  return evaluatePredictions(inTargetUnits(labels, target), inTargetUnits(outputs, target), {
+    task: data.info.task,
+    ...(data.info.classes === undefined ? {} : { classes: data.info.classes }),
+    ...(data.info.targets === undefined ? {} : { targets: data.info.targets }),
+    metrics,
+    ...(plan.evaluate.average === undefined ? {} : { average: plan.evaluate.average }),
+    ...(positive === undefined ? {} : { positive }),
+  });
+}
+
 /** The evaluation of the program's predictions on `evaluate.on`, by DLM's metrics code. */
 function evaluateTorchPredictions(plan: ExperimentPlan, data: PreparedData, predictions: Float32Array | undefined): SplitEvaluation | undefined {
   const split = plan.evaluate.on === "test" ? data.test : data.validation;
   if (split === undefined || split.size === 0 || predictions === undefined) return undefined;
-  const target = data.preprocessing.target;
-  const positive = positiveClassId(plan.evaluate.positive, data.info.classes);
-  const evaluation = evaluatePredictions(inTargetUnits(split.y.dataSync() as Float32Array | Int32Array, target), inTargetUnits(predictions, target), {
-    task: data.info.task,
-    ...(data.info.classes === undefined ? {} : { classes: data.info.classes }),
-    ...(data.info.targets === undefined ? {} : { targets: data.info.targets }),
-    metrics: plan.evaluate.metrics,
-    ...(plan.evaluate.average === undefined ? {} : { average: plan.evaluate.average }),
-    ...(positive === undefined ? {} : { positive }),
-  });
+  const evaluation = scoreOutputs(plan, data, split.y.dataSync() as Float32Array | Int32Array, predictions, plan.evaluate.metrics);
   return { ...evaluation, split: plan.evaluate.on };
 }
 
@@ -103,12 +116,31 @@ export async function finishTorchRun(
   prepared: PreparedTorchRun,
   model: tf.LayersModel,
   records: readonly Record<string, number>[],
-  predictions: Float32Array | undefined,
+  outputDir: string,
 ): Promise<{ lines: string[]; files: string[]; metrics: Record<string, number> }> {
+  const read = (name: string): Float32Array | Int32Array | undefined => {
+    const file = path.join(outputDir, `predictions-${name}.npy`);
+    return existsSync(file) ? decodeNpy(readFileSync(file)).data : undefined;
+  };
   const logs: Record<string, number[]> = {};
-  for (const name of ["loss", "val_loss", "lr"]) {
-    if (records.every((record) => typeof record[name] === "number")) logs[name] = records.map((record) => record[name]!);
-  }
+  const column = (name: string, values: (number | undefined)[]) => {
+    if (values.every((value) => typeof value === "number")) logs[name] = values as number[];
+  };
+  column("loss", records.map((record) => record["loss"]));
+  // per-epoch metrics over whole splits, by DLM's metrics code, from the outputs the program saved
+  const perEpoch = (split: "train" | "validation", index: number): Record<string, number> | undefined => {
+    const outputs = read(`epoch${index + 1}-${split}`);
+    const labels = split === "train" ? read(`epoch${index + 1}-train-labels`) : prepared.data.validation?.y.dataSync();
+    if (outputs === undefined || labels === undefined) return undefined;
+    return scoreOutputs(plan, prepared.data, labels as Float32Array | Int32Array, outputs as Float32Array, plan.train.metrics).metrics;
+  };
+  const trainScores = records.map((_, index) => perEpoch("train", index));
+  const validationScores = records.map((_, index) => perEpoch("validation", index));
+  for (const name of plan.train.metrics) column(name, trainScores.map((scores) => scores?.[name]));
+  column("val_loss", records.map((record) => record["val_loss"]));
+  for (const name of plan.train.metrics) column(`val_${name}`, validationScores.map((scores) => scores?.[name]));
+  column("lr", records.map((record) => record["lr"]));
+  const predictions = read(plan.evaluate.on) as Float32Array | undefined;
   const samples = records.reduce((sum, record) => sum + (record["samples"] ?? 0), 0);
   const seconds = records.reduce((sum, record) => sum + (record["seconds"] ?? 0), 0);
   const outcome: StageOutcome = {

@@ -33,8 +33,49 @@ export async function readExportedLiteral(file: string, maxBytes: number): Promi
   return exportedLiteral(text, file);
 }
 
+/**
+ * Deepest nesting of brackets a wrapped model file may have: 256 (models nest about ten deep).
+ * TypeScript's parser recurses per level and ran out of stack at about 700 (a raw `RangeError`
+ * on a literal nested 300,000 deep).
+ */
+export const MAX_NESTING_DEPTH = 256;
+
+/**
+ * Where `text` first nests brackets (`(`, `[`, `{`) deeper than `MAX_NESTING_DEPTH`, skipping
+ * strings, templates and comments; undefined when it never does. Linear, no recursion.
+ */
+export function tooDeepAt(text: string): number | undefined {
+  let depth = 0;
+  for (let index = 0; index < text.length; index++) {
+    const char = text[index]!;
+    if (char === '"' || char === "'" || char === "`") {
+      for (index++; index < text.length && text[index] !== char; index++) if (text[index] === "\\") index++;
+    } else if (char === "/" && text[index + 1] === "/") {
+      while (index < text.length && text[index] !== "\n") index++;
+    } else if (char === "/" && text[index + 1] === "*") {
+      const end = text.indexOf("*/", index + 2);
+      index = end < 0 ? text.length : end + 1;
+    } else if (char === "(" || char === "[" || char === "{") {
+      if (++depth > MAX_NESTING_DEPTH) return index;
+    } else if (char === ")" || char === "]" || char === "}") {
+      depth = Math.max(0, depth - 1);
+    }
+  }
+  return undefined;
+}
+
 /** `readExportedLiteral` on the text of a module. */
 export function exportedLiteral(text: string, file: string): LiteralValue {
+  const tooDeep = tooDeepAt(text);
+  if (tooDeep !== undefined) {
+    const before = text.slice(0, tooDeep);
+    const line = before.split("\n").length;
+    const column = tooDeep - before.lastIndexOf("\n");
+    throw new ModelFileError(
+      `line ${line}, column ${column}: brackets nested deeper than ${MAX_NESTING_DEPTH} levels; a model file never nests so deep`,
+      file,
+    );
+  }
   const ts = loadTypeScript();
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
   const exported: ts.Expression[] = [];

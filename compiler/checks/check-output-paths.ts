@@ -20,7 +20,7 @@ import { makeDiagnostic, type Diagnostic } from "../diagnostics.js";
 import type { CompilerHost } from "../host.js";
 
 /** An output path literal and what it is. */
-interface OutputLiteral {
+export interface OutputLiteral {
   readonly kind: OutputKind;
   /** How the output is named in messages: `export`, `csv_logger(...)`. */
   readonly label: string;
@@ -46,7 +46,7 @@ function* allMembers(
 }
 
 /** The experiment's output paths and data sources, as written. */
-function readPaths(declaration: ExperimentDecl): {
+export function readPaths(declaration: ExperimentDecl): {
   outputs: OutputLiteral[];
   sources: { literal: StringLiteral; call: string }[];
 } {

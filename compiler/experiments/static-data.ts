@@ -359,7 +359,7 @@ function describeCsv(
     warnMissing(spec, table, [label, textColumn], sites, context, source.path);
     reportNonNumbers(
       table,
-      [{ column: label, rows: rowsAfterMissing(spec, table, [label], label) }],
+      [{ column: label, rows: rowsAfterMissing(spec, table, [label], label), classNames: task === "classification" }],
       pathRange,
       context,
       source.path,
@@ -390,7 +390,10 @@ function describeCsv(
   const featureRows = wanted
     ? kept.filter((row) => wanted.has(categoryName(table.cell(row, labelIndex))))
     : kept;
-  const reads = [{ column: label, rows: kept }, ...used.map((column) => ({ column, rows: featureRows }))];
+  const reads = [
+    { column: label, rows: kept, classNames: task === "classification" },
+    ...used.map((column) => ({ column, rows: featureRows })),
+  ];
   reportNonNumbers(table, reads, pathRange, context, source.path);
   const featureNames = expandFeatures(used);
   return {
@@ -523,6 +526,8 @@ function rowsAfterMissing(
 interface NumberRead {
   readonly column: ColumnSummary;
   readonly rows: readonly number[];
+  /** A classification label: its values are class names, so no float32 range applies (DLM513). */
+  readonly classNames?: boolean;
 }
 
 /** How many offending values a note shows per column. */
@@ -596,8 +601,8 @@ function reportOutsideFloat32(
 ): void {
   const found: { column: string; row: number; value: string }[] = [];
   const seen = new Set<string>();
-  for (const { column, rows } of reads) {
-    if (column.kind !== "numeric" || seen.has(column.name)) continue;
+  for (const { column, rows, classNames } of reads) {
+    if (column.kind !== "numeric" || classNames === true || seen.has(column.name)) continue;
     seen.add(column.name);
     const index = table.columns.indexOf(column.name);
     for (const row of rows) {

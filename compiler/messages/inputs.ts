@@ -10,6 +10,15 @@ function csvExperiment(path: string): string {
   );
 }
 
+/** An iris classifier exported to `path` (as written in the `.dlm` string, escapes and all). */
+function exportingExperiment(path: string): string {
+  return (
+    `experiment iris {\n  data { source: builtin("iris") }\n` +
+    "  model { dense(8, activation: relu), dense(3, activation: softmax) }\n" +
+    `  train { loss: sparse_categorical_crossentropy, epochs: 10 }\n  export: "${path}"\n}`
+  );
+}
+
 /** One entry per code of the input limits: what `dlm explain CODE` prints. */
 export const INPUT_MESSAGES: readonly MessageEntry[] = [
   {
@@ -38,5 +47,19 @@ export const INPUT_MESSAGES: readonly MessageEntry[] = [
       "accept the warning.",
     wrong: csvExperiment("huge.csv") + "\n\n// huge.csv holds 100 MB of rows",
     fixed: csvExperiment("measurements.csv") + "\n\n// measurements.csv holds 150 rows",
+  },
+  {
+    code: "DLM527",
+    title: "output path cannot name a file",
+    severity: "error",
+    explanation:
+      "An output path (`export`, `model_checkpoint`, `csv_logger`, `report`) becomes a file or " +
+      "folder name, and DLM prints it. A control character in it (ESC, BEL, a newline, written " +
+      "raw or as `\\u{1B}`) would put terminal commands into a file name and into DLM's output, " +
+      "and a part of the path longer than 255 bytes is more than a file name may hold on " +
+      "common file systems. Both are refused on the path literal, before anything is written. " +
+      "Write the path with ordinary characters, each part at most 255 bytes.",
+    wrong: exportingExperiment("exports/iris\\u{1B}[2J"),
+    fixed: exportingExperiment("exports/iris"),
   },
 ];

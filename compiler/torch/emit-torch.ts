@@ -87,6 +87,7 @@ export function emitTorchProgram(plan: ExperimentPlan, options: TorchEmitOptions
     ["SHUFFLE", stage.shuffle ?? true, ""],
     ["EARLY_STOPPING", earlyStopping === undefined ? null : (JSON.parse(JSON.stringify(earlyStopping)) as PythonValue), "on loss or val_loss"],
     ["REDUCE_LR", reduceLr === undefined ? null : (JSON.parse(JSON.stringify(reduceLr)) as PythonValue), "reduce_lr_on_plateau, on loss or val_loss"],
+    ["TRACK_METRICS", stage.metrics.length > 0, "save each epoch's outputs: DLM computes the metrics"],
     ["TERMINATE_ON_NAN", stage.callbacks.some((callback) => callback.kind === "terminate_on_nan"), ""],
   ];
   const program = [

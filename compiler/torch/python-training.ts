@@ -151,7 +151,7 @@ def write_outputs(folder, model, history, predictions):
     with open(os.path.join(folder, "history.json"), "w") as handle:
         json.dump(history, handle)
     for name, values in predictions.items():
-        np.save(os.path.join(folder, f"predictions-{name}.npy"), values.numpy().astype(np.float32))
+        np.save(os.path.join(folder, f"predictions-{name}.npy"), values.numpy().astype(np.int32 if name.endswith("labels") and not values.is_floating_point() else np.float32))
     manifest = []
     with open(os.path.join(folder, "weights.bin"), "wb") as handle:
         for layer, weight, array in tfjs_weights(model):
@@ -160,6 +160,17 @@ def write_outputs(folder, model, history, predictions):
     with open(os.path.join(folder, "weights.json"), "w") as handle:
         json.dump(manifest, handle)
     torch.save(model.state_dict(), os.path.join(folder, "model.pt"))
+
+
+def gather_examples(outputs, labels, distributed, world_size):
+    """Every process's training outputs and labels of an epoch (equal counts: DistributedSampler pads), on the CPU."""
+    if not distributed:
+        return outputs.cpu(), labels.cpu()
+    gathered_outputs = [torch.empty_like(outputs) for _ in range(world_size)]
+    gathered_labels = [torch.empty_like(labels) for _ in range(world_size)]
+    dist.all_gather(gathered_outputs, outputs.contiguous())
+    dist.all_gather(gathered_labels, labels.contiguous())
+    return torch.cat(gathered_outputs).cpu(), torch.cat(gathered_labels).cpu()
 
 
 def progress(record):
@@ -210,6 +221,7 @@ def main(argv=None):
     steps = 0
     best, waited, best_state = None, 0, None
     plateau_best, plateau_waited = None, 0
+    epoch_outputs = {}
     for epoch in range(args.epochs):
         started = time.time()
         if SCHEDULE is not None:
@@ -218,10 +230,14 @@ def main(argv=None):
         sampler.set_epoch(epoch)
         trained.train()
         totals = torch.zeros(2, dtype=torch.float64)
+        seen = []  # (outputs, labels) of this epoch's training steps, for DLM's per-epoch metrics
         for features, labels in loader:
             features, labels = features.to(device), labels.to(device)
             optimizer.zero_grad()
-            losses = per_example_loss(trained(features), labels)
+            outputs = trained(features)
+            if TRACK_METRICS:
+                seen.append((outputs.detach(), labels))
+            losses = per_example_loss(outputs, labels)
             if class_weights is not None:
                 losses = losses * class_weights[labels.long()]
             loss = losses.mean()
@@ -239,7 +255,14 @@ def main(argv=None):
         record = {"epoch": epoch + 1, "epochs": args.epochs, "loss": float(totals[0] / max(totals[1], 1)),
                   "lr": optimizer.param_groups[0]["lr"], "samples": int(totals[1]), "seconds": time.time() - started}
         if validation is not None:
-            record["val_loss"] = mean_loss(predict(model, validation, VALIDATION_BATCH_SIZE, device), validation[1].to("cpu"))
+            validation_outputs = predict(model, validation, VALIDATION_BATCH_SIZE, device)
+            record["val_loss"] = mean_loss(validation_outputs, validation[1].to("cpu"))
+            if TRACK_METRICS:
+                epoch_outputs[f"epoch{epoch + 1}-validation"] = validation_outputs
+        if TRACK_METRICS and seen:
+            outputs, labels = gather_examples(torch.cat([o for o, _ in seen]), torch.cat([l for _, l in seen]), distributed, world_size)
+            epoch_outputs[f"epoch{epoch + 1}-train"] = outputs
+            epoch_outputs[f"epoch{epoch + 1}-train-labels"] = labels
         history.append(record)
         if rank == 0:
             progress(record)
@@ -287,6 +310,7 @@ def main(argv=None):
             split = load_split(args.data, manifest, name)
             if split is not None:
                 predictions[name] = predict(model, split, VALIDATION_BATCH_SIZE, device)
+        predictions.update(epoch_outputs)
         write_outputs(args.out, model, history, predictions)
     if distributed:
         dist.barrier()

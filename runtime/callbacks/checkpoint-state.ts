@@ -3,7 +3,7 @@
  * stops `--resume` with one sentence naming the file and the field, never with a bare JSON
  * error or a failure deep inside TensorFlow.js.
  */
-import type { OptimizerState } from "../optimizers.js";
+import { isOptimizerClassName, type OptimizerState } from "../optimizers.js";
 import type { History } from "../train.js";
 
 /** `checkpoint.json`: everything besides the model files that a resumed run needs. */
@@ -76,6 +76,9 @@ export function parseCheckpointState(text: string, file: string): CheckpointStat
   }
   if (!isRecord(optimizer) || typeof optimizer["className"] !== "string" || !isRecord(optimizer["config"])) {
     fail("optimizer", "an object with `className` and `config`");
+  }
+  if (!isOptimizerClassName((optimizer as { className: string }).className)) {
+    fail("optimizer.className", "the class name of a TF.js optimizer (`Adam`, `SGD`, …)");
   }
   if (typeof optimizerSaved !== "boolean") fail("optimizerSaved", "true or false");
   if (typeof monitor !== "string") fail("monitor", "a log name");

@@ -1,25 +1,16 @@
 /** `dlm compile FILE [--out DIR] [--target torch]`: writes `DIR/<experiment>.ts` (or `.py` for torch) for every experiment of the file. */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
-import { CliError, EXIT_ERRORS, EXIT_OK } from "../cli.js";
+import { EXIT_ERRORS, EXIT_OK } from "../cli.js";
 import { checkFileExperiments, emitPrograms } from "./compile-experiments.js";
 import { terminalLine } from "../../runtime/terminal-text.js";
-import { describeWriteError } from "../../runtime/file-system-errors.js";
+import { assertProgramWritable, writeProgramFile } from "./write-program.js";
 
-/** Writes generated programs, creating folders; a write failure is a usage/I-O error. */
+/**
+ * Writes generated programs atomically, creating folders. Each target must be absent or a
+ * program DLM generated (write-program.ts): all are checked before any is written.
+ */
 export function writeProgramFiles(programs: ReadonlyMap<string, string>): void {
-  for (const [file, text] of programs) {
-    try {
-      mkdirSync(dirname(file), { recursive: true });
-    } catch (error) {
-      throw new CliError(describeWriteError(error) ?? `cannot write \`${file}\`: ${String(error)}`);
-    }
-    try {
-      writeFileSync(file, text);
-    } catch (error) {
-      throw new CliError(describeWriteError(error, file) ?? `cannot write \`${file}\`: ${String(error)}`);
-    }
-  }
+  for (const file of programs.keys()) assertProgramWritable(file);
+  for (const [file, text] of programs) writeProgramFile(file, text);
 }
 
 export async function runCompileCommand(
@@ -29,7 +20,9 @@ export async function runCompileCommand(
   const checked = checkFileExperiments(file, options.color, options.target);
   if (!checked.ok) return EXIT_ERRORS;
   if (checked.plans.length === 0) {
-    process.stderr.write(`note: \`${terminalLine(file)}\` declares no experiment; nothing to compile (use \`dlm summary\` for its models)\n`);
+    process.stderr.write(
+      `note: \`${terminalLine(file)}\` declares no experiment; nothing to compile (use \`dlm summary\` for its models)\n`,
+    );
     return EXIT_OK;
   }
   const programs =

@@ -4,7 +4,7 @@
  * files that would change. A file with syntax errors is left as it is and its diagnostics
  * are printed.
  */
-import { renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { lstatSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { formatDlm } from "../../compiler/format-dlm.js";
 import type { Diagnostic } from "../../compiler/diagnostics.js";
@@ -48,12 +48,22 @@ export function runFormatCommand(files: readonly string[], options: { check: boo
   return options.check && wouldChange ? EXIT_ERRORS : EXIT_OK;
 }
 
-/** Writes a temporary file beside `path` and renames it over `path`: never a half-written file. */
+/**
+ * Writes a temporary file beside `path` and renames it over `path`: never a half-written file.
+ * A symlink is written through: the temporary file goes beside the link's target and replaces
+ * the target, so the link stays a link (renaming over the link replaced it with a plain file).
+ */
 function writeFileAtomically(path: string, text: string): void {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.fmt.tmp`);
+  let target = path;
   try {
-    writeFileSync(temporary, text, { encoding: "utf8", mode: statSync(path).mode });
-    renameSync(temporary, path);
+    if (lstatSync(path).isSymbolicLink()) target = realpathSync(path);
+  } catch {
+    // read a moment ago; a failure here surfaces as the write's own error below
+  }
+  const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.fmt.tmp`);
+  try {
+    writeFileSync(temporary, text, { encoding: "utf8", mode: statSync(target).mode, flag: "wx" });
+    renameSync(temporary, target);
   } catch (error) {
     try {
       unlinkSync(temporary);

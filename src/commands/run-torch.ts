@@ -7,7 +7,7 @@
  * wrote, and the export bundle in TF.js's layers format (weights converted by the program).
  */
 import { createHash } from "node:crypto";
-import { existsSync, promises as fs } from "node:fs";
+import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import type { ExperimentPlan } from "../../compiler/experiment-plan.js";
 import { CliError, EXIT_ERRORS, EXIT_OK } from "../cli.js";
@@ -17,7 +17,6 @@ import { emitTorchPrograms } from "./torch-target.js";
 import { launchTorchProcesses, torchPython, torchUnavailable } from "./launch-torch.js";
 import { buildTfjsModel, setWeightsInOrder } from "./build-tfjs-model.js";
 import { terminalText } from "../../runtime/terminal-text.js";
-import { decodeNpy } from "../../runtime/data/npy.js";
 
 /** Flags of `dlm run` the torch engine reads. */
 export interface TorchRunFlags {
@@ -105,10 +104,8 @@ async function runTorchExperiment(plan: ExperimentPlan, program: string, python:
     const model = buildTfjsModel(plan.model);
     try {
       setWeightsInOrder(model, arrays);
-      const predictionsFile = path.join(outputDir, `predictions-${plan.evaluate.on}.npy`);
-      const predictions = existsSync(predictionsFile) ? (decodeNpy(await fs.readFile(predictionsFile)).data as Float32Array) : undefined;
       const history = JSON.parse(await fs.readFile(path.join(outputDir, "history.json"), "utf8")) as Record<string, number>[];
-      const finished = await runtime.finishTorchRun(plan, prepared, model, history, predictions);
+      const finished = await runtime.finishTorchRun(plan, prepared, model, history, outputDir);
       for (const line of finished.lines) say(line);
       if (plan.export !== undefined) {
         const exportDir = path.resolve(path.dirname(plan.file), plan.export);

@@ -1,9 +1,11 @@
 /**
- * `dlm run FILE`: check, compile and run. Each experiment's program is written to `out/`
- * and run in a child Node process (with tsx), so a run behaves exactly like
- * `npx tsx out/<experiment>.ts`. Without `--experiment`, every experiment of the file runs
+ * `dlm run FILE`: check, compile and run. Each experiment's program is written to
+ * `out/<experiment>-<hash of the .dlm's path>.ts` and run in a child Node process (with tsx),
+ * so a run behaves exactly like `npx tsx` on that file. Without `--experiment`, every experiment of the file runs
  * in order (a later one may fine-tune what an earlier one exported).
  */
+import { createHash } from "node:crypto";
+import * as path from "node:path";
 import { CliError, EXIT_ERRORS, EXIT_OK, type RunFlags } from "../cli.js";
 import { checkFileExperiments, emitPrograms } from "./compile-experiments.js";
 import { writeProgramFiles } from "./compile.js";
@@ -12,6 +14,16 @@ import { runProgramProcess } from "../../runtime/signals.js";
 
 /** Where `dlm run` writes the programs it runs. */
 const PROGRAM_DIR = "out";
+
+/**
+ * The programs renamed `out/<experiment>-<hash>.ts`, the hash of the `.dlm`'s absolute path:
+ * two files declaring one experiment name, run from one folder at once, used to share
+ * `out/<experiment>.ts` and both trained what the last one wrote.
+ */
+function ownProgramFiles(programs: ReadonlyMap<string, string>, dlmFile: string): Map<string, string> {
+  const tag = createHash("sha256").update(path.resolve(dlmFile)).digest("hex").slice(0, 8);
+  return new Map([...programs].map(([program, text]) => [program.replace(/\.ts$/, `-${tag}.ts`), text]));
+}
 
 function programArguments(flags: RunFlags): string[] {
   return [
@@ -66,7 +78,7 @@ export async function runRunCommand(file: string, flags: RunFlags & { color: boo
         : `no experiment \`${flags.experiment}\` in \`${file}\`${names ? `; it declares ${names}` : ""}`,
     );
   }
-  const programs = await emitPrograms(selected, PROGRAM_DIR, checked.sourceText);
+  const programs = ownProgramFiles(await emitPrograms(selected, PROGRAM_DIR, checked.sourceText), file);
   writeProgramFiles(programs);
   for (const program of programs.keys()) {
     const code = await runProgram(program, programArguments(flags));

@@ -53,8 +53,12 @@ describe.skipIf(TORCH_MISSING !== undefined)("dlm run --engine torch", () => {
     expect(metrics.backend).toBe("torch");
     expect(metrics.evaluation.metrics["accuracy"]).toBeGreaterThanOrEqual(0.85);
     const history = readFileSync(join(runDir, "history.csv"), "utf8").trim().split("\n");
-    expect(history[0]).toBe("epoch,loss,val_loss,lr");
+    // per-epoch metrics over whole splits, computed by DLM from the outputs the program saved
+    expect(history[0]).toBe("epoch,loss,accuracy,val_loss,val_accuracy,lr");
     expect(history.length).toBeGreaterThan(10);
+    const last = history[history.length - 1]!.split(",").map(Number);
+    expect(last[2]).toBeGreaterThan(0.8);
+    expect(last[4]).toBeGreaterThan(0.8);
     // the exported TF.js bundle reproduces the torch program's predictions
     const bundle = await loadBundle(join(dir, "exports", "iris"));
     const x = decodeNpy(readFileSync(join(runDir, "prepared", "test.x.npy")));
@@ -90,7 +94,7 @@ describe.skipIf(TORCH_MISSING !== undefined)("dlm run --engine torch", () => {
   model {
     ${model}
   }
-  train { optimizer: adam(learning_rate: 0.01), loss: sparse_categorical_crossentropy, epochs: 1, batch_size: 16 }
+  train { optimizer: adam(learning_rate: 0.01), loss: sparse_categorical_crossentropy, metrics: [accuracy], epochs: 1, batch_size: 16 }
 }`;
       const checked = checkSource(source);
       expect(checked.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
@@ -124,7 +128,11 @@ describe.skipIf(TORCH_MISSING !== undefined)("dlm run --engine torch", () => {
         largest = Math.max(largest, Math.abs(one[i]!));
       }
       expect(worst / largest).toBeLessThan(1e-5);
-      // and training moved them: the three steps were not skipped
+      // both saw the same 48 training examples (3 global batches), gathered from every rank for DLM's metrics
+      for (const nproc of [1, 2]) {
+        const labels = decodeNpy(readFileSync(join(dir, `out${nproc}`, "predictions-epoch1-train-labels.npy")));
+        expect(labels.shape).toEqual([48]);
+      }
       expect(existsSync(join(dir, "out1", "history.json"))).toBe(true);
     }, 300_000);
   }
