@@ -112,10 +112,14 @@ experiment transfer {
   };
 }
 
-/** Checks a project held in memory and emits every experiment; the check must be clean. */
+/**
+ * Checks a project held in memory and emits every experiment; the check must be clean but for
+ * DLM527 (an output path with a control character or a part over 255 bytes cannot name a
+ * file), which leaves the plan to emit: the program must keep such strings as data too.
+ */
 function compileProject(files: Record<string, string>, rootFile = ROOT_FILE): EmittedProgram[] {
   const result = checkProgram([rootFile], inMemoryCompilerHost(files));
-  expect(result.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.code} ${d.message.slice(0, 300)}`)).toEqual([]);
+  expect(result.diagnostics.filter((d) => d.severity === "error" && d.code !== "DLM527").map((d) => `${d.code} ${d.message.slice(0, 300)}`)).toEqual([]);
   expect(result.plans.length).toBeGreaterThan(0);
   return result.plans.map((plan) => {
     const emitted = emitExperiment(plan, { outDir: "out", sourceText: (file) => result.files.get(file)?.text });
