@@ -4,7 +4,6 @@
  * run directly, and the disk may have changed since it was checked. Also clears the
  * temporary folders a killed bundle writer left beside the experiment's bundle outputs.
  */
-import { realpathSync } from "node:fs";
 import * as path from "node:path";
 import type { ExperimentDefinition } from "./experiment.js";
 import {
@@ -12,6 +11,9 @@ import {
   OutputOwnershipError,
   outputPathProblem,
   removeStaleTemporaries,
+  reportChartPaths,
+  resolvedOutputPathProblem,
+  runFoldersInput,
   type OutputKind,
   type ProtectedInput,
 } from "./output-ownership.js";
@@ -32,15 +34,24 @@ export function experimentOutputs(definition: ExperimentDefinition): ExperimentO
       if (callback.kind === "csv_logger") outputs.push({ kind: "log", written: callback.path });
     }
   }
-  if (definition.evaluate.report !== undefined) outputs.push({ kind: "report", written: definition.evaluate.report });
+  if (definition.evaluate.report !== undefined) {
+    outputs.push({ kind: "report", written: definition.evaluate.report });
+    // a Markdown report's charts are outputs like any other
+    for (const chart of reportChartPaths(definition.evaluate.report)) outputs.push({ kind: "report", written: chart });
+  }
   if (definition.export !== undefined) outputs.push({ kind: "export", written: definition.export });
   return outputs;
 }
 
-/** The files an experiment reads: its `.dlm` file and its data source. */
+/**
+ * What no output of the experiment may touch: its `.dlm` file, its data source, and the run
+ * folders (`runs/`). The data sources and pretrained models of the file's other experiments
+ * are protected by `dlm check` (DLM520), which sees the whole file.
+ */
 export function experimentInputs(definition: ExperimentDefinition): ProtectedInput[] {
   const inputs: ProtectedInput[] = [
     { path: path.join(definition.baseDir, path.basename(definition.sourceFile)), what: "the .dlm file" },
+    runFoldersInput(definition.baseDir),
   ];
   const source = definition.data.source;
   if (source.kind === "csv") {
@@ -55,23 +66,6 @@ export function experimentInputs(definition: ExperimentDefinition): ProtectedInp
   return inputs;
 }
 
-/** `file` with symbolic links resolved as far as it exists (the rest appended), so a link cannot hide an input. */
-function canonicalPath(file: string): string {
-  const absolute = path.resolve(file);
-  let existing = absolute;
-  const rest: string[] = [];
-  for (;;) {
-    try {
-      return path.join(realpathSync(existing), ...rest);
-    } catch {
-      const parent = path.dirname(existing);
-      if (parent === existing) return absolute;
-      rest.unshift(path.basename(existing));
-      existing = parent;
-    }
-  }
-}
-
 /**
  * Refuses (`OutputOwnershipError`) an output that is or contains an input or the `.dlm`'s
  * folder, a relative output that climbs out of that folder, and an output path where
@@ -80,13 +74,11 @@ function canonicalPath(file: string): string {
  */
 export async function checkExperimentOutputs(definition: ExperimentDefinition): Promise<void> {
   const inputs = experimentInputs(definition);
-  const canonicalInputs = inputs.map((input) => ({ ...input, path: canonicalPath(input.path) }));
-  const canonicalBase = canonicalPath(definition.baseDir);
   for (const output of experimentOutputs(definition)) {
     const target = path.resolve(definition.baseDir, output.written);
     const problem =
       outputPathProblem(output.written, definition.baseDir, inputs) ??
-      outputPathProblem(canonicalPath(target), canonicalBase, canonicalInputs);
+      resolvedOutputPathProblem(output.written, definition.baseDir, inputs);
     if (problem !== undefined) throw new OutputOwnershipError(`${problem.message} (${problem.code}); ${problem.help}`);
     assertOwnedOutput(target, output.kind);
     if (output.kind === "export" || output.kind === "checkpoint") {

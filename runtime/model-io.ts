@@ -9,7 +9,7 @@ import * as tf from "@tensorflow/tfjs";
 import { checkModelJson, MAX_MODEL_JSON_BYTES, readJsonInFolder, readManifestWeights } from "./bundle-manifest.js";
 import { buildWithinManifest } from "./bounded-model-build.js";
 import { canSaveOptimizerState } from "./optimizers.js";
-import { assertOwnedOutput, temporaryPrefix } from "./output-ownership.js";
+import { assertOwnedOutput, temporaryPrefix, withOutputLock, writeBundleMarker } from "./output-ownership.js";
 
 /** File names inside a saved-model directory (tfjs-node's names). */
 export const MODEL_JSON = "model.json";
@@ -190,11 +190,13 @@ export interface ReplaceDirectoryOptions {
 }
 
 /**
- * Fills a fresh temporary directory beside `dir`, then renames it to `dir`. The old
- * directory stays intact until the new one is complete; between the two renames it lives
- * at `dir.previous`, which `existingDirectory` falls back to, and with `keepPrevious` it
- * stays there. Only a folder DLM wrote is ever replaced (`assertOwnedOutput`): anything else
- * at `dir` or `dir.previous` is an `OutputOwnershipError` before anything is written.
+ * Fills a fresh temporary directory beside `dir`, signed first with DLM's marker, then
+ * renames it to `dir`. The old directory stays intact until the new one is complete;
+ * between the two renames it lives at `dir.previous`, which `existingDirectory` falls back
+ * to, and with `keepPrevious` it stays there. Only a folder DLM wrote is ever replaced
+ * (`assertOwnedOutput`): anything else at `dir` or `dir.previous` is an
+ * `OutputOwnershipError` before anything is written. One process at a time (`dir.dlm-lock`);
+ * the temporary folder is removed on any failure.
  */
 export async function replaceDirectoryAtomically(
   dir: string,
@@ -207,22 +209,27 @@ export async function replaceDirectoryAtomically(
   assertOwnedOutput(target, kind);
   assertOwnedOutput(previous, kind);
   await fs.mkdir(path.dirname(target), { recursive: true });
-  const temporary = await fs.mkdtemp(temporaryPrefix(target));
-  try {
-    await fill(temporary);
-  } catch (error) {
-    await fs.rm(temporary, { recursive: true, force: true });
-    throw error;
-  }
-  // Checked again after filling: the folder may have changed hands during a long save.
-  assertOwnedOutput(target, kind);
-  assertOwnedOutput(previous, kind);
-  // A replacement killed between its two renames left the only whole copy at `previous`: put it back before clearing.
-  if (!(await exists(target)) && (await exists(previous))) await fs.rename(previous, target);
-  await fs.rm(previous, { recursive: true, force: true });
-  const hadOld = await renameIfExists(target, previous);
-  await fs.rename(temporary, target);
-  if (hadOld && options.keepPrevious !== true) await fs.rm(previous, { recursive: true, force: true });
+  // One writer per folder: a second process waits for the first (`withOutputLock`).
+  await withOutputLock(target, async () => {
+    const temporary = await fs.mkdtemp(temporaryPrefix(target));
+    try {
+      // Signed first, so even a half-written temporary folder is provably DLM's.
+      await writeBundleMarker(temporary, target);
+      await fill(temporary);
+      // Checked again after filling: the folder may have changed hands during a long save.
+      assertOwnedOutput(target, kind);
+      assertOwnedOutput(previous, kind);
+      // A replacement killed between its two renames left the only whole copy at `previous`: put it back before clearing.
+      if (!(await exists(target)) && (await exists(previous))) await fs.rename(previous, target);
+      await fs.rm(previous, { recursive: true, force: true });
+      const hadOld = await renameIfExists(target, previous);
+      await fs.rename(temporary, target);
+      if (hadOld && options.keepPrevious !== true) await fs.rm(previous, { recursive: true, force: true });
+    } catch (error) {
+      await fs.rm(temporary, { recursive: true, force: true });
+      throw error;
+    }
+  });
 }
 
 /** `dir` when it exists, else the `dir.previous` left by an interrupted replacement, else `dir`. */

@@ -7,10 +7,14 @@
  *   path must not climb out of that folder with `..`. `dlm check` (DLM520/DLM521) and the
  *   runtime (before training) both ask it.
  * - `dlmOwnership` (reads the disk): whether what stands at an output path is absent, a
- *   folder or file DLM wrote (a bundle of known files with DLM's signature, a CSV log, a
- *   report), or something else, which DLM refuses to touch.
+ *   folder or file DLM wrote, or something else, which DLM refuses to touch. Proof is
+ *   something DLM writes and a user's file cannot have by accident: a bundle folder holds
+ *   `.dlm-bundle.json` (`"writtenBy": "dlm"` and the folder's own name), written first into
+ *   the temporary folder; a single file (log, report, chart) is listed with its SHA-256 in
+ *   the ledger `.dlm-outputs.json` of its folder, and is DLM's only while its bytes match.
  */
-import { promises as fs, readdirSync, readFileSync, statSync, type Stats } from "node:fs";
+import { createHash } from "node:crypto";
+import { promises as fs, readdirSync, readFileSync, realpathSync, statSync, type Stats } from "node:fs";
 import * as path from "node:path";
 
 /** What an output path is used for; it decides what DLM may find there. */
@@ -24,6 +28,8 @@ export interface ProtectedInput {
   readonly what: string;
   /** A folder input (an image folder): outputs inside it are refused too. */
   readonly isFolder?: boolean;
+  /** Why no output may go there, in messages. Default: DLM never writes over its own inputs. */
+  readonly reason?: string;
 }
 
 /** Why an output path is refused, and the code `dlm check` reports it with. */
@@ -71,7 +77,7 @@ export function outputPathProblem(
       const relation = resolved === target ? "is" : inside(resolved, target) ? "contains" : "lies inside";
       return {
         code: "DLM520",
-        message: `output path "${written}" ${relation} ${input.what} (${resolved}): DLM never writes over its own inputs`,
+        message: `output path "${written}" ${relation} ${input.what} (${resolved}): ${input.reason ?? "DLM never writes over its own inputs"}`,
         help: `choose a path of its own, e.g. "exports/NAME" or "logs/NAME.csv"`,
       };
     }
@@ -89,6 +95,11 @@ export function outputPathProblem(
 // ---------------------------------------------------------------------------------------
 // What stands at an output path.
 
+/** The signature file of a bundle folder DLM wrote. */
+const BUNDLE_MARKER_NAME = ".dlm-bundle.json";
+/** The signature file of a bundle folder DLM wrote: `{"writtenBy": "dlm", "folder": NAME}`. */
+export const BUNDLE_MARKER = BUNDLE_MARKER_NAME;
+
 /** Files a bundle folder (export, checkpoint, saved model, run checkpoint) may hold. */
 export const BUNDLE_ENTRIES: ReadonlySet<string> = new Set([
   "model.json",
@@ -98,6 +109,7 @@ export const BUNDLE_ENTRIES: ReadonlySet<string> = new Set([
   "card.json",
   "checkpoint.json",
   "stage.json",
+  BUNDLE_MARKER_NAME,
 ]);
 
 /** A JSON file DLM reads to recognise its own bundle is small; anything bigger is not DLM's. */
@@ -125,14 +137,35 @@ function readSmallJson(file: string): unknown {
   }
 }
 
-function hasField(value: unknown, field: string, type: "string" | "number"): boolean {
-  return typeof value === "object" && value !== null && typeof (value as Record<string, unknown>)[field] === type;
+/**
+ * Signs the folder `dir` that will become the bundle `target`: call first, on the fresh
+ * temporary folder, so even a half-written one carries the proof that DLM made it.
+ */
+export async function writeBundleMarker(dir: string, target: string): Promise<void> {
+  await fs.writeFile(
+    path.join(dir, BUNDLE_MARKER),
+    JSON.stringify({ writtenBy: "dlm", folder: path.basename(target) }) + "\n",
+    { flag: "wx" },
+  );
 }
 
 /**
- * Whether `dir` is a bundle folder DLM wrote: only bundle files, and DLM's signature —
- * `card.json` with `dlmVersion` (an export), `checkpoint.json` with `epoch` (a checkpoint),
- * or exactly the model files `saveModel` writes. An empty folder is DLM's too (nothing to lose).
+ * Whether `dir` carries the marker DLM writes into every bundle folder, naming this folder:
+ * `NAME`, or `NAME.previous` / `NAME.tmp-PID-XXXXXX` for the same bundle moved aside.
+ */
+function isSignedBundle(dir: string): boolean {
+  const marker = readSmallJson(path.join(dir, BUNDLE_MARKER));
+  if (typeof marker !== "object" || marker === null) return false;
+  const { writtenBy, folder } = marker as Record<string, unknown>;
+  if (writtenBy !== "dlm" || typeof folder !== "string" || folder === "") return false;
+  const name = path.basename(dir);
+  return name === folder || name === `${folder}.previous` || temporaryName(folder).test(name);
+}
+
+/**
+ * Whether `dir` is a bundle folder DLM wrote: only bundle files, and DLM's marker
+ * (`writeBundleMarker`). An empty folder is DLM's too (nothing to lose); a plain
+ * `model.json` + `weights.bin` (what tfjs-node saves) is not.
  */
 function bundleOwnership(dir: string): Ownership {
   let entries: string[];
@@ -157,33 +190,85 @@ function bundleOwnership(dir: string): Ownership {
     if (!statOrUndefined(path.join(dir, entry))?.isFile())
       return { owned: false, reason: `"${entry}" in it is not a plain file` };
   }
-  const signed =
-    hasField(readSmallJson(path.join(dir, "card.json")), "dlmVersion", "string") ||
-    hasField(readSmallJson(path.join(dir, "checkpoint.json")), "epoch", "number") ||
-    entries.every((entry) => entry === "model.json" || entry === "weights.bin");
-  return signed
+  return isSignedBundle(dir)
     ? { owned: true, exists: true }
-    : { owned: false, reason: "it carries no DLM signature (card.json or checkpoint.json)" };
+    : { owned: false, reason: `it carries no DLM signature (${BUNDLE_MARKER} written by DLM for this folder)` };
 }
 
-/** The first bytes of a file, enough to recognise a DLM log or report. */
-function fileStart(file: string, bytes: number): string {
+// ---------------------------------------------------------------------------------------
+// The ledger of single files (logs, reports, charts) DLM wrote.
+
+/** In each folder where DLM wrote a log, report or chart: `{"writtenBy": "dlm", "files": {NAME: SHA-256}}`. */
+export const OUTPUT_LEDGER = ".dlm-outputs.json";
+
+/** A file DLM hashes to prove it wrote it is a log or report; anything bigger is not DLM's. */
+const LARGEST_LEDGERED_BYTES = 256 * 1024 * 1024;
+
+function fileHash(file: string, stats: Stats): string | undefined {
+  if (stats.size > LARGEST_LEDGERED_BYTES) return undefined;
   try {
-    const buffer = readFileSync(file, { flag: "r" }).subarray(0, bytes);
-    return buffer.toString("utf8");
+    return createHash("sha256").update(readFileSync(file)).digest("hex");
   } catch {
-    return "";
+    return undefined;
   }
 }
 
-/** Bytes read to recognise a report: its marker is in the head of the page. */
-const REPORT_HEAD_BYTES = 4096;
+/** The ledger of `folder`: its records by file name, or why it is not DLM's. */
+function readLedger(folder: string): Map<string, string> | { reason: string } {
+  const file = path.join(folder, OUTPUT_LEDGER);
+  const stats = statOrUndefined(file);
+  if (stats === undefined) return new Map();
+  const ledger = readSmallJson(file);
+  const files =
+    typeof ledger === "object" && ledger !== null ? (ledger as Record<string, unknown>)["files"] : undefined;
+  if (
+    (ledger as Record<string, unknown> | undefined)?.["writtenBy"] !== "dlm" ||
+    typeof files !== "object" ||
+    files === null
+  )
+    return { reason: `${file} is not a ledger DLM wrote` };
+  const records = new Map<string, string>();
+  for (const [name, hash] of Object.entries(files)) if (typeof hash === "string") records.set(name, hash);
+  return records;
+}
+
+/** The SHA-256 the ledger beside `target` records for it, or why there is none. */
+function ledgerRecord(target: string): string | { reason: string } {
+  const ledger = readLedger(path.dirname(target));
+  if (!(ledger instanceof Map)) return ledger;
+  return (
+    ledger.get(path.basename(target)) ?? {
+      reason: `DLM has no record of writing it (${OUTPUT_LEDGER} beside it does not list it)`,
+    }
+  );
+}
+
+/**
+ * Records in the ledger of its folder that DLM wrote `file` as it is now; call after each
+ * write of a log, report or chart. Refuses (`OutputOwnershipError`) a ledger DLM did not write.
+ */
+export async function recordWrittenFile(file: string): Promise<void> {
+  const target = path.resolve(file);
+  const folder = path.dirname(target);
+  const ledger = readLedger(folder);
+  if (!(ledger instanceof Map)) throw new OutputOwnershipError(`${ledger.reason}; DLM does not replace it`);
+  const hash = createHash("sha256")
+    .update(await fs.readFile(target))
+    .digest("hex");
+  ledger.set(path.basename(target), hash);
+  const text = JSON.stringify({ writtenBy: "dlm", files: Object.fromEntries([...ledger].sort()) }, null, 2) + "\n";
+  const temporary = path.join(folder, `${OUTPUT_LEDGER}.${process.pid}.${Date.now()}.tmp`);
+  await fs.writeFile(temporary, text, { flag: "wx" });
+  await fs.rename(temporary, path.join(folder, OUTPUT_LEDGER));
+}
 
 /**
  * What stands at `target` (absolute) for an output of `kind`: nothing, something DLM wrote
  * (and may replace), or something else (with the reason). Reads the disk, never writes.
  */
 export function dlmOwnership(target: string, kind: OutputKind): Ownership {
+  if (kind !== "export" && kind !== "checkpoint" && path.basename(target) === OUTPUT_LEDGER)
+    return { owned: false, reason: "it is the ledger where DLM records the files it wrote" };
   let stats: Stats;
   try {
     stats = statSync(target);
@@ -199,16 +284,11 @@ export function dlmOwnership(target: string, kind: OutputKind): Ownership {
   }
   if (!stats.isFile()) return { owned: false, reason: "it is not a plain file" };
   if (stats.size === 0) return { owned: true, exists: true };
-  if (kind === "log") {
-    // csv_logger's files begin with their header, `epoch` then the log names
-    return /^epoch[^\n]*\n/.test(fileStart(target, 4096))
-      ? { owned: true, exists: true }
-      : { owned: false, reason: "it is not a log csv_logger wrote (no `epoch` header)" };
-  }
-  if (stats.size > 64 * 1024 * 1024) return { owned: false, reason: "it is not a report DLM wrote" };
-  return fileStart(target, stats.size).includes("DLM run report")
+  const recorded = ledgerRecord(target);
+  if (typeof recorded !== "string") return { owned: false, reason: recorded.reason };
+  return recorded === fileHash(target, stats)
     ? { owned: true, exists: true }
-    : { owned: false, reason: "it is not a report DLM wrote" };
+    : { owned: false, reason: `it changed since DLM wrote it (its SHA-256 differs from ${OUTPUT_LEDGER}'s)` };
 }
 
 /** An output DLM refuses to write: the message names the path and what to do. */
@@ -259,8 +339,9 @@ function isAlive(pid: number): boolean {
 
 /**
  * Removes the temporary folders a killed bundle writer left beside `target`: only names the
- * writer makes, only when their process is gone, and only when they hold nothing but bundle
- * files. Returns the folders removed.
+ * writer makes, only when their process is gone, only when they hold nothing but bundle
+ * files, and only when they carry the marker DLM writes into a temporary folder first.
+ * Returns the folders removed.
  */
 export async function removeStaleTemporaries(target: string): Promise<string[]> {
   const parent = path.dirname(target);
@@ -280,9 +361,142 @@ export async function removeStaleTemporaries(target: string): Promise<string[]> 
     const dir = path.join(parent, entry);
     if (!statOrUndefined(dir)?.isDirectory()) continue;
     const entriesInside = readdirSync(dir);
-    if (!entriesInside.every((name) => BUNDLE_ENTRIES.has(name))) continue;
+    if (!entriesInside.every((name) => BUNDLE_ENTRIES.has(name)) || !isSignedBundle(dir)) continue;
     await fs.rm(dir, { recursive: true, force: true });
     removed.push(dir);
   }
   return removed;
+}
+
+// ---------------------------------------------------------------------------------------
+// One writer per bundle folder at a time.
+
+/** How long a bundle writer waits for another process writing the same folder. */
+const LOCK_WAIT_MS = 120_000;
+const LOCK_POLL_MS = 50;
+
+/** The lock file beside `target` (absolute) that a bundle writer holds while it replaces it. */
+export function lockPath(target: string): string {
+  return `${target}.dlm-lock`;
+}
+
+/** The pid in a lock file DLM wrote; undefined when the file is not DLM's lock. */
+function lockOwner(file: string): number | undefined {
+  const lock = readSmallJson(file);
+  if (typeof lock !== "object" || lock === null) return undefined;
+  const { writtenBy, pid } = lock as Record<string, unknown>;
+  return writtenBy === "dlm" && typeof pid === "number" && Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+/**
+ * Runs `work` while holding `<target>.dlm-lock`, created with `O_EXCL`, so two processes
+ * never replace one folder at the same time: the second waits (up to two minutes) for the
+ * first. A lock left by a process that is gone is removed; a file at the lock's path that DLM
+ * did not write is never touched (`OutputOwnershipError`).
+ */
+export async function withOutputLock<T>(target: string, work: () => Promise<T>): Promise<T> {
+  const file = lockPath(path.resolve(target));
+  const started = Date.now();
+  for (;;) {
+    try {
+      await fs.writeFile(file, JSON.stringify({ writtenBy: "dlm", pid: process.pid }) + "\n", { flag: "wx" });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    const owner = lockOwner(file);
+    if (owner === undefined) {
+      // Written a moment ago and not yet complete, or a file of someone else's: look again before refusing.
+      await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
+      if (lockOwner(file) === undefined && statOrUndefined(file) !== undefined)
+        throw new OutputOwnershipError(`${file} exists and is not a lock DLM wrote; DLM does not remove it`);
+      continue;
+    }
+    if (owner !== process.pid && !isAlive(owner)) {
+      await fs.rm(file, { force: true });
+      continue;
+    }
+    if (Date.now() - started > LOCK_WAIT_MS) {
+      throw new OutputOwnershipError(
+        `${target} is being written by another DLM process (pid ${owner}, lock ${file}) for over ${LOCK_WAIT_MS / 1000} s; ` +
+          "wait for it to finish, or give each run its own output path",
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
+  }
+  try {
+    return await work();
+  } finally {
+    await fs.rm(file, { force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Symbolic links.
+
+/** `file` with symbolic links resolved as far as it exists (the rest appended), so a link cannot hide a place. */
+export function canonicalPath(file: string): string {
+  const absolute = path.resolve(file);
+  let existing = absolute;
+  const rest: string[] = [];
+  for (;;) {
+    try {
+      return path.join(realpathSync(existing), ...rest);
+    } catch {
+      const parent = path.dirname(existing);
+      if (parent === existing) return absolute;
+      rest.unshift(path.basename(existing));
+      existing = parent;
+    }
+  }
+}
+
+/**
+ * The problem with output `written` once symbolic links are followed: the rules of
+ * `outputPathProblem` on the resolved paths, and a relative output must still resolve to a
+ * place inside the resolved project folder (a link `ckpt -> ../elsewhere` in the project is
+ * no way out of it).
+ */
+export function resolvedOutputPathProblem(
+  written: string,
+  dlmDir: string,
+  inputs: readonly ProtectedInput[],
+): OutputPathProblem | undefined {
+  const base = canonicalPath(dlmDir);
+  const target = canonicalPath(path.resolve(dlmDir, written));
+  const problem = outputPathProblem(
+    target,
+    base,
+    inputs.map((input) => ({ ...input, path: canonicalPath(input.path) })),
+  );
+  if (problem !== undefined)
+    return { ...problem, message: problem.message.replace(JSON.stringify(target), `"${written}"`) };
+  if (!path.isAbsolute(written) && !isSameOrInside(target, base)) {
+    return {
+      code: "DLM521",
+      message: `output path "${written}" leads out of the .dlm file's folder (${base}) through a symbolic link, to ${target}`,
+      help: "keep outputs below the .dlm file's folder, or write the absolute path if you mean that place",
+    };
+  }
+  return undefined;
+}
+
+/** The run folders `dlm run` writes beside the `.dlm` file: no output named in the file may go there. */
+export function runFoldersInput(dlmDir: string): ProtectedInput {
+  return {
+    path: path.join(path.resolve(dlmDir), "runs"),
+    what: "the run folders (runs/)",
+    isFolder: true,
+    reason: "dlm run writes its run directories there",
+  };
+}
+
+/** The charts a report may hold, by id; a Markdown report writes each as `<stem>-<id>.svg` beside it. */
+export const REPORT_CHART_IDS = ["learning-curves", "confusion-matrix", "roc"] as const;
+
+/** The SVG files a Markdown report at `report` may write beside it (none for an HTML report). */
+export function reportChartPaths(report: string): string[] {
+  if (path.extname(report).toLowerCase() !== ".md") return [];
+  const stem = report.slice(0, report.length - path.extname(report).length);
+  return REPORT_CHART_IDS.map((id) => `${stem}-${id}.svg`);
 }

@@ -12,7 +12,7 @@ import type { StageOutcome } from "./run-stages.js";
 import type { SplitEvaluation } from "./evaluate.js";
 import type { History } from "./train.js";
 import { writeFileDurably } from "./model-io.js";
-import { OutputOwnershipError } from "./output-ownership.js";
+import { OUTPUT_LEDGER, OutputOwnershipError } from "./output-ownership.js";
 import type { TuningResult } from "./tune.js";
 
 /** A data source as the `.dlm` file wrote it, e.g. `builtin("mnist")`. */
@@ -58,11 +58,14 @@ const RUN_ENTRIES: ReadonlySet<string> = new Set([
   "hyperparameters.json",
   "checkpoint",
   "checkpoint.previous",
+  // the ledger of the report, and the run checkpoint's lock
+  OUTPUT_LEDGER,
+  "checkpoint.dlm-lock",
 ]);
 
 /** Whether `entry` is something a run writes into its directory (the run checkpoint's temporaries included). */
 function isRunEntry(entry: string): boolean {
-  return RUN_ENTRIES.has(entry) || /^checkpoint\.tmp-/.test(entry);
+  return RUN_ENTRIES.has(entry) || /^checkpoint\.tmp-/.test(entry) || /^\.dlm-outputs\.json\.\d+\.\d+\.tmp$/.test(entry);
 }
 
 function timestamp(date: Date): string {
@@ -219,7 +222,11 @@ export interface RunResults {
 }
 
 /** Writes metrics.json, history.csv and the report; returns the files written. */
-export async function writeRunFiles(runDir: string, definition: ExperimentDefinition, results: RunResults): Promise<string[]> {
+export async function writeRunFiles(
+  runDir: string,
+  definition: ExperimentDefinition,
+  results: RunResults,
+): Promise<string[]> {
   await fs.mkdir(runDir, { recursive: true });
   const { outcome, evaluation } = results;
   const metrics: RunMetrics = {
@@ -271,7 +278,9 @@ export async function writeRunFiles(runDir: string, definition: ExperimentDefini
               objectiveName: results.tuning.objective,
               trials: results.tuning.trials.map((trial) => ({
                 trial: trial.trial,
-                values: Object.fromEntries(Object.entries(trial.values).map(([k, v]) => [k, typeof v === "boolean" ? String(v) : v])),
+                values: Object.fromEntries(
+                  Object.entries(trial.values).map(([k, v]) => [k, typeof v === "boolean" ? String(v) : v]),
+                ),
                 objective: trial.objectiveValue,
                 epochs: trial.epochs,
               })),

@@ -1,18 +1,23 @@
 /**
  * Output paths of an experiment (DLM520–DLM523), positioned on the path literal: `export`,
- * `model_checkpoint` and `csv_logger` paths, `evaluate.report`. An output must not be or
- * contain the `.dlm` file, a file of the program (imports), a data source or the `.dlm`'s
- * folder (DLM520); a relative one must not climb out of that folder (DLM521); what already
- * stands there must be something DLM wrote (DLM522, read from the disk); two outputs of one
- * experiment must not overlap (DLM523). The runtime checks the same rules again before it
- * trains (`runtime/check-outputs.ts`).
+ * `model_checkpoint` and `csv_logger` paths, `evaluate.report` (and a Markdown report's
+ * chart SVGs). An output must not be or contain the `.dlm` file, a file of the program
+ * (imports), the data source of any experiment of the program, a pretrained model it reads,
+ * the run folders (`runs/`) or the `.dlm`'s folder (DLM520); a relative one must not climb
+ * out of that folder, with symbolic links followed too (DLM521); what already stands there
+ * must be something DLM wrote (DLM522, read from the disk); two outputs of one experiment
+ * must not overlap (DLM523). The runtime checks again before it trains (`runtime/check-outputs.ts`).
  */
 import { existsSync } from "node:fs";
 import * as path from "node:path";
-import type { Arg, Call, ExperimentDecl, Member, StringLiteral } from "../../grammar/ast.js";
+import type { Arg, Call, DlmFile, ExperimentDecl, Member, StringLiteral } from "../../grammar/ast.js";
+import { parseDlm } from "../../grammar/parse.js";
 import {
   dlmOwnership,
   outputPathProblem,
+  reportChartPaths,
+  resolvedOutputPathProblem,
+  runFoldersInput,
   type OutputKind,
   type ProtectedInput,
 } from "../../runtime/output-ownership.js";
@@ -25,6 +30,8 @@ export interface OutputLiteral {
   /** How the output is named in messages: `export`, `csv_logger(...)`. */
   readonly label: string;
   readonly literal: StringLiteral;
+  /** The path written to when it is not the literal's (a Markdown report's chart beside it). */
+  readonly path?: string;
 }
 
 /** The path argument of a call: the first positional argument or the named one. */
@@ -88,6 +95,133 @@ export function readPaths(declaration: ExperimentDecl): {
 
 const FOLDER_KINDS: ReadonlySet<OutputKind> = new Set(["export", "checkpoint"]);
 
+/** Every node of `root` (any AST value) for which `visit` is called, depth first. */
+function walkNodes(root: unknown, visit: (node: { kind: string } & Record<string, unknown>) => void): void {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (Array.isArray(value)) stack.push(...(value as unknown[]));
+    else if (typeof value === "object" && value !== null) {
+      const node = value as Record<string, unknown>;
+      if (typeof node["kind"] === "string") visit(node as { kind: string } & Record<string, unknown>);
+      for (const key of Object.keys(node)) if (key !== "range") stack.push(node[key]);
+    }
+  }
+}
+
+/** A path a program reads: a data source or a pretrained model's folder, as an input no output may touch. */
+interface ReadPath extends ProtectedInput {
+  /** True for a pretrained model's folder, false for a data source. */
+  readonly pretrained: boolean;
+}
+
+/** The data sources and pretrained model folders a subtree names, resolved from `file`. */
+function readPathsIn(root: unknown, file: string, host: CompilerHost): ReadPath[] {
+  const found: ReadPath[] = [];
+  walkNodes(root, (node) => {
+    if (node.kind !== "Call") return;
+    const call = node as unknown as Call;
+    const callee = call.callee.name;
+    const literal =
+      callee === "csv" || callee === "pretrained"
+        ? pathArgument(call, "path")
+        : callee === "images"
+          ? pathArgument(call, "dir")
+          : undefined;
+    if (literal === undefined) return;
+    const resolved = path.resolve(host.resolve(file, literal.value));
+    if (callee === "pretrained") {
+      // the model's folder: model.json and its weight files
+      const folder = path.extname(resolved).toLowerCase() === ".json" ? path.dirname(resolved) : resolved;
+      found.push({
+        path: folder,
+        what: `the pretrained model pretrained("${literal.value}")`,
+        isFolder: true,
+        pretrained: true,
+      });
+    } else {
+      found.push({
+        path: resolved,
+        what: `data source ${callee}("${literal.value}")`,
+        isFolder: callee === "images",
+        pretrained: false,
+      });
+    }
+  });
+  return found;
+}
+
+/** Names of every identifier in a subtree (model references among them). */
+function identifiersIn(root: unknown): Set<string> {
+  const names = new Set<string>();
+  walkNodes(root, (node) => {
+    if ((node.kind === "Identifier" || node.kind === "Name") && typeof node["name"] === "string")
+      names.add(node["name"]);
+  });
+  return names;
+}
+
+/** What the program reads: its files parsed once more (cheap next to checking them). */
+interface ProgramReads {
+  /** Data sources of every experiment, and every pretrained model, of every file. */
+  readonly all: readonly ReadPath[];
+  /** Declarations of the program's models by name, to find what an experiment's model reads. */
+  readonly models: ReadonlyMap<string, { declaration: unknown; file: string }>;
+}
+
+/** Parsed program files by host, so the experiments of one file share one parse of it. */
+const parsedFiles = new WeakMap<CompilerHost, Map<string, { text: string; ast: DlmFile }>>();
+
+function parseOnce(host: CompilerHost, file: string, text: string): DlmFile {
+  let files = parsedFiles.get(host);
+  if (files === undefined) parsedFiles.set(host, (files = new Map()));
+  const cached = files.get(file);
+  if (cached?.text === text) return cached.ast;
+  const ast = (host.parse ?? ((path: string, source: string) => parseDlm(source, path)))(file, text).ast;
+  files.set(file, { text, ast });
+  return ast;
+}
+
+function readProgram(programFiles: readonly string[], host: CompilerHost): ProgramReads {
+  const all: ReadPath[] = [];
+  const models = new Map<string, { declaration: unknown; file: string }>();
+  for (const programFile of programFiles) {
+    const text = host.readFile(programFile);
+    if (text === undefined) continue;
+    const ast = parseOnce(host, programFile, text);
+    all.push(...readPathsIn(ast, programFile, host));
+    for (const declaration of ast.declarations)
+      if (declaration.kind === "Model" && !models.has(declaration.name.name))
+        models.set(declaration.name.name, { declaration, file: programFile });
+  }
+  return { all, models };
+}
+
+/** The pretrained model folders the experiment's own model reads (inline, or models it names, transitively). */
+function pretrainedReadBy(
+  declaration: ExperimentDecl,
+  file: string,
+  program: ProgramReads,
+  host: CompilerHost,
+): Set<string> {
+  const folders = new Set(
+    readPathsIn(declaration, file, host)
+      .filter((read) => read.pretrained)
+      .map((read) => read.path),
+  );
+  const seen = new Set<string>();
+  const pending = [...identifiersIn(declaration)];
+  while (pending.length > 0) {
+    const name = pending.pop()!;
+    const model = program.models.get(name);
+    if (model === undefined || seen.has(name)) continue;
+    seen.add(name);
+    for (const read of readPathsIn(model.declaration, model.file, host)) if (read.pretrained) folders.add(read.path);
+    pending.push(...identifiersIn(model.declaration));
+  }
+  return folders;
+}
+
 /** What may stand at an output path, in words. */
 const OWNED_THING: Readonly<Record<OutputKind, string>> = {
   export: "a bundle DLM exported",
@@ -107,27 +241,61 @@ export function checkOutputPaths(
   host: CompilerHost,
 ): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  const { outputs, sources } = readPaths(declaration);
-  if (outputs.length === 0) return diagnostics;
+  const { outputs: written } = readPaths(declaration);
+  if (written.length === 0) return diagnostics;
+  // A Markdown report writes its charts beside it: outputs like any other, reported on the report's path.
+  const outputs: OutputLiteral[] = written.flatMap((output) =>
+    output.kind !== "report"
+      ? [output]
+      : [
+          output,
+          ...reportChartPaths(output.literal.value).map((chart) => ({
+            ...output,
+            label: `report chart "${chart}"`,
+            path: chart,
+          })),
+        ],
+  );
   const dlmDir = path.resolve(path.dirname(file));
-  const inputs: ProtectedInput[] = [
+  const program = readProgram(programFiles, host);
+  const ownPretrained = pretrainedReadBy(declaration, file, program, host);
+  const baseInputs: ProtectedInput[] = [
     ...programFiles.map((programFile) => ({
       path: path.resolve(programFile),
       what: programFile === file ? "the .dlm file" : `the imported file ${programFile}`,
     })),
-    ...sources.map(({ literal, call }) => ({
-      path: path.resolve(host.resolve(file, literal.value)),
-      what: `data source ${call}("${literal.value}")`,
-      isFolder: call === "images",
-    })),
+    runFoldersInput(dlmDir),
   ];
   const onDisk = existsSync(path.resolve(file));
-  const resolved = outputs.map((output) => path.resolve(dlmDir, output.literal.value));
+  const writtenPath = (output: OutputLiteral) => output.path ?? output.literal.value;
+  const resolved = outputs.map((output) => path.resolve(dlmDir, writtenPath(output)));
+  const reported = new Set<StringLiteral>();
+  const report = (literal: StringLiteral, diagnostic: Diagnostic) => {
+    // one diagnostic per literal: a report's charts share its literal and, mostly, its problem
+    if (reported.has(literal)) return;
+    reported.add(literal);
+    diagnostics.push(diagnostic);
+  };
   outputs.forEach((output, index) => {
     const { literal } = output;
-    const problem = outputPathProblem(literal.value, dlmDir, inputs);
+    const value = writtenPath(output);
+    // Another experiment's pretrained model may be this output when it is this export or checkpoint (the
+    // experiment that makes it); a model this experiment reads, and data, never.
+    const inputs: ProtectedInput[] = [
+      ...baseInputs,
+      ...program.all.filter(
+        (read) =>
+          !read.pretrained ||
+          ownPretrained.has(read.path) ||
+          !(FOLDER_KINDS.has(output.kind) && read.path === resolved[index]),
+      ),
+    ];
+    const problem =
+      outputPathProblem(value, dlmDir, inputs) ??
+      (onDisk ? resolvedOutputPathProblem(value, dlmDir, inputs) : undefined);
     if (problem !== undefined) {
-      diagnostics.push(
+      report(
+        literal,
         makeDiagnostic(problem.code, file, literal.range, {
           message: `${output.label}: ${problem.message}`,
           help: problem.help,
@@ -148,9 +316,10 @@ export function checkOutputPaths(
     });
     if (overlapping >= 0) {
       const other = outputs[overlapping]!;
-      diagnostics.push(
+      report(
+        literal,
         makeDiagnostic("DLM523", file, literal.range, {
-          message: `${output.label}: output path "${literal.value}" overlaps the path of ${other.label} ("${other.literal.value}"): one would overwrite the other`,
+          message: `${output.label}: output path "${value}" overlaps the path of ${other.label} ("${writtenPath(other)}"): one would overwrite the other`,
           related: [{ file, range: other.literal.range, message: "the other output" }],
           help: "give each output a path of its own",
         }),
@@ -169,7 +338,8 @@ export function checkOutputPaths(
         ? { at: `${target}.previous`, ownership: previous }
         : undefined;
     if (refused !== undefined && !refused.ownership.owned) {
-      diagnostics.push(
+      report(
+        literal,
         makeDiagnostic("DLM522", file, literal.range, {
           message: `${output.label}: ${refused.at} already exists and is not ${OWNED_THING[output.kind]}: ${refused.ownership.reason}`,
           notes: ["DLM replaces only files and folders it wrote; it never deletes anything else"],

@@ -23,11 +23,14 @@ export const OUTPUT_MESSAGES: readonly MessageEntry[] = [
     severity: "error",
     explanation:
       "An output of an experiment (`export`, a `model_checkpoint` or `csv_logger` path, the " +
-      "`evaluate` report) must have a place of its own. Writing a bundle replaces a whole " +
-      "folder and a log or report replaces a file, so an output path that is the `.dlm` file, " +
-      'a file it imports, a data source, the `.dlm` file\'s own folder (`export: "."`) or a ' +
-      "folder holding any of them would destroy the project. The message names the input the " +
-      "path would overwrite. `dlm run` checks the same again before it trains.",
+      "`evaluate` report and a Markdown report's charts) must have a place of its own. Writing " +
+      "a bundle replaces a whole folder and a log or report replaces a file, so an output path " +
+      "that is the `.dlm` file, a file it imports, the data source of any experiment of the " +
+      "program, a pretrained model's folder, the run folders (`runs/`), the `.dlm` file's own " +
+      'folder (`export: "."`) or a folder holding any of them is refused. An `export` or ' +
+      "`model_checkpoint` may be exactly the folder another experiment's `pretrained(...)` " +
+      "reads (that experiment makes it); never a model the experiment itself reads. The " +
+      "message names the input the path would overwrite. `dlm run` checks again before it trains.",
     wrong: irisExport('export: "."'),
     fixed: irisExport('export: "exports/iris"'),
   },
@@ -38,7 +41,9 @@ export const OUTPUT_MESSAGES: readonly MessageEntry[] = [
     explanation:
       "Relative paths resolve against the `.dlm` file's folder. An output path that climbs out " +
       'of it with `..` (`"../../x.csv"`) writes into folders nobody reading the file would ' +
-      "expect — a downloaded `.dlm` could aim it at anything. Keep outputs below the `.dlm` " +
+      "expect — a downloaded `.dlm` could aim it at anything. The same holds with symbolic " +
+      "links followed: a link in the project (`ckpt -> ../elsewhere`) does not lead a relative " +
+      "output out of it. Keep outputs below the `.dlm` " +
       "file's folder, or write an absolute path when you do mean a place outside it.",
     wrong: irisExport('export: "exports/iris"', 'csv_logger("../../history.csv")'),
     fixed: irisExport('export: "exports/iris"', 'csv_logger("logs/history.csv")'),
@@ -49,10 +54,11 @@ export const OUTPUT_MESSAGES: readonly MessageEntry[] = [
     severity: "error",
     explanation:
       "DLM replaces only what it can prove it wrote: an export or checkpoint folder holding " +
-      "only bundle files and DLM's signature (`card.json` with `dlmVersion`, or " +
-      "`checkpoint.json`), a CSV log beginning with csv_logger's `epoch` header, a report " +
-      "page DLM rendered. Anything else at an output path — a data folder, a plain file, a " +
-      "folder with your notes in it — is refused with its path and the reason, and nothing is " +
+      'only bundle files and DLM\'s marker `.dlm-bundle.json` (`"writtenBy": "dlm"` and the ' +
+      "folder's own name), or a log, report or chart whose SHA-256 the ledger " +
+      "`.dlm-outputs.json` beside it records. Anything else at an output path — a plain TF.js " +
+      "model folder, a data folder, a CSV of yours that happens to begin with `epoch`, a file " +
+      "you edited since DLM wrote it, a folder with your notes in it — is refused with its path and the reason, and nothing is " +
       "deleted. `dlm check` reads the disk for this; `dlm run` checks again before training. " +
       "Move the thing away or choose another path.",
     wrong: "// exports/iris is a folder of your own photos\n" + irisExport('export: "exports/iris"'),
@@ -65,7 +71,8 @@ export const OUTPUT_MESSAGES: readonly MessageEntry[] = [
     severity: "error",
     explanation:
       "Two outputs of one experiment name the same path, or one lies inside the other's " +
-      "folder (a `csv_logger` file inside the export folder). The second write would replace " +
+      "folder (a `csv_logger` file inside the export folder, or at a chart a Markdown report " +
+      "writes beside it). The second write would replace " +
       "the first, or leave a file in a bundle folder that DLM then refuses to replace. Give " +
       "each output a path of its own.",
     wrong: irisExport('export: "exports/iris"', 'csv_logger("exports/iris/history.csv")'),

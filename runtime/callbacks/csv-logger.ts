@@ -2,10 +2,12 @@
  * `csv_logger(path)`: one CSV row of logs per epoch, in Keras's layout (`epoch` then the
  * log names sorted), written as each epoch ends so a crash keeps the rows so far. Epochs
  * are numbered from 1, as in `history.csv` and the terminal; a resumed run first drops the
- * rows of epochs it trains again, so no epoch appears twice.
+ * rows of epochs it trains again, so no epoch appears twice. After each write the file's
+ * SHA-256 goes into the folder's ledger (`.dlm-outputs.json`): the proof that DLM wrote it.
  */
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
+import { assertOwnedOutput, recordWrittenFile } from "../output-ownership.js";
 import { Callback, type Logs } from "./types.js";
 
 /** Arguments of `csvLogger`. */
@@ -40,7 +42,10 @@ export class CsvLogger extends Callback {
     const append = this.append ?? this.context.params.initialEpoch > 0;
     const kept = append ? await readRowsBefore(this.path, this.separator, this.context.params.initialEpoch) : undefined;
     this.columns = kept?.columns;
+    // Never over a file DLM did not write (checked before training too; the disk may have changed).
+    assertOwnedOutput(path.resolve(this.path), "log");
     await fs.writeFile(this.path, kept?.text ?? "");
+    await recordWrittenFile(this.path);
   }
 
   override async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
@@ -52,6 +57,8 @@ export class CsvLogger extends Callback {
     const values = this.columns.map((name) => (Object.hasOwn(logs, name) ? String(logs[name]) : "NA"));
     text += [String(epoch + 1), ...values].join(this.separator) + "\n";
     await fs.appendFile(this.path, text);
+    // the ledger follows the file, so the next run may replace what this one wrote
+    await recordWrittenFile(this.path);
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
-import { assertOwnedOutput } from "../output-ownership.js";
+import { assertOwnedOutput, recordWrittenFile } from "../output-ownership.js";
 import { renderChartSvg, type Chart } from "./charts.js";
 import { renderHtml } from "./html.js";
 import { renderMarkdown } from "./markdown.js";
@@ -63,17 +63,22 @@ async function writeFileAtomically(path: string, text: string): Promise<void> {
 
 /**
  * Writes the report to `path` (`.html`: one self-contained page; `.md`: Markdown with SVG
- * files beside it), creating the folder. The page is written last, after its images.
+ * files beside it), creating the folder. The page is written last, after its images. Each
+ * file is recorded in the folder's ledger of files DLM wrote, so the next run may replace it.
  */
 export async function writeReport(path: string, report: RunReport): Promise<void> {
-  // Never over a file DLM did not write (the .dlm, a data file): the runtime checked before training, this is the last line.
   assertOwnedOutput(resolve(path), "report");
   const files = await renderReport(report, basename(path));
   const folder = dirname(path);
-  await mkdir(folder, { recursive: true });
   const pageName = basename(path);
+  // Never over a file DLM did not write (the .dlm, a data file, a chart of your own): checked for every file before any is written.
+  for (const name of files.keys()) assertOwnedOutput(resolve(folder, name), "report");
+  await mkdir(folder, { recursive: true });
   for (const [name, text] of files) {
-    if (name !== pageName) await writeFileAtomically(join(folder, name), text);
+    if (name === pageName) continue;
+    await writeFileAtomically(join(folder, name), text);
+    await recordWrittenFile(join(folder, name));
   }
   await writeFileAtomically(path, files.get(pageName)!);
+  await recordWrittenFile(path);
 }

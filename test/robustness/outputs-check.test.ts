@@ -3,6 +3,7 @@
  * the path literal, with the path and what it would overwrite, before anything runs. On
  * c351e87 every one of these checked clean and `dlm run` then deleted or overwrote files.
  */
+import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -96,7 +97,11 @@ describe("what already stands at an output path (DLM522, read from the disk)", (
   mkdirSync(join(dir, "exports", "dlm"), { recursive: true });
   writeFileSync(join(dir, "exports", "dlm", "card.json"), JSON.stringify({ experiment: "iris", dlmVersion: "0.1.0" }));
   writeFileSync(join(dir, "exports", "dlm", "model.json"), "{}");
+  // DLM's proof: the bundle's marker, and the log's SHA-256 in the folder's ledger
+  writeFileSync(join(dir, "exports", "dlm", ".dlm-bundle.json"), JSON.stringify({ writtenBy: "dlm", folder: "dlm" }));
   writeFileSync(join(dir, "history.csv"), "epoch,loss\n0,1.5\n");
+  const logHash = createHash("sha256").update("epoch,loss\n0,1.5\n").digest("hex");
+  writeFileSync(join(dir, ".dlm-outputs.json"), JSON.stringify({ writtenBy: "dlm", files: { "history.csv": logHash } }));
   writeFileSync(join(dir, "todo.csv"), "task,done\nwrite thesis,no\n");
 
   const check = (extra: string, train?: string) => {

@@ -69,6 +69,8 @@ describe("dlm run and the outputs it owns", () => {
     const stale = join(dir, "exports", "iris.tmp-Qw12Er");
     mkdirSync(stale);
     writeFileSync(join(stale, "weights.bin"), "half written");
+    // the signature the bundle writer puts in a temporary folder first (a user's *.tmp-* folder has none)
+    writeFileSync(join(stale, ".dlm-bundle.json"), JSON.stringify({ writtenBy: "dlm", folder: "iris" }));
     const second = runDlm(dir, ["run", "iris.dlm", ...RUN]);
     expect(second.status, second.stderr).toBe(0);
     expect(second.stdout).toContain(`(the one it replaced is kept in ${join(dir, "exports", "iris")}.previous)`);

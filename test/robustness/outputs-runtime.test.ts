@@ -220,6 +220,7 @@ describe("stale temporary folders of the bundle writer", () => {
     for (const folder of [stale, legacy, live, foreignContent, foreignName]) {
       mkdirSync(folder);
       writeFileSync(join(folder, "model.json"), "{}");
+      writeFileSync(join(folder, ".dlm-bundle.json"), JSON.stringify({ writtenBy: "dlm", folder: "iris" }));
     }
     writeFileSync(join(foreignContent, "thesis.pdf"), "years of work");
     expect((await removeStaleTemporaries(target)).sort()).toEqual([legacy, stale].sort());
@@ -232,6 +233,7 @@ describe("stale temporary folders of the bundle writer", () => {
     mkdirSync(join(dir, "exports"));
     const stale = join(dir, "exports", "iris.tmp-Qw12Er");
     mkdirSync(stale);
+    writeFileSync(join(stale, ".dlm-bundle.json"), JSON.stringify({ writtenBy: "dlm", folder: "iris" }));
     writeFileSync(join(stale, "weights.bin"), "half");
     await checkExperimentOutputs(definition(dir, { export: "exports/iris" }));
     expect(existsSync(stale)).toBe(false);

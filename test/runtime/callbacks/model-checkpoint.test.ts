@@ -73,7 +73,7 @@ describe("modelCheckpoint + loadCheckpoint", () => {
       options(optimizer, [modelCheckpoint({ path: checkpointPath, saveBestOnly: false }), new StopAfterEpoch(1)]),
     );
     expect(firstRun.epochs).toEqual([0, 1]);
-    expect((await fs.readdir(checkpointPath)).sort()).toEqual(["checkpoint.json", "model.json", "weights.bin"]);
+    expect((await fs.readdir(checkpointPath)).sort()).toEqual([".dlm-bundle.json", "checkpoint.json", "model.json", "weights.bin"]);
     const savedOptimizer = await optimizerState(optimizer);
 
     const checkpoint = await loadCheckpoint(checkpointPath);

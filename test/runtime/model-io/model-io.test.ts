@@ -61,7 +61,7 @@ describe("saveModel / loadModel", () => {
     const model = denseClassifier(2, 3);
     const dir = path.join(directory, "layout");
     await saveModel(dir, model, { metadata: { experiment: "iris" } });
-    expect((await fs.readdir(dir)).sort()).toEqual(["model.json", "weights.bin"]);
+    expect((await fs.readdir(dir)).sort()).toEqual([".dlm-bundle.json", "model.json", "weights.bin"]);
     const json = JSON.parse(await fs.readFile(path.join(dir, "model.json"), "utf8"));
     expect(json.format).toBe("layers-model");
     expect(json.weightsManifest).toHaveLength(1);
@@ -126,7 +126,7 @@ describe("replaceDirectoryAtomically", () => {
     ).rejects.toThrow("disk full");
     expect(await fs.readFile(path.join(dir, "model.json"), "utf8")).toBe("first");
     await replaceDirectoryAtomically(dir, (temporary) => fs.writeFile(path.join(temporary, "weights.bin"), "second"));
-    expect(await fs.readdir(dir)).toEqual(["weights.bin"]);
+    expect((await fs.readdir(dir)).sort()).toEqual([".dlm-bundle.json", "weights.bin"]);
     expect((await fs.readdir(directory)).filter((name) => name.startsWith("atomic"))).toEqual(["atomic"]);
   });
 

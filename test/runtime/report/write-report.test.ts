@@ -29,7 +29,8 @@ describe("HTML report", () => {
   });
 
   it("writes one page and nothing else, creating the folder", async () => {
-    expect(await readdir(join(folder, "runs", "mnist"))).toEqual(["report.html"]);
+    // the page, and the ledger that proves DLM wrote it (docs/safety.md)
+    expect((await readdir(join(folder, "runs", "mnist"))).sort()).toEqual([".dlm-outputs.json", "report.html"]);
     expect(html.startsWith("<!doctype html>")).toBe(true);
   });
 
@@ -73,6 +74,7 @@ describe("Markdown report", () => {
     const mdFolder = join(folder, "md");
     await writeReport(join(mdFolder, "report.md"), sampleClassificationReport());
     expect((await readdir(mdFolder)).sort()).toEqual([
+      ".dlm-outputs.json",
       "report-confusion-matrix.svg",
       "report-learning-curves.svg",
       "report-roc.svg",
