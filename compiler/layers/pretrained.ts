@@ -398,7 +398,7 @@ export const PRETRAINED: LayerDefinition = {
     "Its shapes are read from model.json at compile time; a different input size is accepted " +
     "when every kept layer's weights still fit.",
   params: [
-    { name: "path", type: "string", doc: "Path of the model.json, relative to the .dlm file." },
+    { name: "path", type: "string", doc: "An architecture (`vgg16`, `resnet50`, `mobilenet_v2`; `dlm models`) or the path of a model.json, relative to the .dlm file." },
     {
       name: "until",
       type: "string",
