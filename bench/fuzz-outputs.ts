@@ -313,10 +313,13 @@ function mayTouch(file: string, outputs: readonly { kind: string; target: string
         inside(file, target) ||
         inside(file, `${target}.previous`) ||
         path.basename(file).startsWith(`${path.basename(target)}.tmp-`) ||
+        file === `${target}.dlm-lock` ||
         inside(path.dirname(target), file)
       );
     }
     if (file === target || inside(path.dirname(target), file)) return true;
+    // the ledger that records what DLM wrote in that folder (docs/safety.md)
+    if (path.dirname(file) === path.dirname(target) && path.basename(file).startsWith(".dlm-outputs.json")) return true;
     // a Markdown report writes its charts beside it
     return (
       kind === "report" &&
