@@ -47,6 +47,7 @@ import {
   Plus,
   Question,
   RBracket,
+  Residual,
   RCurly,
   RParen,
   Semicolon,
@@ -258,9 +259,9 @@ function isOfType(type: TokenType, category: TokenType): boolean {
   return type === category || (type.CATEGORIES ?? []).includes(category);
 }
 
-/** A word a `(` attaches to without a space: a callee, `model NAME(`, `block NAME(`. */
+/** A word a `(` attaches to without a space: a callee, `model NAME(`, `block NAME(`, `residual(`. */
 function isWord(type: TokenType | undefined): boolean {
-  return type !== undefined && (isOfType(type, Identifier) || type === Model || type === Block);
+  return type !== undefined && (isOfType(type, Identifier) || type === Model || type === Block || type === Residual);
 }
 
 /**

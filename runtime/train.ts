@@ -387,7 +387,6 @@ function failTraining(context: TrainingContext, history: History, reason: string
   history.failure = reason;
 }
 
-
 /** Each requested metric over the given labels and predictions, named with `prefix`. */
 function monitorMetrics(
   setup: RunSetup,

@@ -365,13 +365,13 @@ export function checkFineTune(fineTune: StageReading, pretrained: readonly Pretr
   const unfreeze = fineTune.unfreeze;
   if (unfreeze === undefined || typeof unfreeze.spec !== "object") return;
   const readable = pretrained.filter((use) => use.layerNames !== undefined);
-  if (readable.length === 0 || readable.some((use) => use.layerNames!.includes(layer))) return;
-  const names = readable.flatMap((use) => use.layerNames!);
   if ("last" in unfreeze.spec) {
     checkUnfreezeCount(unfreeze.spec.last, unfreeze.reading, readable, context);
     return;
   }
   const layer = unfreeze.spec.from;
+  if (readable.length === 0 || readable.some((use) => use.layerNames!.includes(layer))) return;
+  const names = readable.flatMap((use) => use.layerNames!);
   const help = didYouMean(layer, names);
   context.report(
     makeDiagnostic("DLM206", context.file, unfreeze.reading.origins.get("layer")?.range ?? unfreeze.reading.range, {

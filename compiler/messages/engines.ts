@@ -43,11 +43,11 @@ export const ENGINE_MESSAGES: readonly MessageEntry[] = [
       "engine, or remove the setting.",
     wrong: iris(
       "    dense(8, activation: relu)\n    dense(3, activation: softmax)\n",
-      "loss: sparse_categorical_crossentropy, metrics: [accuracy], epochs: 5, callbacks { model_checkpoint(\"checkpoints/best\") }",
+      "loss: sparse_categorical_crossentropy, epochs: 5, callbacks { model_checkpoint(\"best\") }",
     ),
     fixed: iris(
       "    dense(8, activation: relu)\n    dense(3, activation: softmax)\n",
-      "loss: sparse_categorical_crossentropy, metrics: [accuracy], epochs: 5, callbacks { early_stopping(monitor: val_loss) }",
+      "loss: sparse_categorical_crossentropy, epochs: 5, callbacks { terminate_on_nan }",
     ),
   },
 ];

@@ -351,3 +351,11 @@ describe("formatDlm over mutated files", () => {
     );
   });
 });
+
+describe("formatDlm on residual options", () => {
+  it("attaches `(` to `residual` as to a callee, so a projection shortcut keeps `residual(shortcut: …)`", () => {
+    const text = "model Net(input: [8, 8, 16]) {\n  residual(shortcut: { conv2d(32, 1) }) { conv2d(32, 3, padding: same) }\n}\n";
+    expect(format(text)).toBe(text);
+    expect(format(text.replace("residual(", "residual ("))).toBe(text);
+  });
+});
