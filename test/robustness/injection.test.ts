@@ -88,7 +88,7 @@ function projectWithStrings(value: string): Record<string, string> {
     metrics: [accuracy]
     epochs: 1
     callbacks {
-      model_checkpoint(${dlmString(`${value}/best`)})
+      model_checkpoint(${dlmString(`${value}-checkpoints/best`)})
       csv_logger(${dlmString(`${value}.csv.log`)})
     }
   }
@@ -159,7 +159,7 @@ describe("strings and paths from a .dlm file stay data", () => {
       const tableValues = stringLiteralValues(table!.text);
       expect(tableValues).toContain(value);
       expect(tableValues).toContain(`${value}.csv`);
-      expect(tableValues).toContain(`${value}/best`);
+      expect(tableValues).toContain(`${value}-checkpoints/best`);
       expect(tableValues).toContain(`${value}.html`);
       expect(stringLiteralValues(transfer!.text)).toContain(`${value}-base/model.json`);
       if (value === EVERYTHING || value.length > 100_000) hostilePrograms.push(...programs);

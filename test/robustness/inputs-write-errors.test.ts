@@ -87,13 +87,17 @@ describe("a read-only folder", () => {
 });
 
 describe("a full disk", () => {
-  it("dlm compile names the file it could not write", () => {
+  // A program is written beside its target and renamed over it, never through a link, so a
+  // link to a full device is refused before any write; the ENOSPC wording is tested below.
+  it("dlm compile never writes through a link to /dev/full: it names the link and refuses", () => {
     writeFileSync(join(scratch, "w.dlm"), PROGRAM);
     mkdirSync(join(scratch, "full"));
     symlinkSync("/dev/full", join(scratch, "full", "w.ts"));
     const result = runDlm(scratch, ["compile", "w.dlm", "--out", "full"]);
     expect(result.status).toBe(2);
-    expect(result.stderr.trim()).toBe("error: cannot write `full/w.ts`: no space left on the device");
+    expect(result.stderr.trim()).toBe(
+      "error: refusing to write the program `full/w.ts`: it is a symbolic link; move it away or choose another --out",
+    );
   });
 
   it("a write's ENOSPC, which carries no path, is described with the file being written", () => {
