@@ -15,6 +15,7 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
+import { mulberry32 } from "../runtime/data/random.js";
 import { checkMutantProperties, type PropertyOptions } from "../test/robustness/mutant-properties.js";
 
 /** Settings of the output fuzz. */
@@ -41,18 +42,6 @@ export interface OutputFuzzResult {
   readonly violations: string[];
   /** How many of `violations` came from `dlm run`s (the rest from check and compile). */
   readonly runViolations: number;
-}
-
-/** A small deterministic generator (mulberry32), so a seed reproduces a run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The scratch tree: a project with a `.dlm`, an import, data, notes and folders of the user's, and a folder outside it. */
@@ -332,7 +321,7 @@ function mayTouch(file: string, outputs: readonly { kind: string; target: string
 /** Runs the output fuzz and returns what it found. */
 export function runOutputFuzz(settings: OutputFuzzSettings): OutputFuzzResult {
   const tree = buildTree(settings.scratch);
-  const next = random(settings.seed);
+  const next = mulberry32(settings.seed); // a seed reproduces a run
   const violations: string[] = [];
   const options: PropertyOptions = { base: settings.base, outDir: path.join(tree.project, "out") };
 

@@ -7,6 +7,17 @@
 
 /** A safe TypeScript string literal for any string. */
 export function stringLiteral(value: string): string {
+  return quotedAsciiString(value, (code) =>
+    code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, "0")}`,
+  );
+}
+
+/**
+ * A double-quoted, ASCII-only literal for any string, in the escape syntax TypeScript and
+ * Python share for quotes, backslashes, \n, \r and \t; every other control or non-ASCII
+ * character (line separators, NEL, lone surrogates included) is written by `escapeCodePoint`.
+ */
+export function quotedAsciiString(value: string, escapeCodePoint: (code: number) => string): string {
   let out = '"';
   for (const char of value) {
     const code = char.codePointAt(0)!;
@@ -15,10 +26,8 @@ export function stringLiteral(value: string): string {
     else if (char === "\n") out += "\\n";
     else if (char === "\r") out += "\\r";
     else if (char === "\t") out += "\\t";
-    // control characters, line/paragraph separators, and every non-ASCII character: \u escapes
-    else if (code < 0x20 || code === 0x7f || code > 0x7e) {
-      out += code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, "0")}`;
-    } else out += char;
+    else if (code < 0x20 || code > 0x7e) out += escapeCodePoint(code);
+    else out += char;
   }
   return out + '"';
 }
@@ -76,7 +85,9 @@ export function printLiteral(value: LiteralValue): string {
 export function identifierFrom(name: string, taken: Set<string>): string {
   const words = name.split(/[^A-Za-z0-9]+/).filter((word) => word !== "");
   let base = words
-    .map((word, index) => (index === 0 ? word.charAt(0).toLowerCase() + word.slice(1) : word.charAt(0).toUpperCase() + word.slice(1)))
+    .map((word, index) =>
+      index === 0 ? word.charAt(0).toLowerCase() + word.slice(1) : word.charAt(0).toUpperCase() + word.slice(1),
+    )
     .join("");
   if (base === "" || /^[0-9]/.test(base)) base = `layer${base}`;
   if (RESERVED.has(base)) base = `${base}Layer`;

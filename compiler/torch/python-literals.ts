@@ -3,23 +3,13 @@
  * generated Python program through `pythonString` only (or, in a comment, through
  * `pythonComment`): no name, path or label can end a literal, start a line or become code.
  */
+import { quotedAsciiString } from "../emit-literals.js";
 
 /** A safe Python string literal for any string: ASCII only, every odd character escaped. */
 export function pythonString(value: string): string {
-  let out = '"';
-  for (const char of value) {
-    const code = char.codePointAt(0)!;
-    if (char === '"') out += '\\"';
-    else if (char === "\\") out += "\\\\";
-    else if (char === "\n") out += "\\n";
-    else if (char === "\r") out += "\\r";
-    else if (char === "\t") out += "\\t";
-    // control characters and every non-ASCII character (line separators, NEL, lone surrogates included)
-    else if (code < 0x20 || code > 0x7e) {
-      out += code > 0xffff ? `\\U${code.toString(16).padStart(8, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
-    } else out += char;
-  }
-  return out + '"';
+  return quotedAsciiString(value, (code) =>
+    code > 0xffff ? `\\U${code.toString(16).padStart(8, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`,
+  );
 }
 
 /** A Python number literal (finite numbers only; the checker rejects the rest). */
@@ -31,13 +21,7 @@ export function pythonNumber(value: number): string {
 
 /** A value the Python literal printer understands. */
 export type PythonValue =
-  | string
-  | number
-  | boolean
-  | null
-  | PythonCode
-  | readonly PythonValue[]
-  | { readonly [key: string]: PythonValue };
+  string | number | boolean | null | PythonCode | readonly PythonValue[] | { readonly [key: string]: PythonValue };
 
 /** Python code the printer inserts verbatim (built by the emitter, never from user text). */
 export class PythonCode {
@@ -52,7 +36,9 @@ export function pythonLiteral(value: PythonValue | undefined): string {
   if (typeof value === "number") return pythonNumber(value);
   if (typeof value === "boolean") return value ? "True" : "False";
   if (Array.isArray(value)) return `[${value.map((item) => pythonLiteral(item as PythonValue)).join(", ")}]`;
-  const entries = Object.entries(value as { readonly [key: string]: PythonValue }).filter(([, item]) => item !== undefined);
+  const entries = Object.entries(value as { readonly [key: string]: PythonValue }).filter(
+    ([, item]) => item !== undefined,
+  );
   return `{${entries.map(([key, item]) => `${pythonString(key)}: ${pythonLiteral(item)}`).join(", ")}}`;
 }
 
