@@ -44,6 +44,7 @@ describe("exportBundle / loadBundle", () => {
       date: "2025-01-02T03:04:05.000Z",
     });
     expect((await fs.readdir(dir)).sort()).toEqual([
+      ".dlm-bundle.json", // the marker that proves DLM wrote the folder (docs/safety.md)
       "card.json",
       "labels.json",
       "model.json",
