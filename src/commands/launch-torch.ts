@@ -25,15 +25,24 @@ export function torchUnavailable(python: string): string | undefined {
   return undefined;
 }
 
-/** A free TCP port on the loopback interface, for MASTER_PORT. */
+/**
+ * A free TCP port on the loopback interface for MASTER_PORT, drawn below Linux's ephemeral
+ * range (32768–60999): a port the kernel handed out could be handed again, between our check
+ * and rank 0's bind, to another job's gloo connections — and a rank would then wait on them.
+ */
 async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  for (let attempt = 0; attempt < 64; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await canListen(port)) return port;
+  }
+  throw new Error("no free TCP port between 20000 and 32000 on 127.0.0.1 for the torch processes");
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address !== null ? resolve(address.port) : reject(new Error("no port"))));
-    });
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
   });
 }
 
