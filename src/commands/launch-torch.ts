@@ -46,6 +46,10 @@ function canListen(port: number): Promise<boolean> {
   });
 }
 
+/** The loopback interface's name where it is known. */
+const LOOPBACK_INTERFACE: string | undefined =
+  process.platform === "linux" ? "lo" : process.platform === "darwin" ? "lo0" : undefined;
+
 /** How the processes ended: 0 when every rank succeeded, else the first failing rank and its code. */
 export interface LaunchResult {
   readonly code: number;
@@ -83,6 +87,10 @@ export async function launchTorchProcesses(
         LOCAL_WORLD_SIZE: String(nproc),
         MASTER_ADDR: "127.0.0.1",
         MASTER_PORT: String(port),
+        // every rank is on this machine: gloo's pairs connect over loopback, not the address the host name resolves to
+        ...(LOOPBACK_INTERFACE !== undefined && process.env["GLOO_SOCKET_IFNAME"] === undefined
+          ? { GLOO_SOCKET_IFNAME: LOOPBACK_INTERFACE }
+          : {}),
         OMP_NUM_THREADS: process.env["OMP_NUM_THREADS"] ?? threads,
         PYTHONUNBUFFERED: "1",
       },
