@@ -17,8 +17,8 @@ import type {
   ModelDecl,
   SourceRange,
 } from "../grammar/ast.js";
-import { makeDiagnostic, type Diagnostic } from "./diagnostics.js";
-import { didYouMean } from "./suggest.js";
+import { makeDiagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { didYouMean } from "../diagnostics/suggest.js";
 import { forEachLayer, inlineModelsOf } from "./visit-ast.js";
 
 /** One `import` statement and the file it names. */

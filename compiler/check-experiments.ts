@@ -20,7 +20,7 @@ import { checkResources } from "./checks/check-resources.js";
 import { checkPipeline, keptLayerNames, type PretrainedUse } from "./checks/check-pipeline.js";
 import { checkClassCount, checkCropFits } from "./checks/check-outcomes.js";
 import { checkTargetNormalization } from "./checks/check-target-normalization.js";
-import { sortDiagnostics, withoutDuplicateDiagnostics, type Diagnostic } from "./diagnostics.js";
+import { sortDiagnostics, withoutDuplicateDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
 import type { ExperimentPlan, PlannedModel } from "./experiment-plan.js";
 import { makeExperimentContext, type ExperimentContext } from "./experiments/experiment-context.js";
 import { makeExportedModels, withExportedModels, type ExportedModels } from "./experiments/exported-models.js";

@@ -6,7 +6,7 @@
  */
 import type { AnyNode, BlockDecl, Declaration } from "../grammar/ast.js";
 import type { Binding, SourceFile } from "./binder.js";
-import type { Diagnostic } from "./diagnostics.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { ConstantValue, ValueEnvironment } from "./evaluate-values.js";
 import { isBlockParamType } from "./resolve-args.js";
 import type { CheckContext, CheckTable } from "./checks/check-context.js";

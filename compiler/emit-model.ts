@@ -7,7 +7,7 @@
  */
 import type { GraphNode, LayerNode } from "./expand-model.js";
 import type { InferredLayer } from "./infer-shapes.js";
-import { lineColumn } from "./render-diagnostics.js";
+import { lineColumn } from "../diagnostics/render.js";
 import { formatShape } from "./layers/shape-arithmetic.js";
 import type { ResolvedArgs, Shape, TfjsConfigValue } from "./layers/types.js";
 import { isArchitectureName, trainsWhole, zooRequestOf } from "./layers/pretrained.js";

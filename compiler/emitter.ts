@@ -9,7 +9,7 @@ import { Project, StructureKind, VariableDeclarationKind, type SourceFile } from
 import type { ExperimentPlan } from "./experiment-plan.js";
 import { emitModelBuilder, type ModelEmitContext } from "./emit-model.js";
 import { Code, commentText, printLiteral, type LiteralValue } from "./emit-literals.js";
-import { lineColumn } from "./render-diagnostics.js";
+import { lineColumn } from "../diagnostics/render.js";
 
 /** Where the program will live and what it imports. */
 export interface EmitOptions {

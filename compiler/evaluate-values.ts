@@ -5,7 +5,7 @@
  * problem is theirs to report (see `FoldProblem.substituted`).
  */
 import type { BinaryExpr, BlockParamType, Identifier, SourceRange, Value } from "../grammar/ast.js";
-import { makeDiagnostic, type Diagnostic } from "./diagnostics.js";
+import { makeDiagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 
 /** Where a value was written, and whether it reached its use through a block parameter. */
 export interface ValueOrigin {

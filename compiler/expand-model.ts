@@ -12,7 +12,7 @@
  */
 import type { BlockDecl, Layer, SourceRange, Value } from "../grammar/ast.js";
 import { lookupBlock, type Binding } from "./binder.js";
-import { makeDiagnostic, type Diagnostic, type RelatedLocation } from "./diagnostics.js";
+import { makeDiagnostic, type Diagnostic, type RelatedLocation } from "../diagnostics/diagnostic.js";
 import {
   describeValue,
   evaluateValue,

@@ -54,7 +54,7 @@ import {
   StringLiteral,
   True,
 } from "../grammar/tokens.js";
-import { hasErrors, type Diagnostic } from "./diagnostics.js";
+import { hasErrors, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { walk } from "./visit-ast.js";
 
 /** The formatted text, or the syntax diagnostics that stopped formatting. */

@@ -9,7 +9,7 @@
  * line), with the line inside the block and the other uses as related locations.
  */
 import type { SourceRange, Value } from "../grammar/ast.js";
-import { makeDiagnostic, type Diagnostic, type DiagnosticFix, type RelatedLocation } from "./diagnostics.js";
+import { makeDiagnostic, type Diagnostic, type DiagnosticFix, type RelatedLocation } from "../diagnostics/diagnostic.js";
 import { describeValue, evaluateValue, formatNumber } from "./evaluate-values.js";
 import type { GraphNode, LayerNode, ModelGraph, UseSite } from "./expand-model.js";
 import { formatShape } from "./layers/shape-arithmetic.js";

@@ -14,7 +14,7 @@ import type { ExperimentDecl, InlineModel, ModelDecl, SourceRange } from "../gra
 import { parseDlm } from "../grammar/parse.js";
 import { bindProgram, type Binding, type DeclarationSymbol, type ResolvedImport, type SourceFile, type SymbolReference } from "./binder.js";
 import { checkDeclarations } from "./checker.js";
-import { makeDiagnostic, sortDiagnostics, withoutDuplicateDiagnostics, type Diagnostic } from "./diagnostics.js";
+import { makeDiagnostic, sortDiagnostics, withoutDuplicateDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { expandModel, type ModelGraph } from "./expand-model.js";
 import { inMemoryCompilerHost, readHostFile, type CompilerHost } from "./host.js";
 import {

@@ -9,7 +9,7 @@
  * every other problem is reported once by the per-node checks.
  */
 import type { BlockDecl, BlockParamType, Identifier, SourceRange } from "../grammar/ast.js";
-import { makeDiagnostic, replaceNameFix, type Diagnostic, type DiagnosticFix, type RelatedLocation } from "./diagnostics.js";
+import { makeDiagnostic, replaceNameFix, type Diagnostic, type DiagnosticFix, type RelatedLocation } from "../diagnostics/diagnostic.js";
 import type { LayerCallValue, LayerDefinition, ParamSpec, ParamType, ParamValue, ResolvedArgs } from "./layers/types.js";
 import { ACTIVATIONS, LAYERS, lookupLayer } from "./layers/registry.js";
 import {
@@ -22,7 +22,7 @@ import {
   type ConstantValue,
   type ValueOrigin,
 } from "./evaluate-values.js";
-import { closestName, didYouMean } from "./suggest.js";
+import { closestName, didYouMean } from "../diagnostics/suggest.js";
 
 /** A problem with the arguments of one call, ready to become a diagnostic. */
 export interface ArgumentProblem {

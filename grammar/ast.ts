@@ -7,11 +7,9 @@
  * silently (the syntax error has already been reported).
  */
 
-/** A half-open span of character offsets `[start, end)` in one source file. */
-export interface SourceRange {
-  readonly start: number;
-  readonly end: number;
-}
+import type { SourceRange } from "../diagnostics/source-range.js";
+
+export type { SourceRange };
 
 interface NodeBase {
   readonly range: SourceRange;

@@ -9,11 +9,11 @@
  */
 import { tokenMatcher, type CstElement, type CstNode, type IToken } from "chevrotain";
 import type * as Ast from "./ast.js";
-import { makeDiagnostic, type Diagnostic } from "../compiler/diagnostics.js";
+import { makeDiagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { decodeString, isInsertedToken, tokenRange } from "./lexer.js";
 import { MAX_NESTING } from "./parser.js";
 import { DocComment, InvalidNumber, NumberLiteral, StringLiteral } from "./tokens.js";
-import { SYNTAX } from "../compiler/messages/syntax.js";
+import { SYNTAX } from "../diagnostics/catalog/syntax.js";
 
 /** The AST of one file and the syntax problems only the tree shows (e.g. argument order). */
 export interface AstBuildResult {

@@ -31,8 +31,8 @@ import {
   Colon,
   Equals,
 } from "./tokens.js";
-import { makeDiagnostic, type Diagnostic, type DiagnosticDetails } from "../compiler/diagnostics.js";
-import { SYNTAX } from "../compiler/messages/syntax.js";
+import { makeDiagnostic, type Diagnostic, type DiagnosticDetails } from "../diagnostics/diagnostic.js";
+import { SYNTAX } from "../diagnostics/catalog/syntax.js";
 
 /** The AST of one file and every syntax diagnostic found in it, in source order. */
 export interface ParseResult {

@@ -8,7 +8,7 @@ import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { buildWithinManifest } from "./bounded-model-build.js";
 // The compiler's "did you mean" rule, so runtime and compile-time messages suggest the same name.
-import { closestName } from "../compiler/suggest.js";
+import { closestName } from "../diagnostics/suggest.js";
 import {
   checkModelJson,
   MAX_MODEL_JSON_BYTES,

@@ -27,7 +27,7 @@ import { checkExperimentOutputs } from "./check-outputs.js";
 import { runTuning } from "./tune.js";
 import { EXIT_INTERRUPTED, watchStopRequests, type StopRequests } from "./signals.js";
 import { averagedMetricLabel, formatSetting } from "./report/tables.js";
-import { terminalText } from "./terminal-text.js";
+import { terminalText } from "../diagnostics/terminal-text.js";
 import { describeFailedWrite } from "./file-system-errors.js";
 
 /** The run finished: trained, evaluated, files written. */
@@ -140,7 +140,7 @@ export async function runExperiment(definition: ExperimentDefinition, argv: read
     process.stderr.write(`error: ${terminalText((error as Error).message)}\n`);
     return EXIT_USAGE;
   }
-  // Lines name labels and paths read from user files: printed escaped (runtime/terminal-text.ts).
+  // Lines name labels and paths read from user files: printed escaped (diagnostics/terminal-text.ts).
   const say: Say = overrides.quiet ? () => undefined : (line) => process.stdout.write(terminalText(line) + "\n");
   // Ctrl-C, SIGTERM or the exit of `dlm run`: at once, or at the next batch boundary while training.
   const stopRequests = watchStopRequests();

@@ -9,7 +9,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { terminalText } from "../runtime/terminal-text.js";
+import { terminalText } from "../diagnostics/terminal-text.js";
 import { describeFailedWrite } from "../runtime/file-system-errors.js";
 import { dirname, join } from "node:path";
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { MESSAGES, diagnosticsMarkdown } from "../compiler/messages/index.js";
+import { MESSAGES, diagnosticsMarkdown } from "../diagnostics/catalog/index.js";
 
 const ROOT = join(import.meta.dirname, "..");
 

@@ -4,7 +4,7 @@
  */
 import type { AnyNode, Declaration } from "../../grammar/ast.js";
 import type { Binding } from "../binder.js";
-import type { Diagnostic } from "../diagnostics.js";
+import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import type { ValueEnvironment } from "../evaluate-values.js";
 
 /** The surroundings of the node being checked, and where to report. */

@@ -7,7 +7,7 @@
  */
 import type { SourceRange } from "../../grammar/ast.js";
 import type { DataSpec } from "../../runtime/data/spec.js";
-import { makeDiagnostic } from "../diagnostics.js";
+import { makeDiagnostic } from "../../diagnostics/diagnostic.js";
 import type { ExperimentContext } from "../experiments/experiment-context.js";
 import type { DataSites } from "../experiments/lower-data.js";
 import type { SectionReading } from "../experiments/read-sections.js";

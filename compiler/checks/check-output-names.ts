@@ -6,7 +6,7 @@
  * the path literal; the output-ownership checks (DLM520–DLM523) run only on sound names.
  */
 import type { ExperimentDecl } from "../../grammar/ast.js";
-import { makeDiagnostic, type Diagnostic } from "../diagnostics.js";
+import { makeDiagnostic, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import { readPaths } from "./check-output-paths.js";
 
 /** Longest file or folder name most file systems take: 255 bytes (ext4, APFS, NTFS in UTF-16 units). */

@@ -21,7 +21,7 @@ import {
   type OutputKind,
   type ProtectedInput,
 } from "../../runtime/output-ownership.js";
-import { makeDiagnostic, type Diagnostic } from "../diagnostics.js";
+import { makeDiagnostic, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import type { CompilerHost } from "../host.js";
 
 /** An output path literal and what it is. */

@@ -10,7 +10,7 @@
 import type { SourceRange } from "../../grammar/ast.js";
 import type { DataInfo } from "../../runtime/types.js";
 import { METRICS, type LossEntry } from "../catalog/training.js";
-import { makeDiagnostic, replaceNameFix, type RelatedLocation } from "../diagnostics.js";
+import { makeDiagnostic, replaceNameFix, type RelatedLocation } from "../../diagnostics/diagnostic.js";
 import type { ExperimentContext } from "../experiments/experiment-context.js";
 import type { EvaluateReading } from "../experiments/lower-evaluate.js";
 import type { EntryReading } from "../experiments/read-values.js";
@@ -21,7 +21,7 @@ import type { DataFacts } from "../experiments/static-data.js";
 import type { InferredLayer } from "../infer-shapes.js";
 import { formatShape } from "../layers/shape-arithmetic.js";
 import type { PretrainedInfo, Shape } from "../layers/types.js";
-import { closestName, didYouMean } from "../suggest.js";
+import { closestName, didYouMean } from "../../diagnostics/suggest.js";
 import { checkPositiveClass } from "./check-positive-class.js";
 
 /** A `pretrained` layer of the planned model with the facts of the model it loads. */

@@ -3,10 +3,10 @@
  * two-class task (DLM541), and an `average` written beside it overrides it (DLM542, a warning).
  */
 import type { DataInfo } from "../../runtime/types.js";
-import { makeDiagnostic } from "../diagnostics.js";
+import { makeDiagnostic } from "../../diagnostics/diagnostic.js";
 import type { ExperimentContext } from "../experiments/experiment-context.js";
 import type { EvaluateReading } from "../experiments/lower-evaluate.js";
-import { didYouMean } from "../suggest.js";
+import { didYouMean } from "../../diagnostics/suggest.js";
 
 /** Checks `positive:` of `evaluate`; nothing to do when it is not written. */
 export function checkPositiveClass(evaluate: EvaluateReading, info: DataInfo, context: ExperimentContext): void {
@@ -46,7 +46,6 @@ export function checkPositiveClass(evaluate: EvaluateReading, info: DataInfo, co
   if (evaluate.average !== undefined) {
     context.report(
       makeDiagnostic("DLM542", context.file, positive.range, {
-        severity: "warning",
         message: `\`positive\` has no effect on precision, recall and F1: \`average: ${evaluate.average}\` averages them over both classes`,
         help: "remove `average` to report the positive class's scores, or remove `positive`",
       }),

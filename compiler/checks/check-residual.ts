@@ -4,8 +4,8 @@
  * the same option twice, or an empty shortcut is reported where it is written.
  */
 import type { ResidualLayer } from "../../grammar/ast.js";
-import { makeDiagnostic } from "../diagnostics.js";
-import { didYouMean } from "../suggest.js";
+import { makeDiagnostic } from "../../diagnostics/diagnostic.js";
+import { didYouMean } from "../../diagnostics/suggest.js";
 import type { CheckContext } from "./check-context.js";
 
 const RESIDUAL_OPTIONS = ["shortcut"];

@@ -7,8 +7,8 @@
  *   parameters × 4 bytes × 4   (weights, gradients and Adam's two moments)
  * + Σ layer output sizes × batch size × 4 bytes × 2   (kept for the backward pass)
  */
-import type { Diagnostic } from "../diagnostics.js";
-import { makeDiagnostic } from "../diagnostics.js";
+import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { makeDiagnostic } from "../../diagnostics/diagnostic.js";
 import type { ExperimentPlan } from "../experiment-plan.js";
 import type { InferredLayer } from "../infer-shapes.js";
 import type { ModelInfo } from "../program.js";
@@ -69,7 +69,6 @@ export function checkResources(input: ResourceCheckInput, options: ResourceCheck
     if (estimate.totalBytes <= options.availableMemoryBytes) continue;
     diagnostics.push(
       makeDiagnostic("DLM511", plan.file, plan.nameRange, {
-        severity: "warning",
         message:
           `experiment \`${plan.name}\` may not fit in memory: training model \`${plan.model.name}\` at batch size ${batchSize} ` +
           `needs about ${formatGigabytes(estimate.totalBytes)}, and this machine has ${formatGigabytes(options.availableMemoryBytes)}`,
@@ -84,7 +83,6 @@ export function checkResources(input: ResourceCheckInput, options: ResourceCheck
     if (estimate.totalBytes <= options.availableMemoryBytes) continue;
     diagnostics.push(
       makeDiagnostic("DLM511", model.file, model.nameRange, {
-        severity: "warning",
         message:
           `model \`${model.name}\` may not fit in memory: training it at batch size ${STANDALONE_BATCH_SIZE} ` +
           `needs about ${formatGigabytes(estimate.totalBytes)}, and this machine has ${formatGigabytes(options.availableMemoryBytes)}`,

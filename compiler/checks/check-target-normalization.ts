@@ -2,7 +2,7 @@
  * DLM536: `normalize_target` scales regression targets; a classification data set has class
  * ids, which must stay as they are.
  */
-import { makeDiagnostic } from "../diagnostics.js";
+import { makeDiagnostic } from "../../diagnostics/diagnostic.js";
 import type { ExperimentContext } from "../experiments/experiment-context.js";
 import type { DataReading } from "../experiments/lower-data.js";
 import type { DataFacts } from "../experiments/static-data.js";

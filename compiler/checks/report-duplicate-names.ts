@@ -1,6 +1,6 @@
 /** Names declared twice where they must be unique: block parameters (DLM205). */
 import type { BlockDecl } from "../../grammar/ast.js";
-import { makeDiagnostic } from "../diagnostics.js";
+import { makeDiagnostic } from "../../diagnostics/diagnostic.js";
 import type { CheckContext } from "./check-context.js";
 
 /** DLM205: two parameters of one block share a name. */

@@ -1,7 +1,7 @@
 /** A block that uses itself, directly or through other blocks, would expand forever (DLM214). */
 import type { BlockDecl } from "../../grammar/ast.js";
 import { lookupBlock, type Binding, type BlockSymbol } from "../binder.js";
-import { makeDiagnostic } from "../diagnostics.js";
+import { makeDiagnostic } from "../../diagnostics/diagnostic.js";
 import { forEachLayer } from "../visit-ast.js";
 import type { CheckContext } from "./check-context.js";
 

@@ -1,10 +1,10 @@
 /** Names that mean nothing: unknown layers (DLM201) and unknown block parameter types (DLM213). */
 import type { BlockParam, LayerCall } from "../../grammar/ast.js";
 import { lookupBlock, lookupSymbol, visibleBlockNames } from "../binder.js";
-import { makeDiagnostic } from "../diagnostics.js";
+import { makeDiagnostic } from "../../diagnostics/diagnostic.js";
 import { LAYERS } from "../layers/registry.js";
 import { argumentProblemDiagnostic, BLOCK_PARAM_TYPES, isBlockParamType, unknownLayerProblem } from "../resolve-args.js";
-import { didYouMean } from "../suggest.js";
+import { didYouMean } from "../../diagnostics/suggest.js";
 import type { CheckContext } from "./check-context.js";
 
 /** DLM201: a layer body names something that is neither a layer nor a block in scope. */

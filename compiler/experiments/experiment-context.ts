@@ -2,7 +2,7 @@
  * What every phase of one experiment's check shares: its file, the place diagnostics go,
  * and the search spaces found so far.
  */
-import type { Diagnostic } from "../diagnostics.js";
+import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import type { PlannedSearchSpace } from "../experiment-plan.js";
 
 /** Where a value sits in the stage specs, so a search space written there can be substituted. */

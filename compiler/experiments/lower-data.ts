@@ -9,7 +9,7 @@ import type { AugmentStep, DataSource, DataSpec, MissingPolicy, NormalizeSpec, S
 import type { Task } from "../../runtime/types.js";
 import { AUGMENTATIONS, DATA_TRANSFORMS, NORMALIZATIONS, SOURCES } from "../catalog/data.js";
 import type { CatalogEntry } from "../catalog/types.js";
-import { makeDiagnostic } from "../diagnostics.js";
+import { makeDiagnostic } from "../../diagnostics/diagnostic.js";
 import { evaluateValue } from "../evaluate-values.js";
 import { readBool, readIntList, readNumber, readString } from "../layers/arguments.js";
 import type { ExperimentContext } from "./experiment-context.js";

@@ -6,7 +6,7 @@
 import type { SourceRange } from "../../grammar/ast.js";
 import type { SearchSpace } from "../../runtime/experiment.js";
 import type { Binding } from "../binder.js";
-import { makeDiagnostic, type Diagnostic } from "../diagnostics.js";
+import { makeDiagnostic, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import { markSubstituted, printValue, type ConstantValue } from "../evaluate-values.js";
 import { expandModel, type GraphNode, type LayerNode } from "../expand-model.js";
 import { inferShapes, type InferredLayer, type ShapeContextFor } from "../infer-shapes.js";

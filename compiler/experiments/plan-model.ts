@@ -7,7 +7,7 @@
  */
 import type { InlineModel, ModelDecl, SourceRange } from "../../grammar/ast.js";
 import { lookupSymbol } from "../binder.js";
-import { makeDiagnostic, type RelatedLocation } from "../diagnostics.js";
+import { makeDiagnostic, type RelatedLocation } from "../../diagnostics/diagnostic.js";
 import type { PlannedModel } from "../experiment-plan.js";
 import { inferShapes, type InferredLayer, type ShapeContextFor } from "../infer-shapes.js";
 import { formatShape } from "../layers/shape-arithmetic.js";

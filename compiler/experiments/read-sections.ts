@@ -7,8 +7,8 @@
  */
 import type { Call, ExperimentDecl, Identifier, InlineModel, Member, Section, Setting, SourceRange } from "../../grammar/ast.js";
 import { EXPERIMENT_SCHEMA, type SectionSpec } from "../catalog/experiment-schema.js";
-import { makeDiagnostic, replaceNameFix, type Diagnostic } from "../diagnostics.js";
-import { closestName, didYouMean } from "../suggest.js";
+import { makeDiagnostic, replaceNameFix, type Diagnostic } from "../../diagnostics/diagnostic.js";
+import { closestName, didYouMean } from "../../diagnostics/suggest.js";
 
 /** One section after its members were sorted: the experiment itself, `data`, `data.split` … */
 export interface SectionReading {

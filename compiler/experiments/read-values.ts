@@ -9,11 +9,11 @@
 import type { Setting, SourceRange } from "../../grammar/ast.js";
 import type { SettingSpec } from "../catalog/experiment-schema.js";
 import type { Catalog, CatalogEntry, CatalogParamSpec } from "../catalog/types.js";
-import { makeDiagnostic, replaceNameFix, type Diagnostic } from "../diagnostics.js";
+import { makeDiagnostic, replaceNameFix, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import { describeValue, evaluateValue, printValue, type ConstantArg, type ConstantValue, type ValueOrigin } from "../evaluate-values.js";
 import type { ParamSpec, ParamValue, ResolvedArgs } from "../layers/types.js";
 import { argumentProblemDiagnostic, matchArguments, resolveArguments, type ArgumentProblem, type EvaluatedCall } from "../resolve-args.js";
-import { closestName, didYouMean } from "../suggest.js";
+import { closestName, didYouMean } from "../../diagnostics/suggest.js";
 import { childSite, type ExperimentContext, type SpaceSite } from "./experiment-context.js";
 import { firstValueOf, isSearchSpaceCall, readSearchSpace, resolveSingleValue } from "./search-spaces.js";
 

@@ -26,12 +26,12 @@ import {
   type ColumnSummary,
 } from "../../runtime/data/table.js";
 import type { DataInfo, Task } from "../../runtime/types.js";
-import { makeDiagnostic } from "../diagnostics.js";
+import { makeDiagnostic } from "../../diagnostics/diagnostic.js";
 import { formatNumber } from "../evaluate-values.js";
 import { readHostFile, type CompilerHost } from "../host.js";
 import { describeBoundedReadFailure, formatByteLimit, MAX_CSV_CHECK_BYTES } from "../source-limits.js";
 import { formatShape } from "../layers/shape-arithmetic.js";
-import { didYouMean } from "../suggest.js";
+import { didYouMean } from "../../diagnostics/suggest.js";
 import type { ExperimentContext } from "./experiment-context.js";
 import type { DataReading, DataSites } from "./lower-data.js";
 import type { WrittenName } from "./read-values.js";
@@ -167,7 +167,6 @@ function describeBuiltin(
   if (dataset.missingValues !== undefined && (spec.missing ?? "error") === "error") {
     context.report(
       makeDiagnostic("DLM510", context.file, nameRange, {
-        severity: "warning",
         message: `"${name}" has missing values and \`missing\` is \`error\`, so preparing the data will stop at the first one`,
         notes: [dataset.missingValues],
         help: "add `missing: drop` or `missing: mean` to `data`",
@@ -209,7 +208,6 @@ function selectClasses(
 function reportDefaultTokenizer(sites: DataSites, context: ExperimentContext, sourceName: string): void {
   context.report(
     makeDiagnostic("DLM510", context.file, sites.source?.range ?? sites.section, {
-      severity: "warning",
       message: `${sourceName} is text and \`data\` has no \`tokenize\`: the default tokenizer is used (vocab ${DEFAULT_TOKENIZE.vocab}, length ${DEFAULT_TOKENIZE.length})`,
       help: `add \`tokenize(vocab: ${DEFAULT_TOKENIZE.vocab}, length: ${DEFAULT_TOKENIZE.length})\` to \`data\` to choose them`,
     }),
@@ -248,7 +246,6 @@ function describeCsv(
   if (read.truncated === true) {
     context.report(
       makeDiagnostic("DLM526", context.file, pathRange, {
-        severity: "warning",
         message: `"${source.path}" is larger than ${formatByteLimit(MAX_CSV_CHECK_BYTES)}: only its first ${formatByteLimit(MAX_CSV_CHECK_BYTES)} were checked; the rest is read when training`,
       }),
     );
@@ -497,7 +494,6 @@ function warnMissing(
   const line = table.lines?.[row];
   context.report(
     makeDiagnostic("DLM510", context.file, sites.source?.origins.get("path")?.range ?? sites.section, {
-      severity: "warning",
       message: `${path} has missing values and \`missing\` is \`error\`, so preparing the data will stop at the first one`,
       notes: withMissing.map(
         (summary) =>

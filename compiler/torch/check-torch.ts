@@ -4,7 +4,7 @@
  * setting of the experiment must be one the torch program runs (DLM551). Pure: plans in,
  * diagnostics out.
  */
-import { makeDiagnostic, type Diagnostic } from "../diagnostics.js";
+import { makeDiagnostic, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import type { ExperimentPlan } from "../experiment-plan.js";
 import { unmappedTorchLayers } from "./emit-torch-model.js";
 

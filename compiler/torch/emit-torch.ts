@@ -12,7 +12,7 @@
 import * as path from "node:path";
 import type { ExperimentPlan } from "../experiment-plan.js";
 import { programFileName } from "../emitter.js";
-import { lineColumn } from "../render-diagnostics.js";
+import { lineColumn } from "../../diagnostics/render.js";
 import { emitTorchModel, weightTableCode, type EmittedTorchModel, type TorchEmitContext, type TorchModelSource } from "./emit-torch-model.js";
 import { helperCode } from "./python-helpers.js";
 import { pythonComment, pythonLiteral, type PythonValue } from "./python-literals.js";

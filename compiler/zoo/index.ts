@@ -7,7 +7,7 @@ import { inMemoryCompilerHost } from "../host.js";
 import { checkModels, type ModelInfo } from "../program.js";
 import type { PretrainedInfo, ZooProblem, ZooRequest } from "../layers/types.js";
 import { formatShape } from "../layers/shape-arithmetic.js";
-import { didYouMean } from "../suggest.js";
+import { didYouMean } from "../../diagnostics/suggest.js";
 import {
   cutZooItems,
   mobilenetV2,

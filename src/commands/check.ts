@@ -1,12 +1,12 @@
 /** `dlm check FILE... [--format json]`: every diagnostic of every file, rustc-style or as JSON. */
 import { checkProgram } from "../../compiler/program.js";
 import { nodeCompilerHost } from "../../compiler/host.js";
-import { hasErrors, type Diagnostic } from "../../compiler/diagnostics.js";
+import { hasErrors, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import { checkTorchTarget } from "../../compiler/torch/check-torch.js";
-import { lineColumn, renderDiagnostic, summaryLine } from "../../compiler/render-diagnostics.js";
+import { lineColumn, renderDiagnostic, summaryLine } from "../../diagnostics/render.js";
 import { readUserFile } from "./shared-io.js";
 import { EXIT_ERRORS, EXIT_OK } from "../cli.js";
-import { terminalLine } from "../../runtime/terminal-text.js";
+import { terminalLine } from "../../diagnostics/terminal-text.js";
 
 /** One diagnostic as `--format json` prints it (1-based lines and columns). */
 export interface JsonDiagnostic {

@@ -4,7 +4,7 @@
  */
 import { checkProgram } from "../../compiler/program.js";
 import { nodeCompilerHost } from "../../compiler/host.js";
-import { hasErrors } from "../../compiler/diagnostics.js";
+import { hasErrors } from "../../diagnostics/diagnostic.js";
 import { checkTorchTarget } from "../../compiler/torch/check-torch.js";
 import type { ExperimentPlan } from "../../compiler/experiment-plan.js";
 import { printDiagnostics } from "./check.js";

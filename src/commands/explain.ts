@@ -1,5 +1,5 @@
 /** `dlm explain DLMxxx`: the long-form explanation of one diagnostic code. */
-import { MESSAGES, explainCode } from "../../compiler/messages/index.js";
+import { MESSAGES, explainCode } from "../../diagnostics/catalog/index.js";
 import { CliError, EXIT_OK } from "../cli.js";
 
 export function runExplainCommand(code: string): number {

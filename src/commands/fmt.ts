@@ -7,7 +7,7 @@
 import { lstatSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { formatDlm } from "../../compiler/format-dlm.js";
-import type { Diagnostic } from "../../compiler/diagnostics.js";
+import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { printDiagnostics } from "./check.js";
 import { readUserFile } from "./shared-io.js";
 import { writeFailureReason } from "../../runtime/file-system-errors.js";

@@ -8,7 +8,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { buildZooModel, findArchitecture, weightFileMd5, ZOO, type ZooArchitecture } from "../../compiler/zoo/index.js";
-import { didYouMean } from "../../compiler/suggest.js";
+import { didYouMean } from "../../diagnostics/suggest.js";
 import { zooCacheDir } from "../../runtime/zoo-backbone.js";
 import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE } from "../cli.js";
 

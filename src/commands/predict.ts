@@ -9,7 +9,7 @@ import { extname, join, relative } from "node:path";
 import { readdirSync, statSync } from "node:fs";
 import { CliError, EXIT_OK } from "../cli.js";
 import { MAX_PREDICT_INPUT_BYTES, readUserFile } from "./shared-io.js";
-import { terminalLine, terminalText } from "../../runtime/terminal-text.js";
+import { terminalLine, terminalText } from "../../diagnostics/terminal-text.js";
 import { DataError } from "../../runtime/data/errors.js";
 import { categoryName, isMissing } from "../../runtime/data/table.js";
 import type { RawFeatures, RawRow } from "../../runtime/data/preprocess.js";

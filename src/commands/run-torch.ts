@@ -16,7 +16,7 @@ import { writeProgramFiles } from "./compile.js";
 import { emitTorchPrograms } from "./torch-target.js";
 import { launchTorchProcesses, torchPython, torchUnavailable } from "./launch-torch.js";
 import { buildTfjsModel, setWeightsInOrder } from "./build-tfjs-model.js";
-import { terminalText } from "../../runtime/terminal-text.js";
+import { terminalText } from "../../diagnostics/terminal-text.js";
 
 /** Flags of `dlm run` the torch engine reads. */
 export interface TorchRunFlags {

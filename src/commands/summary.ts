@@ -4,7 +4,7 @@
  */
 import { checkProgram } from "../../compiler/program.js";
 import { nodeCompilerHost } from "../../compiler/host.js";
-import { hasErrors } from "../../compiler/diagnostics.js";
+import { hasErrors } from "../../diagnostics/diagnostic.js";
 import { formatSummaryTable, summarizedModels, summaryJson } from "../../compiler/summary.js";
 import { printDiagnostics } from "./check.js";
 import { readUserFile } from "./shared-io.js";

@@ -21,7 +21,7 @@ import { randomBytes } from "node:crypto";
 import { basename, dirname, join } from "node:path";
 import { CliError } from "../cli.js";
 import { describeWriteError } from "../../runtime/file-system-errors.js";
-import { terminalLine } from "../../runtime/terminal-text.js";
+import { terminalLine } from "../../diagnostics/terminal-text.js";
 
 /** The second line of every generated program (TypeScript `//`, Python `#`). */
 const DO_NOT_EDIT = "Do not edit: change the .dlm file and compile again.";

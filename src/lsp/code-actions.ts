@@ -5,7 +5,7 @@
  * (its text ends with a newline) gets the indentation of the line it goes before.
  */
 import { CodeActionKind, type CodeAction, type TextEdit } from "vscode-languageserver";
-import type { Diagnostic, DiagnosticFix } from "../../compiler/diagnostics.js";
+import type { Diagnostic, DiagnosticFix } from "../../diagnostics/diagnostic.js";
 import type { SourceRange } from "../../grammar/ast.js";
 import { toLspDiagnostic } from "./diagnostics.js";
 import { pathToUri, type CheckedDocument } from "./document-store.js";

@@ -7,8 +7,8 @@ import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { DiagnosticSeverity, type Diagnostic as LspDiagnostic, type DiagnosticRelatedInformation } from "vscode-languageserver";
-import type { Diagnostic, Severity } from "../../compiler/diagnostics.js";
-import { MESSAGES } from "../../compiler/messages/index.js";
+import type { Diagnostic, Severity } from "../../diagnostics/diagnostic.js";
+import { MESSAGES } from "../../diagnostics/catalog/index.js";
 import type { CheckedDocument } from "./document-store.js";
 import { toLocation, toLspRange } from "./source-ranges.js";
 

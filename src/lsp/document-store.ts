@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { checkProgram, type CheckResult } from "../../compiler/program.js";
-import { makeDiagnostic } from "../../compiler/diagnostics.js";
+import { makeDiagnostic } from "../../diagnostics/diagnostic.js";
 import { describeBoundedReadFailure, MAX_SOURCE_BYTES } from "../../compiler/source-limits.js";
 import { parseDlm, type ParseResult } from "../../grammar/parse.js";
 import { nodeCompilerHost, type CompilerHost } from "../../compiler/host.js";

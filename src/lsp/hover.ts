@@ -19,7 +19,7 @@ import { formatShape } from "../../compiler/layers/shape-arithmetic.js";
 import type { ParamSpec } from "../../compiler/layers/types.js";
 import type { ModelInfo } from "../../compiler/program.js";
 import { formatSummaryTable } from "../../compiler/summary.js";
-import { MESSAGES } from "../../compiler/messages/index.js";
+import { MESSAGES } from "../../diagnostics/catalog/index.js";
 import { BUILTIN_DATASETS } from "../../runtime/data/catalog.js";
 import type { CheckedDocument } from "./document-store.js";
 import { catalogOfSetting, resolveCallTarget, sectionSpecAt, settingSpecAt, type CallTarget } from "./schema-lookup.js";

@@ -7,8 +7,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { makeDiagnostic } from "../../compiler/diagnostics.js";
-import { renderDiagnostic } from "../../compiler/render-diagnostics.js";
+import { makeDiagnostic } from "../../diagnostics/diagnostic.js";
+import { renderDiagnostic } from "../../diagnostics/render.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 

@@ -5,8 +5,8 @@
  */
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { Diagnostic } from "../../compiler/diagnostics.js";
-import { lineColumn } from "../../compiler/render-diagnostics.js";
+import type { Diagnostic } from "../../diagnostics/diagnostic.js";
+import { lineColumn } from "../../diagnostics/render.js";
 
 /** The source with `~~~` under each diagnostic's first line and `!!!` lines naming it. */
 export function annotatedSource(text: string, file: string, diagnostics: readonly Diagnostic[]): string {

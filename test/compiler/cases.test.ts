@@ -6,7 +6,7 @@
  */
 import { nodeCompilerHost } from "../../compiler/host.js";
 import { checkProgram } from "../../compiler/program.js";
-import { renderDiagnostic } from "../../compiler/render-diagnostics.js";
+import { renderDiagnostic } from "../../diagnostics/render.js";
 import { formatSummaryTable } from "../../compiler/summary.js";
 import { annotatedFileSection, describeBaselineCases } from "./baseline-cases.js";
 

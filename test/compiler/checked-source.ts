@@ -1,6 +1,6 @@
 /** What the compiler tests assert on: each diagnostic's code and the text its range marks. */
 import { checkSource, type CheckResult } from "../../compiler/program.js";
-import type { Diagnostic } from "../../compiler/diagnostics.js";
+import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 
 /** A diagnostic reduced to what a test compares: code, the marked source text, the message. */
 export interface Reported {

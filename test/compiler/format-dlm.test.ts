@@ -8,7 +8,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatDlm, LINE_WIDTH } from "../../compiler/format-dlm.js";
-import { hasErrors } from "../../compiler/diagnostics.js";
+import { hasErrors } from "../../diagnostics/diagnostic.js";
 import type { DlmFile } from "../../grammar/ast.js";
 import { lexDlm } from "../../grammar/lexer.js";
 import { parseDlm } from "../../grammar/parse.js";

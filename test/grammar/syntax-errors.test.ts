@@ -2,8 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseDlm } from "../../grammar/parse.js";
 import { MAX_NESTING } from "../../grammar/parser.js";
-import { lineColumn } from "../../compiler/render-diagnostics.js";
-import { SYNTAX, SYNTAX_MESSAGES } from "../../compiler/messages/syntax.js";
+import { lineColumn } from "../../diagnostics/render.js";
+import { SYNTAX, SYNTAX_MESSAGES } from "../../diagnostics/catalog/syntax.js";
 import { allNodes, printAst } from "./print-ast.js";
 
 interface Reported {

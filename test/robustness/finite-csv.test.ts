@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MESSAGES } from "../../compiler/messages/index.js";
+import { MESSAGES } from "../../diagnostics/catalog/index.js";
 import { DataError } from "../../runtime/data/errors.js";
 import { prepareData } from "../../runtime/data/prepare.js";
 import { checkExperimentsIn } from "../compiler/experiments/checked-experiments.js";

@@ -9,7 +9,7 @@ import { mkdirSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { nodeCompilerHost, inMemoryCompilerHost, type CompilerHost } from "../../compiler/host.js";
-import { MESSAGES } from "../../compiler/messages/index.js";
+import { MESSAGES } from "../../diagnostics/catalog/index.js";
 import { checkProgram } from "../../compiler/program.js";
 import { MAX_CSV_CHECK_BYTES, MAX_SOURCE_BYTES, readBoundedTextFile } from "../../compiler/source-limits.js";
 import { makeScratch, runDlm, STACK_TRACE } from "./runs/scratch.js";

@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkSource } from "../../compiler/program.js";
-import { terminalLine, terminalText } from "../../runtime/terminal-text.js";
+import { terminalLine, terminalText } from "../../diagnostics/terminal-text.js";
 import { makeScratch, runDlm } from "./runs/scratch.js";
 
 const scratch = makeScratch("inputs-labels");

@@ -7,9 +7,9 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { makeDiagnostic } from "../../compiler/diagnostics.js";
+import { makeDiagnostic } from "../../diagnostics/diagnostic.js";
 import { checkSource } from "../../compiler/program.js";
-import { lineColumn, renderDiagnostic } from "../../compiler/render-diagnostics.js";
+import { lineColumn, renderDiagnostic } from "../../diagnostics/render.js";
 import { makeScratch, runDlm } from "./runs/scratch.js";
 
 const scratch = makeScratch("inputs-render");

@@ -9,7 +9,7 @@ import type { CompilerHost } from "../../compiler/host.js";
 import { nodeCompilerHost } from "../../compiler/host.js";
 import { checkProgram } from "../../compiler/program.js";
 import { emitExperiment } from "../../compiler/emitter.js";
-import { MESSAGES } from "../../compiler/messages/index.js";
+import { MESSAGES } from "../../diagnostics/catalog/index.js";
 import { syntaxErrorsOf } from "./generated-code.js";
 
 /**

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { OUTPUT_MESSAGES } from "../../compiler/messages/outputs.js";
+import { OUTPUT_MESSAGES } from "../../diagnostics/catalog/outputs.js";
 import { nodeCompilerHost } from "../../compiler/host.js";
 import { checkProgram } from "../../compiler/program.js";
 import { checkExperimentsIn, irisExperiment, type Reported } from "../compiler/experiments/checked-experiments.js";

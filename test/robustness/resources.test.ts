@@ -7,8 +7,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkResources, estimateTrainingMemory, formatGigabytes, STANDALONE_BATCH_SIZE } from "../../compiler/checks/check-resources.js";
 import { nodeCompilerHost } from "../../compiler/host.js";
-import { explainCode, MESSAGES } from "../../compiler/messages/index.js";
-import { RESOURCE_MESSAGES } from "../../compiler/messages/resources.js";
+import { explainCode, MESSAGES } from "../../diagnostics/catalog/index.js";
+import { RESOURCE_MESSAGES } from "../../diagnostics/catalog/resources.js";
 import { checkProgram, checkSource } from "../../compiler/program.js";
 import { REPOSITORY_ROOT } from "./type-check-programs.js";
 

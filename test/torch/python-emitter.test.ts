@@ -13,7 +13,7 @@ import { nodeCompilerHost } from "../../compiler/host.js";
 import { checkTorchTarget } from "../../compiler/torch/check-torch.js";
 import { emitTorchProgram, torchProgramFileName } from "../../compiler/torch/emit-torch.js";
 import { pythonComment, pythonString } from "../../compiler/torch/python-literals.js";
-import { ENGINE_MESSAGES } from "../../compiler/messages/engines.js";
+import { ENGINE_MESSAGES } from "../../diagnostics/catalog/engines.js";
 import { runPython, TORCH_MISSING } from "./torch-python.js";
 
 /** The torch program of the one experiment of a source text. */

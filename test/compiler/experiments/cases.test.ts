@@ -5,11 +5,11 @@
  * Run with UPDATE_BASELINES=1 to rewrite the baselines after an intended change.
  */
 import { checkExperiments } from "../../../compiler/check-experiments.js";
-import { sortDiagnostics } from "../../../compiler/diagnostics.js";
+import { sortDiagnostics } from "../../../diagnostics/diagnostic.js";
 import type { ExperimentPlan } from "../../../compiler/experiment-plan.js";
 import { nodeCompilerHost } from "../../../compiler/host.js";
 import { checkModels } from "../../../compiler/program.js";
-import { renderDiagnostic } from "../../../compiler/render-diagnostics.js";
+import { renderDiagnostic } from "../../../diagnostics/render.js";
 import { annotatedFileSection, describeBaselineCases } from "../baseline-cases.js";
 
 /** One line per plan: the model's shapes, the loss, the evaluated split and the searched names. */

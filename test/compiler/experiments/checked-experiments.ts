@@ -1,6 +1,6 @@
 /** What the experiment checker tests assert on: a source checked through its experiments, in memory. */
 import { checkExperiments, type ExperimentCheck, type ExperimentCheckOptions } from "../../../compiler/check-experiments.js";
-import type { Diagnostic } from "../../../compiler/diagnostics.js";
+import type { Diagnostic } from "../../../diagnostics/diagnostic.js";
 import { inMemoryCompilerHost } from "../../../compiler/host.js";
 import { checkModels, type ModelCheckResult } from "../../../compiler/program.js";
 

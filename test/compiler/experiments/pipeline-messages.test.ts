@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PIPELINE_MESSAGES } from "../../../compiler/messages/pipeline.js";
+import { PIPELINE_MESSAGES } from "../../../diagnostics/catalog/pipeline.js";
 import { checkExperimentsIn } from "./checked-experiments.js";
 
 /** The CSV files the catalog's snippets read. */

@@ -3,7 +3,7 @@
  * (DLM540–DLM542), and carried into the plan the emitter writes.
  */
 import { describe, expect, it } from "vitest";
-import { METRIC_MESSAGES } from "../../../compiler/messages/metrics.js";
+import { METRIC_MESSAGES } from "../../../diagnostics/catalog/metrics.js";
 import { checkExperimentsIn, irisExperiment } from "./checked-experiments.js";
 
 /** An iris experiment with `data` and `evaluate` members of our choosing, the model ending in `units` classes. */

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { checkSource } from "../../../compiler/program.js";
-import { OUTCOME_MESSAGES } from "../../../compiler/messages/outcomes.js";
+import { OUTCOME_MESSAGES } from "../../../diagnostics/catalog/outcomes.js";
 import { checkExperimentsIn } from "../experiments/checked-experiments.js";
 
 const TWO_SPECIES = "length,width,species\n5.1,3.5,setosa\n6.3,3.3,virginica\n4.9,3.0,setosa\n7.1,3.0,virginica\n";

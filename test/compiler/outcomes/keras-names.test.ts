@@ -4,7 +4,7 @@
  * and `activation = relu` → "use `:`" (it used to say "separate items with `,`").
  */
 import { describe, expect, it } from "vitest";
-import { closestName, kerasEquivalent } from "../../../compiler/suggest.js";
+import { closestName, kerasEquivalent } from "../../../diagnostics/suggest.js";
 import { checkExperimentsIn, irisExperiment } from "../experiments/checked-experiments.js";
 
 /** Every diagnostic of `text` with its 1-based line and the text it marks. */

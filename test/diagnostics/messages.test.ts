@@ -1,9 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { MESSAGES, explainCode } from "../../compiler/messages/index.js";
-import { NAME_MESSAGES } from "../../compiler/messages/names.js";
-import { SHAPE_MESSAGES } from "../../compiler/messages/shapes.js";
-import { VALUE_MESSAGES } from "../../compiler/messages/values.js";
+import { MESSAGES, explainCode } from "../../diagnostics/catalog/index.js";
+import { NAME_MESSAGES } from "../../diagnostics/catalog/names.js";
+import { SHAPE_MESSAGES } from "../../diagnostics/catalog/shapes.js";
+import { VALUE_MESSAGES } from "../../diagnostics/catalog/values.js";
 import { checkSource } from "../../compiler/program.js";
 
 const files: Record<string, string> = { "layers.dlm": "block Hidden() { dense(8) }" };

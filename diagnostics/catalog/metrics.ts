@@ -1,5 +1,5 @@
 /** Catalog of the metric checks: which class the binary metrics of `evaluate` report. */
-import type { MessageEntry } from "./types.js";
+import type { MessageEntry } from "./catalog-entry.js";
 
 /** An iris experiment kept to the listed classes, its model ending in one unit per class, evaluated with `evaluate`. */
 function irisBinary(classes: string, evaluate: string): string {

@@ -1,5 +1,5 @@
 /** Catalog of the codes the experiment checker reports: names, values, shapes and consistency of a pipeline. */
-import type { MessageEntry } from "./types.js";
+import type { MessageEntry } from "./catalog-entry.js";
 
 const IRIS_MODEL = "model Mlp {\n  dense(16, activation: relu)\n  dense(3, activation: softmax)\n}\n\n";
 

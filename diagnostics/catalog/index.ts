@@ -5,7 +5,7 @@
 import { NAME_MESSAGES } from "./names.js";
 import { SHAPE_MESSAGES } from "./shapes.js";
 import { SYNTAX_MESSAGES } from "./syntax.js";
-import type { MessageEntry } from "./types.js";
+import type { MessageEntry } from "./catalog-entry.js";
 import { VALUE_MESSAGES } from "./values.js";
 import { PIPELINE_MESSAGES } from "./pipeline.js";
 import { RESOURCE_MESSAGES } from "./resources.js";
@@ -87,7 +87,7 @@ export function diagnosticsMarkdown(): string {
     "# Diagnostics",
     "",
     "Every diagnostic `dlm check` reports, generated from the compiler's catalog",
-    "(`compiler/messages/`). `dlm explain CODE` prints the same text in a terminal.",
+    "(`diagnostics/catalog/`). `dlm explain CODE` prints the same text in a terminal.",
     "",
   ];
   let family = "";

@@ -1,5 +1,5 @@
 /** Catalog of the shapes family (DLM4xx) that shape inference reports. */
-import type { MessageEntry } from "./types.js";
+import type { MessageEntry } from "./catalog-entry.js";
 
 /** One entry per shape code: what `dlm explain DLM4xx` prints. */
 export const SHAPE_MESSAGES: readonly MessageEntry[] = [

@@ -2,7 +2,7 @@
  * Catalog of the fine-tuning checks (what `fine_tune { unfreeze }` may name inside a
  * pretrained backbone) and of regression target scaling (`normalize_target`).
  */
-import type { MessageEntry } from "./types.js";
+import type { MessageEntry } from "./catalog-entry.js";
 
 /** A file that pretrains a small network, exports it, and fine-tunes it under a new head. */
 function transfer(unfreeze: string): string {

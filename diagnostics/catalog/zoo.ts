@@ -2,7 +2,7 @@
  * Catalog of residual options and of the named architectures (`pretrained(resnet50, …)`):
  * DLM420–DLM429.
  */
-import type { MessageEntry } from "./types.js";
+import type { MessageEntry } from "./catalog-entry.js";
 
 /** One entry per code of the residual-option and model-zoo checks. */
 export const ZOO_MESSAGES: readonly MessageEntry[] = [

@@ -1,5 +1,5 @@
 /** Catalog of the output path checks: where an experiment may write, and what it may replace there. */
-import type { MessageEntry } from "./types.js";
+import type { MessageEntry } from "./catalog-entry.js";
 
 /** An iris experiment whose export (or other output) goes to `exportPath`. */
 function irisExport(exportLine: string, callbacks = ""): string {

@@ -1,5 +1,5 @@
 /** Catalog of the names family (DLM2xx) that models, blocks and imports report. */
-import type { MessageEntry } from "./types.js";
+import type { MessageEntry } from "./catalog-entry.js";
 
 /** One entry per name code: what `dlm explain DLM2xx` prints. */
 export const NAME_MESSAGES: readonly MessageEntry[] = [

@@ -1,5 +1,5 @@
 /** Catalog of the checks of a data file's contents: what `dlm check` reads in a CSV file beyond its header. */
-import type { MessageEntry } from "./types.js";
+import type { MessageEntry } from "./catalog-entry.js";
 
 /** A regression experiment on `houses.csv`, below a comment that shows the file's line 7. */
 function houses(line7: string): string {

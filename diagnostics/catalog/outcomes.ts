@@ -3,7 +3,7 @@
  * model (`compiler/checks/check-outcomes.ts`), and of the tune checks that keep every
  * numeric hyperparameter searchable.
  */
-import type { MessageEntry } from "./types.js";
+import type { MessageEntry } from "./catalog-entry.js";
 
 /** A small image experiment on MNIST whose `augment` section is `augment`. */
 function mnist(augment: string): string {

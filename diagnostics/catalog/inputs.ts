@@ -1,5 +1,5 @@
 /** Catalog of the limits on the files a program names: only regular files are read, and only so much of them. */
-import type { MessageEntry } from "./types.js";
+import type { MessageEntry } from "./catalog-entry.js";
 
 /** A classifier of `measurements.csv` whose source is `path`. */
 function csvExperiment(path: string): string {

@@ -1,5 +1,5 @@
 /** Catalog of the resource checks: what training a model would need from the machine. */
-import type { MessageEntry } from "./types.js";
+import type { MessageEntry } from "./catalog-entry.js";
 
 /** One entry per code of the resource checks: what `dlm explain CODE` prints. */
 export const RESOURCE_MESSAGES: readonly MessageEntry[] = [

@@ -1,9 +1,10 @@
 /**
- * Diagnostics are plain data: a stable code from the catalog (`messages/`), a severity,
+ * Diagnostics are plain data: a stable code from the catalog (`catalog/`), a severity,
  * a message naming the actual and expected values, and a range of character offsets.
- * Lines and columns are computed only when printing (`render-diagnostics.ts`).
+ * Lines and columns are computed only when printing (`render.ts`).
  */
-import type { SourceRange } from "../grammar/ast.js";
+import { MESSAGES } from "./catalog/index.js";
+import type { SourceRange } from "./source-range.js";
 
 export type Severity = "error" | "warning" | "info";
 
@@ -29,7 +30,7 @@ export interface DiagnosticFix {
 }
 
 export interface Diagnostic {
-  /** Stable code such as `DLM404`; see `messages/` and `dlm explain`. */
+  /** Stable code such as `DLM404`; see `catalog/` and `dlm explain`. */
   readonly code: string;
   readonly severity: Severity;
   readonly message: string;
@@ -45,17 +46,16 @@ export interface Diagnostic {
   readonly fixes?: readonly DiagnosticFix[];
 }
 
-/** Everything a diagnostic needs besides code, file and range. */
+/** Everything a diagnostic needs besides code, file and range (its severity is the catalog's). */
 export interface DiagnosticDetails {
   readonly message: string;
-  readonly severity?: Severity;
   readonly notes?: readonly string[];
   readonly help?: string;
   readonly related?: readonly RelatedLocation[];
   readonly fixes?: readonly DiagnosticFix[];
 }
 
-/** Builds a diagnostic; the severity defaults to the catalog's default for the code family. */
+/** Builds a diagnostic; its severity is the catalog entry's, stated once there. */
 export function makeDiagnostic(
   code: string,
   file: string,
@@ -64,7 +64,7 @@ export function makeDiagnostic(
 ): Diagnostic {
   return {
     code,
-    severity: details.severity ?? "error",
+    severity: severityOf(code),
     message: details.message,
     file,
     range,
@@ -73,6 +73,13 @@ export function makeDiagnostic(
     ...(details.related && details.related.length > 0 ? { related: details.related } : {}),
     ...(details.fixes && details.fixes.length > 0 ? { fixes: details.fixes } : {}),
   };
+}
+
+/** The catalog's severity of `code`; a code missing from the catalog is a compiler bug. */
+export function severityOf(code: string): Severity {
+  const entry = MESSAGES.get(code);
+  if (entry === undefined) throw new Error(`internal error: diagnostic code ${code} is not in the catalog (diagnostics/catalog/)`);
+  return entry.severity;
 }
 
 /** The fix that writes `replacement` over `range` (a misspelt name): "replace with `conv2d`". */

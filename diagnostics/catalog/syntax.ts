@@ -1,5 +1,5 @@
 /** Catalog of the syntax family (DLM1xx): what the lexer and parser report. */
-import type { MessageEntry } from "./types.js";
+import type { MessageEntry } from "./catalog-entry.js";
 
 /** The syntax codes by meaning, so code reads `SYNTAX.unterminatedString`, not `"DLM102"`. */
 export const SYNTAX = {

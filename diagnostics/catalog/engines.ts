@@ -1,5 +1,5 @@
 /** Catalog of the engine checks: what `dlm check --target torch` finds that the PyTorch engine cannot run faithfully. */
-import type { MessageEntry } from "./types.js";
+import type { MessageEntry } from "./catalog-entry.js";
 
 /** An iris experiment with `model` and `train` lines replaced. */
 function iris(model: string, train = "loss: sparse_categorical_crossentropy, epochs: 5"): string {

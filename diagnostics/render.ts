@@ -3,9 +3,9 @@
  * the source line with `^^^` under the range, then `= note:` / `= help:` lines and related
  * locations. Lines and columns are computed here, at printing time, from character offsets.
  */
-import { fixesBeyondHelp, type Diagnostic, type RelatedLocation, type Severity } from "./diagnostics.js";
-import type { SourceRange } from "../grammar/ast.js";
-import { terminalLine, terminalText } from "../runtime/terminal-text.js";
+import { fixesBeyondHelp, type Diagnostic, type RelatedLocation, type Severity } from "./diagnostic.js";
+import type { SourceRange } from "./source-range.js";
+import { terminalLine, terminalText } from "./terminal-text.js";
 
 /** How to print: colors for a terminal, and where to read the text of other files. */
 export interface RenderOptions {

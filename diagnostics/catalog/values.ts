@@ -1,5 +1,5 @@
 /** Catalog of the values family (DLM3xx) that layer and block arguments report. */
-import type { MessageEntry } from "./types.js";
+import type { MessageEntry } from "./catalog-entry.js";
 
 /** One entry per value code: what `dlm explain DLM3xx` prints. */
 export const VALUE_MESSAGES: readonly MessageEntry[] = [
