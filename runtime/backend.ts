@@ -58,6 +58,14 @@ export async function initBackend(requested: BackendName = "auto"): Promise<Back
   return choice;
 }
 
+/** The backend TF.js runs on now, by DLM's name (what a worker thread starts to match it). */
+export function activeBackendName(): ActiveBackendName {
+  const active = tf.getBackend();
+  const found = (Object.keys(TFJS_BACKEND) as ActiveBackendName[]).find((name) => TFJS_BACKEND[name] === active);
+  if (found === undefined) throw new Error(`TF.js runs on \`${active}\`, which is not a DLM backend`);
+  return found;
+}
+
 async function chooseBackend(requested: BackendName): Promise<BackendChoice> {
   switch (requested) {
     case "node": {

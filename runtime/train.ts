@@ -20,6 +20,8 @@ import { applyInTrainingMode } from "./seeded-dropout.js";
 import { firstNonFiniteIndex, firstNonFiniteWeight, nonFiniteLog } from "./finite-weights.js";
 import type { PreparedData, Preprocessing, Split } from "./types.js";
 import { inTargetUnits } from "./data/normalize.js";
+import { WorkerPool } from "./parallel/worker-pool.js";
+import { activeBackendName } from "./backend.js";
 
 /** Arguments of `train()`; defaults as in Keras's `fit`. */
 export interface TrainOptions {
@@ -57,6 +59,12 @@ export interface TrainOptions {
    * recorded nor passed to `onEpochEnd`, and `History.interrupted` says where it stopped.
    */
   readonly signal?: AbortSignal;
+  /**
+   * Data-parallel workers, the main thread included (runtime/parallel/): each computes the
+   * gradients of its shard of every batch, and one update applies their sum. Default 1.
+   * Batch norm then normalises by each worker's shard, dropout masks are per worker.
+   */
+  readonly workers?: number;
 }
 
 /** Per-epoch logs, one array entry per trained epoch (Keras's `History`). */
@@ -115,7 +123,9 @@ export async function train(model: tf.LayersModel, data: PreparedData, options: 
   const params = describeRun(setup, data, options);
   const context: TrainingContext = { model, optimizer, params, history, stopTraining: false };
   for (const callback of callbacks) callback.setContext(context);
+  let pool: WorkerPool | undefined;
   try {
+    pool = await startPool(setup, data, options);
     await runCallbacks(callbacks, (callback) => callback.onTrainBegin({}));
     let lastLogs: Logs = {};
     for (let epoch = params.initialEpoch; epoch < params.epochs; epoch++) {
@@ -124,7 +134,7 @@ export async function train(model: tf.LayersModel, data: PreparedData, options: 
         break;
       }
       await runCallbacks(callbacks, (callback) => callback.onEpochBegin(epoch, {}));
-      const trained = await trainEpoch(setup, data.train, epoch, callbacks, context, options.signal);
+      const trained = await trainEpoch(setup, data.train, epoch, callbacks, context, options.signal, pool);
       if (trained.interruptedAfter !== undefined) {
         // Half an epoch is no epoch: its loss and metrics cover part of the data.
         history.interrupted = { epoch, batches: trained.interruptedAfter };
@@ -153,9 +163,28 @@ export async function train(model: tf.LayersModel, data: PreparedData, options: 
     await runCallbacks(callbacks, (callback) => callback.onTrainEnd(lastLogs));
     return history;
   } finally {
+    await pool?.stop();
     setup.exampleWeights?.dispose();
     if (ownsOptimizer) optimizer.dispose();
   }
+}
+
+/** The worker threads of data-parallel training, when more than one worker is asked for and there is something to train. */
+async function startPool(setup: RunSetup, data: PreparedData, options: TrainOptions): Promise<WorkerPool | undefined> {
+  const workers = Math.min(options.workers ?? 1, setup.batchSize);
+  if (workers <= 1 || setup.variables.length === 0) return undefined;
+  return WorkerPool.start({
+    workers,
+    model: setup.model,
+    variables: setup.variables,
+    loss: setup.loss,
+    backend: activeBackendName(),
+    maxRows: setup.batchSize,
+    x: data.train.x,
+    y: data.train.y,
+    weighted: setup.exampleWeights !== undefined,
+    keepPredictions: setup.metrics.length > 0,
+  });
 }
 
 /** Resolves defaults and reads what the loop needs from the model and the data. */
@@ -249,6 +278,7 @@ async function trainEpoch(
   callbacks: readonly Callback[],
   context: TrainingContext,
   signal: AbortSignal | undefined,
+  pool: WorkerPool | undefined,
 ): Promise<EpochResult> {
   // Each epoch gets its own seed: its stream 0 shuffles, stream `batch + 1` augments that batch and draws its dropout masks.
   const seed = deriveSeed(setup.seed, epoch);
@@ -269,7 +299,11 @@ async function trainEpoch(
     if (signal?.aborted) return { loss: Number.NaN, labels: setup.trainLabels.subarray(0, 0), predictions, interruptedAfter: batch };
     const indices = order.subarray(batch * setup.batchSize, Math.min(split.size, (batch + 1) * setup.batchSize));
     await runCallbacks(callbacks, (callback) => callback.onBatchBegin(batch, { batch, size: indices.length }));
-    const step = trainStep(setup, split, indices, deriveSeed(seed, batch + 1), keepPredictions);
+    const batchSeed = deriveSeed(seed, batch + 1);
+    const step =
+      pool === undefined
+        ? trainStep(setup, split, indices, batchSeed, keepPredictions)
+        : await trainParallelStep(setup, split, indices, batchSeed, pool);
     if (step.predictions !== undefined) predictions.set(step.predictions, seen * setup.outputWidth);
     lossSum += step.loss * indices.length;
     seen += indices.length;
@@ -319,6 +353,30 @@ function trainStep(
   const predictions = kept.dataSync() as Float32Array;
   kept.dispose();
   return { loss: lossValue, predictions };
+}
+
+/** One data-parallel step: the batch gathered (and augmented) here, its shards' gradients computed by the pool's workers. */
+async function trainParallelStep(
+  setup: RunSetup,
+  split: Split,
+  indices: Int32Array,
+  batchSeed: number,
+  pool: WorkerPool,
+): Promise<{ loss: number; predictions?: Float32Array }> {
+  const batch = tf.tidy(() => {
+    const rows = tf.tensor1d(indices, "int32");
+    const gathered = tf.gather(split.x, rows);
+    return {
+      x: setup.augment === undefined ? gathered : setup.augment(gathered, batchSeed),
+      y: tf.gather(split.y, rows),
+      ...(setup.exampleWeights === undefined ? {} : { weights: tf.gather(setup.exampleWeights, rows) as tf.Tensor1D }),
+    };
+  });
+  try {
+    return await pool.step({ ...batch, seed: batchSeed }, setup.optimizer);
+  } finally {
+    tf.dispose([batch.x, batch.y, ...(batch.weights === undefined ? [] : [batch.weights])]);
+  }
 }
 
 /** Adds the layers' weight penalties (l1/l2), which tfjs exposes as `calculateLosses()`. */
