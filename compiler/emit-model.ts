@@ -11,7 +11,7 @@ import { lineColumn } from "../diagnostics/render.js";
 import { formatShape } from "./layers/shape-arithmetic.js";
 import type { ResolvedArgs, Shape, TfjsConfigValue } from "./layers/types.js";
 import { isArchitectureName, trainsWhole, zooRequestOf } from "./layers/pretrained.js";
-import { buildZooModel, findArchitecture, weightFileFor } from "./zoo/index.js";
+import { buildZooModel, findArchitecture, weightSourceFor } from "./zoo/index.js";
 import { Code, commentText, identifierFrom, printLiteral, type LiteralValue } from "./emit-literals.js";
 import type { PlannedModel, PlannedSearchSpace } from "./experiment-plan.js";
 
@@ -28,6 +28,8 @@ export interface EmittedModel {
   readonly statements: string[];
   readonly usesPretrained: boolean;
   readonly usesZoo?: boolean;
+  /** Whether a zoo backbone with ImageNet weights adds its input preprocessing (the runtime's `imagePreprocessing`). */
+  readonly usesImagePreprocessing?: boolean;
   readonly usesHyperparameters: boolean;
 }
 
@@ -105,12 +107,13 @@ function searchedConfigKeys(spaces: readonly PlannedSearchSpace[]): Map<string, 
  */
 export function emitModelBuilder(model: PlannedModel, context: ModelEmitContext, spaces: readonly PlannedSearchSpace[] = []): EmittedModel {
   const statements: string[] = [];
-  const taken = new Set<string>(["x", "inputs", "dlmDir", "hyperparameters", "loadPretrained", "path", "tf"]);
+  const taken = new Set<string>(["x", "inputs", "dlmDir", "hyperparameters", "loadPretrained", "prepareZooBackbone", "imagePreprocessing", "path", "tf"]);
   const searched = searchedConfigKeys(spaces);
   const layersByRange = new Map<string, InferredLayer>();
   for (const layer of model.layers) layersByRange.set(`${layer.file}:${layer.range.start}:${layer.name}`, layer);
   let usesPretrained = false;
   let usesZoo = false;
+  let usesImagePreprocessing = false;
 
   const where = (file: string, start: number): string => {
     const text = context.sourceText(file);
@@ -175,12 +178,19 @@ export function emitModelBuilder(model: PlannedModel, context: ModelEmitContext,
       },
     );
     const variable = identifierFrom(node.name, taken);
+    const source = weightSourceFor(architecture, request.includeTop, request.input[0] ?? null);
     const options = {
       architecture: architecture.name,
       weights: request.weights,
-      weightFile: weightFileFor(architecture, request.includeTop, request.input[0] ?? null),
+      source: { ...source },
       trainable: trainsWhole(args),
     };
+    if (request.weights === "imagenet") {
+      // The pixels as the ImageNet weights were trained on them: a layer, so the exported bundle applies it too.
+      usesImagePreprocessing = true;
+      const name = printLiteral(`${node.name}_preprocessing`);
+      statements.push(`x = imagePreprocessing({ mode: ${printLiteral(architecture.preprocessing)}, name: ${name} }).apply(x) as tf.SymbolicTensor;`);
+    }
     statements.push(
       `const ${variable} = await prepareZooBackbone(((): tf.LayersModel => {`,
       ...nested.statements.map((line) => `  ${line}`),
@@ -213,5 +223,5 @@ export function emitModelBuilder(model: PlannedModel, context: ModelEmitContext,
   };
   emitNodes(model.graph.nodes);
   statements.push(`return tf.model({ name: ${printLiteral(model.name)}, inputs, outputs: x });`);
-  return { statements, usesPretrained, usesZoo, usesHyperparameters: searched.size > 0 };
+  return { statements, usesPretrained, usesZoo, usesImagePreprocessing, usesHyperparameters: searched.size > 0 };
 }

@@ -81,6 +81,7 @@ export function emitExperiment(plan: ExperimentPlan, options: EmitOptions): { pa
         ...(searchesSettings ? ["applySearchValues"] : []),
         ...(model.usesPretrained ? ["loadPretrained"] : []),
         ...(model.usesZoo ? ["prepareZooBackbone"] : []),
+        ...(model.usesImagePreprocessing ? ["imagePreprocessing"] : []),
         "programFolder",
         "runExperiment",
         ...(model.usesHyperparameters ? [{ name: "DataInfo", isTypeOnly: true }] : []),

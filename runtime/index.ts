@@ -40,4 +40,5 @@ export { predict, type ClassPrediction, type RegressionPrediction } from "./pred
 export { loadPretrained } from "./pretrained.js";
 export { programFolder } from "./program-folder.js";
 export { prepareZooBackbone, zooCacheDir, ZooWeightsError, type ZooBackboneArgs } from "./zoo-backbone.js";
+export { imagePreprocessing, type ImagePreprocessingMode } from "./image-preprocessing.js";
 export { setTrainable, unfreezeBackbones, type Unfreeze } from "./unfreeze.js";

@@ -8,6 +8,8 @@ import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { checkModelJson, MAX_MODEL_JSON_BYTES, readJsonInFolder, readManifestWeights } from "./bundle-manifest.js";
 import { buildWithinManifest } from "./bounded-model-build.js";
+// Registers the zoo's preprocessing layer, so a bundle whose model.json records it loads.
+import "./image-preprocessing.js";
 import { canSaveOptimizerState } from "./optimizers.js";
 import { assertOwnedOutput, temporaryPrefix, withOutputLock, writeBundleMarker } from "./output-ownership.js";
 

@@ -11,6 +11,7 @@ import type * as tf from "@tensorflow/tfjs";
 import { assertFiniteWeights } from "./finite-weights.js";
 import { loadKerasWeights } from "./keras-h5.js";
 import { keepBatchNormInInference, setTrainable } from "./unfreeze.js";
+import { ensureWeightFile, WeightDownloadError, type WeightFileSource } from "./zoo-download.js";
 
 /** The folder of DLM's model cache: `$DLM_CACHE/models`, else `~/.cache/dlm/models`. */
 export function zooCacheDir(environment: NodeJS.ProcessEnv = process.env): string {
@@ -31,8 +32,8 @@ export interface ZooBackboneArgs {
   /** The DLM name, e.g. `resnet50`. */
   readonly architecture: string;
   readonly weights: "imagenet" | "none";
-  /** Keras's weight file for this top (`resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5`). */
-  readonly weightFile: string;
+  /** Keras's weight file for this top and input, where it comes from and its md5 (the zoo's `weightSourceFor`). */
+  readonly source: WeightFileSource;
   /** Whether its layers train in the first stage (always with `weights: none`). */
   readonly trainable: boolean;
 }
@@ -48,14 +49,12 @@ export async function prepareZooBackbone(model: tf.LayersModel, args: ZooBackbon
     setTrainable(model, "all");
     return model;
   }
-  const folder = zooCacheDir();
-  const file = path.join(folder, args.weightFile);
-  if (!fs.existsSync(file)) {
-    throw new ZooWeightsError(
-      `${args.architecture} with \`weights: imagenet\` needs Keras's weight file ${args.weightFile}, which is not in ${folder}. ` +
-        `Place the file there (\`dlm models fetch ${args.architecture}\` says where to get it; DLM_CACHE moves the cache), ` +
-        "or train from scratch with `weights: none`.",
-    );
+  let file: string;
+  try {
+    file = (await ensureWeightFile(args.source, { folder: zooCacheDir() })).file;
+  } catch (error) {
+    if (!(error instanceof WeightDownloadError)) throw error;
+    throw new ZooWeightsError(`${args.architecture} with \`weights: imagenet\`: ${error.message} Or train from scratch with \`weights: none\`.`);
   }
   await loadKerasWeights(model, file);
   assertFiniteWeights(model, `use ${args.architecture}'s weights from ${file}`, "A weight file with NaN or infinite values cannot serve as a base.");

@@ -103,15 +103,16 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option("--json", "print JSON")
     .action(async (options: { json?: boolean }) => {
       const { runModelsCommand } = await import("./commands/models.js");
-      setExitCode(runModelsCommand({ json: Boolean(options.json) }));
+      setExitCode(await runModelsCommand({ json: Boolean(options.json) }));
     });
   models
     .command("fetch")
-    .description("say where to get a model's Keras weight files and where to put them")
+    .description("download a model's Keras weight file (without the top) into DLM's cache, checked against Keras's md5")
     .argument("<name>", "vgg16, resnet50 or mobilenet_v2")
-    .action(async (name: string) => {
+    .option("--top", "also download the file with the ImageNet classifier (include_top: true)")
+    .action(async (name: string, options: { top?: boolean }) => {
       const { runModelsFetchCommand } = await import("./commands/models.js");
-      setExitCode(runModelsFetchCommand(name));
+      setExitCode(await runModelsFetchCommand(name, { top: Boolean(options.top) }));
     });
 
   program

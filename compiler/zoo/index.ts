@@ -3,6 +3,8 @@
  * lists about each, and each one's layers at a given input, checked by DLM's own compiler
  * from the source `architectures.ts` renders.
  */
+import type { WeightFileSource } from "../../runtime/zoo-download.js";
+import type { ImagePreprocessingMode } from "../../runtime/image-preprocessing.js";
 import { inMemoryCompilerHost } from "../host.js";
 import { checkModels, type ModelInfo } from "../program.js";
 import type { PretrainedInfo, ZooProblem, ZooRequest } from "../layers/types.js";
@@ -30,16 +32,15 @@ export interface ZooArchitecture {
   readonly inputSize: readonly [number, number, number];
   /** Keras's weight files (in keras-applications' storage), with and without the top, at `inputSize`. */
   readonly weightFiles: { readonly top: string; readonly noTop: string };
-  /** The folder of keras-applications' storage that holds them. */
-  readonly weightsUrl: string;
-  /** The md5 Keras's source publishes for each file, where it publishes one. */
+  /** The folder of keras-applications' storage that holds them (`resnet/`). */
+  readonly weightsFolder: string;
+  /** The md5 Keras's source publishes for each file, where it publishes one (its `file_hash`). */
   readonly md5: Readonly<Record<string, string>>;
+  /** The input preprocessing its ImageNet weights were trained with (Keras's `preprocess_input` mode). */
+  readonly preprocessing: ImagePreprocessingMode;
   /** Where the weights come from and under which licence. */
   readonly licence: string;
 }
-
-/** Where Keras downloads its applications' weights from. */
-const KERAS_APPLICATIONS = "https://storage.googleapis.com/tensorflow/keras-applications/";
 
 /** The architectures, in `dlm models` order. */
 export const ZOO: readonly ZooArchitecture[] = [
@@ -52,11 +53,12 @@ export const ZOO: readonly ZooArchitecture[] = [
       top: "vgg16_weights_tf_dim_ordering_tf_kernels.h5",
       noTop: "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5",
     },
-    weightsUrl: `${KERAS_APPLICATIONS}vgg16/`,
+    weightsFolder: "vgg16/",
     md5: {
       vgg16_weights_tf_dim_ordering_tf_kernels: "64373286793e3c8b2b4e3219cbf3544b",
       vgg16_weights_tf_dim_ordering_tf_kernels_notop: "6d6bbae143d832006294945121d1f1fc",
     },
+    preprocessing: "caffe",
     licence: "CC BY 4.0 (weights: Oxford VGG); Keras code Apache-2.0",
   },
   {
@@ -68,11 +70,12 @@ export const ZOO: readonly ZooArchitecture[] = [
       top: "resnet50_weights_tf_dim_ordering_tf_kernels.h5",
       noTop: "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5",
     },
-    weightsUrl: `${KERAS_APPLICATIONS}resnet/`,
+    weightsFolder: "resnet/",
     md5: {
       resnet50_weights_tf_dim_ordering_tf_kernels: "2cb95161c43110f7111970584f804107",
       resnet50_weights_tf_dim_ordering_tf_kernels_notop: "4d473c1dd8becc155b73f8504c6f6626",
     },
+    preprocessing: "caffe",
     licence: "MIT (weights: Kaiming He); Keras code Apache-2.0",
   },
   {
@@ -84,8 +87,10 @@ export const ZOO: readonly ZooArchitecture[] = [
       top: "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224.h5",
       noTop: "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224_no_top.h5",
     },
-    weightsUrl: `${KERAS_APPLICATIONS}mobilenet_v2/`,
+    weightsFolder: "mobilenet_v2/",
+    // keras/src/applications/mobilenet_v2.py calls get_file without a file_hash: DLM records the SHA-256 of the first download.
     md5: {},
+    preprocessing: "tf",
     licence: "Apache-2.0 (weights: TensorFlow models); Keras code Apache-2.0",
   },
 ];
@@ -108,6 +113,27 @@ export function weightFileFor(architecture: ZooArchitecture, includeTop: boolean
   const file = includeTop ? architecture.weightFiles.top : architecture.weightFiles.noTop;
   if (architecture.name !== "mobilenet_v2" || rows === null || ![96, 128, 160, 192].includes(rows)) return file;
   return file.replace("_1.0_224", `_1.0_${rows}`);
+}
+
+/** Room for HDF5's layout around the float32 weights, in a download's size cap. */
+const H5_LAYOUT_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Where the weight file for this top and input comes from: its name, its path in Keras's
+ * storage, Keras's md5 where there is one, and a size cap a little above its float32 weights.
+ */
+export function weightSourceFor(architecture: ZooArchitecture, includeTop: boolean, rows: number | null): WeightFileSource {
+  const file = weightFileFor(architecture, includeTop, rows);
+  const md5 = weightFileMd5(architecture, file);
+  const built = buildZooModel({ architecture: architecture.name, weights: "none", includeTop, pooling: "none", until: "", input: architecture.inputSize });
+  if (!("model" in built)) throw new Error(`the zoo's ${architecture.name} does not build: ${built.message}`);
+  return {
+    model: architecture.name,
+    file,
+    urlPath: `${architecture.weightsFolder}${file}`,
+    ...(md5 === undefined ? {} : { md5 }),
+    maxBytes: Math.ceil(built.model.params * 4 * 1.05) + H5_LAYOUT_BYTES,
+  };
 }
 
 /** Keras's smallest image side for these networks (`obtain_input_shape`'s `min_size`). */

@@ -10,6 +10,7 @@ import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadKerasWeights } from "../../runtime/keras-h5.js";
+import { findArchitecture, weightSourceFor } from "../../compiler/zoo/index.js";
 import { prepareZooBackbone } from "../../runtime/zoo-backbone.js";
 import { buildEmittedModel } from "../compiler/zoo/build-emitted-model.js";
 
@@ -143,7 +144,7 @@ describe.skipIf(skipReason !== undefined)("Keras HDF5 weights", () => {
       const prepared = await prepareZooBackbone(backbone, {
         architecture: "mobilenet_v2",
         weights: "imagenet",
-        weightFile: path.basename(file),
+        source: weightSourceFor(findArchitecture("mobilenet_v2")!, false, 32),
         trainable: false,
       });
       expect(prepared.trainableWeights).toHaveLength(0);

@@ -29,9 +29,9 @@ export async function buildEmittedModel(source: string): Promise<{ readonly info
   );
   const body = `async function buildModel(): Promise<tf.LayersModel> {\n${emitted.statements.join("\n")}\n}`;
   const javascript = ts.transpileModule(body, { compilerOptions: { target: ts.ScriptTarget.ES2022 } }).outputText;
-  const build = new Function("tf", "loadPretrained", "prepareZooBackbone", "path", "dlmDir", `${javascript}\nreturn buildModel();`) as (
+  const build = new Function("tf", "loadPretrained", "prepareZooBackbone", "imagePreprocessing", "path", "dlmDir", `${javascript}\nreturn buildModel();`) as (
     ...args: unknown[]
   ) => Promise<tf.LayersModel>;
-  const model = await build(tf, runtime.loadPretrained, runtime.prepareZooBackbone, path, process.cwd());
+  const model = await build(tf, runtime.loadPretrained, runtime.prepareZooBackbone, runtime.imagePreprocessing, path, process.cwd());
   return { info, model };
 }

@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
-import { architectureLayerNames, ZOO } from "../../../compiler/zoo/index.js";
+import { architectureLayerNames, findArchitecture, weightSourceFor, ZOO } from "../../../compiler/zoo/index.js";
 import { prepareZooBackbone, zooCacheDir } from "../../../runtime/zoo-backbone.js";
 import { reportedIn } from "../checked-source.js";
 import { buildEmittedModel, checkedModel } from "./build-emitted-model.js";
@@ -130,18 +130,26 @@ describe("what the zoo refuses, where it is written", () => {
 });
 
 describe("weights: imagenet", () => {
-  it("names the weight file and the cache folder when the file is not there", async () => {
+  it("names the weight file and the cache folder when the file is not there and cannot be downloaded", async () => {
     const cache = fs.mkdtempSync(path.join(os.tmpdir(), "dlm-cache-"));
     const saved = process.env["DLM_CACHE"];
+    const savedUrl = process.env["DLM_MODELS_URL"];
     process.env["DLM_CACHE"] = cache;
+    // Port 9 (discard) has no listener here: the download is refused, as offline.
+    process.env["DLM_MODELS_URL"] = "http://127.0.0.1:9/";
     try {
       expect(zooCacheDir()).toBe(path.join(cache, "models"));
       const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1] })] });
-      const args = { architecture: "resnet50", weights: "imagenet", weightFile: "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5", trainable: false } as const;
-      await expect(prepareZooBackbone(model, args)).rejects.toThrow(
-        `resnet50 with \`weights: imagenet\` needs Keras's weight file resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5, which is not in ${path.join(cache, "models")}`,
-      );
+      const resnet50 = findArchitecture("resnet50")!;
+      const args = { architecture: "resnet50", weights: "imagenet", source: weightSourceFor(resnet50, false, 224), trainable: false } as const;
+      const file = "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5";
+      const error = await prepareZooBackbone(model, args).catch((caught: Error) => caught);
+      expect(String(error)).toContain(`resnet50 with \`weights: imagenet\`: cannot download ${file} from http://127.0.0.1:9/resnet/${file}`);
+      expect(String(error)).toContain(`place it as ${path.join(cache, "models", file)}`);
+      expect(fs.readdirSync(path.join(cache, "models"))).toEqual([]);
     } finally {
+      if (savedUrl === undefined) delete process.env["DLM_MODELS_URL"];
+      else process.env["DLM_MODELS_URL"] = savedUrl;
       if (saved === undefined) delete process.env["DLM_CACHE"];
       else process.env["DLM_CACHE"] = saved;
       fs.rmSync(cache, { recursive: true, force: true });
