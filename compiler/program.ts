@@ -19,11 +19,14 @@ import { expandModel, type ModelGraph } from "./expand-model.js";
 import { inMemoryCompilerHost, readHostFile, type CompilerHost } from "./host.js";
 import {
   describeBoundedReadFailure,
+  MAX_KERAS_CHECK_BYTES,
   MAX_MODEL_JSON_BYTES,
   MAX_SOURCE_BYTES,
   type BoundedRead,
 } from "./source-limits.js";
 import { inferShapes, readInputShape, type InferredLayer, type ShapeContextFor } from "./infer-shapes.js";
+import { readKerasPretrainedInfo } from "./layers/pretrained.js";
+import { kerasFileKind } from "../runtime/keras-model-config.js";
 import { readPretrainedInfo } from "./layers/registry.js";
 import type { PretrainedInfo, Shape, ShapeContext } from "./layers/types.js";
 import { inlineModelsOf } from "./visit-ast.js";
@@ -133,9 +136,15 @@ function pretrainedReader(host: CompilerHost): ShapeContextFor {
       const resolved = host.resolve(file, path);
       let info = cache.get(resolved);
       if (info === undefined) {
-        const read = readHostFile(host, resolved, MAX_MODEL_JSON_BYTES);
+        const keras = kerasFileKind(resolved) !== undefined;
+        // A Keras file is binary: read byte for byte (latin1), never decoded as UTF-8.
+        const read = keras
+          ? (host.readBoundedFile?.(resolved, MAX_KERAS_CHECK_BYTES, { encoding: "latin1" }) ?? { kind: "missing" as const })
+          : readHostFile(host, resolved, MAX_MODEL_JSON_BYTES);
         info =
-          read.kind === "text"
+          read.kind === "text" && keras
+            ? readKerasPretrainedInfo(Buffer.from(read.text, "latin1"), resolved)
+            : read.kind === "text"
             ? readPretrainedInfo(read.text)
             : read.kind === "missing"
               ? `no such file (looked for ${resolved})`

@@ -11,6 +11,9 @@ export const MAX_SOURCE_BYTES = 16 * 1024 * 1024;
 /** The largest `pretrained(...)` model.json the checker reads (its topology; the weights are not read): 64 MB. */
 export const MAX_MODEL_JSON_BYTES = 64 * 1024 * 1024;
 
+/** Largest Keras model file (`.h5`, `.keras`) the checker reads for its architecture: 500 MB (a JavaScript string holds at most ~536 M characters). */
+export const MAX_KERAS_CHECK_BYTES = 500 * 1000 * 1000;
+
 /**
  * How much of a CSV file `dlm check` reads: its first complete lines within 4 MB (about 100,000
  * rows of a few numbers; checking them takes seconds, where 64 MB took minutes and 2 GB of memory).
@@ -53,6 +56,11 @@ export interface BoundedReadOptions {
    * refusing it; a first line longer than the limit is still "too-large". Default false.
    */
   readonly prefix?: boolean;
+  /**
+   * How the bytes become text. Default `utf8`; `latin1` maps each byte to one character, so
+   * `Buffer.from(text, "latin1")` gives a binary file's bytes back (`pretrained("model.h5")`).
+   */
+  readonly encoding?: "utf8" | "latin1";
 }
 
 /**
@@ -95,7 +103,7 @@ export function readBoundedTextFile(
           ? completeLines(Buffer.concat(chunks, total), limitBytes)
           : { kind: "too-large", limitBytes };
     }
-    return { kind: "text", text: Buffer.concat(chunks, total).toString("utf8") };
+    return { kind: "text", text: Buffer.concat(chunks, total).toString(options.encoding ?? "utf8") };
   } catch (error) {
     return failure(error);
   } finally {

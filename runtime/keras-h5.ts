@@ -4,6 +4,8 @@
  * root attribute `layer_names`, one group per layer whose attribute `weight_names` lists its
  * weights in order (`conv1_conv/kernel:0`, `conv1_conv/bias:0`), each a dataset under the
  * group. A whole saved model (`model.save("x.h5")`) holds the same under `model_weights`.
+ * Keras 3's `model.weights.h5` (inside a `.keras` file) holds each layer's weights in order
+ * under `layers/<path>/vars/0, 1, …`, its path named by class (keras-model-config.ts).
  * Kernels are channels-last in both Keras and TF.js, so no weight is transposed.
  */
 import * as tf from "@tensorflow/tfjs";
@@ -17,7 +19,7 @@ export class KerasWeightsError extends Error {
 }
 
 /** The weights of one layer as stored: names and values in Keras's order. */
-interface StoredLayer {
+export interface StoredLayer {
   readonly names: readonly string[];
   readonly values: readonly { readonly shape: readonly number[]; readonly data: Float32Array }[];
 }
@@ -32,16 +34,50 @@ function stringList(value: unknown): string[] {
   return [];
 }
 
-/** Reads every layer's stored weights from a Keras `.h5` file. */
-export async function readKerasWeights(file: string): Promise<Map<string, StoredLayer>> {
+async function openHdf5(file: string): Promise<{ h5wasm: H5Module["default"]; opened: InstanceType<H5Module["default"]["File"]> }> {
   const h5wasm = (await import("h5wasm/node")).default;
   await h5wasm.ready;
-  let opened: InstanceType<typeof h5wasm.File>;
   try {
-    opened = new h5wasm.File(file, "r");
+    return { h5wasm, opened: new h5wasm.File(file, "r") };
   } catch (error) {
     throw new KerasWeightsError(`${file}: not a readable HDF5 file (${error instanceof Error ? error.message : String(error)})`);
   }
+}
+
+function datasetValues(dataset: { value: unknown; shape: number[] | null }): { shape: number[]; data: Float32Array } {
+  const data = dataset.value;
+  const array = data instanceof Float32Array ? data : Float32Array.from(data as ArrayLike<number>);
+  return { shape: dataset.shape ?? [], data: array };
+}
+
+/**
+ * Reads Keras 3's `model.weights.h5`: for each layer name, the weights under its path
+ * (`layers/dense_1/vars/0`, `1`, …). A layer whose path is missing has no weights stored.
+ */
+export async function readKeras3Weights(file: string, paths: ReadonlyMap<string, string>): Promise<Map<string, StoredLayer>> {
+  const { h5wasm, opened } = await openHdf5(file);
+  try {
+    const layers = new Map<string, StoredLayer>();
+    for (const [layerName, layerPath] of paths) {
+      const vars = opened.get(`${layerPath}/vars`);
+      if (!(vars instanceof h5wasm.Group)) continue;
+      const names = vars.keys().filter((key) => /^\d+$/.test(key)).sort((a, b) => Number(a) - Number(b));
+      const values = names.map((name) => {
+        const dataset = vars.get(name);
+        if (!(dataset instanceof h5wasm.Dataset)) throw new KerasWeightsError(`${file}: weight \`${layerPath}/vars/${name}\` of layer \`${layerName}\` is not a dataset`);
+        return datasetValues(dataset);
+      });
+      layers.set(layerName, { names: names.map((name) => `${layerPath}/vars/${name}`), values });
+    }
+    return layers;
+  } finally {
+    opened.close();
+  }
+}
+
+/** Reads every layer's stored weights from a Keras `.h5` file. */
+export async function readKerasWeights(file: string): Promise<Map<string, StoredLayer>> {
+  const { h5wasm, opened } = await openHdf5(file);
   try {
     const nested = opened.get("model_weights");
     const root = (nested instanceof h5wasm.Group ? nested : opened) as H5Group;
@@ -55,9 +91,7 @@ export async function readKerasWeights(file: string): Promise<Map<string, Stored
       const values = names.map((name) => {
         const dataset = group.get(name);
         if (!(dataset instanceof h5wasm.Dataset)) throw new KerasWeightsError(`${file}: weight \`${name}\` of layer \`${layerName}\` is missing`);
-        const data = dataset.value;
-        const array = data instanceof Float32Array ? data : Float32Array.from(data as ArrayLike<number>);
-        return { shape: (dataset.shape ?? []) as number[], data: array };
+        return datasetValues(dataset);
       });
       layers.set(layerName, { names, values });
     }
@@ -73,7 +107,11 @@ export async function readKerasWeights(file: string): Promise<Map<string, Stored
  * the file lacks, or a weight of another shape, stops with the layer named.
  */
 export async function loadKerasWeights(model: tf.LayersModel, file: string): Promise<number> {
-  const stored = await readKerasWeights(file);
+  return setKerasWeights(model, await readKerasWeights(file), file);
+}
+
+/** `loadKerasWeights` for weights already read (`readKerasWeights`, `readKeras3Weights`); `file` names them in messages. */
+export function setKerasWeights(model: tf.LayersModel, stored: ReadonlyMap<string, StoredLayer>, file: string): number {
   let loaded = 0;
   for (const layer of model.layers) {
     const weights = layer.weights;

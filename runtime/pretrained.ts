@@ -17,6 +17,7 @@ import {
   readRegularFile,
 } from "./bundle-manifest.js";
 import { assertFiniteWeights } from "./finite-weights.js";
+import { kerasFileKind } from "./keras-model-config.js";
 import { readExportedLiteral } from "./wrapped-model.js";
 import { keepBatchNormInInference, setTrainable } from "./unfreeze.js";
 
@@ -43,11 +44,12 @@ export interface LoadPretrainedArgs {
 
 /**
  * Loads a layers model from `file`: a `model.json`, a `.js` module wrapping it (as npm
- * packages such as nsfwjs ship them) or a directory holding either. The result can be
- * applied as a layer inside a bigger model.
+ * packages such as nsfwjs ship them), a directory holding either, or a saved Keras model
+ * (`.h5`, `.keras`; converted once into DLM's cache, runtime/keras-model-file.ts). The result
+ * can be applied as a layer inside a bigger model.
  */
 export async function loadPretrained(file: string, args: LoadPretrainedArgs = {}): Promise<tf.LayersModel> {
-  const modelFile = await findModelFile(file);
+  const modelFile = kerasFileKind(file) === undefined ? await findModelFile(file) : await (await import("./keras-model-file.js")).convertKerasModelFile(file);
   const modelJson = await readModelJson(modelFile);
   const artifacts = await tf.io.getModelArtifactsForJSON(modelJson, (manifest) => readWeights(modelFile, manifest));
   let model = await buildWithinManifest(artifacts, modelFile, () => tf.loadLayersModel(tf.io.fromMemory(artifacts)));

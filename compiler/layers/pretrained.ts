@@ -20,6 +20,7 @@
  * - Weight counts are computed from the configs (`keras-layer-shapes.ts`), not read from
  *   `weightsManifest`.
  */
+import { readKerasModelConfig, tfjsTopologyOf } from "../../runtime/keras-model-config.js";
 import { readBool, readString } from "./arguments.js";
 import { inferKerasLayer, isObject, type Json, type JsonObject, type LayerFacts } from "./keras-layer-shapes.js";
 import { formatShape } from "./shape-arithmetic.js";
@@ -198,6 +199,17 @@ export function readPretrainedInfoFromValue(modelJson: unknown): PretrainedInfo 
   const model = readSavedModel(modelJson);
   if (typeof model === "string") return model;
   return withResizing(model, model.inputShape);
+}
+
+/**
+ * `readPretrainedInfo` for a saved Keras model (`.h5` with its `model_config`, or a Keras 3
+ * `.keras` zip's `config.json`), from the file's bytes: the architecture in TF.js's layout
+ * (runtime/keras-model-config.ts, which the runtime's conversion uses too).
+ */
+export function readKerasPretrainedInfo(bytes: Uint8Array, file: string): PretrainedInfo | string {
+  const config = readKerasModelConfig(bytes, file);
+  if (typeof config === "string") return config;
+  return readPretrainedInfoFromValue({ modelTopology: tfjsTopologyOf(config) });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -398,7 +410,7 @@ export const PRETRAINED: LayerDefinition = {
     "Its shapes are read from model.json at compile time; a different input size is accepted " +
     "when every kept layer's weights still fit.",
   params: [
-    { name: "path", type: "string", doc: "An architecture (`vgg16`, `resnet50`, `mobilenet_v2`; `dlm models`) or the path of a model.json, relative to the .dlm file." },
+    { name: "path", type: "string", doc: "An architecture (`vgg16`, `resnet50`, `mobilenet_v2`; `dlm models`) or the path of a model.json, or of a Keras model (`.h5`, `.keras`), relative to the .dlm file." },
     {
       name: "until",
       type: "string",
