@@ -20,6 +20,8 @@ import type {
 import { makeDiagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { didYouMean } from "../diagnostics/suggest.js";
 import { forEachLayer, inlineModelsOf } from "./visit-ast.js";
+import { NAMES } from "../diagnostics/catalog/names.js";
+import { INPUTS } from "../diagnostics/catalog/inputs.js";
 
 /** One `import` statement and the file it names. */
 export interface ResolvedImport {
@@ -142,7 +144,7 @@ function describeDeclaration(symbol: DeclarationSymbol): string {
 }
 
 function duplicateDeclaration(symbol: DeclarationSymbol, first: DeclarationSymbol, file: string): Diagnostic {
-  return makeDiagnostic("DLM205", file, symbol.nameRange, {
+  return makeDiagnostic(NAMES.duplicateName, file, symbol.nameRange, {
     message: `\`${symbol.name}\` is declared more than once in this file`,
     related: [{ file: first.file, range: first.nameRange, message: `first declared here as ${describeDeclaration(first)}` }],
     help: "models, blocks and experiments share one namespace per file; rename one of them",
@@ -166,7 +168,7 @@ function buildScope(
     if (imported.node.missing || imported.node.path.missing) continue;
     if (!imported.found && imported.unreadable !== undefined) {
       diagnostics.push(
-        makeDiagnostic("DLM525", file.path, imported.node.path.range, {
+        makeDiagnostic(INPUTS.notARegularFile, file.path, imported.node.path.range, {
           message: imported.unreadable,
           help: "import a `.dlm` source file (a regular file of at most 16 MB)",
         }),
@@ -175,7 +177,7 @@ function buildScope(
     }
     if (!imported.found) {
       diagnostics.push(
-        makeDiagnostic("DLM211", file.path, imported.node.path.range, {
+        makeDiagnostic(NAMES.importNotFound, file.path, imported.node.path.range, {
           message: `cannot find imported file \`${imported.node.path.value}\` (looked for ${imported.path})`,
           help: "import paths are relative to the importing file",
         }),
@@ -191,7 +193,7 @@ function buildScope(
         continue;
       } else if (existing.file === file.path) {
         diagnostics.push(
-          makeDiagnostic("DLM205", file.path, existing.nameRange, {
+          makeDiagnostic(NAMES.duplicateName, file.path, existing.nameRange, {
             message: `\`${symbol.name}\` is already declared in imported file \`${displayPath(file.path, symbol.file)}\``,
             related: [{ file: symbol.file, range: symbol.nameRange, message: `the imported ${describeDeclaration(symbol)}` }],
             help: "rename one of them",
@@ -199,7 +201,7 @@ function buildScope(
         );
       } else {
         diagnostics.push(
-          makeDiagnostic("DLM205", file.path, imported.node.path.range, {
+          makeDiagnostic(NAMES.duplicateName, file.path, imported.node.path.range, {
             message:
               `\`${symbol.name}\` is declared in both \`${displayPath(file.path, existing.file)}\` ` +
               `and \`${displayPath(file.path, symbol.file)}\``,
@@ -230,7 +232,7 @@ function reportImportCycles(files: readonly SourceFile[]): Diagnostic[] {
       if (onStack >= 0) {
         const chain = [...stack.slice(onStack), imported.path].map((member) => displayPath(file.path, member));
         diagnostics.push(
-          makeDiagnostic("DLM208", file.path, imported.node.path.range, {
+          makeDiagnostic(NAMES.importCycle, file.path, imported.node.path.range, {
             message: `import cycle: ${chain.join(" → ")}`,
             help: "move the shared declarations into a file that both import",
           }),
@@ -288,7 +290,7 @@ function resolveModelSettings(
     const models = [...(binding.scopes.get(file)?.values() ?? [])].filter((s) => s.kind === "model").map((s) => s.name);
     const help = didYouMean(name, models);
     diagnostics.push(
-      makeDiagnostic("DLM207", file, member.value.range, {
+      makeDiagnostic(NAMES.undefinedModel, file, member.value.range, {
         message: symbol ? `\`${name}\` is a ${symbol.kind}, not a model` : `undefined model \`${name}\``,
         ...(help ? { help } : symbol?.kind === "block" ? { help: `wrap it in a model: \`model { ${name} }\`` } : {}),
         ...(symbol ? { related: [{ file: symbol.file, range: symbol.nameRange, message: `${describeDeclaration(symbol)} declared here` }] } : {}),

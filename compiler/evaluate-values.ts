@@ -6,6 +6,7 @@
  */
 import type { BinaryExpr, BlockParamType, Identifier, SourceRange, Value } from "../grammar/ast.js";
 import { makeDiagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
+import { VALUES } from "../diagnostics/catalog/values.js";
 
 /** Where a value was written, and whether it reached its use through a block parameter. */
 export interface ValueOrigin {
@@ -165,13 +166,13 @@ function foldBinary(
 /** A fold problem as a diagnostic. */
 export function foldProblemDiagnostic(problem: FoldProblem): Diagnostic {
   if (problem.kind === "division-by-zero") {
-    return makeDiagnostic("DLM305", problem.file, problem.expression.range, {
+    return makeDiagnostic(VALUES.divisionByZero, problem.file, problem.expression.range, {
       message: "division by zero in constant arithmetic",
       notes: ["the divisor evaluates to 0"],
     });
   }
   const operand = problem.operand;
-  return makeDiagnostic("DLM301", operand?.origin.file ?? problem.file, operand?.origin.range ?? problem.expression.range, {
+  return makeDiagnostic(VALUES.wrongType, operand?.origin.file ?? problem.file, operand?.origin.range ?? problem.expression.range, {
     message: `\`${problem.expression.operator}\` expects numbers, found ${operand ? describeValue(operand) : "something else"}`,
   });
 }

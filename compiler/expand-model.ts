@@ -34,6 +34,8 @@ import {
   type EvaluatedCall,
 } from "./resolve-args.js";
 import { atSearchPoint, FIRST_POINT, layerSearchSpaces, type CallValue, type SearchPoint } from "./experiments/search-spaces.js";
+import { VALUES } from "../diagnostics/catalog/values.js";
+import { NAMES } from "../diagnostics/catalog/names.js";
 
 /** Where a block was used: the call in the model (or enclosing block) that expanded it. */
 export interface UseSite {
@@ -117,7 +119,7 @@ export function readRepeatCount(value: ConstantValue): RepeatCount {
   if (value.kind === "parameter" && (value.type === undefined || value.type === "int")) return { kind: "pending" };
   const problem = (message: string): RepeatCount => ({
     kind: "problem",
-    problem: { code: "DLM308", message, file: value.origin.file, range: value.origin.range, substituted: value.origin.substituted },
+    problem: { code: VALUES.invalidRepeatCount, message, file: value.origin.file, range: value.origin.range, substituted: value.origin.substituted },
   });
   if (value.kind !== "number" || !Number.isInteger(value.value) || value.value < 1) {
     const found = value.kind === "number" ? formatNumber(value.value) : describeValue(value);
@@ -321,7 +323,7 @@ class ModelExpander {
       this.budgetReported = true;
       const outermost = scope.origin[0] ?? { file: scope.file, range };
       this.diagnostics.push(
-        makeDiagnostic("DLM308", outermost.file, outermost.range, {
+        makeDiagnostic(VALUES.invalidRepeatCount, outermost.file, outermost.range, {
           message: `the model expands to more than ${MAX_EXPANDED_LAYERS} layers`,
           notes: ["`repeat` counts and block uses multiply"],
         }),
@@ -421,7 +423,7 @@ function duplicateLayerName(node: WrittenDraft, first: WrittenDraft, modelName: 
   if (firstPlace.file !== primary.file || !sameRange(firstPlace.range, primary.range)) {
     related.push({ file: firstPlace.file, range: firstPlace.range, message: "first used here" });
   }
-  return makeDiagnostic("DLM209", primary.file, primary.range, {
+  return makeDiagnostic(NAMES.duplicateLayerName, primary.file, primary.range, {
     message: `layer name \`${written.name}\` is used more than once in model \`${modelName}\``,
     related,
     help: copied ? "a named layer inside a block or `repeat` is copied at each use; remove the name or give each copy its own" : "layer names must be unique within a model",

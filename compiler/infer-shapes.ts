@@ -15,6 +15,8 @@ import type { GraphNode, LayerNode, ModelGraph, UseSite } from "./expand-model.j
 import { formatShape } from "./layers/shape-arithmetic.js";
 import type { InputSpec, ResolvedArgs, Shape, ShapeContext } from "./layers/types.js";
 import { constantSoftmax } from "./checks/check-outcomes.js";
+import { SHAPES } from "../diagnostics/catalog/shapes.js";
+import { OUTCOMES } from "../diagnostics/catalog/outcomes.js";
 
 /** One layer of a model with its inferred shapes and weights: what summaries and hover show. */
 export interface InferredLayer {
@@ -129,7 +131,7 @@ function inferNode(node: GraphNode, input: Shape, state: InferenceState): Shape 
       if (node.shortcut !== undefined) return inferProjectedResidual(node, input, bodyOutput, node.shortcut, state);
       if (!shapesCompatible(input, bodyOutput)) {
         state.diagnostics.push(
-          shapeDiagnostic("DLM404", node, node.range, {
+          shapeDiagnostic(SHAPES.residualShapeMismatch, node, node.range, {
             message: `residual body changes the shape: input ${formatShape(input)} vs body output ${formatShape(bodyOutput)}`,
             help: "the body must end with the shape it starts with (e.g. as many filters or units as the input has channels)",
           }),
@@ -167,7 +169,7 @@ function inferProjectedResidual(
   if (shortcutOutput === undefined) return undefined;
   if (!shapesCompatible(shortcutOutput, bodyOutput)) {
     state.diagnostics.push(
-      shapeDiagnostic("DLM404", node, node.range, {
+      shapeDiagnostic(SHAPES.residualShapeMismatch, node, node.range, {
         message: `residual body and shortcut end with different shapes: body ${formatShape(bodyOutput)} vs shortcut ${formatShape(shortcutOutput)}`,
         help: "give the shortcut's last convolution as many filters, and the same stride, as the body's",
       }),
@@ -200,7 +202,7 @@ function inferLayer(node: LayerNode, input: Shape, state: InferenceState): Shape
     const inserted = help && !node.explicitName ? /^add `(.+)` before it$/.exec(help)?.[1] : undefined;
     const at = node.range.start;
     state.diagnostics.push(
-      shapeDiagnostic("DLM401", node, node.range, {
+      shapeDiagnostic(SHAPES.wrongInputRank, node, node.range, {
         message: `${definition.name} expects input ${definition.inputSpec.description}, found ${formatShape(input)}`,
         ...(help ? { help } : {}),
         // A new line before the layer (the editor indents it like the layer's line).
@@ -216,7 +218,7 @@ function inferLayer(node: LayerNode, input: Shape, state: InferenceState): Shape
     const paramOrigin = result.param === undefined ? undefined : node.argumentOrigins.get(result.param);
     // Outside blocks, point at the argument the rule names; inside, the layer line is the related location.
     const written = node.origin.length === 0 && paramOrigin ? paramOrigin.range : node.range;
-    const fixes = result.code === "DLM402" ? samePaddingFixes(node) : [];
+    const fixes = result.code === SHAPES.sizeReachesZero ? samePaddingFixes(node) : [];
     state.diagnostics.push(
       shapeDiagnostic(result.code, node, written, {
         message: result.message,
@@ -242,7 +244,7 @@ function inferLayer(node: LayerNode, input: Shape, state: InferenceState): Shape
     origin: node.origin,
   });
   const constant = constantSoftmax(definition.name, node.args, result.shape);
-  if (constant) state.diagnostics.push(shapeDiagnostic("DLM413", node, node.range, constant));
+  if (constant) state.diagnostics.push(shapeDiagnostic(OUTCOMES.softmaxOverOneUnit, node, node.range, constant));
   return result.shape;
 }
 
@@ -338,7 +340,7 @@ export function readInputShape(value: Value, file: string): InputShapeRead {
   if (evaluated.kind === "invalid") return { ok: false, diagnostic: undefined };
   const problem = (range: SourceRange, message: string): InputShapeRead => ({
     ok: false,
-    diagnostic: makeDiagnostic("DLM405", file, range, {
+    diagnostic: makeDiagnostic(SHAPES.invalidInputShape, file, range, {
       message,
       help: "write the shape of one example without the batch axis, e.g. `input: [28, 28, 1]`; `?` is an unknown length",
     }),

@@ -32,6 +32,7 @@ import type { PretrainedInfo, Shape, ShapeContext } from "./layers/types.js";
 import { inlineModelsOf } from "./visit-ast.js";
 import { checkExperiments, type ExperimentCheckOptions } from "./check-experiments.js";
 import type { ExperimentPlan } from "./experiment-plan.js";
+import { NAMES } from "../diagnostics/catalog/names.js";
 
 /** A model with a known input shape, after shape inference. */
 export interface ModelInfo {
@@ -106,7 +107,7 @@ export function loadSourceFiles(rootFiles: readonly string[], host: CompilerHost
     const result = read(next);
     if (result.kind !== "text") {
       if (rootFiles.includes(next)) {
-        diagnostics.push(makeDiagnostic("DLM211", next, { start: 0, end: 0 }, { message: describeBoundedReadFailure(next, result) }));
+        diagnostics.push(makeDiagnostic(NAMES.importNotFound, next, { start: 0, end: 0 }, { message: describeBoundedReadFailure(next, result) }));
       }
       continue;
     }

@@ -23,6 +23,8 @@ import {
   type ValueOrigin,
 } from "./evaluate-values.js";
 import { closestName, didYouMean } from "../diagnostics/suggest.js";
+import { NAMES } from "../diagnostics/catalog/names.js";
+import { VALUES } from "../diagnostics/catalog/values.js";
 
 /** A problem with the arguments of one call, ready to become a diagnostic. */
 export interface ArgumentProblem {
@@ -93,7 +95,7 @@ export function matchArguments(call: EvaluatedCall, paramNames: readonly string[
       if (meant !== undefined) misspelled.add(meant);
       const help = didYouMean(name, paramNames);
       problems.push({
-        code: "DLM202",
+        code: NAMES.unknownParameter,
         message: `${subject} has no parameter \`${name}\``,
         file,
         range: arg.name.range,
@@ -107,7 +109,7 @@ export function matchArguments(call: EvaluatedCall, paramNames: readonly string[
     const earlier = matched.get(name);
     if (earlier !== undefined) {
       problems.push({
-        code: "DLM210",
+        code: NAMES.duplicateArgument,
         message: `argument \`${name}\` of ${subject} is given twice`,
         file,
         range: arg.range,
@@ -123,7 +125,7 @@ export function matchArguments(call: EvaluatedCall, paramNames: readonly string[
   if (firstExtra !== undefined && lastExtra !== undefined) {
     const count = paramNames.length;
     problems.push({
-      code: "DLM304",
+      code: VALUES.tooManyArguments,
       message:
         count === 0
           ? `${subject} takes no arguments, found ${extras.length}`
@@ -207,7 +209,7 @@ function missingArgumentsProblem(
   const names = missing.map((param) => `\`${param.name}\``);
   const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
   return {
-    code: "DLM303",
+    code: VALUES.missingArgument,
     message: `${subject} is missing required argument${missing.length === 1 ? "" : "s"} ${list}`,
     file: call.origin.file,
     range: call.origin.range,
@@ -230,7 +232,7 @@ export function resolveLayerArguments(call: EvaluatedCall, definition: LayerDefi
   const problems = findings.map((finding): ArgumentProblem => {
     const origin = resolved.origins.get(finding.param);
     return {
-      code: "DLM307",
+      code: VALUES.invalidLayerArguments,
       message: `${definition.name}: ${finding.message}`,
       file: origin?.file ?? call.origin.file,
       range: origin?.range ?? call.origin.range,
@@ -283,14 +285,14 @@ function convertArgument(value: ConstantValue, spec: ParamSpec, subject: string)
   const label = `\`${spec.name}\` of ${subject}`;
   if (value.kind === "parameter") {
     if (value.type === undefined || PLACEHOLDER_FITS[value.type].includes(spec.type)) return { kind: "pending" };
-    return problemAt(value, "DLM301", `${label} expects ${expectedText(spec)}, found ${describeValue(value)}`);
+    return problemAt(value, VALUES.wrongType, `${label} expects ${expectedText(spec)}, found ${describeValue(value)}`);
   }
   if (dependsOnParameter(value)) return { kind: "pending" };
-  const wrongType = (): Conversion => problemAt(value, "DLM301", `${label} expects ${expectedText(spec)}, found ${describeValue(value)}`);
+  const wrongType = (): Conversion => problemAt(value, VALUES.wrongType, `${label} expects ${expectedText(spec)}, found ${describeValue(value)}`);
   switch (spec.type) {
     case "int":
       if (value.kind !== "number") return wrongType();
-      if (!Number.isInteger(value.value)) return problemAt(value, "DLM301", `${label} expects an integer, found ${formatNumber(value.value)}`);
+      if (!Number.isInteger(value.value)) return problemAt(value, VALUES.wrongType, `${label} expects an integer, found ${formatNumber(value.value)}`);
       return checkBounds(value, value.value, spec, label) ?? { kind: "ok", value: value.value };
     case "float":
       if (value.kind !== "number") return wrongType();
@@ -326,7 +328,7 @@ function convertActivation(value: ConstantValue, label: string): Conversion | un
   if (ACTIVATIONS.includes(name)) return { kind: "ok", value: name };
   return problemAt(
     value,
-    "DLM212",
+    NAMES.unknownActivation,
     `unknown activation \`${name}\` for ${label}`,
     didYouMean(name, ACTIVATIONS) ?? `activations: ${ACTIVATIONS.join(", ")}`,
   );
@@ -339,7 +341,7 @@ function convertEnum(value: ConstantValue, spec: ParamSpec, label: string): Conv
   if (options.includes(name)) return { kind: "ok", value: name };
   return problemAt(
     value,
-    "DLM302",
+    VALUES.outOfRange,
     `${label} must be one of ${options.map((option) => `\`${option}\``).join(", ")}, found \`${name}\``,
     didYouMean(name, options),
   );
@@ -348,17 +350,17 @@ function convertEnum(value: ConstantValue, spec: ParamSpec, label: string): Conv
 function convertIntegers(value: ConstantValue, spec: ParamSpec, label: string): Conversion {
   if (spec.type === "int_or_tuple" && value.kind === "number") {
     if (!Number.isInteger(value.value)) {
-      return problemAt(value, "DLM301", `${label} expects ${EXPECTED.int_or_tuple}, found ${formatNumber(value.value)}`);
+      return problemAt(value, VALUES.wrongType, `${label} expects ${EXPECTED.int_or_tuple}, found ${formatNumber(value.value)}`);
     }
     return checkBounds(value, value.value, spec, label) ?? { kind: "ok", value: value.value };
   }
   if (value.kind !== "list" || value.items.length === 0) {
-    return problemAt(value, "DLM301", `${label} expects ${EXPECTED[spec.type]}, found ${value.kind === "list" ? "an empty list" : describeValue(value)}`);
+    return problemAt(value, VALUES.wrongType, `${label} expects ${EXPECTED[spec.type]}, found ${value.kind === "list" ? "an empty list" : describeValue(value)}`);
   }
   const integers: number[] = [];
   for (const item of value.items) {
     if (item.kind !== "number" || !Number.isInteger(item.value)) {
-      return problemAt(item, "DLM301", `${label} expects ${EXPECTED[spec.type]}, found ${describeValue(item)} in the list`);
+      return problemAt(item, VALUES.wrongType, `${label} expects ${EXPECTED[spec.type]}, found ${describeValue(item)} in the list`);
     }
     const outOfBounds = checkBounds(item, item.value, spec, `each value of ${label}`);
     if (outOfBounds) return outOfBounds;
@@ -377,20 +379,20 @@ function convertPadding2d(value: ConstantValue, spec: ParamSpec, label: string):
   if (!isPairs) {
     const flat = convertIntegers(value, { ...spec, type: "int_or_tuple" }, label);
     if (flat.kind === "ok" && Array.isArray(flat.value) && flat.value.length !== 2) {
-      return problemAt(value, "DLM301", `${label} expects ${expected}, found a list of ${flat.value.length}`, "write `[[top, bottom], [left, right]]` for a different padding on each side");
+      return problemAt(value, VALUES.wrongType, `${label} expects ${expected}, found a list of ${flat.value.length}`, "write `[[top, bottom], [left, right]]` for a different padding on each side");
     }
     return flat;
   }
   const pairs = value.kind === "list" ? value.items : [];
-  if (pairs.length !== 2) return problemAt(value, "DLM301", `${label} expects ${expected}, found ${pairs.length} pairs`);
+  if (pairs.length !== 2) return problemAt(value, VALUES.wrongType, `${label} expects ${expected}, found ${pairs.length} pairs`);
   const sides: number[] = [];
   for (const pair of pairs) {
     if (pair.kind !== "list" || pair.items.length !== 2) {
-      return problemAt(pair, "DLM301", `${label} expects ${expected}, found ${describeValue(pair)} where a pair [before, after] belongs`);
+      return problemAt(pair, VALUES.wrongType, `${label} expects ${expected}, found ${describeValue(pair)} where a pair [before, after] belongs`);
     }
     for (const item of pair.items) {
       if (item.kind !== "number" || !Number.isInteger(item.value)) {
-        return problemAt(item, "DLM301", `${label} expects ${expected}, found ${describeValue(item)} in a pair`);
+        return problemAt(item, VALUES.wrongType, `${label} expects ${expected}, found ${describeValue(item)} in a pair`);
       }
       const outOfBounds = checkBounds(item, item.value, spec, `each value of ${label}`);
       if (outOfBounds) return outOfBounds;
@@ -402,7 +404,7 @@ function convertPadding2d(value: ConstantValue, spec: ParamSpec, label: string):
 
 function convertLayerCall(value: ConstantValue, label: string): Conversion {
   if (value.kind !== "call" && value.kind !== "name") {
-    return problemAt(value, "DLM301", `${label} expects a layer call such as \`lstm(64)\`, found ${describeValue(value)}`);
+    return problemAt(value, VALUES.wrongType, `${label} expects a layer call such as \`lstm(64)\`, found ${describeValue(value)}`);
   }
   const call: EvaluatedCall =
     value.kind === "call"
@@ -435,7 +437,7 @@ export function unknownLayerProblem(
   const help = didYouMean(callee.name, [...LAYERS.keys(), ...blockNames]);
   const meant = closestName(callee.name, [...LAYERS.keys(), ...blockNames]);
   return {
-    code: "DLM201",
+    code: NAMES.unknownLayer,
     message: `unknown layer \`${callee.name}\``,
     file,
     range: callee.range,
@@ -465,7 +467,7 @@ function checkBounds(value: ConstantValue, number: number, spec: ParamSpec, labe
     (spec.greaterThan === undefined || number > spec.greaterThan) &&
     (spec.lessThan === undefined || number < spec.lessThan);
   if (inside) return undefined;
-  return problemAt(value, "DLM302", `${label} must be ${boundsText(spec) ?? "in range"}, found ${formatNumber(number)}`);
+  return problemAt(value, VALUES.outOfRange, `${label} must be ${boundsText(spec) ?? "in range"}, found ${formatNumber(number)}`);
 }
 
 /** Block parameters bound for one use: name → value (a use-site argument or the default). */
@@ -567,7 +569,7 @@ const BLOCK_TYPE_EXPECTED: Readonly<Record<BlockParamType, string>> = {
 function typeProblem(value: ConstantValue, label: string, type: BlockParamType): ArgumentProblem {
   const found = value.kind === "number" && type === "int" ? formatNumber(value.value) : describeValue(value);
   return {
-    code: "DLM301",
+    code: VALUES.wrongType,
     message: `${label} expects ${BLOCK_TYPE_EXPECTED[type]}, found ${found}`,
     file: value.origin.file,
     range: value.origin.range,

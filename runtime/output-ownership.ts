@@ -16,6 +16,7 @@
 import { createHash } from "node:crypto";
 import { promises as fs, readdirSync, readFileSync, realpathSync, statSync, type Stats } from "node:fs";
 import * as path from "node:path";
+import { OUTPUTS } from "../diagnostics/catalog/outputs.js";
 
 /** What an output path is used for; it decides what DLM may find there. */
 export type OutputKind = "export" | "checkpoint" | "log" | "report";
@@ -34,7 +35,7 @@ export interface ProtectedInput {
 
 /** Why an output path is refused, and the code `dlm check` reports it with. */
 export interface OutputPathProblem {
-  readonly code: "DLM520" | "DLM521";
+  readonly code: typeof OUTPUTS.outputOverwritesInput | typeof OUTPUTS.outputClimbsOut;
   readonly message: string;
   readonly help: string;
 }
@@ -66,7 +67,7 @@ export function outputPathProblem(
   };
   if (inside(base, target)) {
     return {
-      code: "DLM520",
+      code: OUTPUTS.outputOverwritesInput,
       message: `output path "${written}" is the .dlm file's own folder${target === base ? "" : " or a folder above it"} (${target}): writing there would replace the project`,
       help: `name a folder inside it, e.g. "exports/NAME"`,
     };
@@ -76,7 +77,7 @@ export function outputPathProblem(
     if (inside(resolved, target) || (input.isFolder === true && inside(target, resolved))) {
       const relation = resolved === target ? "is" : inside(resolved, target) ? "contains" : "lies inside";
       return {
-        code: "DLM520",
+        code: OUTPUTS.outputOverwritesInput,
         message: `output path "${written}" ${relation} ${input.what} (${resolved}): ${input.reason ?? "DLM never writes over its own inputs"}`,
         help: `choose a path of its own, e.g. "exports/NAME" or "logs/NAME.csv"`,
       };
@@ -84,7 +85,7 @@ export function outputPathProblem(
   }
   if (!pathModule.isAbsolute(written) && !inside(target, base)) {
     return {
-      code: "DLM521",
+      code: OUTPUTS.outputClimbsOut,
       message: `output path "${written}" climbs out of the .dlm file's folder (${base}) to ${target}`,
       help: "keep outputs below the .dlm file's folder, or write the absolute path if you mean that place",
     };
@@ -473,7 +474,7 @@ export function resolvedOutputPathProblem(
     return { ...problem, message: problem.message.replace(JSON.stringify(target), `"${written}"`) };
   if (!path.isAbsolute(written) && !isSameOrInside(target, base)) {
     return {
-      code: "DLM521",
+      code: OUTPUTS.outputClimbsOut,
       message: `output path "${written}" leads out of the .dlm file's folder (${base}) through a symbolic link, to ${target}`,
       help: "keep outputs below the .dlm file's folder, or write the absolute path if you mean that place",
     };

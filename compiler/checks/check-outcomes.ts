@@ -14,6 +14,7 @@ import type { SectionReading } from "../experiments/read-sections.js";
 import type { DataFacts } from "../experiments/static-data.js";
 import type { ResolvedArgs, Shape } from "../layers/types.js";
 import { formatShape } from "../layers/shape-arithmetic.js";
+import { OUTCOMES } from "../../diagnostics/catalog/outcomes.js";
 
 /** What makes a layer's softmax constant: its message and help line. */
 export interface ConstantSoftmax {
@@ -54,7 +55,7 @@ export function checkClassCount(facts: DataFacts, sites: DataSites, context: Exp
   const range: SourceRange = sites.source?.range ?? sites.section;
   const found = classes.length === 0 ? "no class" : `one class (${JSON.stringify(classes[0])})`;
   context.report(
-    makeDiagnostic("DLM530", context.file, range, {
+    makeDiagnostic(OUTCOMES.oneClass, context.file, range, {
       message: `a classification task needs at least two classes, but the data has ${found}: every prediction would be that class`,
       help: "check the label column (`label:`), or use `task: regression` if the label is a number to predict",
     }),
@@ -83,7 +84,7 @@ export function checkCropFits(
     const call = crops[index];
     const size = call?.args.find((arg) => arg.name?.name === "size") ?? call?.args[0];
     context.report(
-      makeDiagnostic("DLM414", context.file, size?.range ?? call?.range ?? data.range, {
+      makeDiagnostic(OUTCOMES.cropLargerThanImage, context.file, size?.range ?? call?.range ?? data.range, {
         message:
           `crop size [${step.size.join(", ")}] is larger than the image: ${formatShape([height, width])}` +
           (padding > 0 ? ` padded by ${padding} on each side is ${formatShape([...room])}` : ""),

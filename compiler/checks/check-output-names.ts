@@ -8,6 +8,7 @@
 import type { ExperimentDecl } from "../../grammar/ast.js";
 import { makeDiagnostic, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import { readPaths } from "./check-output-paths.js";
+import { INPUTS } from "../../diagnostics/catalog/inputs.js";
 
 /** Longest file or folder name most file systems take: 255 bytes (ext4, APFS, NTFS in UTF-16 units). */
 export const MAX_NAME_BYTES = 255;
@@ -36,7 +37,7 @@ export function checkOutputNames(declaration: ExperimentDecl, file: string): Dia
     return problem === undefined
       ? []
       : [
-          makeDiagnostic("DLM527", file, output.literal.range, {
+          makeDiagnostic(INPUTS.outputCannotNameFile, file, output.literal.range, {
             message: `${output.label}: the output path ${problem}`,
             help: "write the path with letters, digits, `-`, `_`, `.` and `/`, each part at most 255 bytes",
           }),

@@ -23,6 +23,7 @@ import {
 } from "../../runtime/output-ownership.js";
 import { makeDiagnostic, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import type { CompilerHost } from "../host.js";
+import { OUTPUTS } from "../../diagnostics/catalog/outputs.js";
 
 /** An output path literal and what it is. */
 export interface OutputLiteral {
@@ -318,7 +319,7 @@ export function checkOutputPaths(
       const other = outputs[overlapping]!;
       report(
         literal,
-        makeDiagnostic("DLM523", file, literal.range, {
+        makeDiagnostic(OUTPUTS.outputsOverlap, file, literal.range, {
           message: `${output.label}: output path "${value}" overlaps the path of ${other.label} ("${writtenPath(other)}"): one would overwrite the other`,
           related: [{ file, range: other.literal.range, message: "the other output" }],
           help: "give each output a path of its own",
@@ -340,7 +341,7 @@ export function checkOutputPaths(
     if (refused !== undefined && !refused.ownership.owned) {
       report(
         literal,
-        makeDiagnostic("DLM522", file, literal.range, {
+        makeDiagnostic(OUTPUTS.outputHoldsForeignFiles, file, literal.range, {
           message: `${output.label}: ${refused.at} already exists and is not ${OWNED_THING[output.kind]}: ${refused.ownership.reason}`,
           notes: ["DLM replaces only files and folders it wrote; it never deletes anything else"],
           help: "move it away, or choose another path",

@@ -23,6 +23,9 @@ import { formatShape } from "../layers/shape-arithmetic.js";
 import type { PretrainedInfo, Shape } from "../layers/types.js";
 import { closestName, didYouMean } from "../../diagnostics/suggest.js";
 import { checkPositiveClass } from "./check-positive-class.js";
+import { PIPELINE } from "../../diagnostics/catalog/pipeline.js";
+import { NAMES } from "../../diagnostics/catalog/names.js";
+import { FINE_TUNE } from "../../diagnostics/catalog/fine-tune.js";
 
 /** A `pretrained` layer of the planned model with the facts of the model it loads. */
 export interface PretrainedUse {
@@ -84,7 +87,7 @@ function describeLabels(info: DataInfo): string {
 export function checkLossAgainstTask(loss: { entry: LossEntry; range: SourceRange }, info: DataInfo, context: ExperimentContext): boolean {
   if (loss.entry.task === info.task) return true;
   context.report(
-    makeDiagnostic("DLM507", context.file, loss.range, {
+    makeDiagnostic(PIPELINE.settingDoesNotFitTask, context.file, loss.range, {
       message: `loss \`${loss.entry.name}\` is for ${loss.entry.task}, but the data is a ${info.task} task with ${describeLabels(info)}`,
       help:
         info.task === "classification"
@@ -135,7 +138,7 @@ export function checkOutputAgainstLabels(
       ? [{ title: "add `flatten` before the last `dense`", edits: [{ file: last.file, range: { start: last.range.start, end: last.range.start }, newText: "flatten\n" }] }]
       : [];
   context.report(
-    makeDiagnostic("DLM407", context.file, planning.reference, {
+    makeDiagnostic(PIPELINE.outputDoesNotFitLabels, context.file, planning.reference, {
       message: `${planning.label} gives output ${formatShape(output)}, but the data has ${describeLabels(info)}: expected ${want}`,
       related,
       help,
@@ -153,7 +156,7 @@ export function checkEmbeddingVocabulary(planning: ModelPlanning, data: DataFact
   const rows = first.args?.["vocab"];
   if (typeof rows !== "number" || rows >= vocabulary) return;
   context.report(
-    makeDiagnostic("DLM406", context.file, planning.reference, {
+    makeDiagnostic(PIPELINE.inputDoesNotFitData, context.file, planning.reference, {
       message: `${planning.label} embeds ${rows} token ids, but the tokenizer gives ids up to ${vocabulary - 1} (vocab ${vocabulary})`,
       related: [{ file: first.file, range: first.range, message: `\`embedding\` has vocab ${rows}` }],
       help: `give the embedding \`vocab: ${vocabulary}\`, or lower \`tokenize(vocab: ${rows})\``,
@@ -184,7 +187,7 @@ export function checkLossAgainstActivation(
         ? `sigmoid outputs do not sum to 1, but ${loss.entry.name} expects a probability distribution over the classes`
         : `${loss.entry.name} expects probabilities, but the model ends with \`${activation.name}\``;
   context.report(
-    makeDiagnostic("DLM501", context.file, loss.range, {
+    makeDiagnostic(PIPELINE.lossDoesNotFitActivation, context.file, loss.range, {
       message: `loss \`${loss.entry.name}\` does not fit the last activation \`${activation.name}\`: ${reason}`,
       related: [{ file: activation.layer.file, range: activation.layer.range, message: `the output goes through \`${activation.name}\` here` }],
       help: binary
@@ -201,7 +204,7 @@ export function checkStageMetrics(stage: StageReading, info: DataInfo, context: 
     if (metric === undefined) continue;
     if (metric.evaluationOnly) {
       context.report(
-        makeDiagnostic("DLM508", context.file, written.range, {
+        makeDiagnostic(PIPELINE.metricDoesNotFitTask, context.file, written.range, {
           message: `\`${metric.name}\` is not a number per epoch: only \`evaluate\` computes it`,
           help: `list it in \`evaluate { metrics: [...] }\` instead`,
         }),
@@ -213,7 +216,7 @@ export function checkStageMetrics(stage: StageReading, info: DataInfo, context: 
 function reportMetricTask(written: { name: string; range: SourceRange }, task: string, info: DataInfo, context: ExperimentContext): void {
   const fitting = [...METRICS.entries.values()].filter((metric) => metric.task === info.task).map((metric) => metric.name);
   context.report(
-    makeDiagnostic("DLM508", context.file, written.range, {
+    makeDiagnostic(PIPELINE.metricDoesNotFitTask, context.file, written.range, {
       message: `metric \`${written.name}\` is for ${task}, but the data is a ${info.task} task`,
       help: `${info.task} metrics: ${fitting.join(", ")}`,
     }),
@@ -226,7 +229,7 @@ export function checkClassWeight(stage: StageReading, info: DataInfo, context: E
   if (weights === undefined) return;
   if (info.task !== "classification") {
     context.report(
-      makeDiagnostic("DLM507", context.file, weights.range, {
+      makeDiagnostic(PIPELINE.settingDoesNotFitTask, context.file, weights.range, {
         message: "`class_weight` weights classes, but the data is a regression task",
         help: "remove `class_weight`",
       }),
@@ -241,7 +244,7 @@ export function checkClassWeight(stage: StageReading, info: DataInfo, context: E
     if (classes.includes(weight.key) || isId) continue;
     const help = didYouMean(weight.key, classes);
     context.report(
-      makeDiagnostic("DLM220", context.file, weight.range, {
+      makeDiagnostic(PIPELINE.unknownClass, context.file, weight.range, {
         message: `\`class_weight\` names class "${weight.key}", which is not a class of the data`,
         ...(help ? { help } : {}),
         notes: [`classes: ${classes.map((name) => JSON.stringify(name)).join(", ")} (or their ids 0..${classes.length - 1})`],
@@ -297,7 +300,7 @@ export function checkMonitors(stage: StageReading, data: DataFacts, context: Exp
     if (problem === undefined) continue;
     const byDefault = callback.monitorRange === undefined;
     context.report(
-      makeDiagnostic("DLM502", context.file, callback.monitorRange ?? callback.range, {
+      makeDiagnostic(PIPELINE.monitorNeverLogged, context.file, callback.monitorRange ?? callback.range, {
         message: `${byDefault ? `\`${callback.spec.kind}\` monitors \`${monitor}\` by default, which` : `monitored value \`${monitor}\``} is never logged: ${problem.reasons.join(", and ")}`,
         ...(problem.help ? { help: byDefault && !data.hasValidation ? `${problem.help}, or write \`monitor: loss\`` : problem.help } : {}),
         notes: [`\`${stage.stage}\` logs: ${loggedValues(metrics, data.hasValidation).join(", ")}`],
@@ -312,7 +315,7 @@ export function checkTuneObjective(tune: TuneReading, train: StageReading, data:
   const problem = unloggedReason(tune.objective, "train", metrics, data.hasValidation);
   if (problem === undefined) return;
   context.report(
-    makeDiagnostic("DLM502", context.file, tune.objectiveRange, {
+    makeDiagnostic(PIPELINE.monitorNeverLogged, context.file, tune.objectiveRange, {
       message: `${tune.objectiveWritten ? "" : "the default "}objective \`${tune.objective}\` is never logged: ${problem.reasons.join(", and ")}`,
       ...(problem.help ? { help: problem.help } : {}),
       notes: [`\`train\` logs: ${loggedValues(metrics, data.hasValidation).join(", ")}`],
@@ -329,21 +332,21 @@ export function checkEvaluate(evaluate: EvaluateReading, data: DataFacts, experi
   const on = evaluate.on;
   if (on?.split === "validation" && !data.hasValidation) {
     context.report(
-      makeDiagnostic("DLM509", context.file, on.range, {
+      makeDiagnostic(PIPELINE.evaluatedSplitMissing, context.file, on.range, {
         message: "`evaluate` is on the validation split, but the data has none",
         help: "add `split { validation: 0.1 }` to `data`, or evaluate `on: test`",
       }),
     );
   } else if (on?.split === "test" && !data.hasTest) {
     context.report(
-      makeDiagnostic("DLM509", context.file, on.range, {
+      makeDiagnostic(PIPELINE.evaluatedSplitMissing, context.file, on.range, {
         message: "`evaluate` is on the test split, but the split leaves no test examples",
         help: "add `test: 0.2` to `split`, or evaluate `on: validation`",
       }),
     );
   } else if (on === undefined && !data.hasTest && !data.hasValidation) {
     context.report(
-      makeDiagnostic("DLM509", context.file, evaluate.section ?? experimentName, {
+      makeDiagnostic(PIPELINE.evaluatedSplitMissing, context.file, evaluate.section ?? experimentName, {
         message: "nothing to evaluate on: the split leaves neither test nor validation examples",
         help: "give `split` a `test` or `validation` fraction",
       }),
@@ -355,7 +358,7 @@ export function checkEvaluate(evaluate: EvaluateReading, data: DataFacts, experi
 export function checkFineTune(fineTune: StageReading, pretrained: readonly PretrainedUse[], context: ExperimentContext): void {
   if (pretrained.length === 0) {
     context.report(
-      makeDiagnostic("DLM504", context.file, fineTune.unfreeze?.reading.range ?? fineTune.section, {
+      makeDiagnostic(PIPELINE.fineTuneWithoutPretrained, context.file, fineTune.unfreeze?.reading.range ?? fineTune.section, {
         message: "`fine_tune` unfreezes layers of a `pretrained` model, but the model has no `pretrained` layer",
         help: "start the model with `pretrained(\"path/model.json\")`, or remove `fine_tune`",
       }),
@@ -374,7 +377,7 @@ export function checkFineTune(fineTune: StageReading, pretrained: readonly Pretr
   const names = readable.flatMap((use) => use.layerNames!);
   const help = didYouMean(layer, names);
   context.report(
-    makeDiagnostic("DLM206", context.file, unfreeze.reading.origins.get("layer")?.range ?? unfreeze.reading.range, {
+    makeDiagnostic(NAMES.unknownPretrainedLayer, context.file, unfreeze.reading.origins.get("layer")?.range ?? unfreeze.reading.range, {
       message: `the pretrained model has no layer \`${layer}\` to unfreeze from`,
       ...(help ? { help } : {}),
       notes: [`its layers end with: ${names.slice(-6).map((name) => `\`${name}\``).join(", ")}`],
@@ -391,7 +394,7 @@ function checkUnfreezeCount(count: number, reading: EntryReading, readable: read
   const layers = Math.min(...readable.map((use) => use.layerNames!.length));
   if (count <= layers) return;
   context.report(
-    makeDiagnostic("DLM535", context.file, reading.origins.get("count")?.range ?? reading.range, {
+    makeDiagnostic(FINE_TUNE.unfreezeBeyondBackbone, context.file, reading.origins.get("count")?.range ?? reading.range, {
       message: `\`last(${count})\` asks for more layers than the pretrained backbone has (${layers})`,
       help: `use \`last(${layers})\` or \`all\` to train the whole backbone; the layers after \`pretrained\` always train`,
       notes: ["`unfreeze` counts layers inside the pretrained model, as Keras's `base_model.layers[-N:]`"],

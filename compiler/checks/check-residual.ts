@@ -7,6 +7,7 @@ import type { ResidualLayer } from "../../grammar/ast.js";
 import { makeDiagnostic } from "../../diagnostics/diagnostic.js";
 import { didYouMean } from "../../diagnostics/suggest.js";
 import type { CheckContext } from "./check-context.js";
+import { ARCHITECTURES } from "../../diagnostics/catalog/zoo.js";
 
 const RESIDUAL_OPTIONS = ["shortcut"];
 
@@ -20,7 +21,7 @@ export function checkResidualOptions(node: ResidualLayer, context: CheckContext)
     if (!RESIDUAL_OPTIONS.includes(name)) {
       const help = didYouMean(name, RESIDUAL_OPTIONS);
       context.report(
-        makeDiagnostic("DLM420", context.file, option.name.range, {
+        makeDiagnostic(ARCHITECTURES.residualOption, context.file, option.name.range, {
           message: `unknown residual option \`${name}\`; the option is \`shortcut: { layers }\``,
           help: help ?? "write `residual(shortcut: { conv2d(…) batch_norm }) { … }` for a projection shortcut, or `residual { … }` to add the input itself",
         }),
@@ -29,7 +30,7 @@ export function checkResidualOptions(node: ResidualLayer, context: CheckContext)
     }
     if (seen.has(name)) {
       context.report(
-        makeDiagnostic("DLM420", context.file, option.name.range, {
+        makeDiagnostic(ARCHITECTURES.residualOption, context.file, option.name.range, {
           message: `\`${name}\` is given twice in one \`residual\``,
           help: "a residual has one shortcut: keep one",
         }),
@@ -39,7 +40,7 @@ export function checkResidualOptions(node: ResidualLayer, context: CheckContext)
     seen.add(name);
     if (option.body.length === 0) {
       context.report(
-        makeDiagnostic("DLM420", context.file, option.range, {
+        makeDiagnostic(ARCHITECTURES.residualOption, context.file, option.range, {
           message: "the shortcut is empty",
           help: "an empty shortcut adds the input itself: write `residual { … }` without `shortcut:`",
         }),

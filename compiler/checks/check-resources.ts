@@ -12,6 +12,7 @@ import { makeDiagnostic } from "../../diagnostics/diagnostic.js";
 import type { ExperimentPlan } from "../experiment-plan.js";
 import type { InferredLayer } from "../infer-shapes.js";
 import type { ModelInfo } from "../program.js";
+import { RESOURCES } from "../../diagnostics/catalog/resources.js";
 
 /** Bytes of one float32 value. */
 const BYTES_PER_VALUE = 4;
@@ -68,7 +69,7 @@ export function checkResources(input: ResourceCheckInput, options: ResourceCheck
     const estimate = estimateTrainingMemory(plan.model.layers, plan.model.params, batchSize);
     if (estimate.totalBytes <= options.availableMemoryBytes) continue;
     diagnostics.push(
-      makeDiagnostic("DLM511", plan.file, plan.nameRange, {
+      makeDiagnostic(RESOURCES.modelMayNotFitMemory, plan.file, plan.nameRange, {
         message:
           `experiment \`${plan.name}\` may not fit in memory: training model \`${plan.model.name}\` at batch size ${batchSize} ` +
           `needs about ${formatGigabytes(estimate.totalBytes)}, and this machine has ${formatGigabytes(options.availableMemoryBytes)}`,
@@ -82,7 +83,7 @@ export function checkResources(input: ResourceCheckInput, options: ResourceCheck
     const estimate = estimateTrainingMemory(model.layers, model.params, STANDALONE_BATCH_SIZE);
     if (estimate.totalBytes <= options.availableMemoryBytes) continue;
     diagnostics.push(
-      makeDiagnostic("DLM511", model.file, model.nameRange, {
+      makeDiagnostic(RESOURCES.modelMayNotFitMemory, model.file, model.nameRange, {
         message:
           `model \`${model.name}\` may not fit in memory: training it at batch size ${STANDALONE_BATCH_SIZE} ` +
           `needs about ${formatGigabytes(estimate.totalBytes)}, and this machine has ${formatGigabytes(options.availableMemoryBytes)}`,

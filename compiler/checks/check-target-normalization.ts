@@ -6,6 +6,7 @@ import { makeDiagnostic } from "../../diagnostics/diagnostic.js";
 import type { ExperimentContext } from "../experiments/experiment-context.js";
 import type { DataReading } from "../experiments/lower-data.js";
 import type { DataFacts } from "../experiments/static-data.js";
+import { FINE_TUNE } from "../../diagnostics/catalog/fine-tune.js";
 
 /** Reports `normalize_target: standardize | minmax` on data whose task is classification. */
 export function checkTargetNormalization(reading: DataReading, facts: DataFacts | undefined, context: ExperimentContext): void {
@@ -14,7 +15,7 @@ export function checkTargetNormalization(reading: DataReading, facts: DataFacts 
   if (facts === undefined || range === undefined || written === undefined || written === "none") return;
   if (facts.info.task !== "classification") return;
   context.report(
-    makeDiagnostic("DLM536", context.file, range, {
+    makeDiagnostic(FINE_TUNE.normalizeTargetOnClassification, context.file, range, {
       message: `\`normalize_target: ${written}\` scales regression targets, but this data's task is classification`,
       help: "remove `normalize_target` (class ids are never scaled), or write `task: regression` if the label is a quantity",
     }),

@@ -2,6 +2,7 @@
 import type { BlockDecl } from "../../grammar/ast.js";
 import { makeDiagnostic } from "../../diagnostics/diagnostic.js";
 import type { CheckContext } from "./check-context.js";
+import { NAMES } from "../../diagnostics/catalog/names.js";
 
 /** DLM205: two parameters of one block share a name. */
 export function reportDuplicateBlockParams(node: BlockDecl, context: CheckContext): void {
@@ -14,7 +15,7 @@ export function reportDuplicateBlockParams(node: BlockDecl, context: CheckContex
       continue;
     }
     context.report(
-      makeDiagnostic("DLM205", context.file, param.name.range, {
+      makeDiagnostic(NAMES.duplicateName, context.file, param.name.range, {
         message: `parameter \`${param.name.name}\` is declared twice in block \`${node.name.name}\``,
         related: [{ file: context.file, range: first.name.range, message: "first declared here" }],
       }),

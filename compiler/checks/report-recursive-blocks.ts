@@ -4,6 +4,7 @@ import { lookupBlock, type Binding, type BlockSymbol } from "../binder.js";
 import { makeDiagnostic } from "../../diagnostics/diagnostic.js";
 import { forEachLayer } from "../visit-ast.js";
 import type { CheckContext } from "./check-context.js";
+import { NAMES } from "../../diagnostics/catalog/names.js";
 
 /** The blocks a block's body uses directly, with the callee identifier of each use. */
 function blockUses(block: BlockSymbol, binding: Binding): { symbol: BlockSymbol; range: BlockDecl["range"] }[] {
@@ -37,7 +38,7 @@ export function reportRecursiveBlock(node: BlockDecl, context: CheckContext): vo
     const chain = pathTo(use.symbol, node, context.binding, new Set());
     if (chain === undefined) continue;
     context.report(
-      makeDiagnostic("DLM214", context.file, use.range, {
+      makeDiagnostic(NAMES.recursiveBlock, context.file, use.range, {
         message: `block \`${node.name.name}\` uses itself: ${[node.name.name, ...chain].join(" → ")}`,
         help: "a block is expanded where it is used, so it cannot contain itself; use `repeat N { … }` to stack copies",
       }),

@@ -6,6 +6,7 @@ import { LAYERS } from "../layers/registry.js";
 import { argumentProblemDiagnostic, BLOCK_PARAM_TYPES, isBlockParamType, unknownLayerProblem } from "../resolve-args.js";
 import { didYouMean } from "../../diagnostics/suggest.js";
 import type { CheckContext } from "./check-context.js";
+import { NAMES } from "../../diagnostics/catalog/names.js";
 
 /** DLM201: a layer body names something that is neither a layer nor a block in scope. */
 export function reportUnknownLayer(node: LayerCall, context: CheckContext): void {
@@ -27,7 +28,7 @@ export function reportUnknownParamType(node: BlockParam, context: CheckContext):
   if (node.missing || type === undefined || type.missing || isBlockParamType(type.name)) return;
   const help = didYouMean(type.name, BLOCK_PARAM_TYPES);
   context.report(
-    makeDiagnostic("DLM213", context.file, type.range, {
+    makeDiagnostic(NAMES.unknownParameterType, context.file, type.range, {
       message: `unknown parameter type \`${type.name}\``,
       ...(help ? { help } : {}),
       notes: [`parameter types: ${BLOCK_PARAM_TYPES.join(", ")}`],

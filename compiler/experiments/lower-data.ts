@@ -15,6 +15,8 @@ import { readBool, readIntList, readNumber, readString } from "../layers/argumen
 import type { ExperimentContext } from "./experiment-context.js";
 import type { SectionReading } from "./read-sections.js";
 import { readEntry, readScalarSetting, readStringList, resolveEntryCall, settingValue, unknownEntry, type EntryReading, type WrittenName } from "./read-values.js";
+import { VALUES } from "../../diagnostics/catalog/values.js";
+import { PIPELINE } from "../../diagnostics/catalog/pipeline.js";
 
 /** Where the parts of `data { }` are written, for the checks that need the data to judge them. */
 export interface DataSites {
@@ -115,7 +117,7 @@ function lowerSource(source: EntryReading, context: ExperimentContext): DataSour
       const [height, width] = size;
       if (size.length !== 2 || height === undefined || width === undefined || size.some((length) => length < 1)) {
         context.report(
-          makeDiagnostic("DLM301", context.file, source.origins.get("size")?.range ?? source.range, {
+          makeDiagnostic(VALUES.wrongType, context.file, source.origins.get("size")?.range ?? source.range, {
             message: `\`size\` of images expects [height, width] with two positive lengths, found [${size.join(", ")}]`,
           }),
         );
@@ -123,7 +125,7 @@ function lowerSource(source: EntryReading, context: ExperimentContext): DataSour
       }
       if (channels === 2) {
         context.report(
-          makeDiagnostic("DLM302", context.file, source.origins.get("channels")?.range ?? source.range, {
+          makeDiagnostic(VALUES.outOfRange, context.file, source.origins.get("channels")?.range ?? source.range, {
             message: "`channels` of images must be 1 (grey), 3 (RGB) or 4 (RGBA), found 2",
           }),
         );
@@ -154,7 +156,7 @@ function readTransforms(calls: readonly Call[], context: ExperimentContext): { t
     const first = found.get(name);
     if (first !== undefined) {
       context.report(
-        makeDiagnostic("DLM218", context.file, call.callee.range, {
+        makeDiagnostic(PIPELINE.writtenTwice, context.file, call.callee.range, {
           message: `\`${name}\` is written twice in \`data\``,
           related: [{ file: context.file, range: first.range, message: "first written here" }],
         }),
@@ -202,7 +204,7 @@ function readClasses(value: Parameters<typeof evaluateValue>[0], context: Experi
     const first = seen.get(item.name);
     if (first !== undefined) {
       context.report(
-        makeDiagnostic("DLM218", context.file, item.range, {
+        makeDiagnostic(PIPELINE.writtenTwice, context.file, item.range, {
           message: `class "${item.name}" is listed twice in \`classes\``,
           related: [{ file: context.file, range: first, message: "first listed here" }],
         }),
@@ -214,7 +216,7 @@ function readClasses(value: Parameters<typeof evaluateValue>[0], context: Experi
   }
   if (unique.length < 2 && items.length === unique.length) {
     context.report(
-      makeDiagnostic("DLM302", context.file, value.range, {
+      makeDiagnostic(VALUES.outOfRange, context.file, value.range, {
         message: `\`classes\` must keep at least 2 classes, found ${unique.length}`,
         help: "a classifier needs two classes or more",
       }),
@@ -288,7 +290,7 @@ function lowerAugmentStep(reading: EntryReading, context: ExperimentContext): Au
       const [height, width] = size;
       if (size.length !== 2 || height === undefined || width === undefined || size.some((length) => length < 1)) {
         context.report(
-          makeDiagnostic("DLM301", context.file, reading.origins.get("size")?.range ?? reading.range, {
+          makeDiagnostic(VALUES.wrongType, context.file, reading.origins.get("size")?.range ?? reading.range, {
             message: `\`size\` of crop expects [height, width] with two positive lengths, found [${size.join(", ")}]`,
           }),
         );

@@ -18,6 +18,7 @@ import { FIRST_POINT, rangeEnds, readSearchSpace, type CallValue, type SearchPoi
 import type { ExperimentContext } from "./experiment-context.js";
 import type { SectionReading } from "./read-sections.js";
 import { readScalarSetting } from "./read-values.js";
+import { PIPELINE } from "../../diagnostics/catalog/pipeline.js";
 
 /** `tune { }` read: the settings (defaults filled) and where the objective is. */
 export interface TuneReading {
@@ -114,7 +115,7 @@ export function planLayerSearchSpaces(model: SearchedModel, context: ExperimentC
     const first = space.uses[0]!;
     if (keys === undefined) {
       context.report(
-        makeDiagnostic("DLM505", space.call.origin.file, space.call.origin.range, {
+        makeDiagnostic(PIPELINE.searchOutsideTune, space.call.origin.file, space.call.origin.range, {
           message: `a search space cannot stand in \`${first.param}\` of ${first.layer.layer}: TF.js takes its value in another form, so the program cannot vary it per trial`,
           help: "write a single value here",
         }),
@@ -167,7 +168,7 @@ function layerSpacesOf(nodes: readonly GraphNode[]): LayerSpace[] {
 
 function spaceOutsideTune(space: LayerSpace, model: SearchedModel, context: ExperimentContext) {
   const declared = model.expanded.declaration.kind === "Model";
-  return makeDiagnostic("DLM505", space.call.origin.file, space.call.origin.range, {
+  return makeDiagnostic(PIPELINE.searchOutsideTune, space.call.origin.file, space.call.origin.range, {
     message: `search space \`${space.call.callee.name}(…)\` outside a \`tune\` experiment`,
     ...(declared
       ? {

@@ -18,6 +18,8 @@ import type { ExperimentContext } from "./experiment-context.js";
 import { planLayerSearchSpaces } from "./lower-tune.js";
 import type { SectionReading } from "./read-sections.js";
 import type { DataFacts } from "./static-data.js";
+import { VALUES } from "../../diagnostics/catalog/values.js";
+import { PIPELINE } from "../../diagnostics/catalog/pipeline.js";
 
 /** The planned model and where the experiment names it (for diagnostics about it). */
 export interface ModelPlanning {
@@ -109,7 +111,7 @@ function findModel(experiment: SectionReading, result: ModelCheckResult, context
     if (value.missing) return undefined;
     if (value.kind !== "Name") {
       context.report(
-        makeDiagnostic("DLM301", context.file, value.range, {
+        makeDiagnostic(VALUES.wrongType, context.file, value.range, {
           message: "`model` expects the name of a model, such as `model: SmallCnn`",
           help: "write the model's name without quotes, or an inline `model { … }`",
         }),
@@ -125,7 +127,7 @@ function findModel(experiment: SectionReading, result: ModelCheckResult, context
     return { kind: "inline", declaration: inline, reference: { start: inline.range.start, end: inline.range.start + "model".length } };
   }
   context.report(
-    makeDiagnostic("DLM219", context.file, experiment.name.range, {
+    makeDiagnostic(PIPELINE.experimentWithoutModel, context.file, experiment.name.range, {
       message: `experiment \`${experiment.name.name}\` has no model`,
       help: "add `model: NAME` (a model declared in this file or an import) or an inline `model { … }`",
     }),
@@ -144,7 +146,7 @@ function inputMismatch(expanded: ExpandedModel, input: Shape, data: DataFacts, r
       ? [{ file: expanded.file, range: expanded.declaration.input.range, message: `\`${expanded.name}\` declares input ${formatShape(input)} here` }]
       : [];
   const feature = data.info.featureShape;
-  return makeDiagnostic("DLM406", context.file, reference, {
+  return makeDiagnostic(PIPELINE.inputDoesNotFitData, context.file, reference, {
     message: `model \`${expanded.name}\` takes input ${formatShape(input)}, but the data gives examples of shape ${formatShape(feature)}`,
     related,
     help:

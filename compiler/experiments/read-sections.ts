@@ -9,6 +9,8 @@ import type { Call, ExperimentDecl, Identifier, InlineModel, Member, Section, Se
 import { EXPERIMENT_SCHEMA, type SectionSpec } from "../catalog/experiment-schema.js";
 import { makeDiagnostic, replaceNameFix, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import { closestName, didYouMean } from "../../diagnostics/suggest.js";
+import { PIPELINE } from "../../diagnostics/catalog/pipeline.js";
+import { VALUES } from "../../diagnostics/catalog/values.js";
 
 /** One section after its members were sorted: the experiment itself, `data`, `data.split` … */
 export interface SectionReading {
@@ -69,7 +71,7 @@ function readSection(
       return false;
     }
     diagnostics.push(
-      makeDiagnostic("DLM218", file, at, {
+      makeDiagnostic(PIPELINE.writtenTwice, file, at, {
         message: `${what} is written twice in ${here}`,
         related: [{ file, range: first, message: "first written here" }],
         help: "keep one of them",
@@ -90,7 +92,7 @@ function readSection(
           if (!isDuplicate(settingName, member.name.range, what)) settings.set(settingName, member);
         } else if (spec.sections.some((section) => section.name === settingName)) {
           diagnostics.push(
-            makeDiagnostic("DLM301", file, member.name.range, {
+            makeDiagnostic(VALUES.wrongType, file, member.name.range, {
               message: `\`${settingName}\` is a section, not a setting`,
               help: `write \`${settingName} { … }\``,
             }),
@@ -111,7 +113,7 @@ function readSection(
           sections.set(sectionName, readSection(member.members, sectionSpec, childPath, member.name, member.range, file, diagnostics));
         } else if (spec.settings.some((setting) => setting.name === sectionName)) {
           diagnostics.push(
-            makeDiagnostic("DLM301", file, member.name.range, {
+            makeDiagnostic(VALUES.wrongType, file, member.name.range, {
               message: `\`${sectionName}\` is a setting, not a section`,
               help: `write \`${sectionName}: …\``,
             }),
@@ -125,7 +127,7 @@ function readSection(
         const keyword = { start: member.range.start, end: member.range.start + "model".length };
         if (!spec.allowsInlineModel) {
           diagnostics.push(
-            makeDiagnostic("DLM203", file, keyword, {
+            makeDiagnostic(PIPELINE.unknownSetting, file, keyword, {
               message: `a \`model { … }\` cannot stand in ${here}`,
               help: "write the model at the top of the experiment",
             }),
@@ -147,7 +149,7 @@ function readSection(
   for (const setting of spec.settings) {
     if (setting.required && !settings.has(setting.name)) {
       diagnostics.push(
-        makeDiagnostic("DLM303", file, name.range, {
+        makeDiagnostic(VALUES.missingArgument, file, name.range, {
           message: `${here} is missing required setting \`${setting.name}\``,
           notes: [`\`${setting.name}\`: ${setting.doc}`],
           help: `add \`${setting.name}: …\``,
@@ -158,7 +160,7 @@ function readSection(
   for (const section of spec.sections) {
     if (section.required && !sections.has(section.name)) {
       diagnostics.push(
-        makeDiagnostic("DLM303", file, name.range, {
+        makeDiagnostic(VALUES.missingArgument, file, name.range, {
           message: `${here} is missing required section \`${section.name}\``,
           notes: [`\`${section.name}\`: ${section.doc}`],
           help: `add \`${section.name} { … }\``,
@@ -175,7 +177,7 @@ function unknownMember(name: Identifier, spec: SectionSpec, here: string, file: 
   const help = didYouMean(name.name, candidates);
   const meant = closestName(name.name, candidates);
   const elsewhere = findOwner(name.name, form);
-  return makeDiagnostic("DLM203", file, name.range, {
+  return makeDiagnostic(PIPELINE.unknownSetting, file, name.range, {
     message: `unknown ${form} \`${name.name}\` in ${here}`,
     ...(help ? { help } : elsewhere ? { help: `\`${name.name}\` belongs in \`${elsewhere}\`` } : {}),
     ...(meant !== undefined ? { fixes: [replaceNameFix(file, name.range, meant)] } : {}),
@@ -195,7 +197,7 @@ function misplacedCall(call: Call, spec: SectionSpec, here: string, file: string
     : owner !== undefined
       ? `a ${owner.kind} belongs in \`${owner.path} { … }\``
       : didYouMean(name, [...spec.settings.map((setting) => setting.name), ...spec.sections.map((section) => section.name)]);
-  return makeDiagnostic("DLM203", file, call.callee.range, {
+  return makeDiagnostic(PIPELINE.unknownSetting, file, call.callee.range, {
     message: `\`${name}(…)\` cannot stand alone in ${here}`,
     ...(help ? { help } : {}),
   });
@@ -229,7 +231,7 @@ function visitSpecs(spec: SectionSpec, path: string, visit: (spec: SectionSpec, 
 function sectionArgumentsProblem(section: Section, file: string): Diagnostic {
   const first = section.args[0]!;
   const last = section.args[section.args.length - 1]!;
-  return makeDiagnostic("DLM304", file, { start: first.range.start, end: last.range.end }, {
+  return makeDiagnostic(VALUES.tooManyArguments, file, { start: first.range.start, end: last.range.end }, {
     message: `section \`${section.name.name}\` takes no arguments, found ${section.args.length}`,
     help: `write \`${section.name.name} { … }\``,
   });

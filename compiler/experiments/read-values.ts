@@ -16,6 +16,8 @@ import { argumentProblemDiagnostic, matchArguments, resolveArguments, type Argum
 import { closestName, didYouMean } from "../../diagnostics/suggest.js";
 import { childSite, type ExperimentContext, type SpaceSite } from "./experiment-context.js";
 import { firstValueOf, isSearchSpaceCall, readSearchSpace, resolveSingleValue } from "./search-spaces.js";
+import { PIPELINE } from "../../diagnostics/catalog/pipeline.js";
+import { VALUES } from "../../diagnostics/catalog/values.js";
 
 /** A setting's value, evaluated (constant arithmetic folded; fold problems are the checker's to report). */
 export function settingValue(setting: Setting, context: Pick<ExperimentContext, "file">): ConstantValue {
@@ -122,7 +124,7 @@ export function standInForSearchSpace(
   const written = `${value.callee.name}(…)`;
   if (!context.tuning || site === undefined) {
     context.report(
-      makeDiagnostic("DLM505", context.file, value.origin.range, {
+      makeDiagnostic(PIPELINE.searchOutsideTune, context.file, value.origin.range, {
         message: context.tuning
           ? `a search space cannot stand in \`${param.name}\` of ${subject}: only settings of \`train\` and \`fine_tune\` (and layer arguments) vary per trial`
           : `search space \`${written}\` outside a \`tune\` experiment`,
@@ -163,7 +165,7 @@ export function readEntry<Entry extends CatalogEntry>(
     const example = [...catalog.entries.keys()][0] ?? "";
     const quoted = value.kind === "string" && catalog.entries.has(value.value) ? value.value : undefined;
     context.report(
-      makeDiagnostic("DLM301", context.file, value.origin.range, {
+      makeDiagnostic(VALUES.wrongType, context.file, value.origin.range, {
         message: `\`${setting}\` expects ${article(catalog.kind)} ${catalog.kind} such as \`${example}\`, found ${describeValue(value)}`,
         help: quoted !== undefined ? `write it without quotes: \`${quoted}\`` : `${catalog.kind}s: ${[...catalog.entries.keys()].join(", ")}`,
       }),
@@ -172,7 +174,7 @@ export function readEntry<Entry extends CatalogEntry>(
   }
   if (isSearchSpaceCall(value)) {
     context.report(
-      makeDiagnostic("DLM505", context.file, value.origin.range, {
+      makeDiagnostic(PIPELINE.searchOutsideTune, context.file, value.origin.range, {
         message: `a search space cannot choose ${article(catalog.kind)} ${catalog.kind}: search spaces replace numbers, booleans and names inside settings`,
         help: "search one of its arguments instead, e.g. `adam(learning_rate: log_range(1e-4, 1e-2))`",
       }),
@@ -193,7 +195,7 @@ export function unknownEntry(name: WrittenName, catalog: Catalog, file: string):
   const names = [...catalog.entries.keys()];
   const help = didYouMean(written, names);
   const meant = closestName(written, names);
-  return makeDiagnostic("DLM204", file, name.range, {
+  return makeDiagnostic(PIPELINE.unknownRegistryName, file, name.range, {
     message: `unknown ${catalog.kind} \`${written}\``,
     ...(help ? { help } : {}),
     ...(meant !== undefined ? { fixes: [replaceNameFix(file, name.range, meant)] } : {}),
@@ -269,7 +271,7 @@ export function readStringList(value: ConstantValue, label: string, context: Exp
   if (value.kind === "invalid") return undefined;
   if (value.kind !== "list") {
     context.report(
-      makeDiagnostic("DLM301", context.file, value.origin.range, {
+      makeDiagnostic(VALUES.wrongType, context.file, value.origin.range, {
         message: `${label} expects a list of names such as \`["a", "b"]\`, found ${describeValue(value)}`,
         ...(value.kind === "string" || value.kind === "name" ? { help: `write \`[${printValue(value)}]\`` } : {}),
       }),
@@ -286,7 +288,7 @@ export function readStringList(value: ConstantValue, label: string, context: Exp
       complete = false;
       if (item.kind !== "invalid") {
         context.report(
-          makeDiagnostic("DLM301", context.file, item.origin.range, {
+          makeDiagnostic(VALUES.wrongType, context.file, item.origin.range, {
             message: `${label} expects names, found ${describeValue(item)} in the list`,
           }),
         );
@@ -310,7 +312,7 @@ export function readNameList<Entry extends CatalogEntry>(
   if (value.kind !== "list") {
     const single = value.kind === "name" ? value.name : undefined;
     context.report(
-      makeDiagnostic("DLM301", context.file, value.origin.range, {
+      makeDiagnostic(VALUES.wrongType, context.file, value.origin.range, {
         message: `\`${setting}\` expects a list of ${catalog.kind}s such as \`[${[...catalog.entries.keys()][0] ?? ""}]\`, found ${describeValue(value)}`,
         ...(single !== undefined ? { help: `write \`[${single}]\`` } : {}),
       }),
@@ -324,7 +326,7 @@ export function readNameList<Entry extends CatalogEntry>(
     if (item.kind !== "name") {
       const quoted = item.kind === "string" && catalog.entries.has(item.value) ? item.value : undefined;
       context.report(
-        makeDiagnostic("DLM301", context.file, item.origin.range, {
+        makeDiagnostic(VALUES.wrongType, context.file, item.origin.range, {
           message: `\`${setting}\` expects ${catalog.kind} names, found ${describeValue(item)} in the list`,
           ...(quoted !== undefined ? { help: `write it without quotes: \`${quoted}\`` } : {}),
         }),
@@ -339,7 +341,7 @@ export function readNameList<Entry extends CatalogEntry>(
     const first = seen.get(item.name);
     if (first !== undefined) {
       context.report(
-        makeDiagnostic("DLM218", context.file, written.range, {
+        makeDiagnostic(PIPELINE.writtenTwice, context.file, written.range, {
           message: `${catalog.kind} \`${item.name}\` is listed twice in \`${setting}\``,
           related: [{ file: context.file, range: first, message: "first listed here" }],
         }),
@@ -364,7 +366,7 @@ export function readClassWeight(setting: Setting, context: ExperimentContext): C
   if (value.kind === "name" && value.name === "balanced") return { kind: "balanced", range: value.origin.range };
   if (value.kind !== "object") {
     context.report(
-      makeDiagnostic("DLM301", context.file, value.origin.range, {
+      makeDiagnostic(VALUES.wrongType, context.file, value.origin.range, {
         message: `\`class_weight\` expects \`balanced\` or \`{ CLASS: weight }\`, found ${describeValue(value)}`,
       }),
     );

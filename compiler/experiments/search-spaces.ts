@@ -16,6 +16,8 @@ import { SEARCH_SPACES } from "../catalog/data.js";
 import { describeValue, formatNumber, type ConstantValue } from "../evaluate-values.js";
 import type { LayerDefinition, ParamSpec, ParamValue } from "../layers/types.js";
 import { matchArguments, resolveArguments, type ArgumentProblem, type EvaluatedCall } from "../resolve-args.js";
+import { NAMES } from "../../diagnostics/catalog/names.js";
+import { VALUES } from "../../diagnostics/catalog/values.js";
 
 /** A call value: `choice(…)` and friends are calls. */
 export type CallValue = Extract<ConstantValue, { kind: "call" }>;
@@ -77,10 +79,10 @@ function readChoice(call: CallValue, param: ParamSpec, subject: string): SearchS
   const problems: ArgumentProblem[] = [];
   const named = call.args.find((arg) => arg.name !== undefined);
   if (named !== undefined) {
-    problems.push(problemAt(named.range, call, "DLM202", "`choice` takes values only, not named arguments"));
+    problems.push(problemAt(named.range, call, NAMES.unknownParameter, "`choice` takes values only, not named arguments"));
   }
   if (call.args.length === 0) {
-    problems.push(problemAt(call.origin.range, call, "DLM303", "`choice` needs at least one value", "write `choice(a, b, …)`"));
+    problems.push(problemAt(call.origin.range, call, VALUES.missingArgument, "`choice` needs at least one value", "write `choice(a, b, …)`"));
     return { space: undefined, first: undefined, problems };
   }
   const values: (number | string | boolean)[] = [];
@@ -104,7 +106,7 @@ function readRange(call: CallValue, param: ParamSpec, subject: string): SearchSp
     return {
       space: undefined,
       first: undefined,
-      problems: [problemAt(call.origin.range, call, "DLM301", `\`${kind}\` gives numbers, but \`${param.name}\` of ${subject} is not a number`, "use `choice(…)` with the values to try")],
+      problems: [problemAt(call.origin.range, call, VALUES.wrongType, `\`${kind}\` gives numbers, but \`${param.name}\` of ${subject} is not a number`, "use `choice(…)` with the values to try")],
     };
   }
   const ends = resolveArguments(call, entry.params, kind);
@@ -115,7 +117,7 @@ function readRange(call: CallValue, param: ParamSpec, subject: string): SearchSp
   if (typeof lo !== "number" || typeof hi !== "number") return { space: undefined, first: loValue, problems };
   if (!(lo < hi)) {
     problems.push(
-      problemAt(call.origin.range, call, "DLM302", `\`${kind}\` needs lo < hi, found lo = ${formatNumber(lo)} and hi = ${formatNumber(hi)}`),
+      problemAt(call.origin.range, call, VALUES.outOfRange, `\`${kind}\` needs lo < hi, found lo = ${formatNumber(lo)} and hi = ${formatNumber(hi)}`),
     );
   }
   // Both ends must themselves be valid values of the parameter (an integer range has integer ends).
@@ -138,7 +140,7 @@ function checkPoint(value: ConstantValue, param: ParamSpec, subject: string): { 
     return {
       problems: [
         {
-          code: "DLM301",
+          code: VALUES.wrongType,
           message: `a search space tries single values, found ${describeValue(value)}`,
           file: value.origin.file,
           range: value.origin.range,

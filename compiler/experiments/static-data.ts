@@ -35,6 +35,10 @@ import { didYouMean } from "../../diagnostics/suggest.js";
 import type { ExperimentContext } from "./experiment-context.js";
 import type { DataReading, DataSites } from "./lower-data.js";
 import type { WrittenName } from "./read-values.js";
+import { PIPELINE } from "../../diagnostics/catalog/pipeline.js";
+import { INPUTS } from "../../diagnostics/catalog/inputs.js";
+import { OUTCOMES } from "../../diagnostics/catalog/outcomes.js";
+import { DATA_FILES } from "../../diagnostics/catalog/data-files.js";
 
 /** The data as the rest of the experiment sees it. */
 export interface DataFacts {
@@ -80,7 +84,7 @@ export function inspectData(
   const info = described.info;
   if (spec.augment !== undefined && info.modality !== "image" && sites.augment) {
     context.report(
-      makeDiagnostic("DLM503", context.file, sites.augment, {
+      makeDiagnostic(PIPELINE.augmentationOnNonImages, context.file, sites.augment, {
         message: `\`augment\` applies to images, but this data is ${info.modality} (examples of shape ${formatShape(info.featureShape)})`,
         help: "remove the `augment` section",
       }),
@@ -94,7 +98,7 @@ export function inspectData(
   ) {
     const first = sites.classes[0];
     context.report(
-      makeDiagnostic("DLM506", context.file, first ? spanOf(sites.classes) : sites.section, {
+      makeDiagnostic(PIPELINE.dataSettingDoesNotFitSource, context.file, first ? spanOf(sites.classes) : sites.section, {
         message: "`classes` keeps classes of a classification task, but this data is a regression task",
         help: "remove `classes`",
       }),
@@ -129,7 +133,7 @@ function describeBuiltin(
   if (dataset === undefined) {
     const help = didYouMean(name, BUILTIN_DATASET_NAMES);
     context.report(
-      makeDiagnostic("DLM215", context.file, nameRange, {
+      makeDiagnostic(PIPELINE.unknownDataset, context.file, nameRange, {
         message: `unknown built-in data set "${name}"`,
         ...(help ? { help } : {}),
         notes: [
@@ -141,7 +145,7 @@ function describeBuiltin(
   }
   if (spec.window !== undefined && sites.window) {
     context.report(
-      makeDiagnostic("DLM506", context.file, sites.window.range, {
+      makeDiagnostic(PIPELINE.dataSettingDoesNotFitSource, context.file, sites.window.range, {
         message: `\`window\` cuts a CSV time series, but the source is the built-in data set "${name}"`,
         help: "use `source: csv(PATH, label: COLUMN)` with rows in time order",
       }),
@@ -149,7 +153,7 @@ function describeBuiltin(
   }
   if (spec.tokenize !== undefined && dataset.modality !== "text" && sites.tokenize) {
     context.report(
-      makeDiagnostic("DLM506", context.file, sites.tokenize, {
+      makeDiagnostic(PIPELINE.dataSettingDoesNotFitSource, context.file, sites.tokenize, {
         message: `\`tokenize\` turns text into token ids, but "${name}" is ${dataset.modality} data`,
         help: "remove `tokenize`",
       }),
@@ -158,7 +162,7 @@ function describeBuiltin(
   if (spec.tokenize === undefined && dataset.modality === "text") reportDefaultTokenizer(sites, context, `"${name}"`);
   if (spec.task !== undefined && spec.task !== dataset.task && sites.task) {
     context.report(
-      makeDiagnostic("DLM506", context.file, sites.task, {
+      makeDiagnostic(PIPELINE.dataSettingDoesNotFitSource, context.file, sites.task, {
         message: `"${name}" is a ${dataset.task} data set, found \`task: ${spec.task}\``,
         help: `remove \`task\` or write \`task: ${dataset.task}\``,
       }),
@@ -166,7 +170,7 @@ function describeBuiltin(
   }
   if (dataset.missingValues !== undefined && (spec.missing ?? "error") === "error") {
     context.report(
-      makeDiagnostic("DLM510", context.file, nameRange, {
+      makeDiagnostic(PIPELINE.unworkableDataDefault, context.file, nameRange, {
         message: `"${name}" has missing values and \`missing\` is \`error\`, so preparing the data will stop at the first one`,
         notes: [dataset.missingValues],
         help: "add `missing: drop` or `missing: mean` to `data`",
@@ -195,7 +199,7 @@ function selectClasses(
     ok = false;
     const help = didYouMean(written.name, all);
     context.report(
-      makeDiagnostic("DLM220", context.file, written.range, {
+      makeDiagnostic(PIPELINE.unknownClass, context.file, written.range, {
         message: `"${written.name}" is not a class of ${sourceName}`,
         ...(help ? { help } : {}),
         notes: [`classes: ${all.map((name) => JSON.stringify(name)).join(", ")}`],
@@ -207,7 +211,7 @@ function selectClasses(
 
 function reportDefaultTokenizer(sites: DataSites, context: ExperimentContext, sourceName: string): void {
   context.report(
-    makeDiagnostic("DLM510", context.file, sites.source?.range ?? sites.section, {
+    makeDiagnostic(PIPELINE.unworkableDataDefault, context.file, sites.source?.range ?? sites.section, {
       message: `${sourceName} is text and \`data\` has no \`tokenize\`: the default tokenizer is used (vocab ${DEFAULT_TOKENIZE.vocab}, length ${DEFAULT_TOKENIZE.length})`,
       help: `add \`tokenize(vocab: ${DEFAULT_TOKENIZE.vocab}, length: ${DEFAULT_TOKENIZE.length})\` to \`data\` to choose them`,
     }),
@@ -226,7 +230,7 @@ function describeCsv(
   const read = readHostFile(host, resolved, MAX_CSV_CHECK_BYTES, { prefix: true });
   if (read.kind === "missing") {
     context.report(
-      makeDiagnostic("DLM216", context.file, pathRange, {
+      makeDiagnostic(PIPELINE.dataFileNotFound, context.file, pathRange, {
         message: `cannot read CSV file "${source.path}" (looked for ${resolved})`,
         help: "paths are relative to the folder of the .dlm file",
       }),
@@ -235,7 +239,7 @@ function describeCsv(
   }
   if (read.kind !== "text") {
     context.report(
-      makeDiagnostic("DLM525", context.file, pathRange, {
+      makeDiagnostic(INPUTS.notARegularFile, context.file, pathRange, {
         message: describeBoundedReadFailure(resolved, read),
         help: `name a CSV file: a regular file whose lines are each shorter than ${formatByteLimit(MAX_CSV_CHECK_BYTES)}`,
       }),
@@ -245,7 +249,7 @@ function describeCsv(
   const text = read.text;
   if (read.truncated === true) {
     context.report(
-      makeDiagnostic("DLM526", context.file, pathRange, {
+      makeDiagnostic(INPUTS.largeCsvPartlyChecked, context.file, pathRange, {
         message: `"${source.path}" is larger than ${formatByteLimit(MAX_CSV_CHECK_BYTES)}: only its first ${formatByteLimit(MAX_CSV_CHECK_BYTES)} were checked; the rest is read when training`,
       }),
     );
@@ -263,7 +267,7 @@ function describeCsv(
         .find((line) => line.trim() !== "") ?? "";
     if (reportMissingHeader(firstLine.split(source.delimiter ?? ","), source, pathRange, context)) return undefined;
     context.report(
-      makeDiagnostic("DLM216", context.file, pathRange, {
+      makeDiagnostic(PIPELINE.dataFileNotFound, context.file, pathRange, {
         message: `cannot read CSV file "${source.path}": ${error.message}`,
       }),
     );
@@ -272,7 +276,7 @@ function describeCsv(
   if (reportMissingHeader(table.columns, source, pathRange, context, table)) return undefined;
   if (table.rowCount === 0) {
     context.report(
-      makeDiagnostic("DLM531", context.file, pathRange, {
+      makeDiagnostic(OUTCOMES.noDataRows, context.file, pathRange, {
         message: `"${source.path}" has a header row (${table.columns.join(", ")}) but no data rows: there is nothing to train on`,
         help: "add rows below the header, or point `csv(...)` at the file that holds the data",
       }),
@@ -287,7 +291,7 @@ function describeCsv(
     if (found !== undefined) return found;
     const help = didYouMean(name, columnNames);
     context.report(
-      makeDiagnostic("DLM217", context.file, range, {
+      makeDiagnostic(PIPELINE.unknownColumn, context.file, range, {
         message: `${source.path} has no ${role} column "${name}"`,
         ...(help ? { help } : {}),
         notes: [`columns: ${columnNames.map((column) => JSON.stringify(column)).join(", ")}`],
@@ -308,7 +312,7 @@ function describeCsv(
     else if (column.name === source.label && spec.window === undefined) {
       complete = false;
       context.report(
-        makeDiagnostic("DLM506", context.file, written.range, {
+        makeDiagnostic(PIPELINE.dataSettingDoesNotFitSource, context.file, written.range, {
           message: `"${written.name}" is the label column; it cannot also be a feature`,
           help: "remove it from `features`",
         }),
@@ -336,7 +340,7 @@ function describeCsv(
     );
   if (spec.tokenize !== undefined && source.text === undefined && sites.tokenize) {
     context.report(
-      makeDiagnostic("DLM506", context.file, sites.tokenize, {
+      makeDiagnostic(PIPELINE.dataSettingDoesNotFitSource, context.file, sites.tokenize, {
         message: "`tokenize` needs a text column, but the CSV source has none",
         help: "name it in the source: `csv(PATH, label: COLUMN, text: COLUMN)`",
       }),
@@ -372,7 +376,7 @@ function describeCsv(
     : summaries.filter((summary) => summary.name !== label.name && summary.kind !== "text");
   if (used.length === 0) {
     context.report(
-      makeDiagnostic("DLM506", context.file, pathRange, {
+      makeDiagnostic(PIPELINE.dataSettingDoesNotFitSource, context.file, pathRange, {
         message: `${source.path} has no feature columns: every column other than "${label.name}" is free text`,
         help: "name a text column with `text: COLUMN` and add `tokenize`, or list `features`",
       }),
@@ -410,7 +414,7 @@ function csvTask(
 ): Task | undefined {
   if (spec.task === "regression" && label.kind !== "numeric") {
     context.report(
-      makeDiagnostic("DLM506", context.file, sites.task ?? sites.section, {
+      makeDiagnostic(PIPELINE.dataSettingDoesNotFitSource, context.file, sites.task ?? sites.section, {
         message: `\`task: regression\` needs a numeric label, but column "${label.name}" of ${path} holds names`,
         help: "remove `task` (the label makes it classification)",
       }),
@@ -440,7 +444,7 @@ function describeSeries(
   if (source.text !== undefined) problems.push("`window` needs numeric columns, not a text column");
   if (spec.tokenize !== undefined) problems.push("`tokenize` does not apply to a `window` time series");
   if (target.kind !== "numeric") problems.push(`the \`window\` target "${target.name}" must be a numeric column`);
-  for (const message of problems) context.report(makeDiagnostic("DLM506", context.file, windowRange, { message }));
+  for (const message of problems) context.report(makeDiagnostic(PIPELINE.dataSettingDoesNotFitSource, context.file, windowRange, { message }));
   if (problems.length > 0) return undefined;
   // Default features: every numeric column, the target included (its own history predicts it best).
   const used = written ?? summaries.filter((summary) => summary.kind === "numeric");
@@ -493,7 +497,7 @@ function warnMissing(
   while (row < table.rowCount && !isMissing(table.cell(row, column))) row++;
   const line = table.lines?.[row];
   context.report(
-    makeDiagnostic("DLM510", context.file, sites.source?.origins.get("path")?.range ?? sites.section, {
+    makeDiagnostic(PIPELINE.unworkableDataDefault, context.file, sites.source?.origins.get("path")?.range ?? sites.section, {
       message: `${path} has missing values and \`missing\` is \`error\`, so preparing the data will stop at the first one`,
       notes: withMissing.map(
         (summary) =>
@@ -571,7 +575,7 @@ function reportNonNumbers(
   const first = found.reduce((earliest, next) => (next.bad[0]!.row < earliest.bad[0]!.row ? next : earliest));
   const { row, value } = first.bad[0]!;
   context.report(
-    makeDiagnostic("DLM512", context.file, pathRange, {
+    makeDiagnostic(DATA_FILES.notANumber, context.file, pathRange, {
       message: `"${path}" ${placeOf(row)}, column "${first.column.name}": "${value}" is not a number`,
       notes: found.map(({ column, present, bad }) => {
         const shown = bad.slice(0, SHOWN_NON_NUMBERS).map((item) => `"${item.value}" (${placeOf(item.row)})`);
@@ -617,7 +621,7 @@ function reportOutsideFloat32(
   };
   const [first] = found;
   context.report(
-    makeDiagnostic("DLM513", context.file, pathRange, {
+    makeDiagnostic(DATA_FILES.outsideFloat32, context.file, pathRange, {
       message: `"${path}" ${placeOf(first!.row)}, column "${first!.column}": ${outsideFloat32Reason(first!.value)}`,
       ...(found.length > 1
         ? {
@@ -667,7 +671,7 @@ function reportMissingHeader(
   // The label is most likely the one field that is not a number (`5.1,3.5,1.4,0.2,setosa`), else the last.
   const labelIndex = names.length === 1 ? fields.indexOf(names[0]!) : fields.length - 1;
   context.report(
-    makeDiagnostic("DLM216", context.file, pathRange, {
+    makeDiagnostic(PIPELINE.dataFileNotFound, context.file, pathRange, {
       message: `"${source.path}" has no header row: its first line is data (${shown.join(delimiter)})`,
       help: `add a first line naming the ${fields.length} columns, e.g. ${exampleHeader(fields.length, labelIndex, source.label, delimiter)}`,
     }),
@@ -703,7 +707,7 @@ function describeImages(
   const folder = readImageFolder(resolved);
   if (folder instanceof DataError) {
     context.report(
-      makeDiagnostic("DLM216", context.file, dirRange, {
+      makeDiagnostic(PIPELINE.dataFileNotFound, context.file, dirRange, {
         message: `cannot read image folder "${source.dir}" (looked for ${resolved}): ${folder.reason}`,
         help: "paths are relative to the folder of the .dlm file; put each class's images in its own sub-folder",
       }),
@@ -722,7 +726,7 @@ function describeImages(
   for (const [message, range] of misplaced) {
     if (range === undefined) continue;
     fits = false;
-    context.report(makeDiagnostic("DLM506", context.file, range, { message }));
+    context.report(makeDiagnostic(PIPELINE.dataSettingDoesNotFitSource, context.file, range, { message }));
   }
   const classes = selectClasses(folder.classes, spec, sites, context, `image folder "${source.dir}"`);
   return {
@@ -778,14 +782,14 @@ function checkSplit(spec: DataSpec, hasOwnTest: boolean, sites: DataSites, conte
   const range = sites.split ?? sites.section;
   if (split?.train !== undefined && sum > 1 + EPSILON) {
     context.report(
-      makeDiagnostic("DLM309", context.file, range, {
+      makeDiagnostic(PIPELINE.splitDoesNotFit, context.file, range, {
         message: `split fractions add up to ${formatNumber(Number(sum.toFixed(6)))} (${parts.join(" + ")}), more than 1`,
         help: "make train, validation and test add up to at most 1",
       }),
     );
   } else if (split?.train === undefined && train <= EPSILON) {
     context.report(
-      makeDiagnostic("DLM309", context.file, range, {
+      makeDiagnostic(PIPELINE.splitDoesNotFit, context.file, range, {
         message: `the split leaves no training examples: ${parts.join(" + ")} = ${formatNumber(Number((validation + test).toFixed(6)))}`,
         help: "lower `validation` or `test`",
       }),

@@ -8,6 +8,7 @@ import { formatShape, knownLastAxis, shapeOk, shapeProduct } from "./shape-arith
 import { ACTIVATION_PARAM, L2_PARAM, USE_BIAS_PARAM, rateParam } from "./shared-params.js";
 import { activationConfig, regularizerConfig, useBiasConfig, type ConfigFragment } from "./tfjs-config.js";
 import type { LayerDefinition, ParamCount, ResolvedArgs, Shape, ShapeResult } from "./types.js";
+import { SHAPES } from "../../diagnostics/catalog/shapes.js";
 
 /** No weights at all. */
 const NO_PARAMS = (): ParamCount => ({ total: 0, trainable: 0 });
@@ -72,7 +73,7 @@ export const FLATTEN: LayerDefinition = {
     if (product === null) {
       return {
         ok: false,
-        code: "DLM403",
+        code: SHAPES.reshapeDoesNotFit,
         message: `flatten needs every axis of its input known, got ${formatShape(input)}`,
         help: "reduce a sequence of unknown length with `global_max_pool1d` or `global_avg_pool1d` instead",
       };
@@ -120,7 +121,7 @@ export const RESHAPE: LayerDefinition = {
       if (knownProduct === 0 || inputProduct % knownProduct !== 0) {
         return {
           ok: false,
-          code: "DLM403",
+          code: SHAPES.reshapeDoesNotFit,
           message:
             `reshape cannot fit ${formatShape(input)} (${inputProduct} values) into ${formatShape(target)}: ` +
             `${inputProduct} is not a multiple of ${knownProduct}`,
@@ -132,7 +133,7 @@ export const RESHAPE: LayerDefinition = {
     if (knownProduct !== inputProduct) {
       return {
         ok: false,
-        code: "DLM403",
+        code: SHAPES.reshapeDoesNotFit,
         message:
           `reshape to ${formatShape(target)} needs ${knownProduct} values, ` +
           `but its input ${formatShape(input)} has ${inputProduct}`,

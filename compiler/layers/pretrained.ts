@@ -25,6 +25,9 @@ import { readBool, readString } from "./arguments.js";
 import { inferKerasLayer, isObject, type Json, type JsonObject, type LayerFacts } from "./keras-layer-shapes.js";
 import { formatShape } from "./shape-arithmetic.js";
 import type { LayerDefinition, PretrainedInfo, ResolvedArgs, Shape, ShapeContext, ShapeResult, ZooRequest } from "./types.js";
+import { NAMES } from "../../diagnostics/catalog/names.js";
+import { ARCHITECTURES } from "../../diagnostics/catalog/zoo.js";
+import { SHAPES } from "../../diagnostics/catalog/shapes.js";
 
 // ---------------------------------------------------------------------------------------
 // Reading model.json
@@ -282,7 +285,7 @@ export function zooRequestOf(args: ResolvedArgs, input: Shape): ZooRequest {
 /** The zoo's facts for a named architecture, or the problem (DLM422, DLM424, DLM425). */
 function readArchitecture(input: Shape, args: ResolvedArgs, context: ShapeContext): PretrainedInfo | Failure {
   const request = zooRequestOf(args, input);
-  const read = context.readZoo?.(request) ?? { code: "DLM207", message: "named architectures are not available here", param: "path" };
+  const read = context.readZoo?.(request) ?? { code: NAMES.undefinedModel, message: "named architectures are not available here", param: "path" };
   return "code" in read ? { ok: false, ...read } : read;
 }
 
@@ -297,7 +300,7 @@ function zooOptionsOnPath(args: ResolvedArgs): Failure | undefined {
   if (first === undefined) return undefined;
   return {
     ok: false,
-    code: "DLM423",
+    code: ARCHITECTURES.zooOptionOnSavedModel,
     message: `\`${first}\` applies to the zoo's architectures (vgg16, resnet50, mobilenet_v2), not to a saved model \`${readString(args, "path")}\``,
     param: first,
     help: "a saved model brings its own weights and layers: cut it with `until:` and add layers after it",
@@ -312,12 +315,12 @@ function resolvePretrained(input: Shape, args: ResolvedArgs, context: ShapeConte
   const saved = architecture ? readArchitecture(input, args, context) : context.readPretrained(path);
   if (typeof saved === "object" && "ok" in saved) return saved;
   if (typeof saved === "string") {
-    return { ok: false, code: "DLM207", message: `cannot use pretrained model \`${path}\`: ${saved}`, param: "path" };
+    return { ok: false, code: NAMES.undefinedModel, message: `cannot use pretrained model \`${path}\`: ${saved}`, param: "path" };
   }
   if (input.length !== saved.inputShape.length) {
     return {
       ok: false,
-      code: "DLM401",
+      code: SHAPES.wrongInputRank,
       message: `pretrained model \`${path}\` takes input ${formatShape(saved.inputShape)} (rank ${saved.inputShape.length}), got ${formatShape(input)}`,
     };
   }
@@ -328,14 +331,14 @@ function resolvePretrained(input: Shape, args: ResolvedArgs, context: ShapeConte
     if (resized === undefined && !fitsSavedInput(saved.inputShape, input)) {
       return {
         ok: false,
-        code: "DLM405",
+        code: SHAPES.invalidInputShape,
         message: `pretrained model \`${path}\` takes input ${formatShape(saved.inputShape)}, got ${formatShape(input)}`,
       };
     }
     if (typeof resized === "string") {
       return {
         ok: false,
-        code: "DLM405",
+        code: SHAPES.invalidInputShape,
         message: `pretrained model \`${path}\` at input ${formatShape(input)}: ${resized}`,
       };
     }
@@ -350,7 +353,7 @@ function resolvePretrained(input: Shape, args: ResolvedArgs, context: ShapeConte
     const similar = until === "" ? [] : similarNames(until, names);
     return {
       ok: false,
-      code: "DLM207",
+      code: NAMES.undefinedModel,
       message:
         `cannot follow pretrained model \`${path}\` past layer \`${stopped.name}\` (${stopped.className}): ${stopped.reason}` +
         (until === "" ? "" : `; \`${until}\` is not among the ${names.length} layers before it`),
@@ -366,7 +369,7 @@ function resolvePretrained(input: Shape, args: ResolvedArgs, context: ShapeConte
     const listed = similar.length > 0 ? similar : names.slice(-4);
     return {
       ok: false,
-      code: "DLM206",
+      code: NAMES.unknownPretrainedLayer,
       message:
         `pretrained model \`${path}\` has no layer \`${until}\`; ` +
         `${similar.length > 0 ? "similar names" : "its last layers"}: ${listed.map((name) => `\`${name}\``).join(", ")}`,
@@ -382,7 +385,7 @@ function resolvePretrained(input: Shape, args: ResolvedArgs, context: ShapeConte
       if (now && before && now.params !== before.params) {
         return {
           ok: false,
-          code: "DLM405",
+          code: SHAPES.invalidInputShape,
           message:
             `pretrained model \`${path}\` at input ${formatShape(input)}: layer \`${now.name}\` would need ` +
             `${now.params} weights, but the saved model has ${before.params} (saved input ${formatShape(saved.inputShape)})`,

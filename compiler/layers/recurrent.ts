@@ -7,6 +7,7 @@ import { knownLastAxis, shapeOk } from "./shape-arithmetic.js";
 import { rateParam } from "./shared-params.js";
 import type { ConfigFragment } from "./tfjs-config.js";
 import type { LayerDefinition, ParamCount, ResolvedArgs, Shape, ShapeResult, TfjsConfigValue } from "./types.js";
+import { VALUES } from "../../diagnostics/catalog/values.js";
 
 const SEQUENCE_INPUT = { rank: 2, description: "[length, features]" } as const;
 
@@ -124,7 +125,7 @@ export const BIDIRECTIONAL: LayerDefinition = {
   inputSpec: SEQUENCE_INPUT,
   outputShape: (input: Shape, args: ResolvedArgs): ShapeResult => {
     const wrapped = wrappedLayer(args);
-    if (wrapped === undefined) return { ok: false, code: "DLM307", message: notRecurrent(args), param: "layer" };
+    if (wrapped === undefined) return { ok: false, code: VALUES.invalidLayerArguments, message: notRecurrent(args), param: "layer" };
     const inner = wrapped.definition.outputShape(input, wrapped.args, { readPretrained: () => "not available" });
     if (!inner.ok || readString(args, "merge") !== "concat") return inner;
     const units = inner.shape[inner.shape.length - 1] ?? null;

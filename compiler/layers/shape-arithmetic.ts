@@ -4,6 +4,7 @@
  * Formulas follow TF.js 4.22 (`conv_utils.ts`), which the tests check against.
  */
 import type { Shape, ShapeResult } from "./types.js";
+import { SHAPES } from "../../diagnostics/catalog/shapes.js";
 
 /** Padding modes of convolution and pooling windows. */
 export type Padding = "valid" | "same";
@@ -98,7 +99,7 @@ export function slideWindow(
       const dilationText = dilation > 1 ? `, dilation ${dilation}` : "";
       return {
         ok: false,
-        code: "DLM402",
+        code: SHAPES.sizeReachesZero,
         message:
           `${layerName} reduces ${names[axis]} ${input} to 0 ` +
           `(${window.sizeParam} ${size}, stride ${stride}${dilationText}, padding ${window.padding})`,
@@ -131,7 +132,7 @@ export function knownLastAxis(
   if (typeof length === "number") return { ok: true, length };
   return {
     ok: false,
-    code: "DLM401",
+    code: SHAPES.wrongInputRank,
     message: `${layerName} needs the last axis of its input known to size its weights, got ${formatShape(input)}`,
   };
 }

@@ -7,6 +7,7 @@
 import { makeDiagnostic, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import type { ExperimentPlan } from "../experiment-plan.js";
 import { unmappedTorchLayers } from "./emit-torch-model.js";
+import { ENGINES } from "../../diagnostics/catalog/engines.js";
 
 /** Monitors the torch program computes itself. */
 const TORCH_MONITORS = new Set(["loss", "val_loss"]);
@@ -33,7 +34,7 @@ export function checkTorchTarget(plan: ExperimentPlan): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   for (const { layer, reason } of unmappedTorchLayers(plan.model)) {
     diagnostics.push(
-      makeDiagnostic("DLM550", layer.file, layer.range, {
+      makeDiagnostic(ENGINES.layerWithoutTorchMapping, layer.file, layer.range, {
         message: `\`${layer.layer}\` has no PyTorch mapping: ${reason}`,
         help: "train this experiment with the TF.js engine (the default), or write the model without this layer",
       }),
@@ -41,7 +42,7 @@ export function checkTorchTarget(plan: ExperimentPlan): Diagnostic[] {
   }
   for (const setting of unsupportedSettings(plan)) {
     diagnostics.push(
-      makeDiagnostic("DLM551", plan.file, plan.nameRange, {
+      makeDiagnostic(ENGINES.settingNotRunByTorch, plan.file, plan.nameRange, {
         message: `experiment \`${plan.name}\` has ${setting}, which the PyTorch engine does not run yet`,
         help: "run it with the TF.js engine (the default), or remove the setting",
       }),

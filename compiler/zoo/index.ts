@@ -20,6 +20,7 @@ import {
   type ArchitectureOptions,
   type ZooItem,
 } from "./architectures.js";
+import { ARCHITECTURES } from "../../diagnostics/catalog/zoo.js";
 
 /** One architecture of the zoo and what `dlm models` says about it. */
 export interface ZooArchitecture {
@@ -154,7 +155,7 @@ function requestProblem(request: ZooRequest): ZooProblem | undefined {
   if (architecture === undefined) {
     const names = ZOO.map((entry) => entry.name);
     return problem(
-      "DLM422",
+      ARCHITECTURES.unknownArchitecture,
       `unknown architecture \`${request.architecture}\`; the zoo has ${names.map((name) => `\`${name}\``).join(", ")}`,
       didYouMean(request.architecture, names) ?? "write a path (with `/` or a file name) for a saved TF.js model: `pretrained(\"./base/model.json\")`",
       "path",
@@ -163,11 +164,11 @@ function requestProblem(request: ZooRequest): ZooProblem | undefined {
   const [height, width, channels] = request.input;
   const expected = formatShape(architecture.inputSize);
   if (request.input.length !== 3) {
-    return problem("DLM424", `${architecture.name} takes images [height, width, 3], got ${formatShape(request.input)}`);
+    return problem(ARCHITECTURES.inputDoesNotFitArchitecture, `${architecture.name} takes images [height, width, 3], got ${formatShape(request.input)}`);
   }
   if (request.includeTop && (height !== 224 || width !== 224 || channels !== 3)) {
     return problem(
-      "DLM424",
+      ARCHITECTURES.inputDoesNotFitArchitecture,
       `${architecture.name} with \`include_top: true\` takes input ${expected} (its classifier was trained at that size), got ${formatShape(request.input)}`,
       "write `include_top: false` to use the network as a feature extractor at another size",
       "include_top",
@@ -175,21 +176,21 @@ function requestProblem(request: ZooRequest): ZooProblem | undefined {
   }
   if (request.weights === "imagenet" && channels !== 3) {
     return problem(
-      "DLM424",
+      ARCHITECTURES.inputDoesNotFitArchitecture,
       `${architecture.name}'s ImageNet weights take 3 colour channels, got ${formatShape(request.input)}`,
       "load colour images (`channels: 3`), or train from scratch with `weights: none`",
     );
   }
   if (height === null || width === null || height < MIN_SIDE || width < MIN_SIDE) {
     return problem(
-      "DLM424",
+      ARCHITECTURES.inputDoesNotFitArchitecture,
       `${architecture.name} takes images of at least ${MIN_SIDE}×${MIN_SIDE}, got ${formatShape(request.input)}`,
       "resize the images (`size: [h, w]` of the data source)",
     );
   }
   if (request.includeTop && request.pooling !== "none") {
     return problem(
-      "DLM425",
+      ARCHITECTURES.poolingWithTop,
       `\`pooling: ${request.pooling}\` applies without the top; ${architecture.name}'s top already pools`,
       "remove `pooling`, or write `include_top: false`",
       "pooling",

@@ -9,10 +9,16 @@ function houses(line7: string): string {
   );
 }
 
+/** The data-files codes by meaning, so code reads `DATA_FILES.notANumber`, not `"DLM512"`. */
+export const DATA_FILES = {
+  notANumber: "DLM512",
+  outsideFloat32: "DLM513",
+} as const;
+
 /** One entry per code of the data file checks: what `dlm explain CODE` prints. */
 export const DATA_FILE_MESSAGES: readonly MessageEntry[] = [
   {
-    code: "DLM512",
+    code: DATA_FILES.notANumber,
     title: "value is not a number",
     severity: "error",
     explanation:
@@ -29,7 +35,7 @@ export const DATA_FILE_MESSAGES: readonly MessageEntry[] = [
     fixed: houses("70,3,250.25"),
   },
   {
-    code: "DLM513",
+    code: DATA_FILES.outsideFloat32,
     title: "number outside the float32 range",
     severity: "error",
     explanation:

@@ -12,10 +12,16 @@ function iris(model: string, train = "loss: sparse_categorical_crossentropy, epo
   );
 }
 
+/** The engines codes by meaning, so code reads `ENGINES.layerWithoutTorchMapping`, not `"DLM550"`. */
+export const ENGINES = {
+  layerWithoutTorchMapping: "DLM550",
+  settingNotRunByTorch: "DLM551",
+} as const;
+
 /** One entry per code of the engine checks (reported only with `--target torch` / `--engine torch`). */
 export const ENGINE_MESSAGES: readonly MessageEntry[] = [
   {
-    code: "DLM550",
+    code: ENGINES.layerWithoutTorchMapping,
     title: "layer has no PyTorch mapping",
     severity: "error",
     explanation:
@@ -30,7 +36,7 @@ export const ENGINE_MESSAGES: readonly MessageEntry[] = [
     fixed: iris("    embedding(10, 4)\n    flatten\n    dense(3, activation: softmax)\n"),
   },
   {
-    code: "DLM551",
+    code: ENGINES.settingNotRunByTorch,
     title: "experiment setting not run by the PyTorch engine",
     severity: "error",
     explanation:

@@ -22,10 +22,16 @@ function iris(data: string): string {
   );
 }
 
+/** The fine-tune codes by meaning, so code reads `FINE_TUNE.unfreezeBeyondBackbone`, not `"DLM535"`. */
+export const FINE_TUNE = {
+  unfreezeBeyondBackbone: "DLM535",
+  normalizeTargetOnClassification: "DLM536",
+} as const;
+
 /** One entry per code of the fine-tuning and target-scaling checks. */
 export const FINE_TUNE_MESSAGES: readonly MessageEntry[] = [
   {
-    code: "DLM535",
+    code: FINE_TUNE.unfreezeBeyondBackbone,
     title: "unfreeze: last(N) larger than the pretrained backbone",
     severity: "error",
     explanation:
@@ -37,7 +43,7 @@ export const FINE_TUNE_MESSAGES: readonly MessageEntry[] = [
     fixed: transfer("last(2)"),
   },
   {
-    code: "DLM536",
+    code: FINE_TUNE.normalizeTargetOnClassification,
     title: "normalize_target on a classification data set",
     severity: "error",
     explanation:

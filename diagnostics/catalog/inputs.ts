@@ -19,10 +19,17 @@ function exportingExperiment(path: string): string {
   );
 }
 
+/** The inputs codes by meaning, so code reads `INPUTS.notARegularFile`, not `"DLM525"`. */
+export const INPUTS = {
+  notARegularFile: "DLM525",
+  largeCsvPartlyChecked: "DLM526",
+  outputCannotNameFile: "DLM527",
+} as const;
+
 /** One entry per code of the input limits: what `dlm explain CODE` prints. */
 export const INPUT_MESSAGES: readonly MessageEntry[] = [
   {
-    code: "DLM525",
+    code: INPUTS.notARegularFile,
     title: "file is not a regular file or is too large",
     severity: "error",
     explanation:
@@ -36,7 +43,7 @@ export const INPUT_MESSAGES: readonly MessageEntry[] = [
     fixed: csvExperiment("measurements.csv"),
   },
   {
-    code: "DLM526",
+    code: INPUTS.largeCsvPartlyChecked,
     title: "only the start of a large CSV file was checked",
     severity: "warning",
     explanation:
@@ -49,7 +56,7 @@ export const INPUT_MESSAGES: readonly MessageEntry[] = [
     fixed: csvExperiment("measurements.csv") + "\n\n// measurements.csv holds 150 rows",
   },
   {
-    code: "DLM527",
+    code: INPUTS.outputCannotNameFile,
     title: "output path cannot name a file",
     severity: "error",
     explanation:

@@ -14,10 +14,17 @@ function irisBinary(classes: string, evaluate: string): string {
 
 const TWO_CLASSES = '["setosa", "versicolor"]';
 
+/** The metrics codes by meaning, so code reads `METRICS.positiveClassUnknown`, not `"DLM540"`. */
+export const METRICS = {
+  positiveClassUnknown: "DLM540",
+  positiveClassWithoutTwoClasses: "DLM541",
+  positiveClassIgnoredByAverage: "DLM542",
+} as const;
+
 /** One entry per code of the metric checks: what `dlm explain CODE` prints. */
 export const METRIC_MESSAGES: readonly MessageEntry[] = [
   {
-    code: "DLM540",
+    code: METRICS.positiveClassUnknown,
     title: "positive class is not a class of the data",
     severity: "error",
     explanation:
@@ -29,7 +36,7 @@ export const METRIC_MESSAGES: readonly MessageEntry[] = [
     fixed: irisBinary(TWO_CLASSES, 'positive: "versicolor"'),
   },
   {
-    code: "DLM541",
+    code: METRICS.positiveClassWithoutTwoClasses,
     title: "positive class without two classes",
     severity: "error",
     explanation:
@@ -42,7 +49,7 @@ export const METRIC_MESSAGES: readonly MessageEntry[] = [
     fixed: irisBinary(TWO_CLASSES, 'positive: "versicolor"'),
   },
   {
-    code: "DLM542",
+    code: METRICS.positiveClassIgnoredByAverage,
     title: "positive class ignored by an average",
     severity: "warning",
     explanation:

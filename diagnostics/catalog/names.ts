@@ -1,10 +1,26 @@
 /** Catalog of the names family (DLM2xx) that models, blocks and imports report. */
 import type { MessageEntry } from "./catalog-entry.js";
 
+/** The names codes by meaning, so code reads `NAMES.unknownLayer`, not `"DLM201"`. */
+export const NAMES = {
+  unknownLayer: "DLM201",
+  unknownParameter: "DLM202",
+  duplicateName: "DLM205",
+  unknownPretrainedLayer: "DLM206",
+  undefinedModel: "DLM207",
+  importCycle: "DLM208",
+  duplicateLayerName: "DLM209",
+  duplicateArgument: "DLM210",
+  importNotFound: "DLM211",
+  unknownActivation: "DLM212",
+  unknownParameterType: "DLM213",
+  recursiveBlock: "DLM214",
+} as const;
+
 /** One entry per name code: what `dlm explain DLM2xx` prints. */
 export const NAME_MESSAGES: readonly MessageEntry[] = [
   {
-    code: "DLM201",
+    code: NAMES.unknownLayer,
     title: "unknown layer",
     severity: "error",
     explanation:
@@ -15,7 +31,7 @@ export const NAME_MESSAGES: readonly MessageEntry[] = [
     fixed: "model Net(input: [784]) {\n  dense(10)\n}",
   },
   {
-    code: "DLM202",
+    code: NAMES.unknownParameter,
     title: "unknown parameter",
     severity: "error",
     explanation:
@@ -26,7 +42,7 @@ export const NAME_MESSAGES: readonly MessageEntry[] = [
     fixed: "model Net(input: [784]) {\n  dense(10, activation: softmax)\n}",
   },
   {
-    code: "DLM205",
+    code: NAMES.duplicateName,
     title: "duplicate name",
     severity: "error",
     explanation:
@@ -37,7 +53,7 @@ export const NAME_MESSAGES: readonly MessageEntry[] = [
     fixed: "model Net(input: [4]) { dense(1) }\n\nblock Hidden() { dense(8) }",
   },
   {
-    code: "DLM206",
+    code: NAMES.unknownPretrainedLayer,
     title: "unknown layer in a pretrained model",
     severity: "error",
     explanation:
@@ -48,7 +64,7 @@ export const NAME_MESSAGES: readonly MessageEntry[] = [
     fixed: 'model Transfer(input: [4]) {\n  pretrained("base/model.json", until: hidden)\n  dense(2)\n}',
   },
   {
-    code: "DLM207",
+    code: NAMES.undefinedModel,
     title: "undefined model",
     severity: "error",
     explanation:
@@ -60,7 +76,7 @@ export const NAME_MESSAGES: readonly MessageEntry[] = [
     fixed: "model Net { dense(1) }\n\nexperiment demo {\n  model: Net\n}",
   },
   {
-    code: "DLM208",
+    code: NAMES.importCycle,
     title: "import cycle",
     severity: "error",
     explanation:
@@ -71,7 +87,7 @@ export const NAME_MESSAGES: readonly MessageEntry[] = [
     fixed: "// main.dlm\nmodel Net(input: [4]) { dense(1) }",
   },
   {
-    code: "DLM209",
+    code: NAMES.duplicateLayerName,
     title: "duplicate layer name",
     severity: "error",
     explanation:
@@ -84,7 +100,7 @@ export const NAME_MESSAGES: readonly MessageEntry[] = [
     fixed: "model Net(input: [4]) {\n  hidden = dense(8)\n  hidden2 = dense(8)\n  dense(1)\n}",
   },
   {
-    code: "DLM210",
+    code: NAMES.duplicateArgument,
     title: "duplicate argument",
     severity: "error",
     explanation:
@@ -94,7 +110,7 @@ export const NAME_MESSAGES: readonly MessageEntry[] = [
     fixed: "model Net(input: [784]) {\n  dense(10)\n}",
   },
   {
-    code: "DLM211",
+    code: NAMES.importNotFound,
     title: "imported file not found",
     severity: "error",
     explanation:
@@ -104,7 +120,7 @@ export const NAME_MESSAGES: readonly MessageEntry[] = [
     fixed: 'import "layers.dlm"\n\nmodel Net(input: [4]) { dense(1) }',
   },
   {
-    code: "DLM212",
+    code: NAMES.unknownActivation,
     title: "unknown activation",
     severity: "error",
     explanation:
@@ -115,7 +131,7 @@ export const NAME_MESSAGES: readonly MessageEntry[] = [
     fixed: "model Net(input: [784]) {\n  dense(10, activation: softmax)\n}",
   },
   {
-    code: "DLM213",
+    code: NAMES.unknownParameterType,
     title: "unknown parameter type",
     severity: "error",
     explanation:
@@ -125,7 +141,7 @@ export const NAME_MESSAGES: readonly MessageEntry[] = [
     fixed: "block Hidden(units: int) {\n  dense(units)\n}",
   },
   {
-    code: "DLM214",
+    code: NAMES.recursiveBlock,
     title: "block uses itself",
     severity: "error",
     explanation:

@@ -26,10 +26,18 @@ function flowers(output: string, loss = "sparse_categorical_crossentropy", file 
   );
 }
 
+/** The outcomes codes by meaning, so code reads `OUTCOMES.softmaxOverOneUnit`, not `"DLM413"`. */
+export const OUTCOMES = {
+  softmaxOverOneUnit: "DLM413",
+  cropLargerThanImage: "DLM414",
+  oneClass: "DLM530",
+  noDataRows: "DLM531",
+} as const;
+
 /** One entry per code of the outcome checks: what `dlm explain CODE` prints. */
 export const OUTCOME_MESSAGES: readonly MessageEntry[] = [
   {
-    code: "DLM413",
+    code: OUTCOMES.softmaxOverOneUnit,
     title: "softmax over one unit",
     severity: "error",
     explanation:
@@ -42,7 +50,7 @@ export const OUTCOME_MESSAGES: readonly MessageEntry[] = [
     fixed: flowers("dense(1, activation: sigmoid)", "binary_crossentropy"),
   },
   {
-    code: "DLM414",
+    code: OUTCOMES.cropLargerThanImage,
     title: "crop larger than the image",
     severity: "error",
     explanation:
@@ -54,7 +62,7 @@ export const OUTCOME_MESSAGES: readonly MessageEntry[] = [
     fixed: mnist("crop(size: [28, 28], padding: 2)"),
   },
   {
-    code: "DLM530",
+    code: OUTCOMES.oneClass,
     title: "one class to classify",
     severity: "error",
     explanation:
@@ -67,7 +75,7 @@ export const OUTCOME_MESSAGES: readonly MessageEntry[] = [
     fixed: flowers("dense(2, activation: softmax)"),
   },
   {
-    code: "DLM531",
+    code: OUTCOMES.noDataRows,
     title: "data file without data rows",
     severity: "error",
     explanation:

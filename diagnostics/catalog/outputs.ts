@@ -15,10 +15,18 @@ function irisExport(exportLine: string, callbacks = ""): string {
   );
 }
 
+/** The outputs codes by meaning, so code reads `OUTPUTS.outputOverwritesInput`, not `"DLM520"`. */
+export const OUTPUTS = {
+  outputOverwritesInput: "DLM520",
+  outputClimbsOut: "DLM521",
+  outputHoldsForeignFiles: "DLM522",
+  outputsOverlap: "DLM523",
+} as const;
+
 /** One entry per code of the output path checks: what `dlm explain CODE` prints. */
 export const OUTPUT_MESSAGES: readonly MessageEntry[] = [
   {
-    code: "DLM520",
+    code: OUTPUTS.outputOverwritesInput,
     title: "output path would overwrite an input",
     severity: "error",
     explanation:
@@ -35,7 +43,7 @@ export const OUTPUT_MESSAGES: readonly MessageEntry[] = [
     fixed: irisExport('export: "exports/iris"'),
   },
   {
-    code: "DLM521",
+    code: OUTPUTS.outputClimbsOut,
     title: "relative output path climbs out of the project",
     severity: "error",
     explanation:
@@ -49,7 +57,7 @@ export const OUTPUT_MESSAGES: readonly MessageEntry[] = [
     fixed: irisExport('export: "exports/iris"', 'csv_logger("logs/history.csv")'),
   },
   {
-    code: "DLM522",
+    code: OUTPUTS.outputHoldsForeignFiles,
     title: "output path holds something DLM did not write",
     severity: "error",
     explanation:
@@ -66,7 +74,7 @@ export const OUTPUT_MESSAGES: readonly MessageEntry[] = [
       "// exports/iris does not exist yet, or holds a bundle DLM exported\n" + irisExport('export: "exports/iris"'),
   },
   {
-    code: "DLM523",
+    code: OUTPUTS.outputsOverlap,
     title: "two outputs overlap",
     severity: "error",
     explanation:

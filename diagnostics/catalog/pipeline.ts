@@ -11,10 +11,35 @@ function iris(data: string, train: string, rest = ""): string {
 const IRIS_DATA = '    source: builtin("iris")\n    split { validation: 0.2, test: 0.2 }';
 const IRIS_TRAIN = "    loss: sparse_categorical_crossentropy\n    metrics: [accuracy]\n    epochs: 50";
 
+/** The pipeline codes by meaning, so code reads `PIPELINE.unknownSetting`, not `"DLM203"`. */
+export const PIPELINE = {
+  unknownSetting: "DLM203",
+  unknownRegistryName: "DLM204",
+  unknownDataset: "DLM215",
+  dataFileNotFound: "DLM216",
+  unknownColumn: "DLM217",
+  writtenTwice: "DLM218",
+  experimentWithoutModel: "DLM219",
+  unknownClass: "DLM220",
+  splitDoesNotFit: "DLM309",
+  inputDoesNotFitData: "DLM406",
+  outputDoesNotFitLabels: "DLM407",
+  lossDoesNotFitActivation: "DLM501",
+  monitorNeverLogged: "DLM502",
+  augmentationOnNonImages: "DLM503",
+  fineTuneWithoutPretrained: "DLM504",
+  searchOutsideTune: "DLM505",
+  dataSettingDoesNotFitSource: "DLM506",
+  settingDoesNotFitTask: "DLM507",
+  metricDoesNotFitTask: "DLM508",
+  evaluatedSplitMissing: "DLM509",
+  unworkableDataDefault: "DLM510",
+} as const;
+
 /** One entry per code of the experiment checker: what `dlm explain CODE` prints. */
 export const PIPELINE_MESSAGES: readonly MessageEntry[] = [
   {
-    code: "DLM203",
+    code: PIPELINE.unknownSetting,
     title: "unknown setting or section",
     severity: "error",
     explanation:
@@ -26,7 +51,7 @@ export const PIPELINE_MESSAGES: readonly MessageEntry[] = [
     fixed: iris(IRIS_DATA, `${IRIS_TRAIN}\n    batch_size: 16`),
   },
   {
-    code: "DLM204",
+    code: PIPELINE.unknownRegistryName,
     title: "unknown optimizer, loss, metric, callback or other catalog name",
     severity: "error",
     explanation:
@@ -38,7 +63,7 @@ export const PIPELINE_MESSAGES: readonly MessageEntry[] = [
     fixed: iris(IRIS_DATA, "    optimizer: adam(learning_rate: 0.01)\n" + IRIS_TRAIN),
   },
   {
-    code: "DLM215",
+    code: PIPELINE.unknownDataset,
     title: "unknown built-in data set",
     severity: "error",
     explanation:
@@ -48,7 +73,7 @@ export const PIPELINE_MESSAGES: readonly MessageEntry[] = [
     fixed: iris('    source: builtin("iris")', IRIS_TRAIN),
   },
   {
-    code: "DLM216",
+    code: PIPELINE.dataFileNotFound,
     title: "data file not found",
     severity: "error",
     explanation:
@@ -63,7 +88,7 @@ export const PIPELINE_MESSAGES: readonly MessageEntry[] = [
       'experiment houses {\n  data { source: csv("data/houses.csv", label: price) }\n  model { dense(1) }\n  train { loss: mse, epochs: 10 }\n}',
   },
   {
-    code: "DLM217",
+    code: PIPELINE.unknownColumn,
     title: "unknown column",
     severity: "error",
     explanation:
@@ -76,7 +101,7 @@ export const PIPELINE_MESSAGES: readonly MessageEntry[] = [
       'experiment houses {\n  data { source: csv("houses.csv", label: price) }\n  model { dense(1) }\n  train { loss: mse, epochs: 10 }\n}',
   },
   {
-    code: "DLM218",
+    code: PIPELINE.writtenTwice,
     title: "written twice",
     severity: "error",
     explanation:
@@ -87,7 +112,7 @@ export const PIPELINE_MESSAGES: readonly MessageEntry[] = [
     fixed: iris(IRIS_DATA, IRIS_TRAIN),
   },
   {
-    code: "DLM219",
+    code: PIPELINE.experimentWithoutModel,
     title: "experiment without a model",
     severity: "error",
     explanation:
@@ -100,7 +125,7 @@ export const PIPELINE_MESSAGES: readonly MessageEntry[] = [
       'experiment iris {\n  data { source: builtin("iris") }\n  model { dense(16, activation: relu), dense(3, activation: softmax) }\n  train { loss: sparse_categorical_crossentropy, epochs: 50 }\n}',
   },
   {
-    code: "DLM220",
+    code: PIPELINE.unknownClass,
     title: "unknown class",
     severity: "error",
     explanation:
@@ -112,7 +137,7 @@ export const PIPELINE_MESSAGES: readonly MessageEntry[] = [
     fixed: iris('    source: builtin("iris")\n    classes: ["setosa", "versicolor", "virginica"]', IRIS_TRAIN),
   },
   {
-    code: "DLM309",
+    code: PIPELINE.splitDoesNotFit,
     title: "split fractions do not fit",
     severity: "error",
     explanation:
@@ -124,7 +149,7 @@ export const PIPELINE_MESSAGES: readonly MessageEntry[] = [
     fixed: iris('    source: builtin("iris")\n    split { train: 0.6, validation: 0.2, test: 0.2 }', IRIS_TRAIN),
   },
   {
-    code: "DLM406",
+    code: PIPELINE.inputDoesNotFitData,
     title: "model input does not fit the data",
     severity: "error",
     explanation:
@@ -139,7 +164,7 @@ export const PIPELINE_MESSAGES: readonly MessageEntry[] = [
       'model Mlp(input: [4]) {\n  dense(3, activation: softmax)\n}\n\nexperiment iris {\n  data { source: builtin("iris") }\n  model: Mlp\n  train { loss: sparse_categorical_crossentropy, epochs: 50 }\n}',
   },
   {
-    code: "DLM407",
+    code: PIPELINE.outputDoesNotFitLabels,
     title: "model output does not fit the labels",
     severity: "error",
     explanation:
@@ -152,7 +177,7 @@ export const PIPELINE_MESSAGES: readonly MessageEntry[] = [
       'experiment iris {\n  data { source: builtin("iris") }\n  model { dense(16, activation: relu), dense(3, activation: softmax) }\n  train { loss: sparse_categorical_crossentropy, epochs: 50 }\n}',
   },
   {
-    code: "DLM501",
+    code: PIPELINE.lossDoesNotFitActivation,
     title: "loss does not fit the last activation",
     severity: "error",
     explanation:
@@ -167,7 +192,7 @@ export const PIPELINE_MESSAGES: readonly MessageEntry[] = [
       'experiment spam {\n  data { source: builtin("spam"), tokenize(vocab: 5000, length: 200) }\n  model { embedding(5000, 16), global_avg_pool1d, dense(1, activation: sigmoid) }\n  train { loss: binary_crossentropy, epochs: 5 }\n}',
   },
   {
-    code: "DLM502",
+    code: PIPELINE.monitorNeverLogged,
     title: "monitored value is never logged",
     severity: "error",
     explanation:
@@ -182,7 +207,7 @@ export const PIPELINE_MESSAGES: readonly MessageEntry[] = [
     fixed: iris(IRIS_DATA, `${IRIS_TRAIN}\n    callbacks { early_stopping(monitor: val_accuracy, patience: 5) }`),
   },
   {
-    code: "DLM503",
+    code: PIPELINE.augmentationOnNonImages,
     title: "augmentation on non-image data",
     severity: "error",
     explanation:
@@ -191,7 +216,7 @@ export const PIPELINE_MESSAGES: readonly MessageEntry[] = [
     fixed: iris('    source: builtin("iris")', IRIS_TRAIN),
   },
   {
-    code: "DLM504",
+    code: PIPELINE.fineTuneWithoutPretrained,
     title: "fine_tune without a pretrained model",
     severity: "error",
     explanation:
@@ -202,7 +227,7 @@ export const PIPELINE_MESSAGES: readonly MessageEntry[] = [
     fixed: iris(IRIS_DATA, IRIS_TRAIN),
   },
   {
-    code: "DLM505",
+    code: PIPELINE.searchOutsideTune,
     title: "search space outside tune",
     severity: "error",
     explanation:
@@ -219,7 +244,7 @@ export const PIPELINE_MESSAGES: readonly MessageEntry[] = [
     ),
   },
   {
-    code: "DLM506",
+    code: PIPELINE.dataSettingDoesNotFitSource,
     title: "data setting does not fit the source",
     severity: "error",
     explanation:
@@ -230,7 +255,7 @@ export const PIPELINE_MESSAGES: readonly MessageEntry[] = [
     fixed: iris('    source: builtin("iris")', IRIS_TRAIN),
   },
   {
-    code: "DLM507",
+    code: PIPELINE.settingDoesNotFitTask,
     title: "setting does not fit the task",
     severity: "error",
     explanation:
@@ -241,7 +266,7 @@ export const PIPELINE_MESSAGES: readonly MessageEntry[] = [
     fixed: iris(IRIS_DATA, IRIS_TRAIN),
   },
   {
-    code: "DLM508",
+    code: PIPELINE.metricDoesNotFitTask,
     title: "metric does not fit the task",
     severity: "error",
     explanation:
@@ -252,7 +277,7 @@ export const PIPELINE_MESSAGES: readonly MessageEntry[] = [
     fixed: iris(IRIS_DATA, IRIS_TRAIN),
   },
   {
-    code: "DLM509",
+    code: PIPELINE.evaluatedSplitMissing,
     title: "evaluated split does not exist",
     severity: "error",
     explanation:
@@ -263,7 +288,7 @@ export const PIPELINE_MESSAGES: readonly MessageEntry[] = [
     fixed: iris(IRIS_DATA, IRIS_TRAIN, "\n  evaluate { on: validation }"),
   },
   {
-    code: "DLM510",
+    code: PIPELINE.unworkableDataDefault,
     title: "data default that will not work",
     severity: "warning",
     explanation:

@@ -1,10 +1,15 @@
 /** Catalog of the resource checks: what training a model would need from the machine. */
 import type { MessageEntry } from "./catalog-entry.js";
 
+/** The resources codes by meaning, so code reads `RESOURCES.modelMayNotFitMemory`, not `"DLM511"`. */
+export const RESOURCES = {
+  modelMayNotFitMemory: "DLM511",
+} as const;
+
 /** One entry per code of the resource checks: what `dlm explain CODE` prints. */
 export const RESOURCE_MESSAGES: readonly MessageEntry[] = [
   {
-    code: "DLM511",
+    code: RESOURCES.modelMayNotFitMemory,
     title: "model may not fit in memory",
     severity: "warning",
     explanation:

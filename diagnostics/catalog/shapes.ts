@@ -1,10 +1,19 @@
 /** Catalog of the shapes family (DLM4xx) that shape inference reports. */
 import type { MessageEntry } from "./catalog-entry.js";
 
+/** The shapes codes by meaning, so code reads `SHAPES.wrongInputRank`, not `"DLM401"`. */
+export const SHAPES = {
+  wrongInputRank: "DLM401",
+  sizeReachesZero: "DLM402",
+  reshapeDoesNotFit: "DLM403",
+  residualShapeMismatch: "DLM404",
+  invalidInputShape: "DLM405",
+} as const;
+
 /** One entry per shape code: what `dlm explain DLM4xx` prints. */
 export const SHAPE_MESSAGES: readonly MessageEntry[] = [
   {
-    code: "DLM401",
+    code: SHAPES.wrongInputRank,
     title: "wrong input rank",
     severity: "error",
     explanation:
@@ -17,7 +26,7 @@ export const SHAPE_MESSAGES: readonly MessageEntry[] = [
     fixed: "model Net(input: [784]) {\n  reshape([28, 28, 1])\n  conv2d(32, 3)\n  flatten\n  dense(10)\n}",
   },
   {
-    code: "DLM402",
+    code: SHAPES.sizeReachesZero,
     title: "size reaches zero",
     severity: "error",
     explanation:
@@ -29,7 +38,7 @@ export const SHAPE_MESSAGES: readonly MessageEntry[] = [
     fixed: "model Net(input: [8, 8, 1]) {\n  conv2d(8, 5, padding: same)\n  conv2d(8, 5)\n}",
   },
   {
-    code: "DLM403",
+    code: SHAPES.reshapeDoesNotFit,
     title: "reshape does not fit",
     severity: "error",
     explanation:
@@ -40,7 +49,7 @@ export const SHAPE_MESSAGES: readonly MessageEntry[] = [
     fixed: "model Net(input: [784]) {\n  reshape([28, 28, 1])\n}",
   },
   {
-    code: "DLM404",
+    code: SHAPES.residualShapeMismatch,
     title: "residual shape mismatch",
     severity: "error",
     explanation:
@@ -54,7 +63,7 @@ export const SHAPE_MESSAGES: readonly MessageEntry[] = [
     fixed: "model Net(input: [8, 8, 16]) {\n  residual { conv2d(16, 3, padding: same) }\n}",
   },
   {
-    code: "DLM405",
+    code: SHAPES.invalidInputShape,
     title: "invalid input shape",
     severity: "error",
     explanation:

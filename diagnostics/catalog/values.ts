@@ -1,10 +1,21 @@
 /** Catalog of the values family (DLM3xx) that layer and block arguments report. */
 import type { MessageEntry } from "./catalog-entry.js";
 
+/** The values codes by meaning, so code reads `VALUES.wrongType`, not `"DLM301"`. */
+export const VALUES = {
+  wrongType: "DLM301",
+  outOfRange: "DLM302",
+  missingArgument: "DLM303",
+  tooManyArguments: "DLM304",
+  divisionByZero: "DLM305",
+  invalidLayerArguments: "DLM307",
+  invalidRepeatCount: "DLM308",
+} as const;
+
 /** One entry per value code: what `dlm explain DLM3xx` prints. */
 export const VALUE_MESSAGES: readonly MessageEntry[] = [
   {
-    code: "DLM301",
+    code: VALUES.wrongType,
     title: "wrong type",
     severity: "error",
     explanation:
@@ -17,7 +28,7 @@ export const VALUE_MESSAGES: readonly MessageEntry[] = [
     fixed: "model Net(input: [784]) {\n  dense(12)\n}",
   },
   {
-    code: "DLM302",
+    code: VALUES.outOfRange,
     title: "value out of range",
     severity: "error",
     explanation:
@@ -28,7 +39,7 @@ export const VALUE_MESSAGES: readonly MessageEntry[] = [
     fixed: "model Net(input: [784]) {\n  dense(128)\n  dropout(0.5)\n  dense(10)\n}",
   },
   {
-    code: "DLM303",
+    code: VALUES.missingArgument,
     title: "missing required argument",
     severity: "error",
     explanation:
@@ -39,7 +50,7 @@ export const VALUE_MESSAGES: readonly MessageEntry[] = [
     fixed: "model Net(input: [28, 28, 1]) {\n  conv2d(32, 3)\n}",
   },
   {
-    code: "DLM304",
+    code: VALUES.tooManyArguments,
     title: "too many arguments",
     severity: "error",
     explanation:
@@ -50,7 +61,7 @@ export const VALUE_MESSAGES: readonly MessageEntry[] = [
     fixed: "model Net(input: [784]) {\n  dropout(0.5)\n}",
   },
   {
-    code: "DLM305",
+    code: VALUES.divisionByZero,
     title: "division by zero",
     severity: "error",
     explanation:
@@ -61,7 +72,7 @@ export const VALUE_MESSAGES: readonly MessageEntry[] = [
     fixed: "model Net(input: [784]) {\n  dense(256 / 2)\n}",
   },
   {
-    code: "DLM307",
+    code: VALUES.invalidLayerArguments,
     title: "invalid layer arguments",
     severity: "error",
     explanation:
@@ -72,7 +83,7 @@ export const VALUE_MESSAGES: readonly MessageEntry[] = [
     fixed: "model Net(input: [28, 28, 1]) {\n  conv2d(8, 3, dilation: 2)\n}",
   },
   {
-    code: "DLM308",
+    code: VALUES.invalidRepeatCount,
     title: "invalid repeat count",
     severity: "error",
     explanation:

@@ -4,10 +4,19 @@
  */
 import type { MessageEntry } from "./catalog-entry.js";
 
+/** The zoo codes by meaning, so code reads `ARCHITECTURES.residualOption`, not `"DLM420"`. */
+export const ARCHITECTURES = {
+  residualOption: "DLM420",
+  unknownArchitecture: "DLM422",
+  zooOptionOnSavedModel: "DLM423",
+  inputDoesNotFitArchitecture: "DLM424",
+  poolingWithTop: "DLM425",
+} as const;
+
 /** One entry per code of the residual-option and model-zoo checks. */
 export const ZOO_MESSAGES: readonly MessageEntry[] = [
   {
-    code: "DLM420",
+    code: ARCHITECTURES.residualOption,
     title: "residual option",
     severity: "error",
     explanation:
@@ -20,7 +29,7 @@ export const ZOO_MESSAGES: readonly MessageEntry[] = [
     fixed: "model Net(input: [8, 8, 16]) {\n  residual(shortcut: { conv2d(32, 1) }) { conv2d(32, 3, padding: same) }\n}",
   },
   {
-    code: "DLM422",
+    code: ARCHITECTURES.unknownArchitecture,
     title: "unknown architecture",
     severity: "error",
     explanation:
@@ -31,7 +40,7 @@ export const ZOO_MESSAGES: readonly MessageEntry[] = [
     fixed: "model Net(input: [96, 96, 3]) {\n  pretrained(resnet50, weights: none)\n  global_avg_pool2d\n  dense(10)\n}",
   },
   {
-    code: "DLM423",
+    code: ARCHITECTURES.zooOptionOnSavedModel,
     title: "zoo option on a saved model",
     severity: "error",
     explanation:
@@ -44,7 +53,7 @@ export const ZOO_MESSAGES: readonly MessageEntry[] = [
       "model Net(input: [96, 96, 3]) {\n  pretrained(\"base/model.json\")\n  global_avg_pool2d\n  dense(10)\n}",
   },
   {
-    code: "DLM424",
+    code: ARCHITECTURES.inputDoesNotFitArchitecture,
     title: "input does not fit the architecture",
     severity: "error",
     explanation:
@@ -56,7 +65,7 @@ export const ZOO_MESSAGES: readonly MessageEntry[] = [
     fixed: "model Net(input: [96, 96, 3]) {\n  pretrained(mobilenet_v2, weights: none, pooling: avg)\n  dense(10, activation: softmax)\n}",
   },
   {
-    code: "DLM425",
+    code: ARCHITECTURES.poolingWithTop,
     title: "pooling with the top",
     severity: "error",
     explanation:

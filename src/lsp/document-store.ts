@@ -12,6 +12,7 @@ import { makeDiagnostic } from "../../diagnostics/diagnostic.js";
 import { describeBoundedReadFailure, MAX_SOURCE_BYTES } from "../../compiler/source-limits.js";
 import { parseDlm, type ParseResult } from "../../grammar/parse.js";
 import { nodeCompilerHost, type CompilerHost } from "../../compiler/host.js";
+import { NAMES } from "../../diagnostics/catalog/names.js";
 
 /** One open document checked at one version. */
 export interface CheckedDocument {
@@ -41,7 +42,7 @@ export function pathToUri(file: string): string {
 function overLimitResult(file: string): CheckResult {
   const empty = checkProgram([], nodeCompilerHost());
   const message = describeBoundedReadFailure(file, { kind: "too-large", limitBytes: MAX_SOURCE_BYTES });
-  return { ...empty, diagnostics: [makeDiagnostic("DLM211", file, { start: 0, end: 0 }, { message })] };
+  return { ...empty, diagnostics: [makeDiagnostic(NAMES.importNotFound, file, { start: 0, end: 0 }, { message })] };
 }
 
 /** Options of a {@link DocumentStore}. */
