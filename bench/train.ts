@@ -14,18 +14,23 @@
  * bench/torch-yardstick.py trains the same two models with plain PyTorch code (random
  * MNIST-shaped data, batch 64, Adam) at DLM's thread count, in the same run, and
  * `torchSamplesPerSecond` stands beside DLM's; without torch it is null with a
- * `torchUnavailable` reason. DLM trains on one worker (one wasm thread), so `workers` is 1
- * and `dlmOneWorkerSamplesPerSecond` is the same measurement as `dlmSamplesPerSecond`.
+ * `torchUnavailable` reason. DLM trains with `workers` data-parallel workers (default: the
+ * cores Node reports; runtime/parallel/) for `dlmSamplesPerSecond` and with one for
+ * `dlmOneWorkerSamplesPerSecond`, and PyTorch runs at `workers` threads, so the ratio
+ * `dlmOverTorch` compares equal core counts. DLM's epochs are timed inside one `train()` of
+ * several epochs (the first one a warm-up), so the workers' start is not counted.
  *
- *   npm run bench:train -- [--json] [--backend wasm|cpu] [--runs N]
+ *   npm run bench:train -- [--json] [--backend wasm|cpu] [--runs N] [--workers N]
  */
 import { spawnSync } from "node:child_process";
+import * as os from "node:os";
 import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend, type ActiveBackendName } from "../runtime/backend.js";
 import { registerTrainingKernels, unregisterTrainingKernels } from "../runtime/kernels/register.js";
 import { readIdxImageSet } from "../runtime/data/idx.js";
 import { packageFile } from "../runtime/data/package-files.js";
+import { Callback } from "../runtime/callbacks/types.js";
 import { train } from "../runtime/train.js";
 import type { PreparedData } from "../runtime/types.js";
 import { median } from "./measure.js";
@@ -104,19 +109,32 @@ function mnistSlice(workload: Workload): PreparedData {
   };
 }
 
-/** Seconds for one epoch of DLM's training loop. */
-async function dlmEpoch(workload: Workload, data: PreparedData): Promise<number> {
+/** Records how long each epoch of a `train()` takes. */
+class EpochTimer extends Callback {
+  readonly seconds: number[] = [];
+  private startedAt = 0;
+  override async onEpochBegin(): Promise<void> {
+    this.startedAt = performance.now();
+  }
+  override async onEpochEnd(): Promise<void> {
+    this.seconds.push((performance.now() - this.startedAt) / 1000);
+  }
+}
+
+/** Seconds of each of `runs` epochs of DLM's training loop with `workers` workers, after one warm-up epoch. */
+async function dlmEpochs(workload: Workload, data: PreparedData, workers: number, runs: number): Promise<number[]> {
   const model = workload.build();
-  const start = performance.now();
+  const timer = new EpochTimer();
   await train(model, data, {
-    epochs: 1,
+    epochs: runs + 1,
     batchSize: BATCH_SIZE,
     optimizer: { name: "adam" },
     loss: "sparse_categorical_crossentropy",
+    workers,
+    callbacks: [timer],
   });
-  const seconds = (performance.now() - start) / 1000;
   model.dispose();
-  return seconds;
+  return timer.seconds.slice(1);
 }
 
 /** Seconds for one epoch of stock `model.fit` (the backend's own kernels), or null when it cannot train. */
@@ -147,9 +165,6 @@ async function fitEpoch(workload: Workload, data: PreparedData): Promise<number>
     optimizer.dispose();
   }
 }
-
-/** Threads DLM trains with: one worker, one wasm thread (TF.js disables wasm threads in Node). */
-const DLM_WORKERS = 1;
 
 /** PyTorch's epoch seconds on the workload, or the reason it could not be measured. */
 type TorchMeasurement = { readonly seconds: number[]; readonly version: string } | { readonly unavailable: string };
@@ -183,22 +198,25 @@ async function main(): Promise<void> {
   const json = process.argv.includes("--json");
   const runs = Number(argument("runs") ?? 3);
   const backend = await initBackend((argument("backend") ?? "wasm") as ActiveBackendName);
-  const result: Record<string, unknown> = { backend: backend.name, workers: DLM_WORKERS };
+  const workers = Number(argument("workers") ?? os.availableParallelism());
+  const result: Record<string, unknown> = { backend: backend.name, workers };
   for (const workload of WORKLOADS) {
     const data = mnistSlice(workload);
     // Warm-ups: kernels compiled, weights allocated (a stock fit that cannot train is not retried).
-    await dlmEpoch(workload, data);
     await fitEpoch(workload, data);
     const stockTrains = (await stockFitEpoch(workload, data, backend.name)) !== null;
     const dlm: number[] = [];
+    const dlmOneWorker: number[] = [];
     const fit: number[] = [];
     const stock: number[] = [];
-    for (let run = 0; run < runs; run++) {
-      dlm.push(await dlmEpoch(workload, data));
+    // Interleaved in rounds of two epochs each, so machine noise touches every variant alike.
+    for (let round = 0; round < Math.ceil(runs / 2); round++) {
+      dlm.push(...(await dlmEpochs(workload, data, workers, 2)));
+      dlmOneWorker.push(...(await dlmEpochs(workload, data, 1, 2)));
       fit.push(await fitEpoch(workload, data));
       if (stockTrains) stock.push((await stockFitEpoch(workload, data, backend.name)) ?? Number.NaN);
     }
-    const torch = torchEpochs(workload, runs, DLM_WORKERS);
+    const torch = torchEpochs(workload, runs, workers);
     const perSecond = (seconds: number[]) => Math.round(workload.examples / median(seconds));
     const range = (seconds: number[]) => [
       Math.round(workload.examples / Math.max(...seconds)),
@@ -207,15 +225,17 @@ async function main(): Promise<void> {
     const torchSamplesPerSecond = "seconds" in torch ? perSecond(torch.seconds) : null;
     result[workload.name] = {
       dlmSamplesPerSecond: perSecond(dlm),
-      dlmOneWorkerSamplesPerSecond: perSecond(dlm),
+      dlmOneWorkerSamplesPerSecond: perSecond(dlmOneWorker),
+      workersOverOneWorker: Number((perSecond(dlm) / perSecond(dlmOneWorker)).toFixed(3)),
       torchSamplesPerSecond,
       ...("seconds" in torch
-        ? { torchRange: range(torch.seconds), torchVersion: torch.version, torchThreads: DLM_WORKERS }
+        ? { torchRange: range(torch.seconds), torchVersion: torch.version, torchThreads: workers }
         : { torchUnavailable: torch.unavailable }),
       dlmOverTorch: torchSamplesPerSecond === null ? null : Number((perSecond(dlm) / torchSamplesPerSecond).toFixed(3)),
       fitSamplesPerSecond: stockTrains ? perSecond(stock) : null,
       fitWithDlmKernelsSamplesPerSecond: perSecond(fit),
       dlmRange: range(dlm),
+      dlmOneWorkerRange: range(dlmOneWorker),
       fitRange: stockTrains ? range(stock) : null,
       fitWithDlmKernelsRange: range(fit),
     };
@@ -229,7 +249,8 @@ async function main(): Promise<void> {
       const ratio = (other: number | null) =>
         other === null ? "cannot train" : `${(entry.dlmSamplesPerSecond / other).toFixed(2)}×`;
       console.log(
-        `${workload.name}: dlm ${entry.dlmSamplesPerSecond} samples/s; stock model.fit ${entry.fitSamplesPerSecond ?? "—"} ` +
+        `${workload.name}: dlm ${entry.dlmSamplesPerSecond} samples/s with ${workers} workers, ` +
+          `${(result[workload.name] as { dlmOneWorkerSamplesPerSecond: number }).dlmOneWorkerSamplesPerSecond} with one; stock model.fit ${entry.fitSamplesPerSecond ?? "—"} ` +
           `(${ratio(entry.fitSamplesPerSecond)}); model.fit with DLM's kernels ${entry.fitWithDlmKernelsSamplesPerSecond} ` +
           `(${ratio(entry.fitWithDlmKernelsSamplesPerSecond)}); PyTorch ${torchSamplesPerSecond ?? "—"} ` +
           `(${torchSamplesPerSecond === null ? (torch as { unavailable: string }).unavailable : ratio(torchSamplesPerSecond)}) on ${backend.name}`,

@@ -3,6 +3,7 @@
  * typed description the generated program writes out (data spec, training stages,
  * evaluation, export) plus its model builder. `run.ts` executes it.
  */
+import type { WorkersSetting } from "./parallel/worker-count.js";
 import type * as tf from "@tensorflow/tfjs";
 import type { BackendName } from "./backend.js";
 import type { DataSpec } from "./data/spec.js";
@@ -65,6 +66,8 @@ export interface StageSpec {
   readonly classWeight?: ClassWeightSpec;
   /** Shuffle training examples each epoch. Default true. */
   readonly shuffle?: boolean;
+  /** Data-parallel workers (runtime/parallel/worker-count.ts). Default `auto`. */
+  readonly workers?: WorkersSetting;
   readonly callbacks: readonly CallbackSpec[];
 }
 

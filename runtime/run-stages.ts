@@ -35,6 +35,8 @@ import type { Say } from "./run.js";
 import { buildSeededModel } from "./seeded-model.js";
 import { architectureOf, describeArchitectureChange, type Architecture } from "./architecture-hash.js";
 import { positiveClassId } from "./evaluate.js";
+import { activeBackendName } from "./backend.js";
+import { chooseWorkerCount } from "./parallel/worker-count.js";
 
 /** Which stage a run checkpoint belongs to. */
 export type StageName = "train" | "fine_tune";
@@ -370,6 +372,10 @@ export async function trainStages(
     }
     const optimizer = resuming ? resumePoint.optimizer : createOptimizer(stage.spec.optimizer);
     const checkpoint = new RunCheckpoint(runCheckpointDir(options.runDir), stage.name);
+    const workers = chooseWorkerCount(stage.spec.workers, model, stage.spec.batchSize, activeBackendName());
+    if (workers.workers > 1 || (typeof stage.spec.workers === "number" && stage.spec.workers > 1)) {
+      options.say(`dlm: ${workers.workers} data-parallel worker${workers.workers === 1 ? "" : "s"} (${workers.reason})`);
+    }
     const callbacks = stageCallbacks(definition, stage.spec, options, meter, checkpoint);
     try {
       history = await train(model, data, {
@@ -389,6 +395,7 @@ export async function trainStages(
           : { positive: positiveClassId(definition.evaluate.positive, data.info.classes)! }),
         ...(stage.spec.classWeight === undefined ? {} : { classWeight: stage.spec.classWeight }),
         callbacks,
+        workers: workers.workers,
         ...(options.signal === undefined ? {} : { signal: options.signal }),
       });
       if (history.interrupted !== undefined) {

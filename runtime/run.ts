@@ -45,6 +45,8 @@ export interface RunOverrides {
   readonly limit?: number;
   readonly trials?: number;
   readonly backend?: BackendName;
+  /** Data-parallel workers of every training stage, over the file's `workers`. */
+  readonly workers?: number;
   /** Parent of the run directory. Default `runs`. */
   readonly out: string;
   readonly force: boolean;
@@ -66,7 +68,7 @@ function positiveInteger(flag: string, value: string | undefined): number | unde
   return Number(value);
 }
 
-/** Parses `--epochs N --limit N --trials N --backend B --out DIR --force --resume --quiet`. */
+/** Parses `--epochs N --limit N --trials N --backend B --workers N --out DIR --force --resume --quiet`. */
 export function parseRunOverrides(argv: readonly string[]): RunOverrides {
   let parsed;
   try {
@@ -77,6 +79,7 @@ export function parseRunOverrides(argv: readonly string[]): RunOverrides {
         limit: { type: "string" },
         trials: { type: "string" },
         backend: { type: "string" },
+        workers: { type: "string" },
         out: { type: "string" },
         force: { type: "boolean" },
         resume: { type: "boolean" },
@@ -96,11 +99,13 @@ export function parseRunOverrides(argv: readonly string[]): RunOverrides {
   const epochs = positiveInteger("epochs", values.epochs);
   const limit = positiveInteger("limit", values.limit);
   const trials = positiveInteger("trials", values.trials);
+  const workers = positiveInteger("workers", values.workers);
   return {
     ...(epochs === undefined ? {} : { epochs }),
     ...(limit === undefined ? {} : { limit }),
     ...(trials === undefined ? {} : { trials }),
     ...(backend === undefined ? {} : { backend: backend as BackendName }),
+    ...(workers === undefined ? {} : { workers }),
     out: values.out ?? "runs",
     force: values.force ?? false,
     resume: values.resume ?? false,
@@ -108,17 +113,21 @@ export function parseRunOverrides(argv: readonly string[]): RunOverrides {
   };
 }
 
-/** Applies `--epochs` to every training stage. */
-function withEpochs<Stage extends StageSpec>(stage: Stage, epochs: number | undefined): Stage {
-  return epochs === undefined ? stage : { ...stage, epochs };
+/** Applies `--epochs` and `--workers` to every training stage. */
+function withStageOverrides<Stage extends StageSpec>(stage: Stage, overrides: RunOverrides): Stage {
+  return {
+    ...stage,
+    ...(overrides.epochs === undefined ? {} : { epochs: overrides.epochs }),
+    ...(overrides.workers === undefined ? {} : { workers: overrides.workers }),
+  };
 }
 
 /** The definition after command-line overrides. */
 export function applyOverrides(definition: ExperimentDefinition, overrides: RunOverrides): ExperimentDefinition {
   return {
     ...definition,
-    train: withEpochs(definition.train, overrides.epochs),
-    ...(definition.fineTune === undefined ? {} : { fineTune: withEpochs(definition.fineTune, overrides.epochs) }),
+    train: withStageOverrides(definition.train, overrides),
+    ...(definition.fineTune === undefined ? {} : { fineTune: withStageOverrides(definition.fineTune, overrides) }),
     ...(definition.tune === undefined || overrides.trials === undefined
       ? {}
       : { tune: { ...definition.tune, trials: overrides.trials } }),

@@ -135,6 +135,7 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option("--limit <n>", "keep at most N training examples (stratified)", parsePositiveInt("--limit"))
     .option("--trials <n>", "override the number of tuning trials", parsePositiveInt("--trials"))
     .addOption(new Option("--backend <name>", "TensorFlow.js backend").choices([...BACKENDS]))
+    .option("--workers <n>", "data-parallel training workers (threads), over train { workers }", parsePositiveInt("--workers"))
     .option("--out <dir>", "directory for run outputs", "runs")
     .option("--force", "overwrite the run directory of an earlier run with the same name")
     .option("--resume", "continue from the last checkpoint of this experiment")
@@ -187,6 +188,7 @@ export interface RunFlags {
   limit?: number;
   trials?: number;
   backend?: (typeof BACKENDS)[number];
+  workers?: number;
   out: string;
   force?: boolean;
   resume?: boolean;

@@ -58,6 +58,12 @@ const TRAIN_SETTINGS: readonly SettingSpec[] = [
   { name: "validation_batch_size", doc: "Examples per evaluation batch.", type: { kind: "int", min: 1 }, defaultText: "batch_size" },
   { name: "class_weight", doc: "`balanced` or `{ CLASS: weight }`: weights the loss per class.", type: { kind: "class_weight" } },
   { name: "shuffle", doc: "Shuffle the training split each epoch.", type: { kind: "bool" }, defaultText: "true" },
+  {
+    name: "workers",
+    doc: "`auto` or a count ≥ 1: data-parallel workers (threads) that share each batch's gradient; `auto` takes the cores (at most 4) when a step is worth sharing. `--workers N` overrides it.",
+    type: { kind: "int", min: 1 },
+    defaultText: "auto",
+  },
 ];
 
 const CALLBACKS_SECTION: SectionSpec = {

@@ -6,13 +6,16 @@
  * `train`, except `callbacks` (each stage lists its own). Numeric settings may hold a
  * search space when the experiment tunes; their site paths point into these specs.
  */
-import type { SourceRange } from "../../grammar/ast.js";
+import type { Setting, SourceRange } from "../../grammar/ast.js";
 import type { CallbackSpec, FineTuneSpec, MonitorModeSpec, ScheduleSpec, StageSpec } from "../../runtime/experiment.js";
 import type { ClassWeightSpec, LossName } from "../../runtime/losses.js";
 import type { OptimizerName, OptimizerSpec } from "../../runtime/optimizers.js";
 import type { Unfreeze } from "../../runtime/unfreeze.js";
 import { CALLBACKS, LOSSES, METRICS, OPTIMIZERS, SCHEDULES, UNFREEZE, type LossEntry } from "../catalog/training.js";
-import { evaluateValue } from "../evaluate-values.js";
+import { describeValue, evaluateValue } from "../evaluate-values.js";
+import { makeDiagnostic } from "../../diagnostics/diagnostic.js";
+import { VALUES } from "../../diagnostics/catalog/values.js";
+import type { WorkersSetting } from "../../runtime/parallel/worker-count.js";
 import { readBool, readNumber, readString } from "../layers/arguments.js";
 import { camelCase, type ExperimentContext, type SpaceSite } from "./experiment-context.js";
 import type { SectionReading } from "./read-sections.js";
@@ -87,6 +90,8 @@ export function lowerStage(section: SectionReading, context: ExperimentContext, 
   const batchSize = written("batch_size") ? scalar("batch_size") : (inherited?.spec?.batchSize ?? 32);
   const validationBatchSize = written("validation_batch_size") ? scalar("validation_batch_size") : inherited?.spec?.validationBatchSize;
   const shuffle = written("shuffle") ? scalar("shuffle") : inherited?.spec?.shuffle;
+  const workersSetting = section.settings.get("workers");
+  const workers = workersSetting ? readWorkers(workersSetting, section, context) : inherited?.spec?.workers;
   const classWeightSetting = section.settings.get("class_weight");
   const classWeight = classWeightSetting ? readClassWeight(classWeightSetting, context) : inherited?.classWeight;
   const callbacksSection = section.sections.get("callbacks");
@@ -116,6 +121,7 @@ export function lowerStage(section: SectionReading, context: ExperimentContext, 
         ...(typeof validationBatchSize === "number" ? { validationBatchSize } : {}),
         ...(classWeight ? { classWeight: classWeightSpec(classWeight) } : {}),
         ...(typeof shuffle === "boolean" ? { shuffle } : {}),
+        ...(workers === undefined ? {} : { workers }),
         callbacks: callbacks.map((callback) => callback!.spec),
       }
     : undefined;
@@ -132,6 +138,28 @@ export function lowerStage(section: SectionReading, context: ExperimentContext, 
 }
 
 /** The stage's field in the plan: `train`, `fineTune`. */
+/**
+ * `workers: auto` or a whole number ≥ 1 (the schema's int bounds); anything else is
+ * DLM301. Not a tuning site: how many threads share a step changes no trial's result.
+ */
+function readWorkers(setting: Setting, section: SectionReading, context: ExperimentContext): WorkersSetting | undefined {
+  const value = settingValue(setting, context);
+  if (value.kind === "name" && value.name === "auto") return "auto";
+  const spec = section.spec.settings.find((candidate) => candidate.name === "workers");
+  if (value.kind === "number" && spec !== undefined) {
+    const count = readScalarSetting(setting, spec, section.path, context);
+    return typeof count === "number" ? count : undefined;
+  }
+  if (value.kind === "invalid") return undefined;
+  context.report(
+    makeDiagnostic(VALUES.wrongType, context.file, setting.value.range, {
+      message: `\`workers\` of ${section.path} expects \`auto\` or a whole number ≥ 1, found ${describeValue(value)}`,
+      help: "write `workers: auto` (the cores, when a step is worth sharing) or a count such as `workers: 2`",
+    }),
+  );
+  return undefined;
+}
+
 function stageField(stage: string): string {
   return camelCase(stage);
 }

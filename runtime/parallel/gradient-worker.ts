@@ -7,7 +7,9 @@
 import { parentPort, workerData } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend, type ActiveBackendName } from "../backend.js";
+import "../image-preprocessing.js"; // registers the layer class a pretrained model's topology may name
 import type { LossName } from "../losses.js";
+import { keepBackboneBatchNormInInference } from "../unfreeze.js";
 import { shardGradients } from "./shard-gradients.js";
 import {
   COMMAND,
@@ -38,6 +40,8 @@ const WAIT_SLICE_MS = 1000;
 async function serve(data: GradientWorkerData): Promise<void> {
   await initBackend(data.backend);
   const model = await tf.models.modelFromJSON(JSON.parse(data.modelTopology) as Parameters<typeof tf.models.modelFromJSON>[0]);
+  // As on the main thread (run-stages.ts): a pretrained backbone's batch norm stays in inference mode.
+  keepBackboneBatchNormInInference(model);
   const { layout, buffers } = data;
   const control = new Int32Array(buffers.control);
   const step = new Float64Array(buffers.step);

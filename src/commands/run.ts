@@ -31,6 +31,7 @@ function programArguments(flags: RunFlags): string[] {
     ...(flags.limit === undefined ? [] : ["--limit", String(flags.limit)]),
     ...(flags.trials === undefined ? [] : ["--trials", String(flags.trials)]),
     ...(flags.backend === undefined ? [] : ["--backend", flags.backend]),
+    ...(flags.workers === undefined ? [] : ["--workers", String(flags.workers)]),
     "--out",
     flags.out,
     ...(flags.force ? ["--force"] : []),
