@@ -46,6 +46,11 @@ export interface ExperimentCheck {
 /** Options for tests and tools: how image folders are listed (default: the real file system). */
 export interface ExperimentCheckOptions {
   readonly readImageFolder?: ImageFolderReader;
+  /**
+   * The engine every experiment is checked for (`--target`, `--engine`), over what each says
+   * in `engine:`. Default: each experiment's own (`engine: torch` adds the torch engine's checks).
+   */
+  readonly engine?: "tfjs" | "torch";
 }
 
 /** Checks every experiment of a checked program (files with syntax errors are skipped) and plans the clean ones. */
@@ -96,6 +101,7 @@ function checkExperiment(
 
   const seed = readTopSetting(experiment, "seed", context);
   const backend = readTopSetting(experiment, "backend", context);
+  const engine = readTopSetting(experiment, "engine", context);
   const exportDir = readTopSetting(experiment, "export", context);
 
   const dataSection = experiment.sections.get("data");
@@ -148,6 +154,7 @@ function checkExperiment(
     nameRange: declaration.name.range,
     seed: typeof seed === "number" ? seed : 0,
     backend: typeof backend === "string" ? (backend as BackendName) : "auto",
+    ...(engine === "torch" || engine === "tfjs" ? { engine } : {}),
     data: data.spec,
     dataInfo: dataFacts.info,
     model: model.model,
@@ -170,7 +177,7 @@ function checkExperiment(
   return { plan, diagnostics: context.diagnostics, exportDir: exportText };
 }
 
-/** `seed`, `backend` or `export` of the experiment, checked against its spec. */
+/** `seed`, `backend`, `engine` or `export` of the experiment, checked against its spec. */
 function readTopSetting(experiment: SectionReading, name: string, context: ExperimentContext) {
   const setting = experiment.settings.get(name);
   const spec = experiment.spec.settings.find((candidate) => candidate.name === name);

@@ -71,6 +71,8 @@ export interface ExperimentPlan {
   readonly nameRange: SourceRange;
   readonly seed: number;
   readonly backend: BackendName;
+  /** `engine:` as written; absent means TF.js. */
+  readonly engine?: "tfjs" | "torch";
   /** The `data { }` section in the runtime's types; paths as written (relative to the `.dlm` folder). */
   readonly data: DataSpec;
   /** What the data looks like, known before loading it. */

@@ -31,6 +31,7 @@ import { readPretrainedInfo } from "./layers/registry.js";
 import type { PretrainedInfo, Shape, ShapeContext } from "./layers/types.js";
 import { inlineModelsOf } from "./visit-ast.js";
 import { checkExperiments, type ExperimentCheckOptions } from "./check-experiments.js";
+import { checkEngineSettings } from "./torch/check-torch.js";
 import type { ExperimentPlan } from "./experiment-plan.js";
 import { NAMES } from "../diagnostics/catalog/names.js";
 
@@ -173,7 +174,9 @@ export function checkProgram(
   const layers = [...models.layers, ...experimentLayers];
   return {
     ...models,
-    diagnostics: sortDiagnostics(withoutDuplicateDiagnostics([...models.diagnostics, ...experiments.diagnostics])),
+    diagnostics: sortDiagnostics(
+      withoutDuplicateDiagnostics([...models.diagnostics, ...experiments.diagnostics, ...checkEngineSettings(experiments.plans, options.engine)]),
+    ),
     plans: experiments.plans,
     layers,
     layerAt: (file, offset) => findLayerAt(layers, file, offset),

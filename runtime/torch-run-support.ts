@@ -20,8 +20,10 @@ import { classWeightVector } from "./losses.js";
 import { evaluatePredictions, type Evaluation } from "./metrics/index.js";
 import { decodeNpy } from "./data/npy.js";
 import { averagedMetricLabel } from "./report/tables.js";
-import { chooseRunDirectory, describeSource, writeRunFiles } from "./run-directory.js";
-import type { StageOutcome } from "./run-stages.js";
+import { chooseRunDirectory, describeSource, findLatestRunDirectory, writeRunFiles } from "./run-directory.js";
+import { runCheckpointDir, type StageOutcome } from "./run-stages.js";
+import { CHECKPOINT_JSON, CheckpointError, readCheckpointState } from "./callbacks/model-checkpoint.js";
+import { existingDirectory } from "./model-io.js";
 import type { PreparedData } from "./types.js";
 
 /** A run folder with its data prepared and written for the torch program. */
@@ -52,15 +54,21 @@ function definitionOf(plan: ExperimentPlan, buildModel: ExperimentDefinition["bu
   };
 }
 
-/** Chooses the run folder, prepares the data and writes it (`prepared/`) for the program. */
+/** Starts TF.js's cpu backend: DLM's side of a torch run (data, metrics, the bundle) needs no other. */
+export async function initTorchRunBackend(): Promise<void> {
+  await initBackend("cpu");
+}
+
+/** Chooses the run folder (or takes the one being resumed), prepares the data and writes it (`prepared/`) for the program. */
 export async function prepareTorchRun(
   plan: ExperimentPlan,
-  options: { readonly out: string; readonly force: boolean; readonly limit?: number },
+  options: { readonly out: string; readonly force: boolean; readonly limit?: number; readonly runDir?: string },
 ): Promise<PreparedTorchRun> {
   await initBackend("cpu");
   const definition = definitionOf(plan, () => Promise.reject(new Error("the torch engine builds its model in Python")));
   await checkExperimentOutputs(definition);
-  const runDir = await chooseRunDirectory(options.out, plan.name, options.force);
+  // a resumed run goes on in the run folder of its checkpoint
+  const runDir = options.runDir ?? (await chooseRunDirectory(options.out, plan.name, options.force));
   const data = await prepareData(plan.data, {
     seed: plan.seed,
     baseDir: definition.baseDir,
@@ -173,4 +181,53 @@ export async function exportTorchModel(
     metrics,
     source: describeSource(plan.data.source),
   });
+}
+
+/** The run checkpoint a torch run writes after every epoch: the TF.js engine's place, and its `checkpoint.json`. */
+export { runCheckpointDir } from "./run-stages.js";
+export { CheckpointError } from "./callbacks/model-checkpoint.js";
+
+/** The file beside `checkpoint.json` that holds the torch state (weights, optimizer, random states, callbacks). */
+const TORCH_STATE = "torch-state.pt";
+
+/**
+ * The run folder of `plan`'s latest checkpoint under `out`, for `--resume`, and the epoch it
+ * saved; undefined when no run has one. A checkpoint of the TF.js engine, a damaged
+ * `checkpoint.json` or one saved from another model is a `CheckpointError` naming the file.
+ */
+export async function findTorchResumePoint(
+  out: string,
+  plan: ExperimentPlan,
+  architecture: string,
+): Promise<{ runDir: string; epoch: number } | undefined> {
+  const runDir = await findLatestRunDirectory(out, plan.name);
+  if (runDir === undefined) return undefined;
+  const dir = await existingDirectory(runCheckpointDir(runDir));
+  const state = await readCheckpointState(dir);
+  const file = path.join(dir, CHECKPOINT_JSON);
+  if (state === undefined) throw new CheckpointError(file, "missing");
+  if (!existsSync(path.join(dir, TORCH_STATE))) {
+    throw new CheckpointError(
+      file,
+      `this checkpoint was written by the TF.js engine (it has no ${TORCH_STATE})`,
+      "resume it without `--engine torch`, or start a new torch run without `--resume`",
+    );
+  }
+  if (state.architecture !== undefined && state.architecture !== architecture) {
+    throw new CheckpointError(
+      file,
+      `cannot resume: the model of experiment \`${plan.name}\` changed since this checkpoint was saved`,
+      "undo the change to resume, or start again without `--resume` (a new run directory) or with `--force` (replaces this one)",
+    );
+  }
+  return { runDir, epoch: state.epoch };
+}
+
+/** The epoch the run checkpoint of `runDir` saved, or undefined when there is none. */
+export async function savedTorchEpoch(runDir: string): Promise<number | undefined> {
+  try {
+    return (await readCheckpointState(runCheckpointDir(runDir)))?.epoch;
+  } catch {
+    return undefined;
+  }
 }

@@ -29,6 +29,15 @@ function unsupportedSettings(plan: ExperimentPlan): string[] {
   return found;
 }
 
+/**
+ * The torch engine's checks of every experiment that trains on it: those that say
+ * `engine: torch`, or all of them when `engine` (a `--target` or `--engine` flag) says torch;
+ * none when it says tfjs. Part of every check, so the editor shows them too.
+ */
+export function checkEngineSettings(plans: readonly ExperimentPlan[], engine?: "tfjs" | "torch"): Diagnostic[] {
+  return plans.filter((plan) => (engine ?? plan.engine) === "torch").flatMap(checkTorchTarget);
+}
+
 /** Diagnostics for everything in a checked experiment that the torch engine cannot run as TF.js would. */
 export function checkTorchTarget(plan: ExperimentPlan): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];

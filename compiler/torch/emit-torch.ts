@@ -31,10 +31,14 @@ export function torchProgramFileName(experiment: string): string {
 
 const IMPORTS = [
   "import argparse",
+  "import datetime",
   "import json",
   "import math",
   "import os",
+  "import random",
+  "import shutil",
   "import sys",
+  "import tempfile",
   "import time",
   "import warnings",
   "",

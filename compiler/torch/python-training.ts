@@ -178,13 +178,116 @@ def progress(record):
     print("dlm-progress " + json.dumps(record), flush=True)
 
 
+TFJS_OPTIMIZER_CLASSES = {"sgd": "SGD", "adam": "Adam", "rmsprop": "RMSProp", "adagrad": "Adagrad", "adamax": "Adamax"}
+CHECKPOINT_STATE = "torch-state.pt"
+
+
+def random_states():
+    """The states of every random number generator the training draws from."""
+    states = {"python": random.getstate(), "numpy": np.random.get_state(), "torch": torch.get_rng_state()}
+    if torch.cuda.is_available():
+        states["cuda"] = torch.cuda.get_rng_state_all()
+    return states
+
+
+def restore_random_states(states):
+    random.setstate(states["python"])
+    np.random.set_state(states["numpy"])
+    torch.set_rng_state(states["torch"])
+    if "cuda" in states and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(states["cuda"])
+
+
+def history_logs(history):
+    """The history as DLM's checkpoint.json holds it: {epochs: [0, 1, ...], logs: {name: [value per epoch]}}."""
+    names = ["loss", "val_loss", "lr"]
+    logs = {name: [record.get(name) for record in history] for name in names if history and all(name in record for record in history)}
+    # JSON has no NaN: DLM reads null back as NaN
+    logs = {name: [value if value is None or math.isfinite(value) else None for value in values] for name, values in logs.items()}
+    return {"epochs": [record["epoch"] - 1 for record in history], "logs": logs}
+
+
+def write_durably(file, data):
+    with open(file, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def save_checkpoint(folder, state, summary):
+    """Writes the checkpoint into a fresh folder beside folder, then renames it into place, as DLM's checkpoints are written:
+    a process killed at any moment leaves the last whole checkpoint at folder (or folder.previous, between the two renames)."""
+    folder = os.path.abspath(folder)
+    previous = folder + ".previous"
+    os.makedirs(os.path.dirname(folder), exist_ok=True)
+    temporary = tempfile.mkdtemp(prefix=f"{os.path.basename(folder)}.tmp-{os.getpid()}-", dir=os.path.dirname(folder))
+    try:
+        # signed first, as DLM signs its bundle folders, so even a half-written one is provably DLM's
+        write_durably(os.path.join(temporary, ".dlm-bundle.json"), (json.dumps({"writtenBy": "dlm", "folder": os.path.basename(folder)}) + "\n").encode())
+        with open(os.path.join(temporary, CHECKPOINT_STATE), "wb") as handle:
+            torch.save(state, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        write_durably(os.path.join(temporary, "checkpoint.json"), json.dumps(summary, indent=2).encode())
+        write_durably(os.path.join(temporary, "stage.json"), json.dumps({"stage": "train"}).encode())
+        if not os.path.exists(folder) and os.path.exists(previous):
+            os.replace(previous, folder)  # an earlier save was killed between its two renames
+        shutil.rmtree(previous, ignore_errors=True)
+        had_old = os.path.exists(folder)
+        if had_old:
+            os.replace(folder, previous)
+        os.replace(temporary, folder)
+        if had_old:
+            shutil.rmtree(previous, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+
+
+def load_checkpoint(folder):
+    """The state save_checkpoint wrote (from folder.previous when a save was cut between its renames)."""
+    if not os.path.exists(os.path.join(folder, CHECKPOINT_STATE)) and os.path.exists(os.path.join(folder + ".previous", CHECKPOINT_STATE)):
+        folder = folder + ".previous"
+    with open(os.path.join(folder, CHECKPOINT_STATE), "rb") as handle:
+        return torch.load(handle, map_location="cpu")
+
+
+def checkpoint_summary(epoch, history, optimizer, architecture, monitor, best):
+    """DLM's checkpoint.json, in the shape the TF.js engine writes it."""
+    summary = {
+        "epoch": epoch,
+        "history": history_logs(history),
+        "optimizer": {"className": TFJS_OPTIMIZER_CLASSES[OPTIMIZER["name"]], "config": {"learningRate": optimizer.param_groups[0]["lr"]}},
+        "optimizerSaved": True,
+        "monitor": monitor,
+        "best": best if best is not None and math.isfinite(best) else None,
+        "engine": "torch",
+    }
+    if architecture:
+        summary["architecture"] = architecture
+    return summary
+
+
+def save_epoch_outputs(folder, outputs):
+    """This epoch's outputs (and gathered training labels), for DLM's per-epoch metrics; written as each epoch ends, so a resumed run keeps them."""
+    os.makedirs(folder, exist_ok=True)
+    for name, values in outputs.items():
+        np.save(os.path.join(folder, f"predictions-{name}.npy"), values.numpy().astype(np.int32 if name.endswith("labels") and not values.is_floating_point() else np.float32))
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=f"Train experiment {EXPERIMENT!r} with PyTorch.")
     parser.add_argument("--data", required=True, help="folder of the data DLM prepared (manifest.json and .npy splits)")
     parser.add_argument("--out", required=True, help="folder for history, predictions and weights (rank 0 writes it)")
     parser.add_argument("--epochs", type=int, default=EPOCHS)
     parser.add_argument("--max-steps", type=int, default=0, help="stop after this many training steps (0: no limit)")
+    parser.add_argument("--checkpoint", help="folder of the run checkpoint, replaced atomically by rank 0 after every epoch")
+    parser.add_argument("--resume", action="store_true", help="continue from the checkpoint in --checkpoint")
+    parser.add_argument("--architecture", default="", help="the model's architecture hash, recorded in checkpoint.json")
+    parser.add_argument("--timeout", type=float, default=600, help="seconds a process waits for the others in a collective before failing")
     args = parser.parse_args(argv)
+    if args.resume and not args.checkpoint:
+        parser.error("--resume needs --checkpoint")
 
     world_size = int(os.environ.get("WORLD_SIZE", "1"))
     rank = int(os.environ.get("RANK", "0"))
@@ -194,7 +297,8 @@ def main(argv=None):
     if distributed:
         # torch's conv backward gives a one-channel kernel's gradient odd strides on its size-1 axis: harmless
         warnings.filterwarnings("ignore", message="Grad strides do not match bucket view strides")
-        dist.init_process_group("nccl" if device.type == "cuda" else "gloo", init_method="env://")
+        # a rank that died leaves the others waiting in a collective: they fail after --timeout instead of hanging
+        dist.init_process_group("nccl" if device.type == "cuda" else "gloo", init_method="env://", timeout=datetime.timedelta(seconds=args.timeout))
     if BATCH_SIZE % world_size != 0 and rank == 0:
         print(f"warning: batch size {BATCH_SIZE} is not a multiple of {world_size} processes; "
               f"each takes {max(1, BATCH_SIZE // world_size)}", file=sys.stderr)
@@ -206,9 +310,14 @@ def main(argv=None):
     class_weights = manifest.get("classWeights")
     class_weights = None if class_weights is None else torch.tensor(class_weights, dtype=torch.float32, device=device)
 
+    random.seed(SEED)
+    np.random.seed(SEED)
     torch.manual_seed(SEED)  # the same initial weights in every process
     model = Model()
     init_like_keras(model)
+    resumed = load_checkpoint(args.checkpoint) if args.resume else None
+    if resumed is not None:
+        model.load_state_dict(resumed["model"])
     model.to(device)
     trained = DistributedDataParallel(model, device_ids=[local_rank] if device.type == "cuda" else None) if distributed else model
     optimizer = make_optimizer(trained.parameters())
@@ -221,14 +330,21 @@ def main(argv=None):
     steps = 0
     best, waited, best_state = None, 0, None
     plateau_best, plateau_waited = None, 0
-    epoch_outputs = {}
-    for epoch in range(args.epochs):
+    first_epoch = 0
+    if resumed is not None:
+        optimizer.load_state_dict(resumed["optimizer"])
+        restore_random_states(resumed["random"])
+        history, steps, first_epoch = resumed["history"], resumed["steps"], resumed["epoch"]
+        best, waited, best_state = resumed["early_stopping"]
+        plateau_best, plateau_waited = resumed["reduce_lr"]
+    for epoch in range(first_epoch, args.epochs):
         started = time.time()
         if SCHEDULE is not None:
             for group in optimizer.param_groups:
                 group["lr"] = learning_rate(base_rate, epoch)
         sampler.set_epoch(epoch)
         trained.train()
+        epoch_outputs = {}
         totals = torch.zeros(2, dtype=torch.float64)
         seen = []  # (outputs, labels) of this epoch's training steps, for DLM's per-epoch metrics
         for features, labels in loader:
@@ -265,13 +381,17 @@ def main(argv=None):
             epoch_outputs[f"epoch{epoch + 1}-train-labels"] = labels
         history.append(record)
         if rank == 0:
-            progress(record)
+            save_epoch_outputs(args.out, epoch_outputs)
         if args.max_steps and steps >= args.max_steps:
+            if rank == 0:
+                progress(record)
             break
         if TERMINATE_ON_NAN and not math.isfinite(record["loss"]):
             if rank == 0:
+                progress(record)
                 print(f"dlm: the loss is {record['loss']} at epoch {epoch + 1}; training stopped", file=sys.stderr)
             break
+        stop = False
         if EARLY_STOPPING is not None and EARLY_STOPPING["monitor"] in record:
             value = record[EARLY_STOPPING["monitor"]]
             sign = -1 if EARLY_STOPPING["mode"] == "max" else 1
@@ -281,10 +401,7 @@ def main(argv=None):
                     best_state = {key: tensor.detach().clone() for key, tensor in model.state_dict().items()}
             else:
                 waited += 1
-                if waited >= EARLY_STOPPING["patience"]:
-                    if rank == 0:
-                        print(f"dlm: early stopping after epoch {epoch + 1}", file=sys.stderr)
-                    break
+                stop = waited >= EARLY_STOPPING["patience"]
         if REDUCE_LR is not None and REDUCE_LR["monitor"] in record:
             value = record[REDUCE_LR["monitor"]]
             sign = -1 if REDUCE_LR["mode"] == "max" else 1
@@ -301,6 +418,19 @@ def main(argv=None):
                     plateau_waited = 0
                     if rank == 0:
                         print(f"dlm: epoch {epoch + 1}: reduce_lr_on_plateau reducing learning rate to {new_rate}", file=sys.stderr)
+        # a non-finite loss is never saved: the checkpoint keeps the last weights worth resuming from
+        if rank == 0 and args.checkpoint and math.isfinite(record["loss"]):
+            state = {"model": model.state_dict(), "optimizer": optimizer.state_dict(), "random": random_states(),
+                     "epoch": epoch + 1, "history": history, "steps": steps,
+                     "early_stopping": (best, waited, best_state), "reduce_lr": (plateau_best, plateau_waited)}
+            monitor = EARLY_STOPPING["monitor"] if EARLY_STOPPING is not None else "loss"
+            save_checkpoint(args.checkpoint, state, checkpoint_summary(epoch + 1, history, optimizer, args.architecture, monitor, best))
+        if rank == 0:
+            progress(record)  # after the save: a checkpoint of this epoch exists once its line is printed
+        if stop:
+            if rank == 0:
+                print(f"dlm: early stopping after epoch {epoch + 1}", file=sys.stderr)
+            break
     if best_state is not None:
         model.load_state_dict(best_state)
 
@@ -310,7 +440,6 @@ def main(argv=None):
             split = load_split(args.data, manifest, name)
             if split is not None:
                 predictions[name] = predict(model, split, VALIDATION_BATCH_SIZE, device)
-        predictions.update(epoch_outputs)
         write_outputs(args.out, model, history, predictions)
     if distributed:
         dist.barrier()

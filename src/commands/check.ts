@@ -2,7 +2,6 @@
 import { checkProgram } from "../../compiler/program.js";
 import { nodeCompilerHost } from "../../compiler/host.js";
 import { hasErrors, type Diagnostic } from "../../diagnostics/diagnostic.js";
-import { checkTorchTarget } from "../../compiler/torch/check-torch.js";
 import { lineColumn, renderDiagnostic, summaryLine } from "../../diagnostics/render.js";
 import { readUserFile } from "./shared-io.js";
 import { EXIT_ERRORS, EXIT_OK } from "../cli.js";
@@ -59,12 +58,9 @@ export function runCheckCommand(
   options: { format: "text" | "json"; color: boolean; target?: "tfjs" | "torch" },
 ): number {
   for (const file of files) readUserFile(file);
-  const result = checkProgram([...files], nodeCompilerHost());
+  const result = checkProgram([...files], nodeCompilerHost(), options.target === undefined ? {} : { engine: options.target });
   const sourceOf = (file: string) => result.files.get(file)?.text;
-  const diagnostics =
-    options.target === "torch" && !hasErrors(result.diagnostics)
-      ? [...result.diagnostics, ...result.plans.flatMap((plan) => checkTorchTarget(plan))]
-      : result.diagnostics;
+  const diagnostics = result.diagnostics;
   if (options.format === "json") {
     const json = diagnostics.map((d) => toJsonDiagnostic(d, sourceOf(d.file) ?? ""));
     process.stdout.write(JSON.stringify(json, null, 2) + "\n");

@@ -5,7 +5,6 @@
 import { checkProgram } from "../../compiler/program.js";
 import { nodeCompilerHost } from "../../compiler/host.js";
 import { hasErrors } from "../../diagnostics/diagnostic.js";
-import { checkTorchTarget } from "../../compiler/torch/check-torch.js";
 import type { ExperimentPlan } from "../../compiler/experiment-plan.js";
 import { printDiagnostics } from "./check.js";
 import { readUserFile } from "./shared-io.js";
@@ -19,16 +18,16 @@ export interface CheckedExperiments {
   readonly sourceText: (file: string) => string | undefined;
 }
 
-/** Checks `file` (models and experiments, and for `torch` the torch engine's limits) and prints every diagnostic to stderr. */
-export function checkFileExperiments(file: string, color: boolean, target: "tfjs" | "torch" = "tfjs"): CheckedExperiments {
+/**
+ * Checks `file` (models and experiments, and the torch engine's limits for the experiments
+ * it trains: `target`, else each experiment's `engine:`) and prints every diagnostic to stderr.
+ */
+export function checkFileExperiments(file: string, color: boolean, target?: "tfjs" | "torch"): CheckedExperiments {
   readUserFile(file);
   const host = nodeCompilerHost();
-  const result = checkProgram([file], host);
-  // the torch engine's own checks run on experiments that checked clean
-  const diagnostics =
-    target === "torch" && !hasErrors(result.diagnostics)
-      ? [...result.diagnostics, ...result.plans.filter((plan) => plan.file === file).flatMap((plan) => checkTorchTarget(plan))]
-      : result.diagnostics;
+  // the torch engine's checks run on the experiments it trains (checkEngineSettings)
+  const result = checkProgram([file], host, target === undefined ? {} : { engine: target });
+  const diagnostics = result.diagnostics;
   const sourceText = (path: string) => result.files.get(path)?.text;
   printDiagnostics(diagnostics, sourceText, color);
   return {

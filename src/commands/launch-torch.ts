@@ -6,7 +6,8 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
-import { availableParallelism } from "node:os";
+import { promises as fs } from "node:fs";
+import { availableParallelism, constants } from "node:os";
 
 /** The Python of the torch engine: `DLM_PYTHON`, else `python3` on PATH. */
 export function torchPython(): string {
@@ -50,10 +51,33 @@ function canListen(port: number): Promise<boolean> {
 const LOOPBACK_INTERFACE: string | undefined =
   process.platform === "linux" ? "lo" : process.platform === "darwin" ? "lo0" : undefined;
 
-/** How the processes ended: 0 when every rank succeeded, else the first failing rank and its code. */
+/** How the processes ended: 0 when every rank succeeded, else the failing rank, its code and the signal that killed it. */
 export interface LaunchResult {
   readonly code: number;
   readonly failedRank?: number;
+  readonly signal?: NodeJS.Signals;
+}
+
+/** Options of `launchTorchProcesses`. */
+export interface LaunchOptions {
+  /** Gets each progress record of rank 0. */
+  readonly onProgress: (record: Record<string, unknown>) => void;
+  /** Where to write `{"ranks": [{"rank", "pid"}]}` once every process has started (for tools that watch a run). */
+  readonly pidFile?: string;
+}
+
+/** How a failed rank ended, in words: `exited with code 3`, `was killed by SIGKILL`. */
+export function describeRankExit(result: LaunchResult): string {
+  return result.signal === undefined ? `exited with code ${result.code}` : `was killed by ${result.signal}`;
+}
+
+/**
+ * The rank whose failure caused the others': among ranks that failed on their own (not
+ * stopped by us), one killed by a signal from outside, else the first to exit. A rank killed
+ * by `kill -9` makes the others fail in their next collective, sometimes as early as itself.
+ */
+function rootFailure(failures: readonly LaunchResult[]): LaunchResult | undefined {
+  return failures.find((failure) => failure.signal !== undefined) ?? failures[0];
 }
 
 /** Prefix of the progress lines the generated program prints on rank 0. */
@@ -69,13 +93,15 @@ export async function launchTorchProcesses(
   program: string,
   args: readonly string[],
   nproc: number,
-  onProgress: (record: Record<string, unknown>) => void,
+  options: LaunchOptions,
 ): Promise<LaunchResult> {
+  const { onProgress } = options;
   const port = await freePort();
   // each process gets its share of the cores unless the user chose
   const threads = String(Math.max(1, Math.floor(availableParallelism() / nproc)));
   const children: ChildProcess[] = [];
-  let failure: LaunchResult | undefined;
+  const failures: LaunchResult[] = [];
+  const stoppedByUs = new Set<ChildProcess>();
   const exits = Array.from({ length: nproc }, (_, rank) => {
     const child = spawn(python, [program, ...args], {
       stdio: ["ignore", "pipe", "pipe"],
@@ -119,20 +145,28 @@ export async function launchTorchProcesses(
     });
     return new Promise<void>((resolve) => {
       child.once("error", (error) => {
-        failure ??= { code: 127, failedRank: rank };
+        failures.push({ code: 127, failedRank: rank });
         process.stderr.write(`error: cannot start \`${python}\`: ${error.message}\n`);
         resolve();
       });
       child.once("exit", (code, signal) => {
-        if ((code !== 0 || signal !== null) && failure === undefined) {
-          failure = { code: code ?? 1, failedRank: rank };
-          // the others would wait for it forever in the next collective
-          for (const other of children) if (other !== child && other.exitCode === null) other.kill("SIGTERM");
+        if ((code !== 0 || signal !== null) && !stoppedByUs.has(child)) {
+          failures.push({ code: code ?? 128 + (signal === null ? 0 : (constants.signals[signal] ?? 0)), failedRank: rank, ...(signal === null ? {} : { signal }) });
+          // the others would wait for it in the next collective until their timeout
+          for (const other of children) {
+            if (other === child || other.exitCode !== null || other.signalCode !== null || stoppedByUs.has(other)) continue;
+            stoppedByUs.add(other);
+            other.kill("SIGTERM");
+          }
         }
         resolve();
       });
     });
   });
+  if (options.pidFile !== undefined) {
+    const ranks = children.map((child, rank) => ({ rank, pid: child.pid ?? null }));
+    await fs.writeFile(options.pidFile, JSON.stringify({ ranks }) + "\n");
+  }
   await Promise.all(exits);
-  return failure ?? { code: 0 };
+  return rootFailure(failures) ?? { code: 0 };
 }

@@ -14,8 +14,9 @@ import { CliError, EXIT_ERRORS, EXIT_OK } from "../cli.js";
 import { checkFileExperiments } from "./compile-experiments.js";
 import { writeProgramFiles } from "./compile.js";
 import { emitTorchPrograms } from "./torch-target.js";
-import { launchTorchProcesses, torchPython, torchUnavailable } from "./launch-torch.js";
+import { describeRankExit, launchTorchProcesses, torchPython, torchUnavailable } from "./launch-torch.js";
 import { buildTfjsModel, setWeightsInOrder } from "./build-tfjs-model.js";
+import { architectureOf } from "../../runtime/architecture-hash.js";
 import { terminalText } from "../../diagnostics/terminal-text.js";
 
 /** Flags of `dlm run` the torch engine reads. */
@@ -26,11 +27,17 @@ export interface TorchRunFlags {
   readonly nproc?: number;
   readonly out: string;
   readonly force?: boolean;
+  readonly resume?: boolean;
+  /** `--engine torch`, or undefined when the experiments' `engine: torch` chose this engine. */
+  readonly engine?: "tfjs" | "torch";
   readonly color: boolean;
 }
 
 /** Where `dlm run` writes the programs it runs (as for the TF.js engine). */
 const PROGRAM_DIR = "out";
+
+/** In the run's `torch/` folder: each rank's process id, for tools that watch (or stop) a run. */
+export const RANKS_JSON = "ranks.json";
 
 /** One line per epoch, as DLM's own progress lines read. */
 function progressLine(record: Record<string, unknown>): string {
@@ -53,7 +60,8 @@ function ownProgramFiles(programs: ReadonlyMap<string, string>, dlmFile: string)
 
 /** `dlm run --engine torch`: each selected experiment in turn; the first failure stops it. */
 export async function runTorchRunCommand(file: string, flags: TorchRunFlags): Promise<number> {
-  const checked = checkFileExperiments(file, flags.color, "torch");
+  // --engine torch checks every experiment for torch; without it, those that say `engine: torch` (the ones run here)
+  const checked = checkFileExperiments(file, flags.color, flags.engine);
   if (!checked.ok) return EXIT_ERRORS;
   const selected = flags.experiment === undefined ? checked.plans : checked.plans.filter((plan) => plan.name === flags.experiment);
   if (selected.length === 0) {
@@ -74,21 +82,59 @@ export async function runTorchRunCommand(file: string, flags: TorchRunFlags): Pr
   return EXIT_OK;
 }
 
+/** The hash `--resume` compares: the architecture of the TF.js model the torch weights go into. */
+function architectureHash(plan: ExperimentPlan): string {
+  const model = buildTfjsModel(plan.model);
+  try {
+    return architectureOf(model).hash;
+  } finally {
+    model.dispose();
+  }
+}
+
 async function runTorchExperiment(plan: ExperimentPlan, program: string, python: string, flags: TorchRunFlags): Promise<number> {
   const say = (line: string) => process.stdout.write(terminalText(line) + "\n");
   const runtime = await import("../../runtime/torch-run-support.js");
   const nproc = flags.nproc ?? 1;
   say(`dlm: experiment \`${plan.name}\` on torch (${nproc} process${nproc === 1 ? "" : "es"}, ${python})`);
-  const prepared = await runtime.prepareTorchRun(plan, { out: flags.out, force: Boolean(flags.force), ...(flags.limit === undefined ? {} : { limit: flags.limit }) });
+  await runtime.initTorchRunBackend();
+  const architecture = architectureHash(plan);
+  let resumePoint: { runDir: string; epoch: number } | undefined;
+  try {
+    resumePoint = flags.resume ? await runtime.findTorchResumePoint(flags.out, plan, architecture) : undefined;
+  } catch (error) {
+    if (error instanceof runtime.CheckpointError) throw new CliError(error.message, EXIT_ERRORS);
+    throw error;
+  }
+  if (flags.resume && resumePoint === undefined) {
+    say(`dlm: no run of \`${plan.name}\` in ${flags.out} has a checkpoint to resume: starting a new run`);
+  }
+  const prepared = await runtime.prepareTorchRun(plan, {
+    out: flags.out,
+    force: Boolean(flags.force),
+    ...(flags.limit === undefined ? {} : { limit: flags.limit }),
+    ...(resumePoint === undefined ? {} : { runDir: resumePoint.runDir }),
+  });
   try {
     say(`dlm: run directory ${prepared.runDir}`);
     say(prepared.dataLine);
     const outputDir = path.join(prepared.runDir, "torch");
+    const checkpointDir = runtime.runCheckpointDir(prepared.runDir);
     const epochs = flags.epochs ?? plan.train.epochs;
-    const args = ["--data", prepared.dataDir, "--out", outputDir, "--epochs", String(epochs)];
-    const result = await launchTorchProcesses(python, program, args, nproc, (record) => say(progressLine(record)));
+    if (resumePoint !== undefined) say(`dlm: resuming train at epoch ${resumePoint.epoch + 1} from ${checkpointDir}`);
+    const args = ["--data", prepared.dataDir, "--out", outputDir, "--epochs", String(epochs), "--checkpoint", checkpointDir, "--architecture", architecture];
+    if (resumePoint !== undefined) args.push("--resume");
+    await fs.mkdir(outputDir, { recursive: true });
+    const result = await launchTorchProcesses(python, program, args, nproc, {
+      onProgress: (record) => say(progressLine(record)),
+      pidFile: path.join(outputDir, RANKS_JSON),
+    });
     if (result.code !== 0) {
-      process.stderr.write(`error: the torch program failed: rank ${result.failedRank ?? 0} exited with code ${result.code}\n`);
+      process.stderr.write(`error: the torch program failed: rank ${result.failedRank ?? 0} ${describeRankExit(result)}\n`);
+      const saved = await runtime.savedTorchEpoch(prepared.runDir);
+      if (saved !== undefined) {
+        process.stderr.write(`dlm: the checkpoint of epoch ${saved} is in ${checkpointDir}: continue with the same command and --resume\n`);
+      }
       return EXIT_ERRORS;
     }
     const weightsList = JSON.parse(await fs.readFile(path.join(outputDir, "weights.json"), "utf8")) as { shape: number[] }[];

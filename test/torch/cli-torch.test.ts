@@ -47,4 +47,23 @@ describe("dlm check and compile --target torch", () => {
     expect(compiled.stderr).toContain("error[DLM550]");
     expect(dlm(["check", "samples/mnist.dlm", "--target", "torch"]).stderr).toContain("error[DLM551]");
   });
+
+  it("`engine: torch` in an experiment makes `dlm check` report what torch would not run; `--target tfjs` overrides it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "dlm-torch-engine-"));
+    const file = join(dir, "masked.dlm");
+    writeFileSync(
+      file,
+      'experiment e {\n  engine: torch\n  data { source: builtin("iris") }\n  model {\n    embedding(10, 4, mask_zero: true)\n    flatten\n    dense(3, activation: softmax)\n  }\n  train { loss: sparse_categorical_crossentropy, epochs: 1 }\n}\n',
+    );
+    const checked = dlm(["check", file]);
+    expect(checked.status).toBe(1);
+    expect(checked.stderr).toContain("error[DLM550]: `embedding` has no PyTorch mapping");
+    expect(checked.stderr).toContain(`--> ${file}:5:5`);
+    expect(dlm(["check", file, "--target", "tfjs"]).status).toBe(0);
+    writeFileSync(file, 'experiment e {\n  engine: jax\n  data { source: builtin("iris") }\n  model { dense(3, activation: softmax) }\n  train { loss: sparse_categorical_crossentropy, epochs: 1 }\n}\n');
+    const wrong = dlm(["check", file]);
+    expect(wrong.status).toBe(1);
+    expect(wrong.stderr).toContain(`--> ${file}:2:11`);
+    expect(wrong.stderr).toMatch(/tfjs.*torch/);
+  });
 });

@@ -8,36 +8,15 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync, copyFileSync, mkd
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { describe, expect, it, vi } from "vitest";
-import { main } from "../../src/cli.js";
+import { describe, expect, it } from "vitest";
 import { checkSource } from "../../compiler/program.js";
 import { emitTorchProgram } from "../../compiler/torch/emit-torch.js";
 import { launchTorchProcesses } from "../../src/commands/launch-torch.js";
 import { loadBundle } from "../../runtime/export.js";
 import { decodeNpy, encodeNpy } from "../../runtime/data/npy.js";
-import { PYTHON, TORCH_MISSING } from "./torch-python.js";
+import { PYTHON, TORCH_MISSING, runCli } from "./torch-python.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
-
-/** Runs the CLI in this process with stdout and stderr captured. */
-async function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | undefined; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
-  Object.assign(process.env, env);
-  try {
-    return { code: await main(args), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  }
-}
 
 describe.skipIf(TORCH_MISSING !== undefined)("dlm run --engine torch", () => {
   it("trains iris, writes history and metrics, and exports a bundle that predicts as torch did", async () => {
@@ -83,6 +62,21 @@ describe.skipIf(TORCH_MISSING !== undefined)("dlm run --engine torch", () => {
     expect(metrics.evaluation.metrics["rmse"]).toBeLessThan(8);
   }, 300_000);
 
+  it("`engine: torch` in the experiment trains on torch; `--engine tfjs` overrides it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dlm-torch-engine-setting-"));
+    const file = join(dir, "iris.dlm");
+    writeFileSync(file, readFileSync(join(ROOT, "samples", "iris.dlm"), "utf8").replace("  seed: 42\n", "  seed: 42\n  engine: torch\n"));
+    const torch = await runCli(["run", file, "--epochs", "2", "--out", join(dir, "torch")], { DLM_PYTHON: PYTHON });
+    expect(torch.code).toBe(0);
+    expect(torch.stdout).toContain("dlm: experiment `iris` on torch");
+    expect(existsSync(join(dir, "torch", "iris", "torch", "weights.bin"))).toBe(true);
+    expect((JSON.parse(readFileSync(join(dir, "torch", "iris", "metrics.json"), "utf8")) as { backend: string }).backend).toBe("torch");
+    const tfjs = await runCli(["run", file, "--engine", "tfjs", "--epochs", "2", "--out", join(dir, "tfjs")], { DLM_PYTHON: PYTHON });
+    expect(tfjs.code).toBe(0);
+    expect(existsSync(join(dir, "tfjs", "iris", "torch"))).toBe(false);
+    expect((JSON.parse(readFileSync(join(dir, "tfjs", "iris", "metrics.json"), "utf8")) as { backend: string }).backend).not.toBe("torch");
+  }, 300_000);
+
   for (const [kind, model, shape] of [
     ["dense", "dense(16, activation: relu)\n    dense(3, activation: softmax)", [4]],
     ["conv", "conv2d(4, 3, stride: 2, padding: same, activation: relu)\n    max_pool2d(2)\n    flatten\n    dense(10, activation: softmax)", [28, 28, 1]],
@@ -114,7 +108,7 @@ describe.skipIf(TORCH_MISSING !== undefined)("dlm run --engine torch", () => {
       const weights: Float32Array[] = [];
       for (const nproc of [1, 2]) {
         const out = join(dir, `out${nproc}`);
-        const result = await launchTorchProcesses(PYTHON, program, ["--data", data, "--out", out, "--max-steps", "3"], nproc, () => undefined);
+        const result = await launchTorchProcesses(PYTHON, program, ["--data", data, "--out", out, "--max-steps", "3"], nproc, { onProgress: () => undefined });
         expect(result).toEqual({ code: 0 });
         const bytes = readFileSync(join(out, "weights.bin"));
         weights.push(new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)));
@@ -155,7 +149,7 @@ describe.skipIf(TORCH_MISSING !== undefined)("the local launcher", () => {
     );
     const records: Record<string, unknown>[] = [];
     const started = Date.now();
-    const result = await launchTorchProcesses(PYTHON, script, [], 2, (record) => records.push(record));
+    const result = await launchTorchProcesses(PYTHON, script, [], 2, { onProgress: (record) => records.push(record) });
     expect(result).toEqual({ code: 3, failedRank: 1 });
     expect(Date.now() - started).toBeLessThan(60_000);
     expect(records).toHaveLength(1);

@@ -3,6 +3,8 @@
  * or the reason the tests skip; and the TF.js model of a checked model.
  */
 import { spawnSync } from "node:child_process";
+import { vi } from "vitest";
+import { main } from "../../src/cli.js";
 
 /** The Python the torch tests run. */
 export const PYTHON = process.env["DLM_PYTHON"] ?? "/usr/bin/python3";
@@ -27,6 +29,26 @@ export function runPython(args: readonly string[], options: { cwd?: string; env?
   });
   if (result.status !== 0) throw new Error(`python failed (${result.status ?? result.signal}):\n${result.stderr}\n${result.stdout}`);
   return result.stdout;
+}
+
+/** Runs the CLI in this process with stdout and stderr captured and `env` set for the call. */
+export async function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | undefined; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+  const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, env);
+  try {
+    return { code: await main(args), stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  }
 }
 
 export { buildTfjsModel } from "../../src/commands/build-tfjs-model.js";
