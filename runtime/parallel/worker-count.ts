@@ -74,7 +74,10 @@ export function forwardMultiplyAdds(model: tf.LayersModel): number {
 /** Positions a layer's weights are applied at: the output's axes between batch and features, or the input's for a recurrent layer. */
 function positions(layer: tf.layers.Layer): number {
   const recurrent = layer.getClassName().match(/LSTM|GRU|RNN|Bidirectional/) !== null;
-  const tensors = recurrent ? layer.input : layer.output;
+  // The latest application: a pretrained base resized to the data's input (runtime/pretrained.ts
+  // `withInputShape`) reuses its layers, so they have a node per size and `layer.output` throws.
+  const latest = layer.inboundNodes.length - 1;
+  const tensors = recurrent ? layer.getInputAt(latest) : layer.getOutputAt(latest);
   // A layer of several inputs or outputs: the first stands for all.
   const shape = (Array.isArray(tensors) ? tensors[0]?.shape : tensors.shape) ?? [];
   return shape.slice(1, -1).reduce<number>((product, size) => product * (size ?? 1), 1);

@@ -6,6 +6,7 @@ import * as os from "node:os";
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { chooseWorkerCount, forwardMultiplyAdds } from "../../../runtime/parallel/worker-count.js";
+import { withInputShape } from "../../../runtime/pretrained.js";
 import { applyOverrides, parseRunOverrides } from "../../../runtime/run.js";
 import { checkExperimentsIn, irisExperiment } from "../../compiler/experiments/checked-experiments.js";
 import { useCpuBackend } from "../train/fixtures.js";
@@ -65,6 +66,19 @@ describe("auto", () => {
     // conv: 320 weights × 26·26 pixels; dense: 21,632·10 + 10.
     expect(forwardMultiplyAdds(model)).toBe(320 * 26 * 26 + (26 * 26 * 32 * 10 + 10));
     model.dispose();
+  });
+
+  it("counts a pretrained base resized to the data at its new size (its layers have a node per size)", () => {
+    const convolutions = tf.sequential({
+      layers: [
+        tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3 }),
+        tf.layers.conv2d({ filters: 8, kernelSize: 3 }),
+      ],
+    });
+    const base = withInputShape(convolutions, [12, 12, 1]);
+    // 320 weights × 10·10 pixels, then 2,312 × 8·8 (at 28×28 it would be 26·26 and 24·24).
+    expect(forwardMultiplyAdds(base)).toBe(320 * 10 * 10 + 2312 * 8 * 8);
+    expect(chooseWorkerCount("auto", base, 64, "wasm").workers).toBeGreaterThanOrEqual(1);
   });
 
   it("keeps one worker for a step too small to share, on tfjs-node, and takes the cores otherwise", () => {
