@@ -8,7 +8,11 @@
  * under `layers/<path>/vars/0, 1, …`, its path named by class (keras-model-config.ts).
  * Kernels are channels-last in both Keras and TF.js, so no weight is transposed.
  */
+import { randomBytes } from "node:crypto";
+import { promises as fs } from "node:fs";
+import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
+import { writeFileDurably } from "./model-io.js";
 
 /** A weight file that does not fit the model: the message names the file and the layer. */
 export class KerasWeightsError extends Error {
@@ -138,4 +142,72 @@ export function setKerasWeights(model: tf.LayersModel, stored: ReadonlyMap<strin
     loaded++;
   }
   return loaded;
+}
+
+/** The index of a weight file's TF.js-layout copy: each layer's weights, their shapes and where they lie in `weights.bin`. */
+interface ConvertedIndex {
+  readonly layers: readonly { readonly name: string; readonly weights: readonly { readonly name: string; readonly shape: readonly number[]; readonly offset: number }[] }[];
+}
+
+const CONVERTED_INDEX = "weights.json";
+const CONVERTED_BIN = "weights.bin";
+
+/** The layers of a converted copy, or undefined when `dir` holds none or one that does not add up. */
+async function readConvertedCopy(dir: string): Promise<Map<string, StoredLayer> | undefined> {
+  let index: ConvertedIndex;
+  let bin: Buffer;
+  try {
+    index = JSON.parse(await fs.readFile(path.join(dir, CONVERTED_INDEX), "utf8")) as ConvertedIndex;
+    bin = await fs.readFile(path.join(dir, CONVERTED_BIN));
+  } catch {
+    return undefined;
+  }
+  const floats = new Float32Array(bin.buffer, bin.byteOffset, Math.floor(bin.byteLength / 4));
+  const layers = new Map<string, StoredLayer>();
+  for (const layer of index.layers ?? []) {
+    const values = [];
+    for (const weight of layer.weights) {
+      const count = weight.shape.reduce((product, length) => product * length, 1);
+      if (!Number.isInteger(weight.offset) || weight.offset < 0 || weight.offset + count > floats.length) return undefined;
+      values.push({ shape: [...weight.shape], data: floats.subarray(weight.offset, weight.offset + count) });
+    }
+    layers.set(layer.name, { names: layer.weights.map((weight) => weight.name), values });
+  }
+  return layers;
+}
+
+/**
+ * A Keras weight file's layers, read through a TF.js-layout copy in `dir` (`weights.json` +
+ * `weights.bin`, float32 back to back): the first call reads the HDF5 file and writes the copy
+ * (through a temporary folder renamed into place), later calls read only the copy. `dir` must be
+ * keyed by the file's content (its SHA-256), so a changed file never meets an old copy.
+ */
+export async function readKerasWeightsOnce(file: string, dir: string): Promise<Map<string, StoredLayer>> {
+  const converted = await readConvertedCopy(dir);
+  if (converted !== undefined) return converted;
+  const stored = await readKerasWeights(file);
+  const index: ConvertedIndex["layers"][number][] = [];
+  const chunks: Float32Array[] = [];
+  let offset = 0;
+  for (const [name, layer] of stored) {
+    const weights = layer.values.map((value, w) => {
+      const entry = { name: layer.names[w] ?? String(w), shape: value.shape, offset };
+      chunks.push(value.data);
+      offset += value.data.length;
+      return entry;
+    });
+    index.push({ name, weights });
+  }
+  const temporary = `${dir}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+  try {
+    await fs.mkdir(temporary, { recursive: true });
+    await writeFileDurably(path.join(temporary, CONVERTED_BIN), Buffer.concat(chunks.map((chunk) => Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength))));
+    await writeFileDurably(path.join(temporary, CONVERTED_INDEX), JSON.stringify({ source: path.basename(file), layers: index }));
+    await fs.rename(temporary, dir);
+  } catch {
+    // Another process converted it first, or the cache is read-only: the weights are read all the same.
+  } finally {
+    await fs.rm(temporary, { recursive: true, force: true });
+  }
+  return stored;
 }

@@ -9,9 +9,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type * as tf from "@tensorflow/tfjs";
 import { assertFiniteWeights } from "./finite-weights.js";
-import { loadKerasWeights } from "./keras-h5.js";
+import { readKerasWeightsOnce, setKerasWeights } from "./keras-h5.js";
 import { keepBatchNormInInference, setTrainable } from "./unfreeze.js";
-import { ensureWeightFile, WeightDownloadError, type WeightFileSource } from "./zoo-download.js";
+import { ensureWeightFile, WeightDownloadError, type CachedWeightFile, type WeightFileSource } from "./zoo-download.js";
 
 /** The folder of DLM's model cache: `$DLM_CACHE/models`, else `~/.cache/dlm/models`. */
 export function zooCacheDir(environment: NodeJS.ProcessEnv = process.env): string {
@@ -41,7 +41,7 @@ export interface ZooBackboneArgs {
 /**
  * Prepares a zoo backbone the program has built: with `weights: none` it trains whole, batch
  * normalisation included; with `weights: imagenet` its weights come from Keras's `.h5` file in
- * the cache (matched by layer name), its batch normalisation runs in inference mode and it
+ * the cache (matched by layer name; converted once into float32 beside it), its batch normalisation runs in inference mode and it
  * trains only when `trainable`.
  */
 export async function prepareZooBackbone(model: tf.LayersModel, args: ZooBackboneArgs): Promise<tf.LayersModel> {
@@ -49,14 +49,17 @@ export async function prepareZooBackbone(model: tf.LayersModel, args: ZooBackbon
     setTrainable(model, "all");
     return model;
   }
-  let file: string;
+  const folder = zooCacheDir();
+  let cached: CachedWeightFile;
   try {
-    file = (await ensureWeightFile(args.source, { folder: zooCacheDir() })).file;
+    cached = await ensureWeightFile(args.source, { folder });
   } catch (error) {
     if (!(error instanceof WeightDownloadError)) throw error;
     throw new ZooWeightsError(`${args.architecture} with \`weights: imagenet\`: ${error.message} Or train from scratch with \`weights: none\`.`);
   }
-  await loadKerasWeights(model, file);
+  const file = cached.file;
+  // Converted once: later runs read float32 weights, not the HDF5 file (models/converted/<SHA-256>/).
+  setKerasWeights(model, await readKerasWeightsOnce(file, path.join(folder, "converted", cached.sha256)), file);
   assertFiniteWeights(model, `use ${args.architecture}'s weights from ${file}`, "A weight file with NaN or infinite values cannot serve as a base.");
   return freezePretrainedBackbone(model, args.trainable);
 }

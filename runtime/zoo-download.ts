@@ -68,7 +68,7 @@ export interface CacheRecord {
   readonly bytes: number;
   /** The URL it was downloaded from, or `placed` for a file put there by hand. */
   readonly source: string;
-  /** Its modification time when checked, to notice a file replaced since. */
+  /** Its modification time when checked, to notice a file replaced since (within a millisecond: copies and \`touch\` keep no finer time). */
   readonly mtimeMs: number;
 }
 
@@ -156,7 +156,7 @@ export async function cachedWeightFile(source: WeightFileSource, folder: string)
   }
   if (!stat.isFile()) throw new WeightDownloadError(`${file} is not a regular file: remove it, or move DLM's cache with DLM_CACHE`);
   const record = (await readCacheManifest(folder))[source.file];
-  if (record !== undefined && record.bytes === stat.size && record.mtimeMs === stat.mtimeMs && (source.md5 === undefined || record.md5 === source.md5)) {
+  if (record !== undefined && record.bytes === stat.size && Math.abs(record.mtimeMs - stat.mtimeMs) < 1 && (source.md5 === undefined || record.md5 === source.md5)) {
     return { file, sha256: record.sha256, bytes: stat.size, downloaded: false };
   }
   const hashes = await hashFile(file);

@@ -4,6 +4,7 @@
  * reason where Debian's python3-h5py is missing.
  */
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -151,6 +152,23 @@ describe.skipIf(skipReason !== undefined)("Keras HDF5 weights", () => {
       const output = prepared.predict(tf.ones([1, 32, 32, 3])) as tf.Tensor;
       expect(output.shape).toEqual([1, 1, 1, 1280]);
       expect(Number.isFinite((await output.data())[0])).toBe(true);
+
+      // Converted once: the float32 copy holds every weight, and the next run reads it, not the HDF5 file.
+      const cached = path.join(WORK, "models", path.basename(file));
+      const sha256 = createHash("sha256").update(fs.readFileSync(cached)).digest("hex");
+      const copy = path.join(WORK, "models", "converted", sha256, "weights.bin");
+      expect(fs.statSync(copy).size).toBe(4 * backbone.countParams());
+      const stat = fs.statSync(cached);
+      fs.writeFileSync(cached, Buffer.alloc(stat.size, 7)); // no longer HDF5, same size and time: the manifest still vouches for it
+      fs.utimesSync(cached, stat.atime, stat.mtime);
+      const again = await prepareZooBackbone(await mobilenetBackbone(), {
+        architecture: "mobilenet_v2",
+        weights: "imagenet",
+        source: weightSourceFor(findArchitecture("mobilenet_v2")!, false, 32),
+        trainable: false,
+      });
+      const rerun = again.predict(tf.ones([1, 32, 32, 3])) as tf.Tensor;
+      expect(Math.max(...(await rerun.sub(output).abs().data()))).toBe(0);
     } finally {
       if (saved === undefined) delete process.env["DLM_CACHE"];
       else process.env["DLM_CACHE"] = saved;
