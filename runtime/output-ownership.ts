@@ -109,6 +109,8 @@ export const BUNDLE_ENTRIES: ReadonlySet<string> = new Set([
   "labels.json",
   "card.json",
   "checkpoint.json",
+  // the torch engine's checkpoints: weights, optimizer and random states (docs/engines.md)
+  "torch-state.pt",
   "stage.json",
   BUNDLE_MARKER_NAME,
 ]);

@@ -141,6 +141,10 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .option("--resume", "continue from the last checkpoint of this experiment")
     .addOption(new Option("--engine <engine>", "tfjs (the default) or torch (PyTorch, in DLM_PYTHON or python3)").choices(["tfjs", "torch"]))
     .option("--nproc <n>", "torch engine: processes on this machine (DistributedDataParallel)", parsePositiveInt("--nproc"))
+    .option("--nnodes <n>", "torch engine: machines in the run (prints each machine's torchrun command)", parsePositiveInt("--nnodes"))
+    .option("--node-rank <r>", "torch engine: this machine's rank, 0 to nnodes - 1")
+    .option("--rdzv <host:port>", "torch engine: rendezvous endpoint of a multi-machine run (on machine 0)")
+    .addOption(new Option("--launcher <name>", "torch engine: local (DLM starts the processes) or torchrun (runs this machine's torchrun command)").choices(["local", "torchrun"]))
     .action(async (file: string, options: RunFlags) => {
       const { runRunCommand } = await import("./commands/run.js");
       setExitCode(await runRunCommand(file, { ...options, color: useColor(process.stderr) }));
@@ -194,6 +198,10 @@ export interface RunFlags {
   resume?: boolean;
   engine?: "tfjs" | "torch";
   nproc?: number;
+  nnodes?: number;
+  nodeRank?: string;
+  rdzv?: string;
+  launcher?: "local" | "torchrun";
 }
 
 /**

@@ -9,19 +9,24 @@ import type { ExperimentPlan } from "../experiment-plan.js";
 import { unmappedTorchLayers } from "./emit-torch-model.js";
 import { ENGINES } from "../../diagnostics/catalog/engines.js";
 
-/** Monitors the torch program computes itself. */
-const TORCH_MONITORS = new Set(["loss", "val_loss"]);
+/** Monitors the torch program computes itself: the losses, and accuracy of a classifier that logs it. */
+function torchMonitors(plan: ExperimentPlan): Set<string> {
+  const accuracy = plan.dataInfo.task === "classification" && plan.train.metrics.includes("accuracy");
+  return new Set(["loss", "val_loss", ...(accuracy ? ["accuracy", "val_accuracy"] : [])]);
+}
 
 /** The settings of an experiment the torch engine does not run, each as a short phrase. */
 function unsupportedSettings(plan: ExperimentPlan): string[] {
   const found: string[] = [];
   if (plan.fineTune !== undefined) found.push("a `fine_tune` stage");
   if (plan.tune !== undefined) found.push("a `tune` search");
-  if (plan.data.augment !== undefined && plan.data.augment.length > 0) found.push("image `augment`");
+  const monitors = torchMonitors(plan);
   for (const callback of plan.train.callbacks) {
     if (callback.kind === "progress" || callback.kind === "terminate_on_nan") continue;
-    if (callback.kind === "early_stopping" || callback.kind === "reduce_lr_on_plateau") {
-      if (!TORCH_MONITORS.has(callback.monitor)) found.push(`\`${callback.kind}\` on \`${callback.monitor}\` (only \`loss\` and \`val_loss\`)`);
+    if (callback.kind === "early_stopping" || callback.kind === "reduce_lr_on_plateau" || callback.kind === "model_checkpoint") {
+      if (!monitors.has(callback.monitor)) {
+        found.push(`\`${callback.kind}\` on \`${callback.monitor}\` (only ${[...monitors].map((name) => `\`${name}\``).join(", ")})`);
+      }
       continue;
     }
     found.push(`the \`${callback.kind}\` callback`);

@@ -17,6 +17,7 @@ import { emitTorchModel, weightTableCode, type EmittedTorchModel, type TorchEmit
 import { helperCode } from "./python-helpers.js";
 import { pythonComment, pythonLiteral, type PythonValue } from "./python-literals.js";
 import { TRAINING_CODE, WEIGHT_CODE } from "./python-training.js";
+import { AUGMENT_CODE } from "./python-augment.js";
 
 /** Where the program goes and how it names source files. */
 export interface TorchEmitOptions {
@@ -78,6 +79,8 @@ export function emitTorchProgram(plan: ExperimentPlan, options: TorchEmitOptions
   const stage = plan.train;
   const earlyStopping = stage.callbacks.find((callback) => callback.kind === "early_stopping");
   const reduceLr = stage.callbacks.find((callback) => callback.kind === "reduce_lr_on_plateau");
+  const modelCheckpoint = stage.callbacks.find((callback) => callback.kind === "model_checkpoint");
+  const augment = plan.data.augment ?? [];
   const settings: [string, PythonValue, string][] = [
     ["EXPERIMENT", plan.name, "the experiment's name"],
     ["SEED", plan.seed, "initial weights and the shuffling of each epoch"],
@@ -89,8 +92,10 @@ export function emitTorchProgram(plan: ExperimentPlan, options: TorchEmitOptions
     ["BATCH_SIZE", stage.batchSize, "global: each of N processes takes BATCH_SIZE // N examples per step"],
     ["VALIDATION_BATCH_SIZE", stage.validationBatchSize ?? stage.batchSize, ""],
     ["SHUFFLE", stage.shuffle ?? true, ""],
-    ["EARLY_STOPPING", earlyStopping === undefined ? null : (JSON.parse(JSON.stringify(earlyStopping)) as PythonValue), "on loss or val_loss"],
-    ["REDUCE_LR", reduceLr === undefined ? null : (JSON.parse(JSON.stringify(reduceLr)) as PythonValue), "reduce_lr_on_plateau, on loss or val_loss"],
+    ["EARLY_STOPPING", earlyStopping === undefined ? null : (JSON.parse(JSON.stringify(earlyStopping)) as PythonValue), ""],
+    ["REDUCE_LR", reduceLr === undefined ? null : (JSON.parse(JSON.stringify(reduceLr)) as PythonValue), "reduce_lr_on_plateau"],
+    ["MODEL_CHECKPOINT", modelCheckpoint === undefined ? null : (JSON.parse(JSON.stringify(modelCheckpoint)) as PythonValue), "model_checkpoint (its path: from the working directory, or --model-checkpoint)"],
+    ["AUGMENT", JSON.parse(JSON.stringify(augment)) as PythonValue, "augment { ... } of the training split, in order"],
     ["TRACK_METRICS", stage.metrics.length > 0, "save each epoch's outputs: DLM computes the metrics"],
     ["TERMINATE_ON_NAN", stage.callbacks.some((callback) => callback.kind === "terminate_on_nan"), ""],
   ];
@@ -111,6 +116,7 @@ export function emitTorchProgram(plan: ExperimentPlan, options: TorchEmitOptions
     modelCode(model),
     "",
     "",
+    ...(augment.length > 0 ? [AUGMENT_CODE, "", ""] : []),
     TRAINING_CODE,
     "",
     "",

@@ -145,6 +145,21 @@ def mean_loss(outputs, labels):
     return float(per_example_loss(outputs, labels).mean())
 
 
+def accuracy(outputs, labels):
+    """The share of examples whose predicted class is the true one (one sigmoid output: above 0.5 is class 1)."""
+    predicted = (outputs.view(-1) > 0.5).long() if outputs.shape[-1] == 1 else outputs.argmax(dim=-1)
+    return float((predicted.cpu() == labels.view(-1).long().cpu()).float().mean())
+
+
+def improves(spec, value, best):
+    """Whether a monitored value beats the best so far by more than min_delta (auto: accuracy rises, losses fall)."""
+    if best is None:
+        return math.isfinite(value)
+    maximize = spec["mode"] == "max" or (spec["mode"] == "auto" and spec["monitor"].endswith("accuracy"))
+    delta = spec.get("minDelta", 0)
+    return value - best > delta if maximize else best - value > delta
+
+
 def write_outputs(folder, model, history, predictions):
     """Rank 0's files: history.json, predictions-<split>.npy, and weights.bin + weights.json in TF.js's layout."""
     os.makedirs(folder, exist_ok=True)
@@ -214,11 +229,23 @@ def write_durably(file, data):
         os.fsync(handle.fileno())
 
 
+def is_dlm_folder(folder):
+    """Whether folder is a checkpoint DLM wrote: its .dlm-bundle.json says so (DLM never replaces anything else)."""
+    try:
+        with open(os.path.join(folder, ".dlm-bundle.json")) as handle:
+            return json.load(handle).get("writtenBy") == "dlm"
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
 def save_checkpoint(folder, state, summary):
     """Writes the checkpoint into a fresh folder beside folder, then renames it into place, as DLM's checkpoints are written:
     a process killed at any moment leaves the last whole checkpoint at folder (or folder.previous, between the two renames)."""
     folder = os.path.abspath(folder)
     previous = folder + ".previous"
+    for existing in (folder, previous):
+        if os.path.exists(existing) and not is_dlm_folder(existing):
+            raise SystemExit(f"error: {existing} exists and was not written by DLM: it is left alone; choose another checkpoint path")
     os.makedirs(os.path.dirname(folder), exist_ok=True)
     temporary = tempfile.mkdtemp(prefix=f"{os.path.basename(folder)}.tmp-{os.getpid()}-", dir=os.path.dirname(folder))
     try:
@@ -283,6 +310,8 @@ def main(argv=None):
     parser.add_argument("--max-steps", type=int, default=0, help="stop after this many training steps (0: no limit)")
     parser.add_argument("--checkpoint", help="folder of the run checkpoint, replaced atomically by rank 0 after every epoch")
     parser.add_argument("--resume", action="store_true", help="continue from the checkpoint in --checkpoint")
+    parser.add_argument("--model-checkpoint", default=None if MODEL_CHECKPOINT is None else MODEL_CHECKPOINT["path"],
+                        help="folder of model_checkpoint (default: its path as written, from the working directory)")
     parser.add_argument("--architecture", default="", help="the model's architecture hash, recorded in checkpoint.json")
     parser.add_argument("--timeout", type=float, default=600, help="seconds a process waits for the others in a collective before failing")
     args = parser.parse_args(argv)
@@ -331,12 +360,21 @@ def main(argv=None):
     best, waited, best_state = None, 0, None
     plateau_best, plateau_waited = None, 0
     first_epoch = 0
+    checkpoint_best, warned_monitor = None, False
+
+    def training_state(epoch):
+        """Everything a resumed run needs after this epoch."""
+        return {"model": model.state_dict(), "optimizer": optimizer.state_dict(), "random": random_states(),
+                "epoch": epoch + 1, "history": history, "steps": steps, "early_stopping": (best, waited, best_state),
+                "reduce_lr": (plateau_best, plateau_waited), "model_checkpoint": checkpoint_best}
+
     if resumed is not None:
         optimizer.load_state_dict(resumed["optimizer"])
         restore_random_states(resumed["random"])
         history, steps, first_epoch = resumed["history"], resumed["steps"], resumed["epoch"]
         best, waited, best_state = resumed["early_stopping"]
         plateau_best, plateau_waited = resumed["reduce_lr"]
+        checkpoint_best = resumed.get("model_checkpoint")
     for epoch in range(first_epoch, args.epochs):
         started = time.time()
         if SCHEDULE is not None:
@@ -345,10 +383,13 @@ def main(argv=None):
         sampler.set_epoch(epoch)
         trained.train()
         epoch_outputs = {}
+        augmenter = augment_generator(epoch, rank) if AUGMENT else None
         totals = torch.zeros(2, dtype=torch.float64)
         seen = []  # (outputs, labels) of this epoch's training steps, for DLM's per-epoch metrics
         for features, labels in loader:
             features, labels = features.to(device), labels.to(device)
+            if augmenter is not None:
+                features = augment_batch(features, augmenter)
             optimizer.zero_grad()
             outputs = trained(features)
             if TRACK_METRICS:
@@ -373,12 +414,16 @@ def main(argv=None):
         if validation is not None:
             validation_outputs = predict(model, validation, VALIDATION_BATCH_SIZE, device)
             record["val_loss"] = mean_loss(validation_outputs, validation[1].to("cpu"))
+            if TASK == "classification":
+                record["val_accuracy"] = accuracy(validation_outputs, validation[1])
             if TRACK_METRICS:
                 epoch_outputs[f"epoch{epoch + 1}-validation"] = validation_outputs
         if TRACK_METRICS and seen:
             outputs, labels = gather_examples(torch.cat([o for o, _ in seen]), torch.cat([l for _, l in seen]), distributed, world_size)
             epoch_outputs[f"epoch{epoch + 1}-train"] = outputs
             epoch_outputs[f"epoch{epoch + 1}-train-labels"] = labels
+            if TASK == "classification":
+                record["accuracy"] = accuracy(outputs, labels)
         history.append(record)
         if rank == 0:
             save_epoch_outputs(args.out, epoch_outputs)
@@ -394,8 +439,7 @@ def main(argv=None):
         stop = False
         if EARLY_STOPPING is not None and EARLY_STOPPING["monitor"] in record:
             value = record[EARLY_STOPPING["monitor"]]
-            sign = -1 if EARLY_STOPPING["mode"] == "max" else 1
-            if best is None or sign * (value - best) < -EARLY_STOPPING["minDelta"]:
+            if best is None or improves(EARLY_STOPPING, value, best):
                 best, waited = value, 0
                 if EARLY_STOPPING["restoreBestWeights"]:
                     best_state = {key: tensor.detach().clone() for key, tensor in model.state_dict().items()}
@@ -404,8 +448,7 @@ def main(argv=None):
                 stop = waited >= EARLY_STOPPING["patience"]
         if REDUCE_LR is not None and REDUCE_LR["monitor"] in record:
             value = record[REDUCE_LR["monitor"]]
-            sign = -1 if REDUCE_LR["mode"] == "max" else 1
-            if plateau_best is None or sign * (value - plateau_best) < -REDUCE_LR["minDelta"]:
+            if plateau_best is None or improves(REDUCE_LR, value, plateau_best):
                 plateau_best, plateau_waited = value, 0
             else:
                 plateau_waited += 1
@@ -419,12 +462,21 @@ def main(argv=None):
                     if rank == 0:
                         print(f"dlm: epoch {epoch + 1}: reduce_lr_on_plateau reducing learning rate to {new_rate}", file=sys.stderr)
         # a non-finite loss is never saved: the checkpoint keeps the last weights worth resuming from
+        if MODEL_CHECKPOINT is not None and rank == 0 and math.isfinite(record["loss"]):
+            value = record.get(MODEL_CHECKPOINT["monitor"])
+            if value is None and not warned_monitor:
+                print(f"warning: model_checkpoint monitors {MODEL_CHECKPOINT['monitor']!r}, which epoch {epoch + 1} did not log; "
+                      f"logged: {', '.join(sorted(k for k in record if k not in ('epoch', 'epochs', 'seconds', 'samples')))}", file=sys.stderr)
+                warned_monitor = True
+            better = value is not None and math.isfinite(value) and improves(MODEL_CHECKPOINT, value, checkpoint_best)
+            if better:
+                checkpoint_best = value
+            if better or (not MODEL_CHECKPOINT["saveBestOnly"] and value is not None):
+                save_checkpoint(args.model_checkpoint, training_state(epoch), checkpoint_summary(
+                    epoch + 1, history, optimizer, args.architecture, MODEL_CHECKPOINT["monitor"], checkpoint_best))
         if rank == 0 and args.checkpoint and math.isfinite(record["loss"]):
-            state = {"model": model.state_dict(), "optimizer": optimizer.state_dict(), "random": random_states(),
-                     "epoch": epoch + 1, "history": history, "steps": steps,
-                     "early_stopping": (best, waited, best_state), "reduce_lr": (plateau_best, plateau_waited)}
             monitor = EARLY_STOPPING["monitor"] if EARLY_STOPPING is not None else "loss"
-            save_checkpoint(args.checkpoint, state, checkpoint_summary(epoch + 1, history, optimizer, args.architecture, monitor, best))
+            save_checkpoint(args.checkpoint, training_state(epoch), checkpoint_summary(epoch + 1, history, optimizer, args.architecture, monitor, best))
         if rank == 0:
             progress(record)  # after the save: a checkpoint of this epoch exists once its line is printed
         if stop:

@@ -84,6 +84,61 @@ function rootFailure(failures: readonly LaunchResult[]): LaunchResult | undefine
 export const PROGRESS_PREFIX = "dlm-progress ";
 
 /**
+ * Passes a process's output on, each line prefixed; lines that are progress records go to
+ * `onProgress` instead (when given). Returns the last lines of its stderr, for messages.
+ */
+function forwardOutput(child: ChildProcess, prefix: string, onProgress: ((record: Record<string, unknown>) => void) | undefined): string[] {
+  const lastErrors: string[] = [];
+  let pending = "";
+  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+    pending += chunk;
+    const lines = pending.split("\n");
+    pending = lines.pop() ?? "";
+    for (const line of lines) {
+      if (onProgress !== undefined && line.startsWith(PROGRESS_PREFIX)) {
+        try {
+          onProgress(JSON.parse(line.slice(PROGRESS_PREFIX.length)) as Record<string, unknown>);
+          continue;
+        } catch {
+          // not ours after all: printed as is
+        }
+      }
+      process.stdout.write(`${prefix}${line}\n`);
+    }
+  });
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
+    process.stderr.write(prefix === "" ? chunk : chunk.replace(/^(?=.)/gm, prefix));
+    lastErrors.push(...chunk.split("\n").filter((line) => line.trim() !== ""));
+    lastErrors.splice(0, Math.max(0, lastErrors.length - 20));
+  });
+  return lastErrors;
+}
+
+/** How torchrun ended, with the last lines of its stderr. */
+export interface TorchrunResult {
+  readonly code: number;
+  readonly signal?: NodeJS.Signals;
+  readonly lastErrors: readonly string[];
+}
+
+/** Runs `python -m torch.distributed.run args…` (torchrun, from the same Python), passing progress records of its rank 0 on. */
+export async function launchTorchrun(
+  python: string,
+  torchrunArgs: readonly string[],
+  onProgress: (record: Record<string, unknown>) => void,
+): Promise<TorchrunResult> {
+  const child = spawn(python, ["-m", "torch.distributed.run", ...torchrunArgs], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, PYTHONUNBUFFERED: "1" },
+  });
+  const lastErrors = forwardOutput(child, "", onProgress);
+  return new Promise((resolve) => {
+    child.once("error", (error) => resolve({ code: 127, lastErrors: [...lastErrors, error.message] }));
+    child.once("exit", (code, signal) => resolve({ code: code ?? 1, ...(signal === null ? {} : { signal }), lastErrors }));
+  });
+}
+
+/**
  * Runs `python program args…` as `nproc` ranks of one job on this machine. `onProgress` gets
  * each progress record of rank 0; other output is passed through (prefixed with the rank when
  * there are several).
@@ -122,27 +177,7 @@ export async function launchTorchProcesses(
       },
     });
     children.push(child);
-    const prefix = nproc > 1 ? `[rank ${rank}] ` : "";
-    let pending = "";
-    child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
-      pending += chunk;
-      const lines = pending.split("\n");
-      pending = lines.pop() ?? "";
-      for (const line of lines) {
-        if (rank === 0 && line.startsWith(PROGRESS_PREFIX)) {
-          try {
-            onProgress(JSON.parse(line.slice(PROGRESS_PREFIX.length)) as Record<string, unknown>);
-            continue;
-          } catch {
-            // not ours after all: printed as is
-          }
-        }
-        process.stdout.write(`${prefix}${line}\n`);
-      }
-    });
-    child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
-      process.stderr.write(prefix === "" ? chunk : chunk.replace(/^(?=.)/gm, prefix));
-    });
+    forwardOutput(child, nproc > 1 ? `[rank ${rank}] ` : "", rank === 0 ? onProgress : undefined);
     return new Promise<void>((resolve) => {
       child.once("error", (error) => {
         failures.push({ code: 127, failedRank: rank });

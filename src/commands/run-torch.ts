@@ -14,7 +14,8 @@ import { CliError, EXIT_ERRORS, EXIT_OK } from "../cli.js";
 import { checkFileExperiments } from "./compile-experiments.js";
 import { writeProgramFiles } from "./compile.js";
 import { emitTorchPrograms } from "./torch-target.js";
-import { describeRankExit, launchTorchProcesses, torchPython, torchUnavailable } from "./launch-torch.js";
+import { describeRankExit, launchTorchProcesses, launchTorchrun, torchPython, torchUnavailable } from "./launch-torch.js";
+import { readNodeLayout, torchrunArguments, torchrunCommandLine, usesTorchrun, type NodeLayout } from "./torchrun-command.js";
 import { buildTfjsModel, setWeightsInOrder } from "./build-tfjs-model.js";
 import { architectureOf } from "../../runtime/architecture-hash.js";
 import { terminalText } from "../../diagnostics/terminal-text.js";
@@ -25,6 +26,10 @@ export interface TorchRunFlags {
   readonly epochs?: number;
   readonly limit?: number;
   readonly nproc?: number;
+  readonly nnodes?: number;
+  readonly nodeRank?: string;
+  readonly rdzv?: string;
+  readonly launcher?: "local" | "torchrun";
   readonly out: string;
   readonly force?: boolean;
   readonly resume?: boolean;
@@ -60,6 +65,7 @@ function ownProgramFiles(programs: ReadonlyMap<string, string>, dlmFile: string)
 
 /** `dlm run --engine torch`: each selected experiment in turn; the first failure stops it. */
 export async function runTorchRunCommand(file: string, flags: TorchRunFlags): Promise<number> {
+  const layout = readNodeLayout(flags);
   // --engine torch checks every experiment for torch; without it, those that say `engine: torch` (the ones run here)
   const checked = checkFileExperiments(file, flags.color, flags.engine);
   if (!checked.ok) return EXIT_ERRORS;
@@ -76,10 +82,67 @@ export async function runTorchRunCommand(file: string, flags: TorchRunFlags): Pr
   writeProgramFiles(programs);
   const paths = [...programs.keys()];
   for (const [index, plan] of selected.entries()) {
-    const code = await runTorchExperiment(plan, paths[index]!, python, flags);
+    const code = await runTorchExperiment(plan, paths[index]!, python, flags, layout);
     if (code !== EXIT_OK) return code;
   }
   return EXIT_OK;
+}
+
+type Say = (line: string) => void;
+
+/** The program in N local processes; undefined when every rank succeeded, else the exit code, after saying which rank failed. */
+async function runLocally(program: string, python: string, args: readonly string[], nproc: number, runDir: string, say: Say): Promise<number | undefined> {
+  const runtime = await import("../../runtime/torch-run-support.js");
+  const result = await launchTorchProcesses(python, program, args, nproc, {
+    onProgress: (record) => say(progressLine(record)),
+    pidFile: path.join(runDir, "torch", RANKS_JSON),
+  });
+  if (result.code === 0) return undefined;
+  process.stderr.write(`error: the torch program failed: rank ${result.failedRank ?? 0} ${describeRankExit(result)}\n`);
+  const saved = await runtime.savedTorchEpoch(runDir);
+  if (saved !== undefined) {
+    process.stderr.write(`dlm: the checkpoint of epoch ${saved} is in ${runtime.runCheckpointDir(runDir)}: continue with the same command and --resume\n`);
+  }
+  return EXIT_ERRORS;
+}
+
+/** torch 1.13's torchrun on Python 3.11 fails in its elastic agent with this. */
+const BROKEN_TORCHRUN = "'NoneType' object has no attribute 'get'";
+
+/**
+ * Several machines, or `--launcher torchrun`: prints each machine's torchrun command and,
+ * with `--launcher torchrun`, runs this machine's. Undefined when machine 0's processes
+ * finished and the run folder is to be written; else the exit code.
+ */
+async function runWithTorchrun(plan: ExperimentPlan, program: string, python: string, args: readonly string[], nproc: number, layout: NodeLayout, say: Say): Promise<number | undefined> {
+  const runId = plan.name.replace(/[^A-Za-z0-9_-]/g, "_");
+  const commands = Array.from({ length: layout.nnodes }, (_, node) => torchrunArguments(layout, node, nproc, runId, program, args));
+  if (layout.nnodes > 1) {
+    say(`dlm: run on each of the ${layout.nnodes} machines, from a folder where ${program} and the paths below are the same (a shared file system, or copies):`);
+    for (const [node, command] of commands.entries()) say(`dlm:   machine ${node}: ${torchrunCommandLine(command)}`);
+  }
+  if (layout.launcher !== "torchrun") {
+    say("dlm: nothing was started here: run the commands above, or add --launcher torchrun on each machine to let dlm run its own");
+    return EXIT_OK;
+  }
+  say(`dlm: machine ${layout.nodeRank}: ${torchrunCommandLine(commands[layout.nodeRank]!)}`);
+  const result = await launchTorchrun(python, commands[layout.nodeRank]!, (record) => say(progressLine(record)));
+  if (result.code !== 0) {
+    const how = result.signal === undefined ? `exited with code ${result.code}` : `was killed by ${result.signal}`;
+    const last = result.lastErrors[result.lastErrors.length - 1];
+    process.stderr.write(`error: torchrun (\`${python} -m torch.distributed.run\`) failed on this machine: it ${how}${last === undefined ? "" : `; its last line: ${last.trim()}`}\n`);
+    if (result.lastErrors.some((line) => line.includes(BROKEN_TORCHRUN))) {
+      process.stderr.write(
+        "dlm: this is torch 1.13's torchrun on Python 3.11, which fails before starting anything; on one machine leave out --launcher torchrun (dlm starts the processes itself), across machines start each process with RANK, LOCAL_RANK, WORLD_SIZE, MASTER_ADDR and MASTER_PORT set (docs/engines.md)\n",
+      );
+    }
+    return EXIT_ERRORS;
+  }
+  if (layout.nodeRank !== 0) {
+    say(`dlm: machine ${layout.nodeRank} finished its processes; machine 0 writes the run folder`);
+    return EXIT_OK;
+  }
+  return undefined;
 }
 
 /** The hash `--resume` compares: the architecture of the TF.js model the torch weights go into. */
@@ -92,7 +155,7 @@ function architectureHash(plan: ExperimentPlan): string {
   }
 }
 
-async function runTorchExperiment(plan: ExperimentPlan, program: string, python: string, flags: TorchRunFlags): Promise<number> {
+async function runTorchExperiment(plan: ExperimentPlan, program: string, python: string, flags: TorchRunFlags, layout: NodeLayout): Promise<number> {
   const say = (line: string) => process.stdout.write(terminalText(line) + "\n");
   const runtime = await import("../../runtime/torch-run-support.js");
   const nproc = flags.nproc ?? 1;
@@ -124,19 +187,18 @@ async function runTorchExperiment(plan: ExperimentPlan, program: string, python:
     if (resumePoint !== undefined) say(`dlm: resuming train at epoch ${resumePoint.epoch + 1} from ${checkpointDir}`);
     const args = ["--data", prepared.dataDir, "--out", outputDir, "--epochs", String(epochs), "--checkpoint", checkpointDir, "--architecture", architecture];
     if (resumePoint !== undefined) args.push("--resume");
+    const modelCheckpoint = plan.train.callbacks.find((callback) => callback.kind === "model_checkpoint");
+    // as the TF.js engine resolves it: from the .dlm file's folder
+    if (modelCheckpoint !== undefined) args.push("--model-checkpoint", path.resolve(prepared.definition.baseDir, modelCheckpoint.path));
     await fs.mkdir(outputDir, { recursive: true });
-    const result = await launchTorchProcesses(python, program, args, nproc, {
-      onProgress: (record) => say(progressLine(record)),
-      pidFile: path.join(outputDir, RANKS_JSON),
-    });
-    if (result.code !== 0) {
-      process.stderr.write(`error: the torch program failed: rank ${result.failedRank ?? 0} ${describeRankExit(result)}\n`);
-      const saved = await runtime.savedTorchEpoch(prepared.runDir);
-      if (saved !== undefined) {
-        process.stderr.write(`dlm: the checkpoint of epoch ${saved} is in ${checkpointDir}: continue with the same command and --resume\n`);
-      }
-      return EXIT_ERRORS;
+    if (usesTorchrun(layout)) {
+      const finished = await runWithTorchrun(plan, program, python, args, nproc, layout, say);
+      if (finished !== undefined) return finished;
+    } else {
+      const failed = await runLocally(program, python, args, nproc, prepared.runDir, say);
+      if (failed !== undefined) return failed;
     }
+
     const weightsList = JSON.parse(await fs.readFile(path.join(outputDir, "weights.json"), "utf8")) as { shape: number[] }[];
     const bytes = await fs.readFile(path.join(outputDir, "weights.bin"));
     let offset = 0;

@@ -45,7 +45,15 @@ describe("dlm check and compile --target torch", () => {
     expect(compiled.status).toBe(1);
     expect(compiled.stdout).toBe("");
     expect(compiled.stderr).toContain("error[DLM550]");
-    expect(dlm(["check", "samples/mnist.dlm", "--target", "torch"]).stderr).toContain("error[DLM551]");
+    writeFileSync(
+      file,
+      'experiment e {\n  data { source: builtin("iris") }\n  model { dense(3, activation: softmax) }\n  train {\n    loss: sparse_categorical_crossentropy\n    metrics: [precision]\n    epochs: 1\n    callbacks { early_stopping(monitor: precision) }\n  }\n}\n',
+    );
+    const monitor = dlm(["check", file, "--target", "torch"]);
+    expect(monitor.status).toBe(1);
+    expect(monitor.stderr).toContain("error[DLM551]: experiment `e` has `early_stopping` on `precision` (only `loss`, `val_loss`)");
+    // the mnist sample (augment, model_checkpoint on val_accuracy) is one the torch engine runs
+    expect(dlm(["check", "samples/mnist.dlm", "--target", "torch"]).status).toBe(0);
   });
 
   it("`engine: torch` in an experiment makes `dlm check` report what torch would not run; `--target tfjs` overrides it", () => {

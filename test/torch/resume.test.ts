@@ -99,6 +99,23 @@ describe.skipIf(TORCH_MISSING !== undefined)("torch checkpoints and --resume", (
     expect(parseCheckpointState(readFileSync(checkpoint, "utf8"), checkpoint).epoch).toBe(6);
   }, 300_000);
 
+  it("model_checkpoint saves the epoch of the best val_accuracy, beside the .dlm file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dlm-torch-model-checkpoint-"));
+    const file = join(dir, "r.dlm");
+    writeFileSync(file, experiment(16, 16, 6).replace("    callbacks {\n", '    callbacks {\n      model_checkpoint("best", monitor: val_accuracy)\n'));
+    const result = await runCli(["run", file, "--engine", "torch", "--out", join(dir, "runs")], TORCH);
+    expect(result.code).toBe(0);
+    const saved = parseCheckpointState(readFileSync(join(dir, "best", "checkpoint.json"), "utf8"), "checkpoint.json");
+    const rows = readFileSync(join(dir, "runs", "r", "history.csv"), "utf8").trim().split("\n");
+    const column = rows[0]!.split(",").indexOf("val_accuracy");
+    const accuracies = rows.slice(1).map((row) => Number(row.split(",")[column]));
+    const best = Math.max(...accuracies);
+    expect(saved.monitor).toBe("val_accuracy");
+    // DLM's val_accuracy in history.csv and the program's monitored value agree
+    expect(saved.best).toBeCloseTo(best, 6);
+    expect(saved.epoch).toBe(accuracies.indexOf(best) + 1);
+  }, 300_000);
+
   it("refuses to resume a checkpoint of another model", async () => {
     const dir = mkdtempSync(join(tmpdir(), "dlm-torch-resume-changed-"));
     const file = join(dir, "r.dlm");
