@@ -18,7 +18,7 @@ export const ENGINES = {
   settingNotRunByTorch: "DLM551",
 } as const;
 
-/** One entry per code of the engine checks (reported only with `--target torch` / `--engine torch`). */
+/** One entry per code of the engine checks (reported with `--target torch` / `--engine torch`, or for `engine: torch`). */
 export const ENGINE_MESSAGES: readonly MessageEntry[] = [
   {
     code: ENGINES.layerWithoutTorchMapping,
@@ -41,15 +41,15 @@ export const ENGINE_MESSAGES: readonly MessageEntry[] = [
     severity: "error",
     explanation:
       "The PyTorch engine trains one `train` stage with its optimizer, schedule, loss, class " +
-      "weights, epochs and batch size, and the callbacks `early_stopping` and " +
-      "`reduce_lr_on_plateau` (on `loss` or `val_loss`), `terminate_on_nan` and `progress`. A " +
-      "`fine_tune` stage, a `tune` search, image " +
-      "`augment`, other callbacks and other monitors are not run by it yet: rather than ignore " +
-      "them, `dlm check --target torch` names each one. Run such an experiment with the TF.js " +
-      "engine, or remove the setting.",
+      "weights, epochs, batch size and image `augment`, and the callbacks `early_stopping`, " +
+      "`reduce_lr_on_plateau` and `model_checkpoint` (on `loss` or `val_loss`, or `accuracy` and " +
+      "`val_accuracy` of a classifier that logs accuracy), `terminate_on_nan` and `progress`. A " +
+      "`fine_tune` stage, a `tune` search, `csv_logger` and other monitors are not run by it yet: " +
+      "rather than ignore them, `dlm check --target torch` (or `engine: torch`) names each one. " +
+      "Run such an experiment with the TF.js engine, or remove the setting.",
     wrong: iris(
       "    dense(8, activation: relu)\n    dense(3, activation: softmax)\n",
-      "loss: sparse_categorical_crossentropy, epochs: 5, callbacks { model_checkpoint(\"best\") }",
+      "loss: sparse_categorical_crossentropy, epochs: 5, callbacks { csv_logger(\"log.csv\") }",
     ),
     fixed: iris(
       "    dense(8, activation: relu)\n    dense(3, activation: softmax)\n",

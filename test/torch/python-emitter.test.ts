@@ -52,7 +52,7 @@ experiment flower {
     expect(text).toContain("EPOCHS = 7\n");
     expect(text).toContain("BATCH_SIZE = 10 ");
     expect(text).toContain("SEED = 3 ");
-    expect(text).toContain('dist.init_process_group("nccl" if device.type == "cuda" else "gloo", init_method="env://")');
+    expect(text).toContain('dist.init_process_group("nccl" if device.type == "cuda" else "gloo", init_method="env://", timeout=datetime.timedelta(seconds=args.timeout))');
     expect(text).toContain("DistributedDataParallel(model");
     expect(text).toContain("DistributedSampler(dataset, num_replicas=world_size, rank=rank");
     expect(text).toContain("if rank == 0:\n        predictions = {}");
@@ -117,11 +117,13 @@ describe("the torch engine's checks", () => {
     const codes = torchCodes(
       experiment(
         "    dense(3, activation: softmax)",
-        "loss: sparse_categorical_crossentropy, metrics: [accuracy], epochs: 1, callbacks { early_stopping(monitor: val_accuracy) csv_logger(\"log.csv\") }",
+        "loss: sparse_categorical_crossentropy, metrics: [accuracy, precision], epochs: 1, callbacks { early_stopping(monitor: val_precision) csv_logger(\"log.csv\") }",
       ),
     );
     expect(codes.filter((code) => code === "DLM551")).toHaveLength(2);
     expect(torchCodes(experiment("    dense(3, activation: softmax)", "loss: sparse_categorical_crossentropy, epochs: 1, callbacks { early_stopping(monitor: val_loss) terminate_on_nan }"))).toEqual([]);
+    // accuracy is a monitor the program computes, for a classifier that logs it
+    expect(torchCodes(experiment("    dense(3, activation: softmax)", "loss: sparse_categorical_crossentropy, metrics: [accuracy], epochs: 1, callbacks { model_checkpoint(\"best\", monitor: val_accuracy) }"))).toEqual([]);
   });
 
   for (const entry of ENGINE_MESSAGES) {
