@@ -173,18 +173,24 @@ export async function train(model: tf.LayersModel, data: PreparedData, options: 
 async function startPool(setup: RunSetup, data: PreparedData, options: TrainOptions): Promise<WorkerPool | undefined> {
   const workers = Math.min(options.workers ?? 1, setup.batchSize);
   if (workers <= 1 || setup.variables.length === 0) return undefined;
-  return WorkerPool.start({
-    workers,
-    model: setup.model,
-    variables: setup.variables,
-    loss: setup.loss,
-    backend: activeBackendName(),
-    maxRows: setup.batchSize,
-    x: data.train.x,
-    y: data.train.y,
-    weighted: setup.exampleWeights !== undefined,
-    keepPredictions: setup.metrics.length > 0,
-  });
+  try {
+    return await WorkerPool.start({
+      workers,
+      model: setup.model,
+      variables: setup.variables,
+      loss: setup.loss,
+      backend: activeBackendName(),
+      maxRows: setup.batchSize,
+      x: data.train.x,
+      y: data.train.y,
+      weighted: setup.exampleWeights !== undefined,
+      keepPredictions: setup.metrics.length > 0,
+    });
+  } catch (error) {
+    // A worker that cannot rebuild the model (a layer class only this thread knows) costs the speed-up, not the run.
+    console.warn(`dlm: ${workers} workers could not start (${(error as Error).message}); training on one worker`);
+    return undefined;
+  }
 }
 
 /** Resolves defaults and reads what the loop needs from the model and the data. */
