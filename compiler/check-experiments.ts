@@ -35,7 +35,7 @@ import { inspectData, type ImageFolderReader } from "./experiments/static-data.j
 import type { CompilerHost } from "./host.js";
 import type { ShapeContextFor } from "./infer-shapes.js";
 import type { BackendName } from "../runtime/backend.js";
-import type { ModelCheckResult } from "./program.js";
+import type { ModelCheckResult } from "./models.js";
 
 /** Plans of the experiments that checked cleanly, and every diagnostic about experiments. */
 export interface ExperimentCheck {

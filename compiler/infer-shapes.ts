@@ -14,7 +14,7 @@ import { describeValue, evaluateValue, formatNumber } from "./evaluate-values.js
 import type { GraphNode, LayerNode, ModelGraph, UseSite } from "./expand-model.js";
 import { formatShape } from "./layers/shape-arithmetic.js";
 import type { InputSpec, ResolvedArgs, Shape, ShapeContext } from "./layers/types.js";
-import { constantSoftmax } from "./checks/check-outcomes.js";
+import { constantSoftmax } from "./checks/check-constant-softmax.js";
 import { SHAPES } from "../diagnostics/catalog/shapes.js";
 import { OUTCOMES } from "../diagnostics/catalog/outcomes.js";
 

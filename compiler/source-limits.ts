@@ -14,12 +14,6 @@ export const MAX_MODEL_JSON_BYTES = 64 * 1024 * 1024;
 /** Largest Keras model file (`.h5`, `.keras`) the checker reads for its architecture: 500 MB (a JavaScript string holds at most ~536 M characters). */
 export const MAX_KERAS_CHECK_BYTES = 500 * 1000 * 1000;
 
-/**
- * How much of a CSV file `dlm check` reads: its first complete lines within 4 MB (about 100,000
- * rows of a few numbers; checking them takes seconds, where 64 MB took minutes and 2 GB of memory).
- */
-export const MAX_CSV_CHECK_BYTES = 4 * 1024 * 1024;
-
 /** What reading a bounded file gave: its text, or why it was not read. */
 export type BoundedRead =
   /** `truncated`: only the file's first complete lines were read (see `prefix` of `readBoundedTextFile`). */

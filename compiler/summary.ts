@@ -5,7 +5,8 @@
  */
 import { formatShape } from "./layers/shape-arithmetic.js";
 import type { Shape } from "./layers/types.js";
-import type { CheckResult, ModelInfo } from "./program.js";
+import type { CheckResult } from "./program.js";
+import type { ModelInfo } from "./models.js";
 
 /** What a summary prints of a model: its shapes and weights, and where the input shape came from. */
 export type SummarizedModel = Pick<ModelInfo, "name" | "input" | "output" | "layers" | "params" | "trainableParams"> & {

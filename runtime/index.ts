@@ -28,7 +28,7 @@ export { makeAugmenter, type Augmenter } from "./data/augment.js";
 export { applyPreprocessing, encodeFeatures, type RawFeatures, type RawRow } from "./data/preprocess.js";
 export { BUILTIN_DATASETS, findBuiltinDataset, builtinDataInfo, formatDatasetTable } from "./data/catalog.js";
 export { DataError, MissingDatasetError } from "./data/errors.js";
-export { train, type TrainOptions, type History } from "./train.js";
+export { train, type TrainOptions } from "./train.js";
 export * from "./callbacks/index.js";
 export { createOptimizer, getLearningRate, setLearningRate, type OptimizerSpec } from "./optimizers.js";
 export type { LossName, ClassWeightSpec } from "./losses.js";

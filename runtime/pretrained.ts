@@ -8,7 +8,7 @@ import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { buildWithinManifest } from "./bounded-model-build.js";
 // The compiler's "did you mean" rule, so runtime and compile-time messages suggest the same name.
-import { closestName } from "../diagnostics/suggest.js";
+import { PretrainedError, unknownLayerMessage } from "./pretrained-errors.js";
 import {
   checkModelJson,
   MAX_MODEL_JSON_BYTES,
@@ -20,17 +20,6 @@ import { assertFiniteWeights } from "./finite-weights.js";
 import { kerasFileKind } from "./keras-model-config.js";
 import { readExportedLiteral } from "./wrapped-model.js";
 import { keepBatchNormInInference, setTrainable } from "./unfreeze.js";
-
-/** A pretrained model that cannot be read or cut as asked: the user's path or layer name is wrong. */
-export class PretrainedError extends Error {
-  constructor(
-    message: string,
-    readonly file: string,
-  ) {
-    super(`${file}: ${message}`);
-    this.name = "PretrainedError";
-  }
-}
 
 /** Arguments of `loadPretrained`. */
 export interface LoadPretrainedArgs {
@@ -101,15 +90,6 @@ export function withInputShape(model: tf.LayersModel, shape: readonly number[]):
     outputs: outputs.length === 1 ? outputs[0]! : outputs,
     name: `${model.name}_${shape.join("x")}`,
   });
-}
-
-/** "no layer named …", with a suggestion: shared with `unfreeze` (runtime/unfreeze.ts). */
-export function unknownLayerMessage(name: string, layers: readonly tf.layers.Layer[]): string {
-  const names = layers.map((layer) => layer.name);
-  const suggestion = closestName(name, names);
-  const hint =
-    suggestion !== undefined ? `did you mean "${suggestion}"?` : `the first are ${names.slice(0, 6).join(", ")}, …`;
-  return `no layer named "${name}" (${names.length} layers; ${hint})`;
 }
 
 // ---------------------------------------------------------------------------------------

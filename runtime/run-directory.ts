@@ -10,7 +10,7 @@ import type { PreparedData } from "./types.js";
 import type { DataSource } from "./data/spec.js";
 import type { StageOutcome } from "./run-stages.js";
 import type { SplitEvaluation } from "./evaluate.js";
-import type { History } from "./train.js";
+import type { History } from "./callbacks/types.js";
 import { writeFileDurably } from "./model-io.js";
 import { OUTPUT_LEDGER, OutputOwnershipError } from "./output-ownership.js";
 import type { TuningResult } from "./tune.js";

@@ -11,7 +11,8 @@ import type * as tf from "@tensorflow/tfjs";
 import type { DataInfo, PreparedData } from "./types.js";
 import { DataError } from "./data/errors.js";
 import type { CallbackSpec, ExperimentDefinition, Hyperparameters, ScheduleSpec, StageSpec } from "./experiment.js";
-import { train, type History } from "./train.js";
+import { train } from "./train.js";
+import type { History } from "./callbacks/types.js";
 import { Callback, type Logs } from "./callbacks/types.js";
 import { earlyStopping } from "./callbacks/early-stopping.js";
 import {
@@ -31,7 +32,6 @@ import { progress } from "./callbacks/progress.js";
 import { existingDirectory, replaceDirectoryAtomically, writeFileDurably, writeModelFiles } from "./model-io.js";
 import { DEFAULT_LEARNING_RATES, cosineDecay, createOptimizer, describeOptimizer, exponentialDecay, stepDecay, warmup, type Schedule } from "./optimizers.js";
 import { describeTrainable, keepBackboneBatchNormInInference, unfreezeBackbones } from "./unfreeze.js";
-import type { Say } from "./run.js";
 import { buildSeededModel } from "./seeded-model.js";
 import { architectureOf, describeArchitectureChange, type Architecture } from "./architecture-hash.js";
 import { positiveClassId } from "./evaluate.js";
@@ -39,6 +39,9 @@ import { activeBackendName } from "./backend.js";
 import { chooseWorkerCount } from "./parallel/worker-count.js";
 
 /** Which stage a run checkpoint belongs to. */
+/** Writes one line of a run's progress to stdout (nothing when quiet). */
+export type Say = (line: string) => void;
+
 export type StageName = "train" | "fine_tune";
 
 /** What the stages produced. The caller disposes `model`. */

@@ -12,7 +12,7 @@ import { parseArgs } from "node:util";
 import { initBackend, type BackendName } from "./backend.js";
 import { prepareData, disposePreparedData } from "./data/prepare.js";
 import type { ExperimentDefinition, Hyperparameters, StageSpec } from "./experiment.js";
-import { runCheckpointDir, trainStages, type StageOutcome } from "./run-stages.js";
+import { runCheckpointDir, trainStages, type Say, type StageOutcome } from "./run-stages.js";
 import { evaluateSplit } from "./evaluate.js";
 import {
   chooseRunDirectory,
@@ -133,9 +133,6 @@ export function applyOverrides(definition: ExperimentDefinition, overrides: RunO
       : { tune: { ...definition.tune, trials: overrides.trials } }),
   };
 }
-
-/** Writes one line to stdout unless quiet. */
-export type Say = (line: string) => void;
 
 /**
  * Runs the experiment end to end and returns the process exit code. User mistakes and

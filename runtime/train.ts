@@ -4,7 +4,7 @@
  * and log names, and metrics computed over every example of the split.
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Callback, Logs, TrainingContext, TrainingParams } from "./callbacks/types.js";
+import type { Callback, History, Logs, TrainingContext, TrainingParams } from "./callbacks/types.js";
 import {
   batchLoss,
   classWeightVector,
@@ -67,24 +67,6 @@ export interface TrainOptions {
   readonly workers?: number;
 }
 
-/** Per-epoch logs, one array entry per trained epoch (Keras's `History`). */
-export interface History {
-  /** 0-based index of each recorded epoch. */
-  readonly epochs: number[];
-  /** Log name → value per recorded epoch: `loss`, `accuracy`, `val_loss`, `val_accuracy`, `lr` … */
-  readonly logs: Record<string, number[]>;
-  /** True when a callback stopped training before `epochs`. */
-  stoppedEarly?: boolean;
-  /** Why training stopped early, in a sentence. */
-  stopReason?: string;
-  /**
-   * Set, with the reason, when training stopped because the model diverged (NaN or infinite
-   * weights, losses or outputs): the run failed, and nothing of it may be saved or served.
-   */
-  failure?: string;
-  /** Set when `signal` stopped training: the epoch cut short (not in `epochs`) and its batches trained. */
-  interrupted?: { readonly epoch: number; readonly batches: number };
-}
 
 /** Everything fixed for the whole run, resolved once from the options and the data. */
 interface RunSetup {

@@ -6,7 +6,7 @@
  * statistics frozen), as Keras recommends for fine-tuning.
  */
 import * as tf from "@tensorflow/tfjs";
-import { PretrainedError, unknownLayerMessage } from "./pretrained.js";
+import { PretrainedError, unknownLayerMessage } from "./pretrained-errors.js";
 
 /** `unfreeze:` of `fine_tune`: which layers of a pretrained backbone train. */
 export type Unfreeze = "all" | "none" | { readonly last: number } | { readonly from: string };

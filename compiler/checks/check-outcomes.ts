@@ -1,6 +1,6 @@
 /**
  * Checks for setups that compile and train but cannot give a useful model, and said nothing:
- * a softmax over one unit (its output is always 1, DLM413), a random crop larger than the
+ * a softmax over one unit (its output is always 1, DLM413, `check-constant-softmax.ts`), a random crop larger than the
  * padded image (the runtime used to clamp it, DLM414), a classification data set with one
  * class (DLM530) — each was found training a model that never learnt. A CSV file with a
  * header and no rows (DLM531) is reported where the file is read (`static-data.ts`).
@@ -15,33 +15,6 @@ import type { DataFacts } from "../experiments/static-data.js";
 import type { ResolvedArgs, Shape } from "../layers/types.js";
 import { formatShape } from "../layers/shape-arithmetic.js";
 import { OUTCOMES } from "../../diagnostics/catalog/outcomes.js";
-
-/** What makes a layer's softmax constant: its message and help line. */
-export interface ConstantSoftmax {
-  readonly message: string;
-  readonly help: string;
-}
-
-/**
- * DLM413: a softmax normalises over the last axis; over one unit it divides a value by
- * itself, so the output is 1 for every input and nothing the layers before it learn reaches
- * the loss. Undefined when `kind`/`args` apply no softmax or the last axis is longer.
- */
-export function constantSoftmax(
-  kind: string,
-  args: ResolvedArgs | undefined,
-  output: Shape,
-): ConstantSoftmax | undefined {
-  const softmax =
-    kind === "softmax" || (kind === "activation" && args?.["name"] === "softmax") || args?.["activation"] === "softmax";
-  if (!softmax || output[output.length - 1] !== 1) return undefined;
-  return {
-    message: `softmax over ${formatShape(output)} is always 1: it normalises over the last axis, which has one unit`,
-    help:
-      "for one output use `activation: sigmoid` (a probability, with `binary_crossentropy`) or no activation " +
-      "(regression); for k classes use `dense(k, activation: softmax)`",
-  };
-}
 
 /**
  * DLM530: a classifier needs two classes or more; with one the only answer is that class and

@@ -11,8 +11,9 @@ import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { makeDiagnostic } from "../../diagnostics/diagnostic.js";
 import type { ExperimentPlan } from "../experiment-plan.js";
 import type { InferredLayer } from "../infer-shapes.js";
-import type { ModelInfo } from "../program.js";
+import type { ModelInfo } from "../models.js";
 import { RESOURCES } from "../../diagnostics/catalog/resources.js";
+import { formatGigabytes } from "../../diagnostics/format-sizes.js";
 
 /** Bytes of one float32 value. */
 const BYTES_PER_VALUE = 4;
@@ -105,16 +106,6 @@ function estimateNotes(params: number, batchSize: number, estimate: MemoryEstima
     `parameters: ${formatCount(params)} × 4 bytes × 4 (weights, gradients, Adam's two moments) ≈ ${formatGigabytes(estimate.parameterBytes)}`,
     `activations: ${formatCount(estimate.activationsPerExample)} values per example × batch ${batchSize} × 4 bytes × 2 (forward and backward) ≈ ${formatGigabytes(estimate.activationBytes)}`,
   ];
-}
-
-/** Beyond this many gigabytes the digits say nothing more. */
-const LARGEST_PRINTED_GIGABYTES = 1e12;
-
-/** `1,600.3 GB` (decimal gigabytes, one decimal). */
-export function formatGigabytes(bytes: number): string {
-  const gigabytes = bytes / 1e9;
-  if (!(gigabytes < LARGEST_PRINTED_GIGABYTES)) return "over 1,000,000,000,000 GB";
-  return `${gigabytes.toLocaleString("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 })} GB`;
 }
 
 function formatCount(count: number): string {

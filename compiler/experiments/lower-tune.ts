@@ -12,7 +12,7 @@ import { expandModel, type GraphNode, type LayerNode } from "../expand-model.js"
 import { inferShapes, type InferredLayer, type ShapeContextFor } from "../infer-shapes.js";
 import { lookupLayer } from "../layers/registry.js";
 import type { Shape, TfjsConfigValue } from "../layers/types.js";
-import type { ExpandedModel } from "../program.js";
+import type { ExpandedModel } from "../models.js";
 import { argumentProblemDiagnostic } from "../resolve-args.js";
 import { FIRST_POINT, rangeEnds, readSearchSpace, type CallValue, type SearchPoint } from "./search-spaces.js";
 import type { ExperimentContext } from "./experiment-context.js";

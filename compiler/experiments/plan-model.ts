@@ -13,7 +13,7 @@ import { inferShapes, type InferredLayer, type ShapeContextFor } from "../infer-
 import { formatShape } from "../layers/shape-arithmetic.js";
 import { ACTIVATIONS, lookupLayer } from "../layers/registry.js";
 import type { Shape } from "../layers/types.js";
-import type { ModelCheckResult, ExpandedModel } from "../program.js";
+import type { ModelCheckResult, ExpandedModel } from "../models.js";
 import type { ExperimentContext } from "./experiment-context.js";
 import { planLayerSearchSpaces } from "./lower-tune.js";
 import type { SectionReading } from "./read-sections.js";

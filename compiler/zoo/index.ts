@@ -6,7 +6,7 @@
 import type { WeightFileSource } from "../../runtime/zoo-download.js";
 import type { ImagePreprocessingMode } from "../../runtime/image-preprocessing.js";
 import { inMemoryCompilerHost } from "../host.js";
-import { checkModels, type ModelInfo } from "../program.js";
+import { checkModelDeclarations, type ModelInfo } from "../models.js";
 import type { PretrainedInfo, ZooProblem, ZooRequest } from "../layers/types.js";
 import { formatShape } from "../layers/shape-arithmetic.js";
 import { didYouMean } from "../../diagnostics/suggest.js";
@@ -222,7 +222,7 @@ function buildUncached(request: ZooRequest): ZooModel {
   const kept = request.until === "" ? items : (cutZooItems(items, request.until) ?? items);
   const source = renderZooModel(architecture.name, input, kept);
   const file = `zoo/${architecture.name}.dlm`;
-  const checked = checkModels([file], inMemoryCompilerHost({ [file]: source }));
+  const checked = checkModelDeclarations([file], inMemoryCompilerHost({ [file]: source }));
   const model = checked.models[0];
   const error = checked.diagnostics.find((diagnostic) => diagnostic.severity === "error");
   if (error || model === undefined || model.output === null) {

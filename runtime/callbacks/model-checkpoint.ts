@@ -16,7 +16,7 @@ import {
 import { firstNonFiniteWeight } from "../finite-weights.js";
 import { describeOptimizer, restoreOptimizer } from "../optimizers.js";
 import { parseCheckpointState, type CheckpointState } from "./checkpoint-state.js";
-import type { History } from "../train.js";
+import type { History } from "./types.js";
 import {
   createMonitor,
   isImprovement,

@@ -4,7 +4,6 @@
  * `stop_training` flag.
  */
 import type * as tf from "@tensorflow/tfjs";
-import type { History } from "../train.js";
 
 /** Numbers logged at the end of a batch or an epoch: `loss`, `accuracy`, `val_loss`, `lr` … */
 export type Logs = Record<string, number>;
@@ -23,6 +22,25 @@ export interface TrainingParams {
   /** Names logged at the end of each epoch, in column order: `loss`, metrics, `val_loss`, val metrics, `lr`. */
   readonly logNames: readonly string[];
   readonly doValidation: boolean;
+}
+
+/** Per-epoch logs, one array entry per trained epoch (Keras's `History`). */
+export interface History {
+  /** 0-based index of each recorded epoch. */
+  readonly epochs: number[];
+  /** Log name → value per recorded epoch: `loss`, `accuracy`, `val_loss`, `val_accuracy`, `lr` … */
+  readonly logs: Record<string, number[]>;
+  /** True when a callback stopped training before `epochs`. */
+  stoppedEarly?: boolean;
+  /** Why training stopped early, in a sentence. */
+  stopReason?: string;
+  /**
+   * Set, with the reason, when training stopped because the model diverged (NaN or infinite
+   * weights, losses or outputs): the run failed, and nothing of it may be saved or served.
+   */
+  failure?: string;
+  /** Set when `signal` stopped training: the epoch cut short (not in `epochs`) and its batches trained. */
+  interrupted?: { readonly epoch: number; readonly batches: number };
 }
 
 /** Shared, mutable state of one training run, the same object for every callback. */

@@ -10,6 +10,12 @@ import { Parser } from "csv-parse";
 import { DataError, describeFsError } from "./errors.js";
 import type { Cell, Table } from "./raw.js";
 
+/**
+ * How much of a CSV file `dlm check` reads: its first complete lines within 4 MB (about 100,000
+ * rows of a few numbers; checking them takes seconds, where 64 MB took minutes and 2 GB of memory).
+ */
+export const MAX_CSV_CHECK_BYTES = 4 * 1024 * 1024;
+
 /** Options of `readCsvTable`. */
 export interface CsvReadOptions {
   /** Field separator. Default `","`. */

@@ -6,11 +6,10 @@
  */
 import { resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { MAX_CSV_CHECK_BYTES } from "../../compiler/source-limits.js";
 import type { DataInfo, PreparedData, Preprocessing, Split, Task } from "../types.js";
 import { makeAugmenter } from "./augment.js";
 import { BUILTIN_DATASET_NAMES, findBuiltinDataset, loadBuiltinDataset } from "./catalog.js";
-import { readCsvTable } from "./csv.js";
+import { MAX_CSV_CHECK_BYTES, readCsvTable } from "./csv.js";
 import { DataError } from "./errors.js";
 import { readImageFolder } from "./images.js";
 import { readTableLabels, selectClasses, type TableLabels } from "./labels.js";

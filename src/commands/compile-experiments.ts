@@ -8,7 +8,7 @@ import { hasErrors } from "../../diagnostics/diagnostic.js";
 import type { ExperimentPlan } from "../../compiler/experiment-plan.js";
 import { printDiagnostics } from "./check.js";
 import { readUserFile } from "./shared-io.js";
-import { CliError } from "../cli.js";
+import { CliError } from "../cli-error.js";
 
 /** A file checked through its experiments. */
 export interface CheckedExperiments {

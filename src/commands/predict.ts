@@ -7,7 +7,7 @@
  */
 import { extname, join, relative } from "node:path";
 import { readdirSync, statSync } from "node:fs";
-import { CliError, EXIT_OK } from "../cli.js";
+import { CliError, EXIT_OK } from "../cli-error.js";
 import { MAX_PREDICT_INPUT_BYTES, readUserFile } from "./shared-io.js";
 import { terminalLine, terminalText } from "../../diagnostics/terminal-text.js";
 import { DataError } from "../../runtime/data/errors.js";

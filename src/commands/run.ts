@@ -6,7 +6,8 @@
  */
 import { createHash } from "node:crypto";
 import * as path from "node:path";
-import { CliError, EXIT_ERRORS, EXIT_OK, type RunFlags } from "../cli.js";
+import { CliError, EXIT_ERRORS, EXIT_OK } from "../cli-error.js";
+import type { RunFlags } from "../cli.js";
 import { checkFileExperiments, emitPrograms } from "./compile-experiments.js";
 import { writeProgramFiles } from "./compile.js";
 import { programNodeOptions } from "./program-environment.js";

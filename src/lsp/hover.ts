@@ -17,7 +17,7 @@ import { ACTIVATION_CATALOG } from "../../compiler/layers/activations.js";
 import { lookupLayer } from "../../compiler/layers/registry.js";
 import { formatShape } from "../../compiler/layers/shape-arithmetic.js";
 import type { ParamSpec } from "../../compiler/layers/types.js";
-import type { ModelInfo } from "../../compiler/program.js";
+import type { ModelInfo } from "../../compiler/models.js";
 import { formatSummaryTable } from "../../compiler/summary.js";
 import { MESSAGES } from "../../diagnostics/catalog/index.js";
 import { BUILTIN_DATASETS } from "../../runtime/data/catalog.js";

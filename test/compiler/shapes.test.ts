@@ -2,7 +2,8 @@ import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
 import type { GraphNode } from "../../compiler/expand-model.js";
 import type { TfjsConfigValue } from "../../compiler/layers/types.js";
-import { checkSource, type ModelInfo } from "../../compiler/program.js";
+import { checkSource } from "../../compiler/program.js";
+import type { ModelInfo } from "../../compiler/models.js";
 import { codesIn, reportedIn } from "./checked-source.js";
 
 const SMALL_CNN = `/// A small convolutional network for 28x28 grey images.

@@ -11,7 +11,8 @@ import { describe, expect, it } from "vitest";
 import { nodeCompilerHost, inMemoryCompilerHost, type CompilerHost } from "../../compiler/host.js";
 import { MESSAGES } from "../../diagnostics/catalog/index.js";
 import { checkProgram } from "../../compiler/program.js";
-import { MAX_CSV_CHECK_BYTES, MAX_SOURCE_BYTES, readBoundedTextFile } from "../../compiler/source-limits.js";
+import { MAX_SOURCE_BYTES, readBoundedTextFile } from "../../compiler/source-limits.js";
+import { MAX_CSV_CHECK_BYTES } from "../../runtime/data/csv.js";
 import { makeScratch, runDlm, STACK_TRACE } from "./runs/scratch.js";
 
 const scratch = makeScratch("inputs-bounded");

@@ -2,7 +2,8 @@
 import { checkExperiments, type ExperimentCheck, type ExperimentCheckOptions } from "../../../compiler/check-experiments.js";
 import type { Diagnostic } from "../../../diagnostics/diagnostic.js";
 import { inMemoryCompilerHost } from "../../../compiler/host.js";
-import { checkModels, type ModelCheckResult } from "../../../compiler/program.js";
+import { checkModels } from "../../../compiler/program.js";
+import type { ModelCheckResult } from "../../../compiler/models.js";
 
 /** A diagnostic reduced to what a test compares. */
 export interface Reported {

@@ -7,7 +7,8 @@ import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import ts from "typescript";
 import { emitModelBuilder } from "../../../compiler/emit-model.js";
-import { checkSource, type ModelInfo } from "../../../compiler/program.js";
+import { checkSource } from "../../../compiler/program.js";
+import type { ModelInfo } from "../../../compiler/models.js";
 import * as runtime from "../../../runtime/index.js";
 
 /** The only model of `source`, which must check clean. */

@@ -88,7 +88,6 @@ describe("auto", () => {
     expect(chooseWorkerCount("auto", large, 64, "node").workers).toBe(1);
     expect(chooseWorkerCount(3, large, 2, "cpu").workers).toBe(2);
     expect(chooseWorkerCount("auto", large, 64, "wasm").workers).toBe(Math.min(os.availableParallelism(), 4));
-    small.dispose();
-    large.dispose();
+    tf.dispose([small, large]);
   });
 });

@@ -8,10 +8,10 @@ import { registerTrainingKernels } from "../../../runtime/kernels/register.js";
 import { loadModel, saveModel } from "../../../runtime/model-io.js";
 import {
   loadPretrained,
-  PretrainedError,
   readModelJson,
   withInputShape,
 } from "../../../runtime/pretrained.js";
+import { PretrainedError } from "../../../runtime/pretrained-errors.js";
 import { setTrainable } from "../../../runtime/unfreeze.js";
 import { train } from "../../../runtime/train.js";
 import type { PreparedData } from "../../../runtime/types.js";
