@@ -20,7 +20,7 @@ import {
 import { inferShapes, readInputShape, type InferredLayer, type ShapeContextFor } from "./infer-shapes.js";
 import { readKerasPretrainedInfo } from "./layers/pretrained.js";
 import { kerasFileKind } from "../runtime/keras-model-config.js";
-import { readPretrainedInfo } from "./layers/registry.js";
+import { readPretrainedInfo, readWrappedPretrainedInfo } from "./layers/registry.js";
 import type { PretrainedInfo, Shape, ShapeContext } from "./layers/types.js";
 import { inlineModelsOf } from "./visit-ast.js";
 import { NAMES } from "../diagnostics/catalog/names.js";
@@ -140,7 +140,9 @@ function pretrainedReader(host: CompilerHost, readZoo: ZooReader | undefined): S
           read.kind === "text" && keras
             ? readKerasPretrainedInfo(Buffer.from(read.text, "latin1"), resolved)
             : read.kind === "text"
-            ? readPretrainedInfo(read.text)
+            ? resolved.endsWith(".js")
+              ? readWrappedPretrainedInfo(read.text, resolved)
+              : readPretrainedInfo(read.text)
             : read.kind === "missing"
               ? `no such file (looked for ${resolved})`
               : describeBoundedReadFailure(resolved, read);

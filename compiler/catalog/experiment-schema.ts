@@ -20,6 +20,8 @@ export type SettingType =
   | { readonly kind: "names"; readonly catalog: Catalog }
   /** A list of strings, e.g. `classes: ["cat", "dog"]`. */
   | { readonly kind: "strings" }
+  /** A list of whole numbers, e.g. `resize: [96, 96]`. */
+  | { readonly kind: "shape" }
   /** The name of a model declared in the file or its imports. */
   | { readonly kind: "model" }
   /** `balanced` or `{ CLASS: weight }`. */
@@ -95,6 +97,8 @@ export const EXPERIMENT_SCHEMA: SectionSpec = {
         { name: "source", doc: "builtin(NAME), csv(PATH, label: COLUMN) or images(DIR, size: [h, w]).", type: { kind: "entry", catalog: SOURCES }, required: true },
         { name: "classes", doc: "Keep only these classes, relabelled 0..k-1 in this order.", type: { kind: "strings" } },
         { name: "limit", doc: "Keep at most this many training examples (stratified).", type: { kind: "int", min: 1 } },
+        { name: "resize", doc: "Images: resize the kept examples to [height, width] (bilinear), e.g. MNIST to [96, 96] for a pretrained backbone.", type: { kind: "shape" }, defaultText: "the source's size" },
+        { name: "channels", doc: "Images: 1 (grey) or 3 (RGB: grey repeated in each channel).", type: { kind: "int", min: 1 }, defaultText: "the source's channels" },
         { name: "task", doc: "classification or regression (inferred from the label when absent).", type: { kind: "enum", values: ["classification", "regression"] } },
         { name: "normalize", doc: "Feature normalisation fitted on the training split.", type: { kind: "entry", catalog: NORMALIZATIONS }, defaultText: "none" },
         { name: "normalize_target", doc: "Regression: how targets are scaled for training (statistics of the training split); metrics and predictions stay in the target's units.", type: { kind: "enum", values: ["standardize", "minmax", "none"] }, defaultText: "standardize (regression)" },

@@ -5,13 +5,14 @@
  * once per run, before any trial.
  */
 import type { Call, SourceRange } from "../../grammar/ast.js";
-import type { AugmentStep, DataSource, DataSpec, MissingPolicy, NormalizeSpec, SplitSpec, TargetNormalizeSpec, TokenizeSpec, WindowSpec } from "../../runtime/data/spec.js";
+import { MAX_RESIZE_LENGTH, type AugmentStep, type DataSource, type DataSpec, type MissingPolicy, type NormalizeSpec, type SplitSpec, type TargetNormalizeSpec, type TokenizeSpec, type WindowSpec } from "../../runtime/data/spec.js";
 import type { Task } from "../../runtime/types.js";
 import { AUGMENTATIONS, DATA_TRANSFORMS, NORMALIZATIONS, SOURCES } from "../catalog/data.js";
 import type { CatalogEntry } from "../catalog/types.js";
 import { makeDiagnostic } from "../../diagnostics/diagnostic.js";
 import { evaluateValue } from "../evaluate-values.js";
 import { readBool, readIntList, readNumber, readString } from "../layers/arguments.js";
+import type { ParamValue } from "../layers/types.js";
 import type { ExperimentContext } from "./experiment-context.js";
 import type { SectionReading } from "./read-sections.js";
 import { readEntry, readScalarSetting, readStringList, resolveEntryCall, settingValue, unknownEntry, type EntryReading, type WrittenName } from "./read-values.js";
@@ -33,6 +34,10 @@ export interface DataSites {
   readonly split?: SourceRange;
   /** The value of `normalize_target`. */
   readonly normalizeTarget?: SourceRange;
+  /** The name of the `resize` setting. */
+  readonly resize?: SourceRange;
+  /** The name of the `channels` setting. */
+  readonly channels?: SourceRange;
 }
 
 /** `data { }` lowered: the spec (undefined when the source could not be read) and where things are. */
@@ -56,6 +61,7 @@ export function lowerData(data: SectionReading, context: ExperimentContext): Dat
   const classesSetting = data.settings.get("classes");
   const classes = classesSetting ? readClasses(classesSetting.value, context) : undefined;
   const limit = scalar("limit");
+  const image = lowerImageFormat(data, scalar, context);
   const task = scalar("task");
   const missing = scalar("missing");
   const normalizeTarget = scalar("normalize_target");
@@ -76,6 +82,8 @@ export function lowerData(data: SectionReading, context: ExperimentContext): Dat
     ...(augmentSection ? { augment: augmentSection.name.range } : {}),
     ...(splitSection ? { split: splitSection.name.range } : {}),
     ...(data.settings.get("normalize_target") ? { normalizeTarget: data.settings.get("normalize_target")!.value.range } : {}),
+    ...(data.settings.get("resize") ? { resize: data.settings.get("resize")!.name.range } : {}),
+    ...(data.settings.get("channels") ? { channels: data.settings.get("channels")!.name.range } : {}),
   };
   if (dataSource === undefined) return { spec: undefined, sites };
   const spec: DataSpec = {
@@ -84,6 +92,7 @@ export function lowerData(data: SectionReading, context: ExperimentContext): Dat
     ...(transforms.window ? { window: lowerWindow(transforms.window) } : {}),
     ...(classes ? { classes: classes.map((item) => item.name) } : {}),
     ...(typeof limit === "number" ? { limit } : {}),
+    ...image,
     ...(typeof task === "string" ? { task: task as Task } : {}),
     ...(split ? { split } : {}),
     ...(normalize ? { normalize } : {}),
@@ -92,6 +101,51 @@ export function lowerData(data: SectionReading, context: ExperimentContext): Dat
     ...(augment && augment.length > 0 ? { augment } : {}),
   };
   return { spec, sites };
+}
+
+/**
+ * `resize: [h, w]` (two lengths in 1..MAX_RESIZE_LENGTH, else DLM301 / DLM302) and
+ * `channels: 1 | 3` (DLM302); whether the source holds images is `static-data.ts`'s to judge.
+ */
+function lowerImageFormat(
+  data: SectionReading,
+  scalar: (name: string) => ParamValue | undefined,
+  context: ExperimentContext,
+): Pick<DataSpec, "resize" | "channels"> {
+  const resize = scalar("resize");
+  const channels = scalar("channels");
+  const valueRange = (name: string): SourceRange => data.settings.get(name)!.value.range;
+  let size: [number, number] | undefined;
+  if (Array.isArray(resize)) {
+    const lengths = resize as readonly unknown[];
+    const [height, width] = lengths;
+    if (lengths.length !== 2 || typeof height !== "number" || typeof width !== "number") {
+      context.report(
+        makeDiagnostic(VALUES.wrongType, context.file, valueRange("resize"), {
+          message: `\`resize\` expects [height, width], found ${lengths.length} value${lengths.length === 1 ? "" : "s"}`,
+          help: "write two lengths in pixels, e.g. `resize: [96, 96]`",
+        }),
+      );
+    } else if (!(height >= 1 && width >= 1 && height <= MAX_RESIZE_LENGTH && width <= MAX_RESIZE_LENGTH)) {
+      context.report(
+        makeDiagnostic(VALUES.outOfRange, context.file, valueRange("resize"), {
+          message: `\`resize\` lengths must be between 1 and ${MAX_RESIZE_LENGTH} pixels, found [${height}, ${width}]`,
+        }),
+      );
+    } else size = [height, width];
+  }
+  if (typeof channels === "number" && channels !== 1 && channels !== 3) {
+    context.report(
+      makeDiagnostic(VALUES.outOfRange, context.file, valueRange("channels"), {
+        message: `\`channels\` must be 1 (grey) or 3 (RGB), found ${channels}`,
+        help: "a pretrained RGB backbone takes `channels: 3`; grey images are repeated into each channel",
+      }),
+    );
+  }
+  return {
+    ...(size ? { resize: size } : {}),
+    ...(channels === 1 || channels === 3 ? { channels } : {}),
+  };
 }
 
 function lowerSource(source: EntryReading, context: ExperimentContext): DataSource | undefined {

@@ -48,7 +48,7 @@ function reportProblems(problems: readonly ArgumentProblem[], context: Experimen
   for (const problem of problems) context.report(argumentProblemDiagnostic(problem));
 }
 
-/** The parameter a scalar setting's value is checked against (int, float, bool, string, enum settings). */
+/** The parameter a scalar setting's value is checked against (int, float, bool, string, enum, shape settings). */
 export function settingParam(spec: SettingSpec): ParamSpec | undefined {
   const type = spec.type;
   switch (type.kind) {
@@ -70,6 +70,8 @@ export function settingParam(spec: SettingSpec): ParamSpec | undefined {
       return { name: spec.name, type: "string", doc: spec.doc };
     case "enum":
       return { name: spec.name, type: "enum", doc: spec.doc, values: type.values };
+    case "shape":
+      return { name: spec.name, type: "shape", doc: spec.doc };
     default:
       return undefined;
   }

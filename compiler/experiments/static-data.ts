@@ -4,7 +4,8 @@
  * classes. From that, the `DataInfo` the model is checked against, which splits exist,
  * and the data checks: unknown data set (DLM215), unreadable file or one without a header row (DLM216), unknown
  * column (DLM217), unknown class (DLM220), split fractions (DLM309), augmentation on
- * non-image data (DLM503), settings that do not fit the source (DLM506), defaults that
+ * non-image data (DLM503), settings that do not fit the source (DLM506: `resize` and `channels` on
+ * data that is not images too), defaults that
  * will not work (DLM510, a warning) and values that are not numbers in numeric columns (DLM512).
  */
 import type { SourceRange } from "../../grammar/ast.js";
@@ -14,7 +15,7 @@ import { DataError } from "../../runtime/data/errors.js";
 import { inspectImageFolder } from "../../runtime/data/inspect.js";
 import { inferTask } from "../../runtime/data/labels.js";
 import type { Table } from "../../runtime/data/raw.js";
-import { DEFAULT_TOKENIZE, type CsvSource, type DataSpec, type ImageFolderSource } from "../../runtime/data/spec.js";
+import { convertedImageShape, DEFAULT_TOKENIZE, type CsvSource, type DataSpec, type ImageFolderSource } from "../../runtime/data/spec.js";
 import {
   categoryName,
   isMissing,
@@ -82,7 +83,7 @@ export function inspectData(
     if (spec.split?.train !== undefined || spec.split?.test !== undefined) checkSplit(spec, false, sites, context);
     return undefined;
   }
-  const info = described.info;
+  const info = withImageFormat(described.info, spec, sites, context);
   if (spec.augment !== undefined && info.modality !== "image" && sites.augment) {
     context.report(
       makeDiagnostic(PIPELINE.augmentationOnNonImages, context.file, sites.augment, {
@@ -113,6 +114,31 @@ export function inspectData(
     hasTest: splits.test > 0 || splits.useOwnTest,
     ...(info.modality === "text" ? { vocabulary: spec.tokenize?.vocab ?? DEFAULT_TOKENIZE.vocab } : {}),
   };
+}
+
+/**
+ * Images after `resize` and `channels` (the model's input is checked against these); either
+ * setting on data that is not images is DLM506.
+ */
+function withImageFormat(info: DataInfo, spec: DataSpec, sites: DataSites, context: ExperimentContext): DataInfo {
+  if (info.modality !== "image") {
+    for (const [name, range] of [
+      ["resize", spec.resize !== undefined ? sites.resize : undefined],
+      ["channels", spec.channels !== undefined ? sites.channels : undefined],
+    ] as const) {
+      if (range === undefined) continue;
+      context.report(
+        makeDiagnostic(PIPELINE.dataSettingDoesNotFitSource, context.file, range, {
+          message: `\`${name}\` converts images, but this data is ${info.modality} (examples of shape ${formatShape(info.featureShape)})`,
+          help: `remove \`${name}\``,
+        }),
+      );
+    }
+    return info;
+  }
+  const [height, width, channels] = info.featureShape;
+  if (height === undefined || width === undefined || channels === undefined) return info;
+  return { ...info, featureShape: convertedImageShape([height, width, channels], spec) };
 }
 
 /** A source described: its info and whether it brings its own test split. */

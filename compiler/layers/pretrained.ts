@@ -20,6 +20,8 @@
  * - Weight counts are computed from the configs (`keras-layer-shapes.ts`), not read from
  *   `weightsManifest`.
  */
+import { ModelFileError } from "../../runtime/bundle-manifest.js";
+import { exportedLiteral } from "../../runtime/wrapped-model.js";
 import { readKerasModelConfig, tfjsTopologyOf } from "../../runtime/keras-model-config.js";
 import { readBool, readString } from "./arguments.js";
 import { inferKerasLayer, isObject, type Json, type JsonObject, type LayerFacts } from "./keras-layer-shapes.js";
@@ -202,6 +204,22 @@ export function readPretrainedInfoFromValue(modelJson: unknown): PretrainedInfo 
   const model = readSavedModel(modelJson);
   if (typeof model === "string") return model;
   return withResizing(model, model.inputShape);
+}
+
+/**
+ * `readPretrainedInfo` for a model.json wrapped as a JavaScript module (nsfwjs's
+ * `model.min.js`): its one exported literal is read from the syntax tree, never run, exactly
+ * as the runtime reads it (runtime/wrapped-model.ts).
+ */
+export function readWrappedPretrainedInfo(moduleText: string, file: string): PretrainedInfo | string {
+  let value: unknown;
+  try {
+    value = exportedLiteral(moduleText, file);
+  } catch (error) {
+    if (error instanceof ModelFileError) return error.message.slice(file.length + 2);
+    throw error;
+  }
+  return typeof value === "string" ? readPretrainedInfo(value) : readPretrainedInfoFromValue(value);
 }
 
 /**

@@ -15,7 +15,7 @@ import type { LayerDefinition } from "./types.js";
 // nested calls), the model.json reader, and the nested-layer shape bidirectional's config uses.
 export { ACTIVATIONS, tfjsActivationName } from "./activations.js";
 export { defaultArgs } from "./arguments.js";
-export { readPretrainedInfo, readPretrainedInfoFromValue } from "./pretrained.js";
+export { readPretrainedInfo, readPretrainedInfoFromValue, readWrappedPretrainedInfo } from "./pretrained.js";
 export { isNestedLayerConfig, type NestedLayerConfig } from "./recurrent.js";
 
 const ALL_LAYERS: readonly LayerDefinition[] = [

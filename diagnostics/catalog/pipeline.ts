@@ -250,7 +250,8 @@ export const PIPELINE_MESSAGES: readonly MessageEntry[] = [
     explanation:
       "A `data` setting asks for something the source cannot give: `tokenize` without a text " +
       "column, `window` on anything but a CSV time series, `task: regression` with labels " +
-      "that are names, `classes` on a regression task, the label listed as a feature.",
+      "that are names, `classes` on a regression task, the label listed as a feature, " +
+      "`resize` or `channels` (which convert images) on a table or text.",
     wrong: iris('    source: builtin("iris")\n    tokenize(vocab: 1000, length: 20)', IRIS_TRAIN),
     fixed: iris('    source: builtin("iris")', IRIS_TRAIN),
   },

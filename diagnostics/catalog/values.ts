@@ -34,7 +34,8 @@ export const VALUE_MESSAGES: readonly MessageEntry[] = [
     explanation:
       "A number is outside the range its parameter allows — a dropout rate must be in [0, 1), " +
       "units and filters at least 1, penalties at least 0 — or a name is not one of the " +
-      "options (`padding` is `valid` or `same`). The message gives the allowed range or options.",
+      "options (`padding` is `valid` or `same`). The message gives the allowed range or options. " +
+      "Data settings too: `resize` lengths run from 1 to 4096 pixels, `channels` is 1 or 3.",
     wrong: "model Net(input: [784]) {\n  dense(128)\n  dropout(1.5)\n  dense(10)\n}",
     fixed: "model Net(input: [784]) {\n  dense(128)\n  dropout(0.5)\n  dense(10)\n}",
   },

@@ -11,11 +11,12 @@ import { makeAugmenter } from "./augment.js";
 import { BUILTIN_DATASET_NAMES, findBuiltinDataset, loadBuiltinDataset } from "./catalog.js";
 import { MAX_CSV_CHECK_BYTES, readCsvTable } from "./csv.js";
 import { DataError } from "./errors.js";
+import { checkConvertedImageBytes, convertImages } from "./convert-images.js";
 import { readImageFolder } from "./images.js";
 import { readTableLabels, selectClasses, type TableLabels } from "./labels.js";
 import { applyNormalization, fitNormalization, fitTargetNormalization } from "./normalize.js";
 import type { ImageSource, RawSource, Table, TableSource } from "./raw.js";
-import { DEFAULT_TOKENIZE, type DataSource, type DataSpec } from "./spec.js";
+import { convertedImageShape, DEFAULT_TOKENIZE, type DataSource, type DataSpec } from "./spec.js";
 import { resolveSplitFractions, splitExamples, stratifiedSubset, type SplitIndices } from "./split.js";
 import {
   encodeTableRows,
@@ -50,6 +51,10 @@ export async function prepareData(spec: DataSpec, options: PrepareOptions): Prom
   if (spec.augment !== undefined && spec.augment.length > 0 && source.kind !== "images") {
     throw new DataError("`augment` applies to images only");
   }
+  rejectSetting(
+    source.kind !== "images" && (spec.resize !== undefined || spec.channels !== undefined),
+    "`resize` and `channels` apply to images only",
+  );
   const arrays =
     source.kind === "images"
       ? prepareImages(source, spec, options)
@@ -168,7 +173,7 @@ function planSplits(
   };
 }
 
-/** Images: class filter, split, pixels to floats, normalisation per channel. */
+/** Images: class filter, split, pixels to floats, `resize` and `channels`, normalisation per channel. */
 function prepareImages(source: ImageSource, spec: DataSpec, options: PrepareOptions): PreparedArrays {
   rejectSetting(spec.window !== undefined, "`window` applies to CSV time series, not images");
   rejectSetting(spec.tokenize !== undefined, "`tokenize` applies to text, not images");
@@ -196,21 +201,28 @@ function prepareImages(source: ImageSource, spec: DataSpec, options: PrepareOpti
     });
     return { x, y: Int32Array.from(examples, labelOf), size: examples.length };
   };
-  const [train, validation, test] = [gather(splits.train), gather(splits.validation), gather(splits.test)];
-  const normalize = fitNormalization(spec.normalize, train.x, source.channels);
-  for (const split of [train, validation, test])
-    applyNormalization(split.x as Float32Array, source.channels, normalize);
+  const sourceShape = [source.height, source.width, source.channels] as const;
+  const [height, width, channels] = convertedImageShape(sourceShape, spec);
+  const shape = [height, width, channels] as const;
+  if (spec.resize !== undefined || spec.channels !== undefined) {
+    checkConvertedImageBytes(splits.train.length + splits.validation.length + splits.test.length, shape);
+  }
+  // Only the kept examples are converted, after the split and `limit`, one split at a time.
+  const convert = (split: SplitArrays): SplitArrays => ({
+    ...split,
+    x: convertImages(split.x as Float32Array, split.size, sourceShape, shape),
+  });
+  const [train, validation, test] = [splits.train, splits.validation, splits.test].map((examples) =>
+    convert(gather(examples)),
+  ) as [SplitArrays, SplitArrays, SplitArrays];
+  const normalize = fitNormalization(spec.normalize, train.x, channels);
+  for (const split of [train, validation, test]) applyNormalization(split.x as Float32Array, channels, normalize);
   return {
-    info: {
-      task: "classification",
-      modality: "image",
-      featureShape: [source.height, source.width, source.channels],
-      classes,
-    },
+    info: { task: "classification", modality: "image", featureShape: [height, width, channels], classes },
     train,
     validation,
     test,
-    preprocessing: { normalize, image: { height: source.height, width: source.width, channels: source.channels } },
+    preprocessing: { normalize, image: { height, width, channels } },
   };
 }
 

@@ -139,6 +139,13 @@ export interface DataSpec {
   readonly classes?: readonly string[];
   /** Keep at most this many training examples, stratified. Default: all. */
   readonly limit?: number;
+  /**
+   * Images: every image of the kept examples is resized (bilinear, half-pixel centres) to
+   * `[height, width]` after the split. Default: the source's own size.
+   */
+  readonly resize?: readonly [number, number];
+  /** Images: 1 (grey: RGB weighted as ITU-R 601) or 3 (RGB: grey repeated). Default: the source's own channels. */
+  readonly channels?: ImageChannels;
   /** Default: inferred from the label (strings or few distinct integers → classification). */
   readonly task?: Task;
   /** How examples are divided. Default: see `SplitSpec`'s fields. */
@@ -155,6 +162,21 @@ export interface DataSpec {
   readonly missing?: MissingPolicy;
   /** Image augmentations for training batches. Default: none. */
   readonly augment?: readonly AugmentStep[];
+}
+
+/** Channels that `data { channels }` converts images to. */
+export type ImageChannels = 1 | 3;
+
+/** The largest `resize` length: bigger images would not fit a batch in memory. */
+export const MAX_RESIZE_LENGTH = 4096;
+
+/** `[height, width, channels]` of an image after `data { resize, channels }`. */
+export function convertedImageShape(
+  shape: readonly [number, number, number],
+  spec: Pick<DataSpec, "resize" | "channels">,
+): [number, number, number] {
+  const [height, width] = spec.resize ?? shape;
+  return [height, width, spec.channels ?? shape[2]];
 }
 
 /** The default tokenizer when a text source has no `tokenize`. */

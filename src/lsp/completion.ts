@@ -231,6 +231,7 @@ function settingValueItems(spec: SettingSpec, inList: boolean, checked: CheckedD
       return searchSpaceItems();
     case "string":
     case "strings":
+    case "shape":
       return [];
   }
 }

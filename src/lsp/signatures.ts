@@ -70,6 +70,8 @@ export function settingTypeText(type: SettingType): string {
     case "string":
     case "strings":
       return type.kind === "strings" ? "list of strings" : type.kind;
+    case "shape":
+      return "list of ints";
     case "enum":
       return type.values.join(" | ");
     case "entry":

@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { runDlm } from "../robustness/runs/scratch.js";
 import { ROOT, SampleScratch } from "./sample-runner.js";
 
 const scratch = new SampleScratch("samples");
@@ -24,7 +25,7 @@ const fashionInstalled = existsSync("/usr/share/datasets/fashion-mnist");
 describe("samples run end to end", () => {
   it("has the samples the README documents", () => {
     expect(samples.sort()).toEqual(
-      ["boston_housing.dlm", "fashion_mnist.dlm", "iris.dlm", "mnist.dlm", "spam.dlm", "transfer_digits.dlm", "tune_iris.dlm"].sort(),
+      ["boston_housing.dlm", "fashion_mnist.dlm", "iris.dlm", "mnist.dlm", "spam.dlm", "transfer_digits.dlm", "transfer_fashion.dlm", "tune_iris.dlm"].sort(),
     );
   });
 
@@ -73,6 +74,23 @@ describe("samples run end to end", () => {
     // `--epochs 1` applies to both stages of the fine-tuning experiment
     expect(readMetrics("finetune_high_digits").epochsRun).toBe(2);
   });
+
+  it.skipIf(!fashionInstalled)(
+    "transfer_fashion.dlm fine-tunes nsfwjs's MobileNetV2 on Fashion-MNIST at 96×96×3 and trains the same network from scratch",
+    () => {
+      // Run in place: the sample reaches the backbone as ../node_modules/nsfwjs/…, relative to samples/.
+      const result = runDlm(ROOT, ["run", "samples/transfer_fashion.dlm", "--backend", "wasm", "--out", join(SCRATCH, "runs"), "--epochs", "1", "--limit", "16"], 400_000);
+      expect(result.status, result.stderr).toBe(0);
+      expect(result.stdout.match(/features \[96, 96, 3\], 10 classes/g)).toHaveLength(2);
+      expect(result.stdout).toMatch(/training: 2 trainable weight tensors, 12,810 of 2,270,794 parameters/);
+      expect(readMetrics("pretrained_fashion").epochsRun).toBe(2);
+      expect(readMetrics("scratch_fashion").epochsRun).toBe(1);
+      for (const experiment of ["pretrained_fashion", "scratch_fashion"]) {
+        expect(readMetrics(experiment).evaluation?.confusionMatrix).toHaveLength(10);
+      }
+    },
+    420_000,
+  );
 
   it("tune_iris.dlm searches (`--trials 2`), trains the best point and reports the trials", () => {
     const result = runSample("tune_iris.dlm", ["--trials", "2"]);

@@ -168,6 +168,10 @@ describe("samples", () => {
     "mnist.dlm": [["mnist", [28, 28, 1], [10]]],
     "spam.dlm": [["spam", [300], [1]]],
     "tune_iris.dlm": [["tune_iris", [4], [3]]],
+    "transfer_fashion.dlm": [
+      ["pretrained_fashion", [96, 96, 3], [10]],
+      ["scratch_fashion", [96, 96, 3], [10]],
+    ],
     "transfer_digits.dlm": [
       ["pretrain_low_digits", [28, 28, 1], [5]],
       ["finetune_high_digits", [28, 28, 1], [5]],
