@@ -18,18 +18,13 @@ import {
   denseClassifier,
   disposeData,
   maxDifference,
+  pseudoRandom,
   tinyClassification,
   useCpuBackend,
   weightValues,
 } from "../train/fixtures.js";
 
 beforeAll(useCpuBackend);
-
-/** A deterministic value in [0, 1) for example `i`, feature `j`. */
-function pseudoRandom(i: number, j: number): number {
-  const x = Math.sin(i * 12.9898 + j * 78.233) * 43758.5453;
-  return x - Math.floor(x);
-}
 
 /** `size` examples of the given feature shape, three classes, whose class shifts the features. */
 function shapedClassification(size: number, featureShape: number[]): PreparedData {
@@ -210,6 +205,41 @@ describe("a worker that dies", () => {
     } finally {
       workerPoolEvents.off("start", remember);
       model.dispose();
+      disposeData(data);
+    }
+  });
+});
+
+/** A layer class registered in this thread only: a gradient worker cannot rebuild a model holding it. */
+class ThisThreadOnlyScale extends tf.layers.Layer {
+  static readonly className = "ThisThreadOnlyScale";
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    return tf.mul(Array.isArray(inputs) ? inputs[0]! : inputs, 2);
+  }
+}
+tf.serialization.registerClass(ThisThreadOnlyScale);
+
+describe("workers that cannot start", () => {
+  it("train on one worker instead, with a warning, to the one-worker weights", async () => {
+    const data = tinyClassification(48, 12);
+    const build = () =>
+      tf.sequential({
+        layers: [
+          tf.layers.dense({ inputShape: [2], units: 8, activation: "relu", kernelInitializer: seeded(10) }),
+          new ThisThreadOnlyScale({}),
+          tf.layers.dense({ units: 3, activation: "softmax", kernelInitializer: seeded(11) }),
+        ],
+      });
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (message: string) => warnings.push(message);
+    try {
+      const one = await trainedWeights(build, data, 1);
+      const two = await trainedWeights(build, data, 2);
+      expect(warnings).toEqual([expect.stringMatching(/^dlm: 2 workers could not start \(worker 1 stopped: .*ThisThreadOnlyScale.*\); training on one worker$/)]);
+      expect(two).toEqual(one);
+    } finally {
+      console.warn = warn;
       disposeData(data);
     }
   });

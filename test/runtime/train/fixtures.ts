@@ -13,7 +13,7 @@ export async function useCpuBackend(): Promise<void> {
 }
 
 /** A deterministic value in [0, 1) for example `i`, feature `j`. */
-function pseudoRandom(i: number, j: number, salt = 0): number {
+export function pseudoRandom(i: number, j: number, salt = 0): number {
   const x = Math.sin(i * 12.9898 + j * 78.233 + salt * 37.719) * 43758.5453;
   return x - Math.floor(x);
 }
