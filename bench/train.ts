@@ -18,7 +18,9 @@
  * cores Node reports; runtime/parallel/) for `dlmSamplesPerSecond` and with one for
  * `dlmOneWorkerSamplesPerSecond`, and PyTorch runs at `workers` threads, so the ratio
  * `dlmOverTorch` compares equal core counts. DLM's epochs are timed inside one `train()` of
- * several epochs (the first one a warm-up), so the workers' start is not counted.
+ * several epochs (the first one a warm-up), so the workers' start is not counted; the CPU
+ * time of all threads per example (`dlmCpuMsPerSample`) shows what sharing a step costs
+ * even on a loaded machine, where wall-clock speed-ups cannot show.
  *
  *   npm run bench:train -- [--json] [--backend wasm|cpu] [--runs N] [--workers N]
  */
@@ -33,7 +35,7 @@ import { packageFile } from "../runtime/data/package-files.js";
 import { Callback } from "../runtime/callbacks/types.js";
 import { train } from "../runtime/train.js";
 import type { PreparedData } from "../runtime/types.js";
-import { median } from "./measure.js";
+import { cpuMilliseconds, median } from "./measure.js";
 
 const BATCH_SIZE = 64;
 
@@ -109,20 +111,29 @@ function mnistSlice(workload: Workload): PreparedData {
   };
 }
 
-/** Records how long each epoch of a `train()` takes. */
+/** Records how long each epoch of a `train()` takes, in wall-clock and in CPU time of all the process's threads. */
 class EpochTimer extends Callback {
   readonly seconds: number[] = [];
+  readonly cpuSeconds: number[] = [];
   private startedAt = 0;
+  private cpuAtStart = process.cpuUsage();
   override async onEpochBegin(): Promise<void> {
     this.startedAt = performance.now();
+    this.cpuAtStart = process.cpuUsage();
   }
   override async onEpochEnd(): Promise<void> {
     this.seconds.push((performance.now() - this.startedAt) / 1000);
+    this.cpuSeconds.push(cpuMilliseconds(process.cpuUsage(this.cpuAtStart)) / 1000);
   }
 }
 
-/** Seconds of each of `runs` epochs of DLM's training loop with `workers` workers, after one warm-up epoch. */
-async function dlmEpochs(workload: Workload, data: PreparedData, workers: number, runs: number): Promise<number[]> {
+/** Wall-clock and CPU seconds of each of `runs` epochs of DLM's training loop with `workers` workers, after one warm-up epoch. */
+async function dlmEpochs(
+  workload: Workload,
+  data: PreparedData,
+  workers: number,
+  runs: number,
+): Promise<{ seconds: number[]; cpuSeconds: number[] }> {
   const model = workload.build();
   const timer = new EpochTimer();
   await train(model, data, {
@@ -134,7 +145,7 @@ async function dlmEpochs(workload: Workload, data: PreparedData, workers: number
     callbacks: [timer],
   });
   model.dispose();
-  return timer.seconds.slice(1);
+  return { seconds: timer.seconds.slice(1), cpuSeconds: timer.cpuSeconds.slice(1) };
 }
 
 /** Seconds for one epoch of stock `model.fit` (the backend's own kernels), or null when it cannot train. */
@@ -205,17 +216,15 @@ async function main(): Promise<void> {
     // Warm-ups: kernels compiled, weights allocated (a stock fit that cannot train is not retried).
     await fitEpoch(workload, data);
     const stockTrains = (await stockFitEpoch(workload, data, backend.name)) !== null;
-    const dlm: number[] = [];
-    const dlmOneWorker: number[] = [];
+    // One train() per variant (the workers start once; its first epoch is a warm-up), the fits between the two.
+    const dlm = await dlmEpochs(workload, data, workers, runs);
     const fit: number[] = [];
     const stock: number[] = [];
-    // Interleaved in rounds of two epochs each, so machine noise touches every variant alike.
-    for (let round = 0; round < Math.ceil(runs / 2); round++) {
-      dlm.push(...(await dlmEpochs(workload, data, workers, 2)));
-      dlmOneWorker.push(...(await dlmEpochs(workload, data, 1, 2)));
+    for (let run = 0; run < runs; run++) {
       fit.push(await fitEpoch(workload, data));
       if (stockTrains) stock.push((await stockFitEpoch(workload, data, backend.name)) ?? Number.NaN);
     }
+    const dlmOneWorker = await dlmEpochs(workload, data, 1, runs);
     const torch = torchEpochs(workload, runs, workers);
     const perSecond = (seconds: number[]) => Math.round(workload.examples / median(seconds));
     const range = (seconds: number[]) => [
@@ -224,18 +233,21 @@ async function main(): Promise<void> {
     ];
     const torchSamplesPerSecond = "seconds" in torch ? perSecond(torch.seconds) : null;
     result[workload.name] = {
-      dlmSamplesPerSecond: perSecond(dlm),
-      dlmOneWorkerSamplesPerSecond: perSecond(dlmOneWorker),
-      workersOverOneWorker: Number((perSecond(dlm) / perSecond(dlmOneWorker)).toFixed(3)),
+      dlmSamplesPerSecond: perSecond(dlm.seconds),
+      dlmOneWorkerSamplesPerSecond: perSecond(dlmOneWorker.seconds),
+      workersOverOneWorker: Number((perSecond(dlm.seconds) / perSecond(dlmOneWorker.seconds)).toFixed(3)),
+      // CPU time of all threads per example: what sharing a step costs in work, whatever the machine's load.
+      dlmCpuMsPerSample: Number(((median(dlm.cpuSeconds) * 1000) / workload.examples).toFixed(3)),
+      dlmOneWorkerCpuMsPerSample: Number(((median(dlmOneWorker.cpuSeconds) * 1000) / workload.examples).toFixed(3)),
       torchSamplesPerSecond,
       ...("seconds" in torch
         ? { torchRange: range(torch.seconds), torchVersion: torch.version, torchThreads: workers }
         : { torchUnavailable: torch.unavailable }),
-      dlmOverTorch: torchSamplesPerSecond === null ? null : Number((perSecond(dlm) / torchSamplesPerSecond).toFixed(3)),
+      dlmOverTorch: torchSamplesPerSecond === null ? null : Number((perSecond(dlm.seconds) / torchSamplesPerSecond).toFixed(3)),
       fitSamplesPerSecond: stockTrains ? perSecond(stock) : null,
       fitWithDlmKernelsSamplesPerSecond: perSecond(fit),
-      dlmRange: range(dlm),
-      dlmOneWorkerRange: range(dlmOneWorker),
+      dlmRange: range(dlm.seconds),
+      dlmOneWorkerRange: range(dlmOneWorker.seconds),
       fitRange: stockTrains ? range(stock) : null,
       fitWithDlmKernelsRange: range(fit),
     };

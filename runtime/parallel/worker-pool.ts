@@ -103,7 +103,8 @@ export class WorkerPool {
       const data: GradientWorkerData = { index, backend: args.backend, modelTopology, loss: args.loss, layout, buffers };
       const thread = startWorkerThread(data);
       threads.push(thread);
-      thread.on("error", (error) => stop(index, error.message));
+      // The first line: TF.js's messages go on with paragraphs of advice.
+      thread.on("error", (error) => stop(index, error.message.split("\n")[0] ?? error.message));
       thread.on("exit", (code) => stop(index, `its thread exited with code ${code}`));
       ready.push(new Promise((resolve) => thread.once("message", () => resolve())));
     }

@@ -88,6 +88,7 @@ describe("auto", () => {
     expect(chooseWorkerCount("auto", large, 64, "node").workers).toBe(1);
     expect(chooseWorkerCount(3, large, 2, "cpu").workers).toBe(2);
     expect(chooseWorkerCount("auto", large, 64, "wasm").workers).toBe(Math.min(os.availableParallelism(), 4));
-    tf.dispose([small, large]);
+    small.dispose();
+    large.dispose();
   });
 });
