@@ -64,6 +64,8 @@ export interface LaunchOptions {
   readonly onProgress: (record: Record<string, unknown>) => void;
   /** Where to write `{"ranks": [{"rank", "pid"}]}` once every process has started (for tools that watch a run). */
   readonly pidFile?: string;
+  /** How long the other ranks may take to exit after rank 0 finished before they are stopped. Default 60 s. */
+  readonly finishGraceMs?: number;
 }
 
 /** How a failed rank ended, in words: `exited with code 3`, `was killed by SIGKILL`. */
@@ -79,6 +81,9 @@ export function describeRankExit(result: LaunchResult): string {
 function rootFailure(failures: readonly LaunchResult[]): LaunchResult | undefined {
   return failures.find((failure) => failure.signal !== undefined) ?? failures[0];
 }
+
+/** How long the other ranks may take to exit after rank 0 finished (they only leave the process group). */
+const FINISH_GRACE_MS = 60_000;
 
 /** Prefix of the progress lines the generated program prints on rank 0. */
 export const PROGRESS_PREFIX = "dlm-progress ";
@@ -156,6 +161,8 @@ export async function launchTorchProcesses(
   const threads = String(Math.max(1, Math.floor(availableParallelism() / nproc)));
   const children: ChildProcess[] = [];
   const failures: LaunchResult[] = [];
+  let straggler: NodeJS.Timeout | undefined;
+  const grace = options.finishGraceMs ?? FINISH_GRACE_MS;
   const stoppedByUs = new Set<ChildProcess>();
   const exits = Array.from({ length: nproc }, (_, rank) => {
     const child = spawn(python, [program, ...args], {
@@ -185,6 +192,18 @@ export async function launchTorchProcesses(
         resolve();
       });
       child.once("exit", (code, signal) => {
+        if (rank === 0 && code === 0) {
+          // rank 0 has written everything: a rank that does not follow within the grace period is stuck, not working
+          straggler = setTimeout(() => {
+            for (const [other, alive] of children.entries()) {
+              if (alive.exitCode !== null || alive.signalCode !== null) continue;
+              process.stderr.write(`dlm: rank ${other} was still running ${grace / 1000} s after rank 0 finished: stopped\n`);
+              stoppedByUs.add(alive);
+              alive.kill("SIGTERM");
+            }
+          }, grace);
+          straggler.unref();
+        }
         if ((code !== 0 || signal !== null) && !stoppedByUs.has(child)) {
           failures.push({ code: code ?? 128 + (signal === null ? 0 : (constants.signals[signal] ?? 0)), failedRank: rank, ...(signal === null ? {} : { signal }) });
           // the others would wait for it in the next collective until their timeout
@@ -203,5 +222,6 @@ export async function launchTorchProcesses(
     await fs.writeFile(options.pidFile, JSON.stringify({ ranks }) + "\n");
   }
   await Promise.all(exits);
+  clearTimeout(straggler);
   return rootFailure(failures) ?? { code: 0 };
 }

@@ -158,6 +158,18 @@ describe.skipIf(TORCH_MISSING !== undefined)("the local launcher", () => {
   }, 120_000);
 });
 
+describe.skipIf(TORCH_MISSING !== undefined)("the local launcher after rank 0 finished", () => {
+  it("stops a rank that does not exit after rank 0 succeeded, and the run succeeds", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dlm-torch-straggler-"));
+    const script = join(dir, "straggles.py");
+    writeFileSync(script, ["import os, time", "if os.environ['RANK'] == '1':", "    time.sleep(600)  # as a rank stuck leaving the process group"].join("\n"));
+    const started = Date.now();
+    const result = await launchTorchProcesses(PYTHON, script, [], 2, { onProgress: () => undefined, finishGraceMs: 2_000 });
+    expect(result).toEqual({ code: 0 });
+    expect(Date.now() - started).toBeLessThan(60_000);
+  }, 120_000);
+});
+
 describe("dlm run --engine torch without torch", () => {
   it("says in one line what to install", async () => {
     const dir = mkdtempSync(join(tmpdir(), "dlm-torch-missing-"));
