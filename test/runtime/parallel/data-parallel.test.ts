@@ -16,10 +16,12 @@ import { train, type TrainOptions } from "../../../runtime/train.js";
 import type { PreparedData } from "../../../runtime/types.js";
 import {
   denseClassifier,
+  denseRegressor,
   disposeData,
   maxDifference,
   pseudoRandom,
   tinyClassification,
+  tinyRegression,
   useCpuBackend,
   weightValues,
 } from "../train/fixtures.js";
@@ -124,6 +126,26 @@ describe("two workers train as one on the same global batches", () => {
       }
     });
   }
+});
+
+describe("two workers on the other loss paths", () => {
+  it("weigh a class-weighted loss and regress float targets as one worker does", async () => {
+    const classes = tinyClassification(48, 12);
+    const regression = tinyRegression(48, 12);
+    try {
+      const weighted = { classWeight: "balanced" as const };
+      const oneWeighted = await trainedWeights(() => denseClassifier(2, 3, 8, 1), classes, 1, weighted);
+      const twoWeighted = await trainedWeights(() => denseClassifier(2, 3, 8, 1), classes, 2, weighted);
+      expect(maxDifference(oneWeighted, twoWeighted)).toBeLessThan(1e-5);
+      const regress = { loss: "mse" as const, metrics: ["mae"] };
+      const oneRegressed = await trainedWeights(() => denseRegressor(3, 1, 2), regression, 1, regress);
+      const twoRegressed = await trainedWeights(() => denseRegressor(3, 1, 2), regression, 2, regress);
+      expect(maxDifference(oneRegressed, twoRegressed)).toBeLessThan(1e-5);
+    } finally {
+      disposeData(classes);
+      disposeData(regression);
+    }
+  });
 });
 
 describe("batch norm under two workers", () => {
