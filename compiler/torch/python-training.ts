@@ -247,7 +247,9 @@ def save_checkpoint(folder, state, summary):
         if os.path.exists(existing) and not is_dlm_folder(existing):
             raise SystemExit(f"error: {existing} exists and was not written by DLM: it is left alone; choose another checkpoint path")
     os.makedirs(os.path.dirname(folder), exist_ok=True)
-    temporary = tempfile.mkdtemp(prefix=f"{os.path.basename(folder)}.tmp-{os.getpid()}-", dir=os.path.dirname(folder))
+    # named as DLM names its temporary folders: NAME.tmp-PID-XXXXXX
+    temporary = f"{folder}.tmp-{os.getpid()}-{secrets.token_hex(3)}"
+    os.mkdir(temporary)
     try:
         # signed first, as DLM signs its bundle folders, so even a half-written one is provably DLM's
         write_durably(os.path.join(temporary, ".dlm-bundle.json"), (json.dumps({"writtenBy": "dlm", "folder": os.path.basename(folder)}) + "\n").encode())
@@ -269,6 +271,16 @@ def save_checkpoint(folder, state, summary):
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)
         raise
+
+
+def remove_abandoned_saves(folder):
+    """Temporary folders of saves a killed process left beside folder (signed by DLM): never read, only in the way."""
+    parent, base = os.path.split(os.path.abspath(folder))
+    if not os.path.isdir(parent):
+        return
+    for entry in os.listdir(parent):
+        if entry.startswith(base + ".tmp-") and is_dlm_folder(os.path.join(parent, entry)):
+            shutil.rmtree(os.path.join(parent, entry), ignore_errors=True)
 
 
 def load_checkpoint(folder):
@@ -344,6 +356,10 @@ def main(argv=None):
     torch.manual_seed(SEED)  # the same initial weights in every process
     model = Model()
     init_like_keras(model)
+    if rank == 0:
+        for folder in (args.checkpoint, args.model_checkpoint):
+            if folder:
+                remove_abandoned_saves(folder)
     resumed = load_checkpoint(args.checkpoint) if args.resume else None
     if resumed is not None:
         model.load_state_dict(resumed["model"])

@@ -6,7 +6,7 @@
  * was, and `--resume` finishes the run from it; a changed model is refused.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -157,6 +157,10 @@ describe.skipIf(TORCH_MISSING !== undefined)("torch checkpoints and --resume", (
     expect(readdirSync(runDir).filter((name) => name.startsWith("checkpoint."))).toEqual([]);
     expect(existsSync(join(runDir, "metrics.json"))).toBe(false);
 
+    // a save cut short by a kill of rank 0 leaves a signed temporary folder: the next run clears it
+    const abandoned = join(runDir, "checkpoint.tmp-1-abc123");
+    mkdirSync(abandoned);
+    writeFileSync(join(abandoned, ".dlm-bundle.json"), JSON.stringify({ writtenBy: "dlm", folder: "checkpoint" }));
     const resumed = await runCli(["run", file, "--engine", "torch", "--nproc", "2", "--resume", "--out", runs], TORCH);
     expect(resumed.code).toBe(0);
     expect(resumed.stdout).toContain(`dlm: resuming train at epoch ${killed!.epoch + 1} from ${checkpointDir}`);
@@ -164,5 +168,6 @@ describe.skipIf(TORCH_MISSING !== undefined)("torch checkpoints and --resume", (
     const history = readFileSync(join(runDir, "history.csv"), "utf8").trim().split("\n");
     expect(history).toHaveLength(6);
     expect(existsSync(join(runDir, "metrics.json"))).toBe(true);
+    expect(existsSync(abandoned)).toBe(false);
   }, 400_000);
 });
