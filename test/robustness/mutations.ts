@@ -129,7 +129,7 @@ const NAMES = [
   "dense", "conv2d", "conv1d", "max_pool2d", "flatten", "reshape", "dropout", "embedding", "lstm", "gru", "bidirectional",
   "batch_norm", "relu", "softmax", "pretrained", "until", "units", "activation", "padding", "same", "valid",
   "data", "source", "builtin", "csv", "images", "split", "train", "validation", "test", "normalize", "standardize", "scale",
-  "tokenize", "window", "classes", "limit", "task", "label", "features", "text", "augment",
+  "tokenize", "window", "classes", "limit", "task", "label", "features", "text", "augment", "resize", "channels",
   "optimizer", "adam", "sgd", "learning_rate", "loss", "mse", "sparse_categorical_crossentropy", "metrics", "accuracy",
   "epochs", "batch_size", "callbacks", "early_stopping", "reduce_lr_on_plateau", "monitor", "patience",
   "fine_tune", "unfreeze", "all", "stage", "tune", "trials", "objective", "choice", "range", "log_range",
