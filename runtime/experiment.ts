@@ -9,16 +9,9 @@ import type { BackendName } from "./backend.js";
 import type { DataSpec } from "./data/spec.js";
 import type { ClassWeightSpec, LossName } from "./losses.js";
 import type { Average } from "./metrics/index.js";
-import type { OptimizerSpec } from "./optimizers.js";
+import type { OptimizerSpec, ScheduleSpec } from "./optimizers.js";
 import type { Unfreeze } from "./unfreeze.js";
 import type { DataInfo } from "./types.js";
-
-/** `schedule:` of a training stage: the learning rate per epoch. */
-export type ScheduleSpec =
-  | { readonly kind: "step_decay"; readonly every: number; readonly factor: number }
-  | { readonly kind: "exponential_decay"; readonly rate: number }
-  | { readonly kind: "cosine_decay"; readonly epochs: number }
-  | { readonly kind: "warmup"; readonly epochs: number };
 
 /** `min`, `max`, or `auto` (decided by the monitored name). */
 export type MonitorModeSpec = "auto" | "min" | "max";

@@ -11,13 +11,13 @@ export type {
   ExperimentDefinition,
   FineTuneSpec,
   Hyperparameters,
-  ScheduleSpec,
   SearchSpace,
   StageSpec,
   TuneSpec,
 } from "./experiment.js";
 export { runExperiment, parseRunOverrides, applyOverrides, UsageError, type RunOverrides } from "./run.js";
-export { trainStages, makeCallbacks, makeSchedule, runCheckpointDir, type StageOutcome } from "./run-stages.js";
+export { trainStages, runCheckpointDir, type StageOutcome } from "./run-stages.js";
+export { makeCallbacks, CALLBACK_FACTORIES, type CallbackEnvironment } from "./callbacks/registry.js";
 export { evaluateSplit, predictSplit, type SplitEvaluation } from "./evaluate.js";
 export { chooseRunDirectory, findLatestRunDirectory, historyCsv, writeRunFiles, type RunMetrics } from "./run-directory.js";
 export { applySearchValues, runTuning, searchPoints, type SearchSite, type TuningResult, type TrialResult } from "./tune.js";
@@ -30,7 +30,7 @@ export { BUILTIN_DATASETS, findBuiltinDataset, builtinDataInfo, formatDatasetTab
 export { DataError, MissingDatasetError } from "./data/errors.js";
 export { train, type TrainOptions } from "./train.js";
 export * from "./callbacks/index.js";
-export { createOptimizer, getLearningRate, setLearningRate, type OptimizerSpec } from "./optimizers.js";
+export { createOptimizer, getLearningRate, setLearningRate, makeSchedule, type OptimizerSpec, type ScheduleSpec } from "./optimizers.js";
 export type { LossName, ClassWeightSpec } from "./losses.js";
 export { computeMetric, evaluatePredictions, isHigherBetter, type Evaluation } from "./metrics/index.js";
 export { writeReport, type RunReport } from "./report/index.js";

@@ -31,23 +31,27 @@ const HUBER_DELTA = 1;
  * the model's output `[b, k]`: probabilities or regression values.
  */
 export function perExampleLoss(name: LossName, yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor1D {
-  return tf.tidy(() => {
-    switch (name) {
-      case "mse":
-        return meanOverLastAxis(tf.squaredDifference(asTargets(yTrue, yPred), yPred));
-      case "mae":
-        return meanOverLastAxis(tf.abs(tf.sub(asTargets(yTrue, yPred), yPred)));
-      case "huber":
-        return meanOverLastAxis(huber(asTargets(yTrue, yPred), yPred));
-      case "binary_crossentropy":
-        return meanOverLastAxis(binaryCrossentropy(asBinaryTargets(yTrue, yPred), yPred));
-      case "categorical_crossentropy":
-      case "sparse_categorical_crossentropy":
-        // Both read the probability of the true class; only the label encoding differs in Keras.
-        return categoricalCrossentropy(oneHotLabels(yTrue, lastDimension(yPred)), yPred);
-    }
-  });
+  const loss = LOSS_FUNCTIONS[name] as LossFunction | undefined;
+  if (loss === undefined) throw new Error(`no loss named \`${name}\` in this runtime (runtime/losses.ts)`);
+  return tf.tidy(() => loss(yTrue, yPred));
 }
+
+/** A loss per example `[b]` from a batch of labels and the model's output (see `perExampleLoss`). */
+type LossFunction = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor1D;
+
+/**
+ * The runtime's half of the loss registry: one function per name of `loss:`, the names of the
+ * compiler's definitions (compiler/catalog/training.ts); a test keeps both equal.
+ */
+export const LOSS_FUNCTIONS: { readonly [Name in LossName]: LossFunction } = {
+  mse: (yTrue, yPred) => meanOverLastAxis(tf.squaredDifference(asTargets(yTrue, yPred), yPred)),
+  mae: (yTrue, yPred) => meanOverLastAxis(tf.abs(tf.sub(asTargets(yTrue, yPred), yPred))),
+  huber: (yTrue, yPred) => meanOverLastAxis(huber(asTargets(yTrue, yPred), yPred)),
+  binary_crossentropy: (yTrue, yPred) => meanOverLastAxis(binaryCrossentropy(asBinaryTargets(yTrue, yPred), yPred)),
+  // Both read the probability of the true class; only the label encoding differs in Keras.
+  categorical_crossentropy: (yTrue, yPred) => categoricalCrossentropy(oneHotLabels(yTrue, lastDimension(yPred)), yPred),
+  sparse_categorical_crossentropy: (yTrue, yPred) => categoricalCrossentropy(oneHotLabels(yTrue, lastDimension(yPred)), yPred),
+};
 
 /**
  * The batch loss as Keras computes it: `sum(loss_i × w_i) / b` with per-example weights

@@ -11,7 +11,10 @@ export type OptimizerName = "sgd" | "adam" | "rmsprop" | "adagrad" | "adamax";
 /** Arguments of `optimizer: NAME(...)`; fields that do not apply to the named optimizer are ignored. */
 export interface OptimizerSpec {
   readonly name: OptimizerName;
-  /** Step size of each update. Default: sgd 0.01, adam 0.001, rmsprop 0.001, adagrad 0.01, adamax 0.002. */
+  /**
+   * Step size of each update. Default (for callers of this API; the compiler always writes the
+   * rate of its definition): sgd 0.01, adam 0.001, rmsprop 0.001, adagrad 0.01, adamax 0.002, as in Keras.
+   */
   readonly learningRate?: number;
   /** sgd, rmsprop: momentum factor. Default 0. */
   readonly momentum?: number;
@@ -29,7 +32,7 @@ export interface OptimizerSpec {
   readonly initialAccumulator?: number;
 }
 
-/** Default learning rate per optimizer, as in Keras. */
+/** Default learning rate per optimizer when a spec has none, as in Keras. */
 export const DEFAULT_LEARNING_RATES: { readonly [Name in OptimizerName]: number } = {
   sgd: 0.01,
   adam: 0.001,
@@ -38,28 +41,32 @@ export const DEFAULT_LEARNING_RATES: { readonly [Name in OptimizerName]: number 
   adamax: 0.002,
 };
 
+/** Builds one optimizer from its spec, its learning rate and epsilon decided. */
+type OptimizerFactory = (spec: OptimizerSpec & { readonly learningRate: number }, epsilon: number) => tf.Optimizer;
+
+/**
+ * The runtime's half of the optimizer registry: one factory per name of `optimizer:`, the
+ * names of the compiler's definitions (compiler/catalog/training.ts); a test keeps both equal.
+ * Omitted fields take tfjs's (and Keras's) defaults.
+ */
+export const OPTIMIZER_FACTORIES: { readonly [Name in OptimizerName]: OptimizerFactory } = {
+  sgd: (spec) => {
+    const momentum = spec.momentum ?? 0;
+    const nesterov = spec.nesterov ?? false;
+    // tfjs's momentum optimizer with momentum 0 and no Nesterov is plain SGD plus a useless accumulator.
+    return momentum === 0 && !nesterov ? tf.train.sgd(spec.learningRate) : tf.train.momentum(spec.learningRate, momentum, nesterov);
+  },
+  adam: (spec, epsilon) => tf.train.adam(spec.learningRate, spec.beta1 ?? 0.9, spec.beta2 ?? 0.999, epsilon),
+  rmsprop: (spec, epsilon) => tf.train.rmsprop(spec.learningRate, spec.rho ?? 0.9, spec.momentum ?? 0, epsilon),
+  adagrad: (spec) => tf.train.adagrad(spec.learningRate, spec.initialAccumulator ?? 0.1),
+  adamax: (spec, epsilon) => tf.train.adamax(spec.learningRate, spec.beta1 ?? 0.9, spec.beta2 ?? 0.999, epsilon),
+};
+
 /** Builds the tfjs optimizer a spec describes. */
 export function createOptimizer(spec: OptimizerSpec): tf.Optimizer {
-  const learningRate = spec.learningRate ?? DEFAULT_LEARNING_RATES[spec.name];
-  const epsilon = spec.epsilon ?? 1e-7;
-  switch (spec.name) {
-    case "sgd": {
-      const momentum = spec.momentum ?? 0;
-      const nesterov = spec.nesterov ?? false;
-      // tfjs's momentum optimizer with momentum 0 and no Nesterov is plain SGD plus a useless accumulator.
-      return momentum === 0 && !nesterov
-        ? tf.train.sgd(learningRate)
-        : tf.train.momentum(learningRate, momentum, nesterov);
-    }
-    case "adam":
-      return tf.train.adam(learningRate, spec.beta1 ?? 0.9, spec.beta2 ?? 0.999, epsilon);
-    case "rmsprop":
-      return tf.train.rmsprop(learningRate, spec.rho ?? 0.9, spec.momentum ?? 0, epsilon);
-    case "adagrad":
-      return tf.train.adagrad(learningRate, spec.initialAccumulator ?? 0.1);
-    case "adamax":
-      return tf.train.adamax(learningRate, spec.beta1 ?? 0.9, spec.beta2 ?? 0.999, epsilon);
-  }
+  const factory = OPTIMIZER_FACTORIES[spec.name] as OptimizerFactory | undefined;
+  if (factory === undefined) throw new Error(`no optimizer named \`${spec.name}\` in this runtime (runtime/optimizers.ts)`);
+  return factory({ ...spec, learningRate: spec.learningRate ?? DEFAULT_LEARNING_RATES[spec.name] }, spec.epsilon ?? 1e-7);
 }
 
 /** tfjs keeps the rate in a `protected learningRate` field that every `applyGradients` reads afresh. */
@@ -138,6 +145,33 @@ export function restoreOptimizer(state: OptimizerState): tf.Optimizer {
 
 // ---------------------------------------------------------------------------------------
 // Schedules: pure functions from a 0-based epoch to the learning rate of that epoch.
+
+/** `schedule:` of a training stage: the learning rate per epoch. */
+export type ScheduleSpec =
+  | { readonly kind: "step_decay"; readonly every: number; readonly factor: number }
+  | { readonly kind: "exponential_decay"; readonly rate: number }
+  | { readonly kind: "cosine_decay"; readonly epochs: number }
+  | { readonly kind: "warmup"; readonly epochs: number };
+
+/**
+ * The runtime's half of the schedule registry: one factory per name of `schedule:`, the names
+ * of the compiler's definitions (compiler/catalog/training.ts); a test keeps both equal.
+ */
+export const SCHEDULE_FACTORIES: {
+  readonly [Kind in ScheduleSpec["kind"]]: (spec: Extract<ScheduleSpec, { readonly kind: Kind }>, initialLearningRate: number) => Schedule;
+} = {
+  step_decay: (spec, initialLearningRate) => stepDecay({ initialLearningRate, every: spec.every, factor: spec.factor }),
+  exponential_decay: (spec, initialLearningRate) => exponentialDecay({ initialLearningRate, rate: spec.rate }),
+  cosine_decay: (spec, initialLearningRate) => cosineDecay({ initialLearningRate, epochs: spec.epochs }),
+  warmup: (spec, initialLearningRate) => warmup({ initialLearningRate, epochs: spec.epochs }),
+};
+
+/** Turns a `schedule:` spec into a schedule function from the stage's initial learning rate. */
+export function makeSchedule(spec: ScheduleSpec, initialLearningRate: number): Schedule {
+  const factory = SCHEDULE_FACTORIES[spec.kind] as ((spec: ScheduleSpec, rate: number) => Schedule) | undefined;
+  if (factory === undefined) throw new Error(`no schedule named \`${spec.kind}\` in this runtime (runtime/optimizers.ts)`);
+  return factory(spec, initialLearningRate);
+}
 
 /** A learning-rate schedule: epoch (0-based) → learning rate. */
 export type Schedule = (epoch: number) => number;

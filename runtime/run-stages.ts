@@ -10,27 +10,24 @@ import * as path from "node:path";
 import type * as tf from "@tensorflow/tfjs";
 import type { DataInfo, PreparedData } from "./types.js";
 import { DataError } from "./data/errors.js";
-import type { CallbackSpec, ExperimentDefinition, Hyperparameters, ScheduleSpec, StageSpec } from "./experiment.js";
+import type { CallbackSpec, ExperimentDefinition, Hyperparameters, StageSpec } from "./experiment.js";
 import { train } from "./train.js";
 import type { History } from "./callbacks/types.js";
 import { Callback, type Logs } from "./callbacks/types.js";
-import { earlyStopping } from "./callbacks/early-stopping.js";
 import {
-  modelCheckpoint,
   loadCheckpoint,
   readCheckpointState,
   CHECKPOINT_JSON,
   CheckpointError,
   type CheckpointState,
 } from "./callbacks/model-checkpoint.js";
-import { reduceLrOnPlateau } from "./callbacks/reduce-lr-on-plateau.js";
 import { learningRateScheduler } from "./callbacks/learning-rate-scheduler.js";
-import { csvLogger } from "./callbacks/csv-logger.js";
 import { terminateOnNaN } from "./callbacks/terminate-on-nan.js";
 import { firstNonFiniteWeight } from "./finite-weights.js";
 import { progress } from "./callbacks/progress.js";
 import { existingDirectory, replaceDirectoryAtomically, writeFileDurably, writeModelFiles } from "./model-io.js";
-import { DEFAULT_LEARNING_RATES, cosineDecay, createOptimizer, describeOptimizer, exponentialDecay, stepDecay, warmup, type Schedule } from "./optimizers.js";
+import { DEFAULT_LEARNING_RATES, createOptimizer, describeOptimizer, makeSchedule } from "./optimizers.js";
+import { makeCallbacks } from "./callbacks/registry.js";
 import { describeTrainable, keepBackboneBatchNormInInference, unfreezeBackbones } from "./unfreeze.js";
 import { buildSeededModel } from "./seeded-model.js";
 import { architectureOf, describeArchitectureChange, type Architecture } from "./architecture-hash.js";
@@ -78,41 +75,6 @@ export function runCheckpointDir(runDir: string): string {
 
 /** `stage.json` beside the run checkpoint: which stage it belongs to. */
 const STAGE_JSON = "stage.json";
-
-/** Turns a `schedule:` spec into a schedule function from the stage's initial learning rate. */
-export function makeSchedule(spec: ScheduleSpec, initialLearningRate: number): Schedule {
-  switch (spec.kind) {
-    case "step_decay":
-      return stepDecay({ initialLearningRate, every: spec.every, factor: spec.factor });
-    case "exponential_decay":
-      return exponentialDecay({ initialLearningRate, rate: spec.rate });
-    case "cosine_decay":
-      return cosineDecay({ initialLearningRate, epochs: spec.epochs });
-    case "warmup":
-      return warmup({ initialLearningRate, epochs: spec.epochs });
-  }
-}
-
-/** Builds the callbacks of a stage from their specs; paths resolve against the `.dlm` folder. */
-export function makeCallbacks(specs: readonly CallbackSpec[], baseDir: string, quiet: boolean): Callback[] {
-  return specs.flatMap((spec): Callback[] => {
-    switch (spec.kind) {
-      case "early_stopping":
-        return [earlyStopping(spec)];
-      case "model_checkpoint":
-        return [modelCheckpoint({ ...spec, path: path.resolve(baseDir, spec.path) })];
-      case "reduce_lr_on_plateau":
-        return [reduceLrOnPlateau(spec)];
-      case "csv_logger":
-        return [csvLogger({ path: path.resolve(baseDir, spec.path) })];
-      case "terminate_on_nan":
-        // The run reports the failure itself (`error: …`, metrics.json): no second copy here.
-        return [terminateOnNaN({ log: () => undefined, checkWeights: true })];
-      case "progress":
-        return quiet ? [] : [progress({ bar: spec.bar })];
-    }
-  });
-}
 
 /** One save of the run checkpoint. */
 export interface RunCheckpointSnapshot {

@@ -5,7 +5,8 @@
  */
 import type { Catalog } from "./types.js";
 import { AUGMENTATIONS, DATA_TRANSFORMS, NORMALIZATIONS, SOURCES } from "./data.js";
-import { CALLBACKS, LOSSES, METRICS, OPTIMIZERS, SCHEDULES, UNFREEZE } from "./training.js";
+import { LOSSES, METRICS, OPTIMIZERS, SCHEDULES, UNFREEZE } from "./training.js";
+import { CALLBACKS } from "../registry/callbacks/index.js";
 
 /** The value a setting takes. */
 export type SettingType =
@@ -33,8 +34,22 @@ export interface SettingSpec {
   readonly doc: string;
   readonly type: SettingType;
   readonly required?: boolean;
-  /** Shown in hover and docs; the runtime applies it. */
+  /** The value lowering fills in when the setting is not written: the one place this default is stated. */
+  readonly default?: number | boolean | string;
+  /** How hover and docs show a default that is not a plain value (`adam()`, `batch_size`, `auto`). */
   readonly defaultText?: string;
+}
+
+/** The default of a setting as hover, completion and docs show it. */
+export function defaultTextOf(setting: SettingSpec): string | undefined {
+  return setting.defaultText ?? (setting.default === undefined ? undefined : String(setting.default));
+}
+
+/** The value of a setting of `train { }` when it is not written (e.g. `batch_size`: 32). */
+export function trainSettingDefault(name: string): number | boolean | string {
+  const value = TRAIN_SETTINGS.find((setting) => setting.name === name)?.default;
+  if (value === undefined) throw new Error(`train { ${name} } has no default in the schema`);
+  return value;
 }
 
 /** One section (`data`, `train`, `data.split` …): its settings, sub-sections and the calls it takes. */
@@ -56,10 +71,10 @@ const TRAIN_SETTINGS: readonly SettingSpec[] = [
   { name: "loss", doc: "The loss to minimise.", type: { kind: "entry", catalog: LOSSES }, required: true },
   { name: "metrics", doc: "Metrics computed over whole splits after each epoch.", type: { kind: "names", catalog: METRICS }, defaultText: "[]" },
   { name: "epochs", doc: "Passes over the training split.", type: { kind: "int", min: 1 }, required: true },
-  { name: "batch_size", doc: "Examples per gradient step.", type: { kind: "int", min: 1 }, defaultText: "32" },
+  { name: "batch_size", doc: "Examples per gradient step.", type: { kind: "int", min: 1 }, default: 32 },
   { name: "validation_batch_size", doc: "Examples per evaluation batch.", type: { kind: "int", min: 1 }, defaultText: "batch_size" },
   { name: "class_weight", doc: "`balanced` or `{ CLASS: weight }`: weights the loss per class.", type: { kind: "class_weight" } },
-  { name: "shuffle", doc: "Shuffle the training split each epoch.", type: { kind: "bool" }, defaultText: "true" },
+  { name: "shuffle", doc: "Shuffle the training split each epoch.", type: { kind: "bool" }, default: true },
   {
     name: "workers",
     doc: "`auto` or a count ≥ 1: data-parallel workers (threads) that share each batch's gradient; `auto` takes the cores (at most 4) when a step is worth sharing. `--workers N` overrides it.",

@@ -1,6 +1,7 @@
 /**
  * Catalogs of `train { }` and `fine_tune { }`: optimizers, learning-rate schedules,
- * losses, metrics and callbacks (LANGUAGE.md §4).
+ * losses and metrics (docs/language.md, "Training"). Callbacks have a registry of their
+ * own, one file each: `compiler/registry/callbacks/`.
  */
 import { makeCatalog, type CatalogEntry } from "./types.js";
 
@@ -173,78 +174,6 @@ export const METRICS = makeCatalog<MetricEntry>("metric", [
   { name: "mae", doc: "Mean absolute error.", params: [], task: "regression", higherIsBetter: false },
   { name: "rmse", doc: "Root mean squared error.", params: [], task: "regression", higherIsBetter: false },
   { name: "r2", doc: "Coefficient of determination R².", params: [], task: "regression", higherIsBetter: true },
-]);
-
-const monitor = (defaultValue?: string) => ({
-  name: "monitor",
-  type: "string" as const,
-  doc: "The logged quantity to watch, e.g. `val_loss` or `val_accuracy`.",
-  ...(defaultValue === undefined ? {} : { default: defaultValue }),
-});
-
-const mode = {
-  name: "mode",
-  type: "enum" as const,
-  values: ["auto", "min", "max"],
-  doc: "Whether the monitored value should go down (`min`) or up (`max`); `auto` decides by its name.",
-  default: "auto",
-};
-
-/** Callbacks of `callbacks { ... }`. */
-export const CALLBACKS = makeCatalog<CatalogEntry>("callback", [
-  {
-    name: "early_stopping",
-    doc: "Stops training when the monitored value has stopped improving for `patience` epochs.",
-    params: [
-      monitor("val_loss"),
-      { name: "patience", type: "int", doc: "Epochs without improvement before stopping.", min: 0, default: 0 },
-      { name: "min_delta", type: "float", doc: "Smallest change that counts as an improvement.", min: 0, default: 0 },
-      mode,
-      {
-        name: "restore_best_weights",
-        type: "bool",
-        doc: "At the end, put back the weights of the best epoch.",
-        default: false,
-      },
-    ],
-  },
-  {
-    name: "model_checkpoint",
-    doc: "Saves the model, optimizer state and epoch (atomically) so that a run can resume.",
-    params: [
-      { name: "path", type: "string", doc: "Directory of the checkpoint (relative to the .dlm file)." },
-      monitor("val_loss"),
-      { name: "save_best_only", type: "bool", doc: "Save only when the monitored value improves.", default: true },
-      mode,
-    ],
-  },
-  {
-    name: "reduce_lr_on_plateau",
-    doc: "Multiplies the learning rate by `factor` when the monitored value stops improving.",
-    params: [
-      monitor("val_loss"),
-      { name: "factor", type: "float", doc: "Multiplier applied to the learning rate.", greaterThan: 0, lessThan: 1, default: 0.1 },
-      { name: "patience", type: "int", doc: "Epochs without improvement before reducing.", min: 0, default: 10 },
-      { name: "min_lr", type: "float", doc: "Lower bound of the learning rate.", min: 0, default: 0 },
-      { name: "min_delta", type: "float", doc: "Smallest change that counts as an improvement.", min: 0, default: 1e-4 },
-      mode,
-    ],
-  },
-  {
-    name: "csv_logger",
-    doc: "Writes one CSV row of logs per epoch.",
-    params: [{ name: "path", type: "string", doc: "CSV file (relative to the .dlm file)." }],
-  },
-  {
-    name: "terminate_on_nan",
-    doc: "Stops training at the first NaN or infinite loss, naming the epoch and batch.",
-    params: [],
-  },
-  {
-    name: "progress",
-    doc: "Shows progress: a bar with loss, metrics and ETA on a terminal, plain lines otherwise.",
-    params: [{ name: "bar", type: "bool", doc: "Show a progress bar on terminals.", default: true }],
-  },
 ]);
 
 /** `unfreeze:` of `fine_tune { }`: which layers of the `pretrained` model become trainable. */

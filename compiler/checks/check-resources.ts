@@ -14,6 +14,7 @@ import type { InferredLayer } from "../infer-shapes.js";
 import type { ModelInfo } from "../models.js";
 import { RESOURCES } from "../../diagnostics/catalog/resources.js";
 import { formatGigabytes } from "../../diagnostics/format-sizes.js";
+import { trainSettingDefault } from "../catalog/experiment-schema.js";
 
 /** Bytes of one float32 value. */
 const BYTES_PER_VALUE = 4;
@@ -21,8 +22,8 @@ const BYTES_PER_VALUE = 4;
 const COPIES_PER_PARAMETER = 4;
 /** Every layer output is kept for the backward pass, which makes a gradient of the same size. */
 const COPIES_PER_ACTIVATION = 2;
-/** The batch size assumed for a model checked on its own (tfjs's default for `fit`). */
-export const STANDALONE_BATCH_SIZE = 32;
+/** The batch size assumed for a model checked on its own: what `train { }` uses when `batch_size` is not written. */
+export const STANDALONE_BATCH_SIZE = trainSettingDefault("batch_size") as number;
 
 /** What training a model would hold in memory, in bytes. */
 export interface MemoryEstimate {

@@ -7,16 +7,19 @@
  * search space when the experiment tunes; their site paths point into these specs.
  */
 import type { Setting, SourceRange } from "../../grammar/ast.js";
-import type { CallbackSpec, FineTuneSpec, MonitorModeSpec, ScheduleSpec, StageSpec } from "../../runtime/experiment.js";
+import type { CallbackSpec, FineTuneSpec, StageSpec } from "../../runtime/experiment.js";
+import type { ScheduleSpec } from "../../runtime/optimizers.js";
 import type { ClassWeightSpec, LossName } from "../../runtime/losses.js";
 import type { OptimizerName, OptimizerSpec } from "../../runtime/optimizers.js";
 import type { Unfreeze } from "../../runtime/unfreeze.js";
-import { CALLBACKS, LOSSES, METRICS, OPTIMIZERS, SCHEDULES, UNFREEZE, type LossEntry } from "../catalog/training.js";
+import { LOSSES, METRICS, OPTIMIZERS, SCHEDULES, UNFREEZE, type LossEntry } from "../catalog/training.js";
+import { CALLBACKS } from "../registry/callbacks/index.js";
+import { lowerRegistryCall } from "../registry/lower-call.js";
 import { describeValue, evaluateValue } from "../evaluate-values.js";
 import { makeDiagnostic } from "../../diagnostics/diagnostic.js";
 import { VALUES } from "../../diagnostics/catalog/values.js";
 import type { WorkersSetting } from "../../runtime/parallel/worker-count.js";
-import { readBool, readNumber, readString } from "../layers/arguments.js";
+import { readNumber, readString } from "../layers/arguments.js";
 import { camelCase, type ExperimentContext, type SpaceSite } from "./experiment-context.js";
 import type { SectionReading } from "./read-sections.js";
 import {
@@ -31,6 +34,7 @@ import {
   type EntryReading,
   type WrittenName,
 } from "./read-values.js";
+import { trainSettingDefault } from "../catalog/experiment-schema.js";
 
 /** A callback as written: its spec and where its monitored name is. */
 export interface CallbackReading {
@@ -87,7 +91,7 @@ export function lowerStage(section: SectionReading, context: ExperimentContext, 
     ? readNameList(settingValue(metricsSetting, context), METRICS, "metrics", context)
     : (inherited?.metrics ?? []);
   const epochs = written("epochs") ? scalar("epochs") : inherited?.spec?.epochs;
-  const batchSize = written("batch_size") ? scalar("batch_size") : (inherited?.spec?.batchSize ?? 32);
+  const batchSize = written("batch_size") ? scalar("batch_size") : (inherited?.spec?.batchSize ?? trainSettingDefault("batch_size"));
   const validationBatchSize = written("validation_batch_size") ? scalar("validation_batch_size") : inherited?.spec?.validationBatchSize;
   const shuffle = written("shuffle") ? scalar("shuffle") : inherited?.spec?.shuffle;
   const workersSetting = section.settings.get("workers");
@@ -190,21 +194,9 @@ function lowerOptimizer(reading: EntryReading | undefined): OptimizerSpec | unde
   return { name, ...fields } as OptimizerSpec;
 }
 
+/** A schedule's spec, lowered from its definition like every registry entry. */
 function lowerSchedule(reading: EntryReading | undefined): ScheduleSpec | undefined {
-  if (reading === undefined) return undefined;
-  const { args } = reading;
-  switch (reading.entry.name) {
-    case "step_decay":
-      return { kind: "step_decay", every: readNumber(args, "every"), factor: readNumber(args, "factor") };
-    case "exponential_decay":
-      return { kind: "exponential_decay", rate: readNumber(args, "rate") };
-    case "cosine_decay":
-      return { kind: "cosine_decay", epochs: readNumber(args, "epochs") };
-    case "warmup":
-      return { kind: "warmup", epochs: readNumber(args, "epochs") };
-    default:
-      throw new Error(`no lowering for schedule \`${reading.entry.name}\``);
-  }
+  return reading === undefined ? undefined : (lowerRegistryCall(reading) as ScheduleSpec);
 }
 
 function lowerUnfreeze(reading: EntryReading): Unfreeze {
@@ -246,48 +238,6 @@ function lowerCallbacks(section: SectionReading, stage: string, context: Experim
     const reading = resolveEntryCall(value, entry, context, site);
     if (reading === undefined) return undefined;
     const monitorRange = reading.origins.get("monitor")?.range;
-    return { spec: lowerCallback(reading), range: call.range, ...(monitorRange ? { monitorRange } : {}) };
+    return { spec: lowerRegistryCall(reading) as CallbackSpec, range: call.range, ...(monitorRange ? { monitorRange } : {}) };
   });
-}
-
-function lowerCallback(reading: EntryReading): CallbackSpec {
-  const { args } = reading;
-  const mode = (): MonitorModeSpec => readString(args, "mode") as MonitorModeSpec;
-  switch (reading.entry.name) {
-    case "early_stopping":
-      return {
-        kind: "early_stopping",
-        monitor: readString(args, "monitor"),
-        patience: readNumber(args, "patience"),
-        minDelta: readNumber(args, "min_delta"),
-        mode: mode(),
-        restoreBestWeights: readBool(args, "restore_best_weights"),
-      };
-    case "model_checkpoint":
-      return {
-        kind: "model_checkpoint",
-        path: readString(args, "path"),
-        monitor: readString(args, "monitor"),
-        saveBestOnly: readBool(args, "save_best_only"),
-        mode: mode(),
-      };
-    case "reduce_lr_on_plateau":
-      return {
-        kind: "reduce_lr_on_plateau",
-        monitor: readString(args, "monitor"),
-        factor: readNumber(args, "factor"),
-        patience: readNumber(args, "patience"),
-        minLr: readNumber(args, "min_lr"),
-        minDelta: readNumber(args, "min_delta"),
-        mode: mode(),
-      };
-    case "csv_logger":
-      return { kind: "csv_logger", path: readString(args, "path") };
-    case "terminate_on_nan":
-      return { kind: "terminate_on_nan" };
-    case "progress":
-      return { kind: "progress", bar: readBool(args, "bar") };
-    default:
-      throw new Error(`no lowering for callback \`${reading.entry.name}\``);
-  }
 }

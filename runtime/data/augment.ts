@@ -30,28 +30,37 @@ export function makeAugmenter(steps: readonly AugmentStep[], options: AugmenterO
     );
 }
 
+/** One step on a batch: its spec, the step's seed, and the probability of a flip. */
+type AugmentationFactory<Kind extends AugmentStep["kind"]> = (
+  images: tf.Tensor4D,
+  step: Extract<AugmentStep, { readonly kind: Kind }>,
+  seed: number,
+  flipProbability: number,
+) => tf.Tensor4D;
+
+/**
+ * The runtime's half of the augmentation registry: one function per step of `augment { }`,
+ * the names of the compiler's definitions (compiler/catalog/data.ts); a test keeps both equal.
+ */
+export const AUGMENTATIONS: { readonly [Kind in AugmentStep["kind"]]: AugmentationFactory<Kind> } = {
+  flip: (images, step, seed, flipProbability) => flip(images, step.mode, seed, flipProbability),
+  rotate: (images, step, seed) => rotate(images, step.degrees, seed),
+  crop: (images, step, seed) => crop(images, step.size, step.padding ?? 0, seed),
+  translate: (images, step, seed) => translate(images, step.pixels, seed),
+  zoom: (images, step, seed) => zoom(images, step.range, seed),
+  brightness: (images, step, seed) => tf.add(images, perExample(images, -step.delta, step.delta, seed)),
+  contrast: (images, step, seed) => {
+    const mean = tf.mean(images, [1, 2], true);
+    return tf.add(tf.mul(tf.sub(images, mean), perExample(images, 1 - step.range, 1 + step.range, seed)), mean);
+  },
+  noise: (images, step, seed) => tf.add(images, tf.randomNormal(images.shape, 0, step.stddev, "float32", seed)),
+};
+
 /** One step on a batch. */
 function applyStep(images: tf.Tensor4D, step: AugmentStep, seed: number, flipProbability: number): tf.Tensor4D {
-  switch (step.kind) {
-    case "flip":
-      return flip(images, step.mode, seed, flipProbability);
-    case "rotate":
-      return rotate(images, step.degrees, seed);
-    case "crop":
-      return crop(images, step.size, step.padding ?? 0, seed);
-    case "translate":
-      return translate(images, step.pixels, seed);
-    case "zoom":
-      return zoom(images, step.range, seed);
-    case "brightness":
-      return tf.add(images, perExample(images, -step.delta, step.delta, seed));
-    case "contrast": {
-      const mean = tf.mean(images, [1, 2], true);
-      return tf.add(tf.mul(tf.sub(images, mean), perExample(images, 1 - step.range, 1 + step.range, seed)), mean);
-    }
-    case "noise":
-      return tf.add(images, tf.randomNormal(images.shape, 0, step.stddev, "float32", seed));
-  }
+  const augmentation = AUGMENTATIONS[step.kind] as AugmentationFactory<AugmentStep["kind"]> | undefined;
+  if (augmentation === undefined) throw new Error(`no augmentation named \`${step.kind}\` in this runtime (runtime/data/augment.ts)`);
+  return augmentation(images, step, seed, flipProbability);
 }
 
 /** One uniform draw per example in [low, high), shaped `[b, 1, 1, 1]` to broadcast over the image. */

@@ -9,7 +9,7 @@ import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem }
 import type { BlockDecl } from "../../grammar/ast.js";
 import { lookupBlock, type BlockSymbol } from "../../compiler/binder.js";
 import { SEARCH_SPACES } from "../../compiler/catalog/data.js";
-import type { SettingSpec } from "../../compiler/catalog/experiment-schema.js";
+import { defaultTextOf, type SettingSpec } from "../../compiler/catalog/experiment-schema.js";
 import type { Catalog, CatalogEntry } from "../../compiler/catalog/types.js";
 import { ACTIVATION_CATALOG } from "../../compiler/layers/activations.js";
 import { LAYERS } from "../../compiler/layers/registry.js";
@@ -172,7 +172,7 @@ function memberItems(sections: readonly string[]): CompletionItem[] {
     label: setting.name,
     kind: CompletionItemKind.Property,
     detail: `${settingTypeText(setting.type)}${setting.required ? " (required)" : ""}`,
-    documentation: markdown(setting.defaultText ? `${setting.doc}\n\nDefault: \`${setting.defaultText}\`` : setting.doc),
+    documentation: markdown(defaultTextOf(setting) ? `${setting.doc}\n\nDefault: \`${defaultTextOf(setting)}\`` : setting.doc),
     insertText: `${setting.name}: `,
     command: RETRIGGER,
   }));

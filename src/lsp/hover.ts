@@ -26,6 +26,7 @@ import { catalogOfSetting, resolveCallTarget, sectionSpecAt, settingSpecAt, type
 import { blockSignature, formatParamValue, paramDefaultText, paramListMarkdown, paramTypeText, settingTypeText, signatureOf } from "./signatures.js";
 import { callPlaceOf, nodePathAt, sectionsAround } from "./syntax-path.js";
 import { rangeContains, toLspRange } from "./source-ranges.js";
+import { defaultTextOf } from "../../compiler/catalog/experiment-schema.js";
 
 /** The hover at `offset` of a checked document, or null when there is nothing to say. */
 export function hoverAt(checked: CheckedDocument, offset: number): Hover | null {
@@ -273,7 +274,8 @@ function settingMarkdown(path: readonly AnyNode[], settingIndex: number, name: s
   if (!spec) return undefined;
   const owner = sections && sections.length > 0 ? `\`${sections.join(".")}\`` : "the experiment";
   const required = spec.required ? ", required" : "";
-  const fallback = spec.defaultText ? `\n\nDefault: \`${spec.defaultText}\`` : "";
+  const shownDefault = defaultTextOf(spec);
+  const fallback = shownDefault ? `\n\nDefault: \`${shownDefault}\`` : "";
   return `**${spec.name}** — setting of ${owner}: ${settingTypeText(spec.type)}${required}\n\n${spec.doc}${fallback}`;
 }
 

@@ -3,7 +3,8 @@
  * every layer, optimizer, schedule and callback DLM knows: what "every numeric
  * hyperparameter is tunable" is tested over.
  */
-import { CALLBACKS, OPTIMIZERS, SCHEDULES } from "../../../compiler/catalog/training.js";
+import { OPTIMIZERS, SCHEDULES } from "../../../compiler/catalog/training.js";
+import { CALLBACKS } from "../../../compiler/registry/callbacks/index.js";
 import { LAYERS } from "../../../compiler/layers/registry.js";
 import type { ParamSpec } from "../../../compiler/layers/types.js";
 

@@ -16,8 +16,8 @@ import { loadExperiment } from "./load-program.js";
 /** Every callback the search created, with the specs it was made from, in order. */
 const created = vi.hoisted(() => [] as { specs: readonly CallbackSpec[]; callbacks: readonly unknown[] }[]);
 
-vi.mock("../../../runtime/run-stages.js", async (importOriginal) => {
-  const original = await importOriginal<typeof import("../../../runtime/run-stages.js")>();
+vi.mock("../../../runtime/callbacks/registry.js", async (importOriginal) => {
+  const original = await importOriginal<typeof import("../../../runtime/callbacks/registry.js")>();
   return {
     ...original,
     makeCallbacks: (...args: Parameters<typeof original.makeCallbacks>) => {

@@ -1,0 +1,8 @@
+/** `terminate_on_nan`: its parameters; the runtime's factory is `runtime/callbacks/terminate-on-nan.ts`. */
+import type { CatalogEntry } from "../../catalog/types.js";
+
+export const TERMINATE_ON_NAN: CatalogEntry = {
+  name: "terminate_on_nan",
+  doc: "Stops training at the first NaN or infinite loss, naming the epoch and batch.",
+  params: [],
+};
