@@ -32,9 +32,9 @@ import { initBackend, type ActiveBackendName } from "../runtime/backend.js";
 import { registerTrainingKernels, unregisterTrainingKernels } from "../runtime/kernels/register.js";
 import { readIdxImageSet } from "../runtime/data/idx.js";
 import { packageFile } from "../runtime/data/package-files.js";
-import { Callback } from "../runtime/callbacks/types.js";
+import { Callback } from "../runtime/callbacks/callback.js";
 import { train } from "../runtime/train.js";
-import type { PreparedData } from "../runtime/types.js";
+import type { PreparedData } from "../runtime/prepared-data.js";
 import { cpuMilliseconds, median } from "./measure.js";
 
 const BATCH_SIZE = 64;

@@ -9,11 +9,11 @@ import type { GraphNode, LayerNode } from "./expand-model.js";
 import type { InferredLayer } from "./infer-shapes.js";
 import { lineColumn } from "../diagnostics/render.js";
 import { formatShape } from "./layers/shape-arithmetic.js";
-import type { ResolvedArgs, Shape, TfjsConfigValue } from "./layers/types.js";
+import type { ResolvedArgs, Shape, TfjsConfigValue } from "./layers/layer-definition.js";
 import { isArchitectureName, trainsWhole, zooRequestOf } from "./layers/pretrained.js";
 import { buildZooModel, findArchitecture, weightSourceFor } from "./zoo/index.js";
 import { Code, commentText, identifierFrom, printLiteral, type LiteralValue } from "./emit-literals.js";
-import type { PlannedModel, PlannedSearchSpace } from "./experiment-plan.js";
+import type { PlannedModel, PlannedSearchSpace } from "./experiments/experiment-plan.js";
 
 /** What the model builder needs from its surroundings. */
 export interface ModelEmitContext {

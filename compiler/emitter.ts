@@ -6,7 +6,7 @@
  */
 import * as path from "node:path";
 import { Project, StructureKind, VariableDeclarationKind, type SourceFile } from "ts-morph";
-import type { ExperimentPlan } from "./experiment-plan.js";
+import type { ExperimentPlan } from "./experiments/experiment-plan.js";
 import { emitModelBuilder, type ModelEmitContext } from "./emit-model.js";
 import { Code, commentText, printLiteral, type LiteralValue } from "./emit-literals.js";
 import { lineColumn } from "../diagnostics/render.js";

@@ -15,15 +15,15 @@ import { lookupBlock, type Binding } from "./binder.js";
 import { makeDiagnostic, type Diagnostic, type RelatedLocation } from "../diagnostics/diagnostic.js";
 import {
   describeValue,
-  evaluateValue,
+  foldConstant,
   foldProblemDiagnostic,
   formatNumber,
   type ConstantValue,
   type FoldProblem,
   type ValueEnvironment,
   type ValueOrigin,
-} from "./evaluate-values.js";
-import type { LayerDefinition, ResolvedArgs } from "./layers/types.js";
+} from "./constant-values.js";
+import type { LayerDefinition, ResolvedArgs } from "./layers/layer-definition.js";
 import { lookupLayer } from "./layers/registry.js";
 import {
   argumentProblemDiagnostic,
@@ -31,7 +31,7 @@ import {
   resolveLayerArguments,
   type ArgumentProblem,
   type BlockBindings,
-  type EvaluatedCall,
+  type ConstantCall,
 } from "./resolve-args.js";
 import { atSearchPoint, FIRST_POINT, layerSearchSpaces, type CallValue, type SearchPoint } from "./experiments/search-spaces.js";
 import { VALUES } from "../diagnostics/catalog/values.js";
@@ -212,7 +212,7 @@ class ModelExpander {
   /** Evaluates a value in the scope, reporting fold problems that depend on this use. */
   private evaluate(value: Value, scope: ExpansionScope, lineInBlock: SourceRange): ConstantValue {
     const problems: FoldProblem[] = [];
-    const evaluated = evaluateValue(value, this.environment(scope), problems);
+    const evaluated = foldConstant(value, this.environment(scope), problems);
     for (const problem of problems) {
       if (!problem.substituted) continue;
       const diagnostic = foldProblemDiagnostic(problem);
@@ -281,7 +281,7 @@ class ModelExpander {
     if (callNode.missing || callNode.callee.missing) return [this.broke(scope, layer.range)];
     const evaluated = this.evaluate(callNode, scope, callNode.range);
     if (evaluated.kind !== "call") return [this.broke(scope, callNode.range)];
-    const call: EvaluatedCall = evaluated;
+    const call: ConstantCall = evaluated;
     const block = lookupBlock(this.binding, scope.file, call.callee.name);
     if (block) {
       if (scope.blocks.includes(block.declaration)) return [this.broke(scope, callNode.range)];

@@ -10,10 +10,10 @@
  */
 import type { SourceRange, Value } from "../grammar/ast.js";
 import { makeDiagnostic, type Diagnostic, type DiagnosticFix, type RelatedLocation } from "../diagnostics/diagnostic.js";
-import { describeValue, evaluateValue, formatNumber } from "./evaluate-values.js";
+import { describeValue, foldConstant, formatNumber } from "./constant-values.js";
 import type { GraphNode, LayerNode, ModelGraph, UseSite } from "./expand-model.js";
 import { formatShape } from "./layers/shape-arithmetic.js";
-import type { InputSpec, ResolvedArgs, Shape, ShapeContext } from "./layers/types.js";
+import type { InputSpec, ResolvedArgs, Shape, ShapeContext } from "./layers/layer-definition.js";
 import { constantSoftmax } from "./checks/check-constant-softmax.js";
 import { SHAPES } from "../diagnostics/catalog/shapes.js";
 import { OUTCOMES } from "../diagnostics/catalog/outcomes.js";
@@ -336,7 +336,7 @@ export type InputShapeRead =
 
 /** Reads a model's declared input (DLM405 when it is not a list of positive integers or `?`). */
 export function readInputShape(value: Value, file: string): InputShapeRead {
-  const evaluated = evaluateValue(value, { file });
+  const evaluated = foldConstant(value, { file });
   if (evaluated.kind === "invalid") return { ok: false, diagnostic: undefined };
   const problem = (range: SourceRange, message: string): InputShapeRead => ({
     ok: false,

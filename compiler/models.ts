@@ -6,7 +6,7 @@
 import type { ExperimentDecl, InlineModel, ModelDecl, SourceRange } from "../grammar/ast.js";
 import { parseDlm } from "../grammar/parse.js";
 import { bindProgram, type Binding, type DeclarationSymbol, type ResolvedImport, type SourceFile, type SymbolReference } from "./binder.js";
-import { checkDeclarations } from "./checker.js";
+import { checkDeclarations } from "./check-declarations.js";
 import { makeDiagnostic, sortDiagnostics, withoutDuplicateDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
 import { expandModel, type ModelGraph } from "./expand-model.js";
 import { readHostFile, type CompilerHost } from "./host.js";
@@ -21,7 +21,7 @@ import { inferShapes, readInputShape, type InferredLayer, type ShapeContextFor }
 import { readKerasPretrainedInfo } from "./layers/pretrained.js";
 import { kerasFileKind } from "../runtime/keras-model-config.js";
 import { readPretrainedInfo, readWrappedPretrainedInfo } from "./layers/registry.js";
-import type { PretrainedInfo, Shape, ShapeContext } from "./layers/types.js";
+import type { PretrainedInfo, Shape, ShapeContext } from "./layers/layer-definition.js";
 import { inlineModelsOf } from "./visit-ast.js";
 import { NAMES } from "../diagnostics/catalog/names.js";
 

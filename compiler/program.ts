@@ -13,9 +13,9 @@ import { sortDiagnostics, withoutDuplicateDiagnostics } from "../diagnostics/dia
 import { inMemoryCompilerHost, type CompilerHost } from "./host.js";
 import type { InferredLayer } from "./infer-shapes.js";
 import { checkModelDeclarations, findLayerAt, type ModelCheckResult } from "./models.js";
-import { checkExperiments, type ExperimentCheckOptions } from "./check-experiments.js";
+import { checkExperiments, type ExperimentCheckOptions } from "./experiments/check-experiments.js";
 import { checkEngineSettings } from "./torch/check-torch.js";
-import type { ExperimentPlan } from "./experiment-plan.js";
+import type { ExperimentPlan } from "./experiments/experiment-plan.js";
 
 /** Checks the models and blocks of a program, every root file and what it imports, with the zoo's architectures at hand. */
 export function checkModels(rootFiles: readonly string[], host: CompilerHost): ModelCheckResult {

@@ -10,18 +10,18 @@
  */
 import type { BlockDecl, BlockParamType, Identifier, SourceRange } from "../grammar/ast.js";
 import { makeDiagnostic, replaceNameFix, type Diagnostic, type DiagnosticFix, type RelatedLocation } from "../diagnostics/diagnostic.js";
-import type { LayerCallValue, LayerDefinition, ParamSpec, ParamType, ParamValue, ResolvedArgs } from "./layers/types.js";
+import type { LayerCallValue, LayerDefinition, ParamSpec, ParamType, ParamValue, ResolvedArgs } from "./layers/layer-definition.js";
 import { ACTIVATIONS, LAYERS, lookupLayer } from "./layers/registry.js";
 import {
   containsInvalid,
   dependsOnParameter,
   describeValue,
-  evaluateValue,
+  foldConstant,
   formatNumber,
   type ConstantArg,
   type ConstantValue,
   type ValueOrigin,
-} from "./evaluate-values.js";
+} from "./constant-values.js";
 import { closestName, didYouMean } from "../diagnostics/suggest.js";
 import { NAMES } from "../diagnostics/catalog/names.js";
 import { VALUES } from "../diagnostics/catalog/values.js";
@@ -42,7 +42,7 @@ export interface ArgumentProblem {
 }
 
 /** A call after its arguments were evaluated: `callee(args)` written at `origin`. */
-export interface EvaluatedCall {
+export interface ConstantCall {
   readonly callee: Identifier;
   readonly args: readonly ConstantArg[];
   readonly origin: ValueOrigin;
@@ -69,7 +69,7 @@ export interface MatchedArguments {
  * Reports too many positionals (DLM304), an unknown name (DLM202, with "did you mean")
  * and an argument given twice (DLM210).
  */
-export function matchArguments(call: EvaluatedCall, paramNames: readonly string[], subject: string): MatchedArguments {
+export function matchArguments(call: ConstantCall, paramNames: readonly string[], subject: string): MatchedArguments {
   const matched = new Map<string, ConstantArg>();
   const problems: ArgumentProblem[] = [];
   const file = call.origin.file;
@@ -164,7 +164,7 @@ export interface ResolvedArguments {
  * `defaultFrom`), missing required arguments (DLM303), types (DLM301), activation names
  * (DLM212), enum values and bounds (DLM302). `subject` names the callee in messages.
  */
-export function resolveArguments(call: EvaluatedCall, params: readonly ParamSpec[], subject: string): ResolvedArguments {
+export function resolveArguments(call: ConstantCall, params: readonly ParamSpec[], subject: string): ResolvedArguments {
   const { matched, problems: matchProblems, misspelled } = matchArguments(call, params.map((param) => param.name), subject);
   const problems: ArgumentProblem[] = [...matchProblems];
   // No prototype: a name such as `__proto__` (a `class_weight` key) is an ordinary key here.
@@ -202,7 +202,7 @@ export function resolveArguments(call: EvaluatedCall, params: readonly ParamSpec
 }
 
 function missingArgumentsProblem(
-  call: EvaluatedCall,
+  call: ConstantCall,
   missing: readonly { readonly name: string; readonly doc?: string }[],
   subject: string,
 ): ArgumentProblem {
@@ -223,7 +223,7 @@ function missingArgumentsProblem(
  * Resolves a layer call and runs the layer's own `validate` (DLM307) once every
  * argument is known. Nested layer arguments (`bidirectional(lstm(64))`) resolve the same way.
  */
-export function resolveLayerArguments(call: EvaluatedCall, definition: LayerDefinition): ResolvedArguments {
+export function resolveLayerArguments(call: ConstantCall, definition: LayerDefinition): ResolvedArguments {
   const resolved = resolveArguments(call, definition.params, definition.name);
   if (resolved.args === undefined || definition.validate === undefined) return resolved;
   const anySubstituted = call.origin.substituted || [...resolved.origins.values()].some((origin) => origin.substituted);
@@ -406,7 +406,7 @@ function convertLayerCall(value: ConstantValue, label: string): Conversion {
   if (value.kind !== "call" && value.kind !== "name") {
     return problemAt(value, VALUES.wrongType, `${label} expects a layer call such as \`lstm(64)\`, found ${describeValue(value)}`);
   }
-  const call: EvaluatedCall =
+  const call: ConstantCall =
     value.kind === "call"
       ? value
       : { callee: { kind: "Identifier", name: value.name, range: value.origin.range }, args: [], origin: value.origin };
@@ -485,7 +485,7 @@ export interface ResolvedBlockArguments {
  * (evaluated in the block's file), reports missing ones (DLM303) and values that do not
  * fit a declared type (DLM301, DLM212).
  */
-export function resolveBlockArguments(call: EvaluatedCall, block: BlockDecl, blockFile: string): ResolvedBlockArguments {
+export function resolveBlockArguments(call: ConstantCall, block: BlockDecl, blockFile: string): ResolvedBlockArguments {
   const params = block.params.filter((param) => !param.missing && !param.name.missing);
   const subject = `block \`${block.name.name}\``;
   const { matched, problems: matchProblems, misspelled } = matchArguments(call, params.map((param) => param.name.name), subject);
@@ -497,7 +497,7 @@ export function resolveBlockArguments(call: EvaluatedCall, block: BlockDecl, blo
     const name = param.name.name;
     const arg = matched.get(name);
     const value =
-      arg?.value ?? (param.defaultValue ? evaluateValue(param.defaultValue, { file: blockFile }) : undefined);
+      arg?.value ?? (param.defaultValue ? foldConstant(param.defaultValue, { file: blockFile }) : undefined);
     if (value === undefined) {
       if (!misspelled.has(name)) missing.push({ name });
       complete = false;

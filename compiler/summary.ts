@@ -4,7 +4,7 @@
  * axis; unknown lengths print as `?` in text and `null` in JSON.
  */
 import { formatShape } from "./layers/shape-arithmetic.js";
-import type { Shape } from "./layers/types.js";
+import type { Shape } from "./layers/layer-definition.js";
 import type { CheckResult } from "./program.js";
 import type { ModelInfo } from "./models.js";
 

@@ -1,5 +1,5 @@
 /**
- * The DLM grammar (LANGUAGE.md §2) as a Chevrotain CST parser: grammar only, no actions.
+ * The DLM grammar (docs/language.md §2) as a Chevrotain CST parser: grammar only, no actions.
  * Recovery is on, so one run reports every syntax error and still builds a (partial) tree;
  * `cst-to-ast.ts` turns that tree into `ast.ts` nodes and `parse.ts` words the errors.
  */

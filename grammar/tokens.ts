@@ -1,5 +1,5 @@
 /**
- * The DLM token vocabulary (LANGUAGE.md §1): one `createToken` per token, in the order the
+ * The DLM token vocabulary (docs/language.md §1): one `createToken` per token, in the order the
  * lexer tries them. Besides the real tokens there are "error tokens" that match malformed
  * input (an unterminated string, a stray character...), so the lexer never fails; `parse.ts`
  * turns each of them into a diagnostic.

@@ -8,7 +8,7 @@ import { batches } from "./data/batches.js";
 import { DataError } from "./data/errors.js";
 import { inTargetUnits } from "./data/normalize.js";
 import type { EvaluateSpec, StageSpec } from "./experiment.js";
-import type { PreparedData, Split } from "./types.js";
+import type { PreparedData, Split } from "./prepared-data.js";
 
 /** An evaluation with the split it ran on. */
 export type SplitEvaluation = Evaluation & { readonly split: "test" | "validation" };

@@ -11,7 +11,7 @@ import type { ClassWeightSpec, LossName } from "./losses.js";
 import type { Average } from "./metrics/index.js";
 import type { OptimizerSpec, ScheduleSpec } from "./optimizers.js";
 import type { Unfreeze } from "./unfreeze.js";
-import type { DataInfo } from "./types.js";
+import type { DataInfo } from "./prepared-data.js";
 
 /** `min`, `max`, or `auto` (decided by the monitored name). */
 export type MonitorModeSpec = "auto" | "min" | "max";

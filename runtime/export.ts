@@ -14,7 +14,7 @@ import {
   writeFileDurably,
   writeModelFiles,
 } from "./model-io.js";
-import type { DataInfo, Preprocessing } from "./types.js";
+import type { DataInfo, Preprocessing } from "./prepared-data.js";
 import { ModelFileError, readJsonInFolder } from "./bundle-manifest.js";
 import { assertFiniteWeights } from "./finite-weights.js";
 

@@ -4,7 +4,7 @@
  * metrics, reports, model files, export and prediction.
  */
 export { initBackend, BackendUnavailableError, type BackendName, type BackendChoice } from "./backend.js";
-export type { DataInfo, PreparedData, Preprocessing, Split, Task } from "./types.js";
+export type { DataInfo, PreparedData, Preprocessing, Split, Task } from "./prepared-data.js";
 export type {
   CallbackSpec,
   EvaluateSpec,
@@ -26,7 +26,7 @@ export { prepareData, disposePreparedData, type PrepareOptions } from "./data/pr
 export { batches, type Batch, type BatchOptions } from "./data/batches.js";
 export { makeAugmenter, type Augmenter } from "./data/augment.js";
 export { applyPreprocessing, encodeFeatures, type RawFeatures, type RawRow } from "./data/preprocess.js";
-export { BUILTIN_DATASETS, findBuiltinDataset, builtinDataInfo, formatDatasetTable } from "./data/catalog.js";
+export { BUILTIN_DATASETS, findBuiltinDataset, builtinDataInfo, formatDatasetTable } from "./data/builtin-datasets.js";
 export { DataError, MissingDatasetError } from "./data/errors.js";
 export { train, type TrainOptions } from "./train.js";
 export * from "./callbacks/index.js";

@@ -5,7 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 
-/** Names accepted by `loss:` (LANGUAGE.md §4). */
+/** Names accepted by `loss:` (docs/language.md §4). */
 export type LossName =
   "mse" | "mae" | "huber" | "binary_crossentropy" | "categorical_crossentropy" | "sparse_categorical_crossentropy";
 
@@ -41,7 +41,7 @@ type LossFunction = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor1D;
 
 /**
  * The runtime's half of the loss registry: one function per name of `loss:`, the names of the
- * compiler's definitions (compiler/catalog/training.ts); a test keeps both equal.
+ * compiler's definitions (compiler/registry/training.ts); a test keeps both equal.
  */
 export const LOSS_FUNCTIONS: { readonly [Name in LossName]: LossFunction } = {
   mse: (yTrue, yPred) => meanOverLastAxis(tf.squaredDifference(asTargets(yTrue, yPred), yPred)),

@@ -5,7 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 
-/** Names accepted by `optimizer:` (LANGUAGE.md §4). */
+/** Names accepted by `optimizer:` (docs/language.md §4). */
 export type OptimizerName = "sgd" | "adam" | "rmsprop" | "adagrad" | "adamax";
 
 /** Arguments of `optimizer: NAME(...)`; fields that do not apply to the named optimizer are ignored. */
@@ -46,7 +46,7 @@ type OptimizerFactory = (spec: OptimizerSpec & { readonly learningRate: number }
 
 /**
  * The runtime's half of the optimizer registry: one factory per name of `optimizer:`, the
- * names of the compiler's definitions (compiler/catalog/training.ts); a test keeps both equal.
+ * names of the compiler's definitions (compiler/registry/training.ts); a test keeps both equal.
  * Omitted fields take tfjs's (and Keras's) defaults.
  */
 export const OPTIMIZER_FACTORIES: { readonly [Name in OptimizerName]: OptimizerFactory } = {
@@ -155,7 +155,7 @@ export type ScheduleSpec =
 
 /**
  * The runtime's half of the schedule registry: one factory per name of `schedule:`, the names
- * of the compiler's definitions (compiler/catalog/training.ts); a test keeps both equal.
+ * of the compiler's definitions (compiler/registry/training.ts); a test keeps both equal.
  */
 export const SCHEDULE_FACTORIES: {
   readonly [Kind in ScheduleSpec["kind"]]: (spec: Extract<ScheduleSpec, { readonly kind: Kind }>, initialLearningRate: number) => Schedule;

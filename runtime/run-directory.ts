@@ -6,11 +6,11 @@
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import type { ExperimentDefinition, Hyperparameters } from "./experiment.js";
-import type { PreparedData } from "./types.js";
+import type { PreparedData } from "./prepared-data.js";
 import type { DataSource } from "./data/spec.js";
 import type { StageOutcome } from "./run-stages.js";
 import type { SplitEvaluation } from "./evaluate.js";
-import type { History } from "./callbacks/types.js";
+import type { History } from "./callbacks/callback.js";
 import { writeFileDurably } from "./model-io.js";
 import { OUTPUT_LEDGER, OutputOwnershipError } from "./output-ownership.js";
 import type { TuningResult } from "./tune.js";

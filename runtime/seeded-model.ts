@@ -4,7 +4,7 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import type { ExperimentDefinition, Hyperparameters } from "./experiment.js";
-import type { DataInfo } from "./types.js";
+import type { DataInfo } from "./prepared-data.js";
 import { deriveSeed, mulberry32 } from "./data/random.js";
 
 /** The seed stream of weight initialisation (other streams shuffle and split). */

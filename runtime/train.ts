@@ -4,7 +4,7 @@
  * and log names, and metrics computed over every example of the split.
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Callback, History, Logs, TrainingContext, TrainingParams } from "./callbacks/types.js";
+import type { Callback, History, Logs, TrainingContext, TrainingParams } from "./callbacks/callback.js";
 import {
   batchLoss,
   classWeightVector,
@@ -18,7 +18,7 @@ import { createOptimizer, getLearningRate, type OptimizerSpec } from "./optimize
 import { deriveSeed, seededPermutation } from "./data/random.js";
 import { applyInTrainingMode } from "./seeded-dropout.js";
 import { firstNonFiniteIndex, firstNonFiniteWeight, nonFiniteLog } from "./finite-weights.js";
-import type { PreparedData, Preprocessing, Split } from "./types.js";
+import type { PreparedData, Preprocessing, Split } from "./prepared-data.js";
 import { inTargetUnits } from "./data/normalize.js";
 import { WorkerPool } from "./parallel/worker-pool.js";
 import { activeBackendName } from "./backend.js";

@@ -5,7 +5,7 @@
  * trial's weights start from the same seeded initialisation, so a search is reproducible.
  */
 import type { ExperimentDefinition, Hyperparameters, SearchSpace } from "./experiment.js";
-import type { PreparedData } from "./types.js";
+import type { PreparedData } from "./prepared-data.js";
 import { train } from "./train.js";
 import { createOptimizer } from "./optimizers.js";
 import { isHigherBetter } from "./metrics/index.js";

@@ -12,20 +12,8 @@ import { fileURLToPath } from "node:url";
 import { terminalText } from "../diagnostics/terminal-text.js";
 import { describeFailedWrite } from "../runtime/file-system-errors.js";
 import { dirname, join } from "node:path";
+import { BACKENDS, CliError, EXIT_ERRORS, EXIT_OK, EXIT_USAGE, type RunFlags } from "./cli-contract.js";
 
-/** A user-facing failure of a command: printed as `error: message`, no stack trace. */
-export class CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number = 2,
-  ) {
-    super(message);
-  }
-}
-
-const EXIT_OK = 0;
-const EXIT_ERRORS = 1;
-const EXIT_USAGE = 2;
 
 function packageVersion(): string {
   const packageJson = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "package.json");
@@ -49,7 +37,7 @@ function parsePositiveInt(flag: string): (value: string) => number {
   };
 }
 
-const BACKENDS = ["auto", "node", "wasm", "cpu"] as const;
+
 
 function buildProgram(setExitCode: (code: number) => void): Command {
   const program = new Command("dlm")
@@ -63,8 +51,8 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .description("parse and type-check .dlm files; print every diagnostic")
     .argument("<files...>", ".dlm files to check")
     .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
-    .addOption(new Option("--target <engine>", "also check what this engine can run").choices(["tfjs", "torch"]).default("tfjs"))
-    .action(async (files: string[], options: { format: "text" | "json"; target: "tfjs" | "torch" }) => {
+    .addOption(new Option("--target <engine>", "check every experiment for this engine (default: each experiment's `engine:`, else tfjs)").choices(["tfjs", "torch"]))
+    .action(async (files: string[], options: { format: "text" | "json"; target?: "tfjs" | "torch" }) => {
       const { runCheckCommand } = await import("./commands/check.js");
       setExitCode(runCheckCommand(files, { format: options.format, color: useColor(process.stderr), target: options.target }));
     });
@@ -185,25 +173,6 @@ function buildProgram(setExitCode: (code: number) => void): Command {
   return program;
 }
 
-/** Flags of `dlm run`, as commander hands them over. */
-export interface RunFlags {
-  experiment?: string;
-  epochs?: number;
-  limit?: number;
-  trials?: number;
-  backend?: (typeof BACKENDS)[number];
-  workers?: number;
-  out: string;
-  force?: boolean;
-  resume?: boolean;
-  engine?: "tfjs" | "torch";
-  nproc?: number;
-  nnodes?: number;
-  nodeRank?: string;
-  rdzv?: string;
-  launcher?: "local" | "torchrun";
-}
-
 /**
  * Runs the CLI with `argv` (without `node` and the script) and returns the exit code.
  * A negative code means "keep the process alive" (the language server).
@@ -235,5 +204,3 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
   }
   return exitCode < 0 ? undefined : exitCode;
 }
-
-export { EXIT_ERRORS, EXIT_OK, EXIT_USAGE };

@@ -2,7 +2,7 @@
  * DLM413, found while inferring shapes: a softmax over one unit outputs 1 for every input, so
  * the model compiles and trains and learns nothing (one of the outcome checks, `check-outcomes.ts`).
  */
-import type { ResolvedArgs, Shape } from "../layers/types.js";
+import type { ResolvedArgs, Shape } from "../layers/layer-definition.js";
 import { formatShape } from "../layers/shape-arithmetic.js";
 
 /** What makes a layer's softmax constant: its message and help line. */

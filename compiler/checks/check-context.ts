@@ -1,11 +1,11 @@
 /**
  * What every per-node check receives, and the shape of the check table: small named
- * checks registered per node kind (`checker.ts` holds the table and walks the tree).
+ * checks registered per node kind (`check-declarations.ts` holds the table and walks the tree).
  */
 import type { AnyNode, Declaration } from "../../grammar/ast.js";
 import type { Binding } from "../binder.js";
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
-import type { ValueEnvironment } from "../evaluate-values.js";
+import type { ValueEnvironment } from "../constant-values.js";
 
 /** The surroundings of the node being checked, and where to report. */
 export interface CheckContext {

@@ -6,7 +6,7 @@
  */
 import type { LayerCall } from "../../grammar/ast.js";
 import { lookupBlock } from "../binder.js";
-import { evaluateValue } from "../evaluate-values.js";
+import { foldConstant } from "../constant-values.js";
 import { atSearchPoint, FIRST_POINT } from "../experiments/search-spaces.js";
 import { lookupLayer } from "../layers/registry.js";
 import {
@@ -14,16 +14,16 @@ import {
   resolveBlockArguments,
   resolveLayerArguments,
   type ArgumentProblem,
-  type EvaluatedCall,
+  type ConstantCall,
 } from "../resolve-args.js";
 import type { CheckContext } from "./check-context.js";
 
 /** Checks one layer call's (or block use's) arguments. */
 export function checkLayerArguments(node: LayerCall, context: CheckContext): void {
   if (node.missing || node.call.missing || node.call.callee.missing) return;
-  const evaluated = evaluateValue(node.call, context.environment);
+  const evaluated = foldConstant(node.call, context.environment);
   if (evaluated.kind !== "call") return;
-  const call: EvaluatedCall = evaluated;
+  const call: ConstantCall = evaluated;
   const block = lookupBlock(context.binding, context.file, call.callee.name);
   let problems: readonly ArgumentProblem[] = [];
   if (block) {

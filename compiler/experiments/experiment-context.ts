@@ -3,7 +3,7 @@
  * and the search spaces found so far.
  */
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
-import type { PlannedSearchSpace } from "../experiment-plan.js";
+import type { PlannedSearchSpace } from "./experiment-plan.js";
 
 /** Where a value sits in the stage specs, so a search space written there can be substituted. */
 export interface SpaceSite {

@@ -4,8 +4,8 @@
  * of a transfer-learning program): its facts come from the exporting experiment's
  * planned model instead of the file.
  */
-import type { PretrainedInfo, Shape, ShapeContext } from "../layers/types.js";
-import type { PlannedModel } from "../experiment-plan.js";
+import type { PretrainedInfo, Shape, ShapeContext } from "../layers/layer-definition.js";
+import type { PlannedModel } from "./experiment-plan.js";
 import type { CompilerHost } from "../host.js";
 import { inferShapes, type ShapeContextFor } from "../infer-shapes.js";
 import { formatShape } from "../layers/shape-arithmetic.js";

@@ -6,13 +6,13 @@
  */
 import type { Call, SourceRange } from "../../grammar/ast.js";
 import { MAX_RESIZE_LENGTH, type AugmentStep, type DataSource, type DataSpec, type MissingPolicy, type NormalizeSpec, type SplitSpec, type TargetNormalizeSpec, type TokenizeSpec, type WindowSpec } from "../../runtime/data/spec.js";
-import type { Task } from "../../runtime/types.js";
-import { AUGMENTATIONS, DATA_TRANSFORMS, NORMALIZATIONS, SOURCES } from "../catalog/data.js";
-import type { CatalogEntry } from "../catalog/types.js";
+import type { Task } from "../../runtime/prepared-data.js";
+import { AUGMENTATIONS, DATA_TRANSFORMS, NORMALIZATIONS, SOURCES } from "../registry/data.js";
+import type { Definition } from "../registry/definition.js";
 import { makeDiagnostic } from "../../diagnostics/diagnostic.js";
-import { evaluateValue } from "../evaluate-values.js";
+import { foldConstant } from "../constant-values.js";
 import { readBool, readIntList, readNumber, readString } from "../layers/arguments.js";
-import type { ParamValue } from "../layers/types.js";
+import type { ParamValue } from "../layers/layer-definition.js";
 import type { ExperimentContext } from "./experiment-context.js";
 import type { SectionReading } from "./read-sections.js";
 import { readEntry, readScalarSetting, readStringList, resolveEntryCall, settingValue, unknownEntry, type EntryReading, type WrittenName } from "./read-values.js";
@@ -225,8 +225,8 @@ function readTransforms(calls: readonly Call[], context: ExperimentContext): { t
 }
 
 /** Resolves a call standing alone in a section (no search spaces there). */
-function resolveCall(call: Call, entry: CatalogEntry, context: ExperimentContext): EntryReading | undefined {
-  const value = evaluateValue(call, { file: context.file });
+function resolveCall(call: Call, entry: Definition, context: ExperimentContext): EntryReading | undefined {
+  const value = foldConstant(call, { file: context.file });
   if (value.kind !== "call") return undefined;
   return resolveEntryCall(value, entry, context, undefined);
 }
@@ -249,8 +249,8 @@ function lowerWindow(reading: EntryReading): WindowSpec {
 }
 
 /** `classes: [...]`: class names, each at most once. */
-function readClasses(value: Parameters<typeof evaluateValue>[0], context: ExperimentContext): WrittenName[] | undefined {
-  const items = readStringList(evaluateValue(value, { file: context.file }), "`classes`", context);
+function readClasses(value: Parameters<typeof foldConstant>[0], context: ExperimentContext): WrittenName[] | undefined {
+  const items = readStringList(foldConstant(value, { file: context.file }), "`classes`", context);
   if (items === undefined) return undefined;
   const seen = new Map<string, SourceRange>();
   const unique: WrittenName[] = [];

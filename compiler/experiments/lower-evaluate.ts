@@ -5,7 +5,7 @@
 import type { SourceRange } from "../../grammar/ast.js";
 import type { EvaluateSpec } from "../../runtime/experiment.js";
 import type { Average } from "../../runtime/metrics/index.js";
-import { METRICS } from "../catalog/training.js";
+import { METRICS } from "../registry/training.js";
 import type { ExperimentContext } from "./experiment-context.js";
 import type { SectionReading } from "./read-sections.js";
 import { readNameList, readScalarSetting, settingValue, type WrittenName } from "./read-values.js";

@@ -12,10 +12,10 @@ import type { ScheduleSpec } from "../../runtime/optimizers.js";
 import type { ClassWeightSpec, LossName } from "../../runtime/losses.js";
 import type { OptimizerName, OptimizerSpec } from "../../runtime/optimizers.js";
 import type { Unfreeze } from "../../runtime/unfreeze.js";
-import { LOSSES, METRICS, OPTIMIZERS, SCHEDULES, UNFREEZE, type LossEntry } from "../catalog/training.js";
+import { LOSSES, METRICS, OPTIMIZERS, SCHEDULES, UNFREEZE, type LossEntry } from "../registry/training.js";
 import { CALLBACKS } from "../registry/callbacks/index.js";
 import { lowerRegistryCall } from "../registry/lower-call.js";
-import { describeValue, evaluateValue } from "../evaluate-values.js";
+import { describeValue, foldConstant } from "../constant-values.js";
 import { makeDiagnostic } from "../../diagnostics/diagnostic.js";
 import { VALUES } from "../../diagnostics/catalog/values.js";
 import type { WorkersSetting } from "../../runtime/parallel/worker-count.js";
@@ -34,7 +34,7 @@ import {
   type EntryReading,
   type WrittenName,
 } from "./read-values.js";
-import { trainSettingDefault } from "../catalog/experiment-schema.js";
+import { trainSettingDefault } from "../registry/experiment-schema.js";
 
 /** A callback as written: its spec and where its monitored name is. */
 export interface CallbackReading {
@@ -174,10 +174,10 @@ export function fineTuneSpec(reading: StageReading): FineTuneSpec | undefined {
   return { ...reading.spec, unfreeze: reading.unfreeze.spec };
 }
 
-/** `adam` at its default learning rate (the catalog's, which is Keras's). */
+/** `adam` at its default learning rate (the registry's, which is Keras's). */
 function defaultOptimizer(): OptimizerSpec {
   const rate = OPTIMIZERS.entries.get("adam")?.params.find((param) => param.name === "learning_rate")?.default;
-  if (typeof rate !== "number") throw new Error("the optimizer catalog has no default learning rate for adam");
+  if (typeof rate !== "number") throw new Error("the optimizer registry has no default learning rate for adam");
   return { name: "adam", learningRate: rate };
 }
 
@@ -227,7 +227,7 @@ function lowerCallbacks(section: SectionReading, stage: string, context: Experim
       context.report(unknownEntry(call.callee, CALLBACKS, context.file));
       return undefined;
     }
-    const value = evaluateValue(call, { file: context.file });
+    const value = foldConstant(call, { file: context.file });
     if (value.kind !== "call") return undefined;
     // Hyperparameter names stay readable: `train.early_stopping.patience` (indexed only when a callback repeats).
     const repeated = names.filter((name) => name === entry.name).length > 1;

@@ -8,11 +8,11 @@
 import type { InlineModel, ModelDecl, SourceRange } from "../../grammar/ast.js";
 import { lookupSymbol } from "../binder.js";
 import { makeDiagnostic, type RelatedLocation } from "../../diagnostics/diagnostic.js";
-import type { PlannedModel } from "../experiment-plan.js";
+import type { PlannedModel } from "./experiment-plan.js";
 import { inferShapes, type InferredLayer, type ShapeContextFor } from "../infer-shapes.js";
 import { formatShape } from "../layers/shape-arithmetic.js";
 import { ACTIVATIONS, lookupLayer } from "../layers/registry.js";
-import type { Shape } from "../layers/types.js";
+import type { Shape } from "../layers/layer-definition.js";
 import type { ModelCheckResult, ExpandedModel } from "../models.js";
 import type { ExperimentContext } from "./experiment-context.js";
 import { planLayerSearchSpaces } from "./lower-tune.js";

@@ -6,7 +6,7 @@
  * missing required members (DLM303) — so later phases read settings by name only.
  */
 import type { Call, ExperimentDecl, Identifier, InlineModel, Member, Section, Setting, SourceRange } from "../../grammar/ast.js";
-import { EXPERIMENT_SCHEMA, type SectionSpec } from "../catalog/experiment-schema.js";
+import { EXPERIMENT_SCHEMA, type SectionSpec } from "../registry/experiment-schema.js";
 import { makeDiagnostic, replaceNameFix, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import { closestName, didYouMean } from "../../diagnostics/suggest.js";
 import { PIPELINE } from "../../diagnostics/catalog/pipeline.js";

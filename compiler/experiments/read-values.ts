@@ -1,5 +1,5 @@
 /**
- * Reading setting values: scalars against their `SettingSpec`, catalog entries
+ * Reading setting values: scalars against their `SettingSpec`, registry entries
  * (`adam(learning_rate: 1e-3)`, `mse`) through `resolveArguments` — so types, bounds,
  * unknown parameters and "did you mean" read exactly like layer arguments — name lists
  * (`[accuracy, f1]`), string lists and class weights. A search space standing in place of
@@ -7,12 +7,12 @@
  * DLM505 otherwise; either way the first point stands in for it so checking goes on.
  */
 import type { Setting, SourceRange } from "../../grammar/ast.js";
-import type { SettingSpec } from "../catalog/experiment-schema.js";
-import type { Catalog, CatalogEntry, CatalogParamSpec } from "../catalog/types.js";
+import type { SettingSpec } from "../registry/experiment-schema.js";
+import type { Registry, Definition, DefinitionParam } from "../registry/definition.js";
 import { makeDiagnostic, replaceNameFix, type Diagnostic } from "../../diagnostics/diagnostic.js";
-import { describeValue, evaluateValue, printValue, type ConstantArg, type ConstantValue, type ValueOrigin } from "../evaluate-values.js";
-import type { ParamSpec, ParamValue, ResolvedArgs } from "../layers/types.js";
-import { argumentProblemDiagnostic, matchArguments, resolveArguments, type ArgumentProblem, type EvaluatedCall } from "../resolve-args.js";
+import { describeValue, foldConstant, printValue, type ConstantArg, type ConstantValue, type ValueOrigin } from "../constant-values.js";
+import type { ParamSpec, ParamValue, ResolvedArgs } from "../layers/layer-definition.js";
+import { argumentProblemDiagnostic, matchArguments, resolveArguments, type ArgumentProblem, type ConstantCall } from "../resolve-args.js";
 import { closestName, didYouMean } from "../../diagnostics/suggest.js";
 import { childSite, type ExperimentContext, type SpaceSite } from "./experiment-context.js";
 import { firstValueOf, isSearchSpaceCall, readSearchSpace, resolveSingleValue } from "./search-spaces.js";
@@ -21,7 +21,7 @@ import { VALUES } from "../../diagnostics/catalog/values.js";
 
 /** A setting's value, evaluated (constant arithmetic folded; fold problems are the checker's to report). */
 export function settingValue(setting: Setting, context: Pick<ExperimentContext, "file">): ConstantValue {
-  return evaluateValue(setting.value, { file: context.file });
+  return foldConstant(setting.value, { file: context.file });
 }
 
 /** A name or string written in a list, with where it is. */
@@ -30,8 +30,8 @@ export interface WrittenName {
   readonly range: SourceRange;
 }
 
-/** A catalog entry as written, its arguments resolved. */
-export interface EntryReading<Entry extends CatalogEntry = CatalogEntry> {
+/** A registry entry as written, its arguments resolved. */
+export interface EntryReading<Entry extends Definition = Definition> {
   readonly entry: Entry;
   /** Every scalar parameter, defaults included. */
   readonly args: ResolvedArgs;
@@ -150,13 +150,13 @@ export function standInForSearchSpace(
 }
 
 /**
- * Reads a catalog entry written as a call (`adam(learning_rate: 1e-3)`) or a bare name
+ * Reads a registry entry written as a call (`adam(learning_rate: 1e-3)`) or a bare name
  * (`mse`): DLM204 for an unknown name, DLM301 for another kind of value, then its
  * arguments against the entry's parameters. `setting` names the setting in messages.
  */
-export function readEntry<Entry extends CatalogEntry>(
+export function readEntry<Entry extends Definition>(
   value: ConstantValue,
-  catalog: Catalog<Entry>,
+  registry: Registry<Entry>,
   setting: string,
   context: ExperimentContext,
   site?: SpaceSite,
@@ -164,12 +164,12 @@ export function readEntry<Entry extends CatalogEntry>(
   if (value.kind === "invalid") return undefined;
   const call = asCall(value);
   if (call === undefined) {
-    const example = [...catalog.entries.keys()][0] ?? "";
-    const quoted = value.kind === "string" && catalog.entries.has(value.value) ? value.value : undefined;
+    const example = [...registry.entries.keys()][0] ?? "";
+    const quoted = value.kind === "string" && registry.entries.has(value.value) ? value.value : undefined;
     context.report(
       makeDiagnostic(VALUES.wrongType, context.file, value.origin.range, {
-        message: `\`${setting}\` expects ${article(catalog.kind)} ${catalog.kind} such as \`${example}\`, found ${describeValue(value)}`,
-        help: quoted !== undefined ? `write it without quotes: \`${quoted}\`` : `${catalog.kind}s: ${[...catalog.entries.keys()].join(", ")}`,
+        message: `\`${setting}\` expects ${article(registry.kind)} ${registry.kind} such as \`${example}\`, found ${describeValue(value)}`,
+        help: quoted !== undefined ? `write it without quotes: \`${quoted}\`` : `${registry.kind}s: ${[...registry.entries.keys()].join(", ")}`,
       }),
     );
     return undefined;
@@ -177,31 +177,31 @@ export function readEntry<Entry extends CatalogEntry>(
   if (isSearchSpaceCall(value)) {
     context.report(
       makeDiagnostic(PIPELINE.searchOutsideTune, context.file, value.origin.range, {
-        message: `a search space cannot choose ${article(catalog.kind)} ${catalog.kind}: search spaces replace numbers, booleans and names inside settings`,
+        message: `a search space cannot choose ${article(registry.kind)} ${registry.kind}: search spaces replace numbers, booleans and names inside settings`,
         help: "search one of its arguments instead, e.g. `adam(learning_rate: log_range(1e-4, 1e-2))`",
       }),
     );
     return undefined;
   }
-  const entry = catalog.entries.get(call.callee.name);
+  const entry = registry.entries.get(call.callee.name);
   if (entry === undefined) {
-    context.report(unknownEntry(call.callee, catalog, context.file));
+    context.report(unknownEntry(call.callee, registry, context.file));
     return undefined;
   }
   return resolveEntryCall(call, entry, context, site);
 }
 
-/** DLM204: a name that is not in the catalog, with "did you mean" and the list. */
-export function unknownEntry(name: WrittenName, catalog: Catalog, file: string): Diagnostic {
+/** DLM204: a name that is not in the registry, with "did you mean" and the list. */
+export function unknownEntry(name: WrittenName, registry: Registry, file: string): Diagnostic {
   const written = name.name;
-  const names = [...catalog.entries.keys()];
+  const names = [...registry.entries.keys()];
   const help = didYouMean(written, names);
   const meant = closestName(written, names);
   return makeDiagnostic(PIPELINE.unknownRegistryName, file, name.range, {
-    message: `unknown ${catalog.kind} \`${written}\``,
+    message: `unknown ${registry.kind} \`${written}\``,
     ...(help ? { help } : {}),
     ...(meant !== undefined ? { fixes: [replaceNameFix(file, name.range, meant)] } : {}),
-    notes: [`${catalog.kind}s: ${names.join(", ")}`],
+    notes: [`${registry.kind}s: ${names.join(", ")}`],
   });
 }
 
@@ -210,7 +210,7 @@ function article(noun: string): string {
 }
 
 /** A bare name as a call without arguments; calls as they are; anything else undefined. */
-function asCall(value: ConstantValue): EvaluatedCall | undefined {
+function asCall(value: ConstantValue): ConstantCall | undefined {
   if (value.kind === "call") return value;
   if (value.kind === "name" && value.name !== "?") {
     return { callee: { kind: "Identifier", name: value.name, range: value.origin.range }, args: [], origin: value.origin };
@@ -219,18 +219,18 @@ function asCall(value: ConstantValue): EvaluatedCall | undefined {
 }
 
 /**
- * Resolves a call against a catalog entry. List parameters are read separately (the layer
+ * Resolves a call against a registry entry. List parameters are read separately (the layer
  * resolver knows no string lists); search spaces are replaced by their first point first.
  */
-export function resolveEntryCall<Entry extends CatalogEntry>(
-  call: EvaluatedCall,
+export function resolveEntryCall<Entry extends Definition>(
+  call: ConstantCall,
   entry: Entry,
   context: ExperimentContext,
   site: SpaceSite | undefined,
 ): EntryReading<Entry> | undefined {
   const params = entry.params;
   const matched = matchArguments(call, params.map((param) => param.name), entry.name).matched;
-  const paramOf = new Map<ConstantArg, CatalogParamSpec>();
+  const paramOf = new Map<ConstantArg, DefinitionParam>();
   for (const param of params) {
     const arg = matched.get(param.name);
     if (arg !== undefined) paramOf.set(arg, param);
@@ -301,12 +301,12 @@ export function readStringList(value: ConstantValue, label: string, context: Exp
 }
 
 /**
- * A list of catalog names (`metrics: [accuracy, f1]`): DLM301 for another kind of value,
+ * A list of registry names (`metrics: [accuracy, f1]`): DLM301 for another kind of value,
  * DLM204 for an unknown name, DLM218 for a name listed twice. Unknown names are dropped.
  */
-export function readNameList<Entry extends CatalogEntry>(
+export function readNameList<Entry extends Definition>(
   value: ConstantValue,
-  catalog: Catalog<Entry>,
+  registry: Registry<Entry>,
   setting: string,
   context: ExperimentContext,
 ): WrittenName[] | undefined {
@@ -315,7 +315,7 @@ export function readNameList<Entry extends CatalogEntry>(
     const single = value.kind === "name" ? value.name : undefined;
     context.report(
       makeDiagnostic(VALUES.wrongType, context.file, value.origin.range, {
-        message: `\`${setting}\` expects a list of ${catalog.kind}s such as \`[${[...catalog.entries.keys()][0] ?? ""}]\`, found ${describeValue(value)}`,
+        message: `\`${setting}\` expects a list of ${registry.kind}s such as \`[${[...registry.entries.keys()][0] ?? ""}]\`, found ${describeValue(value)}`,
         ...(single !== undefined ? { help: `write \`[${single}]\`` } : {}),
       }),
     );
@@ -326,25 +326,25 @@ export function readNameList<Entry extends CatalogEntry>(
   for (const item of value.items) {
     if (item.kind === "invalid") continue;
     if (item.kind !== "name") {
-      const quoted = item.kind === "string" && catalog.entries.has(item.value) ? item.value : undefined;
+      const quoted = item.kind === "string" && registry.entries.has(item.value) ? item.value : undefined;
       context.report(
         makeDiagnostic(VALUES.wrongType, context.file, item.origin.range, {
-          message: `\`${setting}\` expects ${catalog.kind} names, found ${describeValue(item)} in the list`,
+          message: `\`${setting}\` expects ${registry.kind} names, found ${describeValue(item)} in the list`,
           ...(quoted !== undefined ? { help: `write it without quotes: \`${quoted}\`` } : {}),
         }),
       );
       continue;
     }
     const written = { name: item.name, range: item.origin.range };
-    if (!catalog.entries.has(item.name)) {
-      context.report(unknownEntry(written, catalog, context.file));
+    if (!registry.entries.has(item.name)) {
+      context.report(unknownEntry(written, registry, context.file));
       continue;
     }
     const first = seen.get(item.name);
     if (first !== undefined) {
       context.report(
         makeDiagnostic(PIPELINE.writtenTwice, context.file, written.range, {
-          message: `${catalog.kind} \`${item.name}\` is listed twice in \`${setting}\``,
+          message: `${registry.kind} \`${item.name}\` is listed twice in \`${setting}\``,
           related: [{ file: context.file, range: first, message: "first listed here" }],
         }),
       );

@@ -12,10 +12,10 @@
  */
 import type { Identifier } from "../../grammar/ast.js";
 import type { SearchSpace } from "../../runtime/experiment.js";
-import { SEARCH_SPACES } from "../catalog/data.js";
-import { describeValue, formatNumber, type ConstantValue } from "../evaluate-values.js";
-import type { LayerDefinition, ParamSpec, ParamValue } from "../layers/types.js";
-import { matchArguments, resolveArguments, type ArgumentProblem, type EvaluatedCall } from "../resolve-args.js";
+import { SEARCH_SPACES } from "../registry/data.js";
+import { describeValue, formatNumber, type ConstantValue } from "../constant-values.js";
+import type { LayerDefinition, ParamSpec, ParamValue } from "../layers/layer-definition.js";
+import { matchArguments, resolveArguments, type ArgumentProblem, type ConstantCall } from "../resolve-args.js";
 import { NAMES } from "../../diagnostics/catalog/names.js";
 import { VALUES } from "../../diagnostics/catalog/values.js";
 
@@ -48,7 +48,7 @@ export type SearchPoint = (space: CallValue) => ConstantValue;
 export const FIRST_POINT: SearchPoint = (space) => firstValueOf(space) ?? space;
 
 /** Search spaces written as a layer's own arguments, by the parameter each replaces. */
-export function layerSearchSpaces(call: EvaluatedCall, definition: LayerDefinition): ReadonlyMap<string, CallValue> {
+export function layerSearchSpaces(call: ConstantCall, definition: LayerDefinition): ReadonlyMap<string, CallValue> {
   const spaces = new Map<string, CallValue>();
   const { matched } = matchArguments(call, definition.params.map((param) => param.name), definition.name);
   for (const [param, arg] of matched) if (isSearchSpaceCall(arg.value)) spaces.set(param, arg.value);
@@ -56,7 +56,7 @@ export function layerSearchSpaces(call: EvaluatedCall, definition: LayerDefiniti
 }
 
 /** The call with each search-space argument replaced by its value at `point` (nested calls are left as written). */
-export function atSearchPoint(call: EvaluatedCall, point: SearchPoint): EvaluatedCall {
+export function atSearchPoint(call: ConstantCall, point: SearchPoint): ConstantCall {
   if (!call.args.some((arg) => isSearchSpaceCall(arg.value))) return call;
   return { ...call, args: call.args.map((arg) => (isSearchSpaceCall(arg.value) ? { ...arg, value: point(arg.value) } : arg)) };
 }

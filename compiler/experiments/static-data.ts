@@ -9,7 +9,7 @@
  * will not work (DLM510, a warning) and values that are not numbers in numeric columns (DLM512).
  */
 import type { SourceRange } from "../../grammar/ast.js";
-import { builtinDataInfo, BUILTIN_DATASET_NAMES, findBuiltinDataset } from "../../runtime/data/catalog.js";
+import { builtinDataInfo, BUILTIN_DATASET_NAMES, findBuiltinDataset } from "../../runtime/data/builtin-datasets.js";
 import { parseCsvTable } from "../../runtime/data/csv.js";
 import { DataError } from "../../runtime/data/errors.js";
 import { inspectImageFolder } from "../../runtime/data/inspect.js";
@@ -26,9 +26,9 @@ import {
   summarizeColumns,
   type ColumnSummary,
 } from "../../runtime/data/table.js";
-import type { DataInfo, Task } from "../../runtime/types.js";
+import type { DataInfo, Task } from "../../runtime/prepared-data.js";
 import { makeDiagnostic } from "../../diagnostics/diagnostic.js";
-import { formatNumber } from "../evaluate-values.js";
+import { formatNumber } from "../constant-values.js";
 import { readHostFile, type CompilerHost } from "../host.js";
 import { describeBoundedReadFailure, formatByteLimit } from "../source-limits.js";
 import { MAX_CSV_CHECK_BYTES } from "../../runtime/data/csv.js";

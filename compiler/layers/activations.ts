@@ -1,5 +1,5 @@
 /**
- * The activation catalogue: DLM names (LANGUAGE.md §3) and the identifiers TF.js 4.22
+ * The activation catalogue: DLM names (docs/language.md §3) and the identifiers TF.js 4.22
  * accepts for them. Checked against `@tensorflow/tfjs-layers/dist/activations.js`: TF.js
  * registers every one of these, under its camelCase class name (`hard_sigmoid` is
  * `hardSigmoid`); the other names are spelled alike.

@@ -3,7 +3,7 @@
  * families share. The checker has already matched arguments to parameters and checked
  * their types and bounds, so a reader meeting the wrong type is a compiler bug (throw).
  */
-import type { LayerCallValue, LayerDefinition, ParamValue, ResolvedArgs } from "./types.js";
+import type { LayerCallValue, LayerDefinition, ParamValue, ResolvedArgs } from "./layer-definition.js";
 
 /** An argument check's finding: the parameter it is about and a user-facing message. */
 export interface ArgumentProblem {

@@ -21,7 +21,7 @@ import {
   useBiasConfig,
   type ConfigFragment,
 } from "./tfjs-config.js";
-import type { LayerDefinition, ParamSpec, ResolvedArgs, Shape, ShapeResult } from "./types.js";
+import type { LayerDefinition, ParamSpec, ResolvedArgs, Shape, ShapeResult } from "./layer-definition.js";
 
 const IMAGE_INPUT = { rank: 3, description: "[height, width, channels]" } as const;
 

@@ -7,7 +7,7 @@ import { ACTIVATION_CATALOG, tfjsActivationName } from "./activations.js";
 import { formatShape, knownLastAxis, shapeOk, shapeProduct } from "./shape-arithmetic.js";
 import { ACTIVATION_PARAM, L2_PARAM, USE_BIAS_PARAM, rateParam } from "./shared-params.js";
 import { activationConfig, regularizerConfig, useBiasConfig, type ConfigFragment } from "./tfjs-config.js";
-import type { LayerDefinition, ParamCount, ResolvedArgs, Shape, ShapeResult } from "./types.js";
+import type { LayerDefinition, ParamCount, ResolvedArgs, Shape, ShapeResult } from "./layer-definition.js";
 import { SHAPES } from "../../diagnostics/catalog/shapes.js";
 
 /** No weights at all. */
@@ -211,7 +211,7 @@ export const ACTIVATION: LayerDefinition = {
   },
 };
 
-/** The bare activation forms LANGUAGE.md lists: `relu` == `activation(relu)`. */
+/** The bare activation forms docs/language.md lists: `relu` == `activation(relu)`. */
 const BARE_ACTIVATION_NAMES = ["relu", "sigmoid", "tanh", "softmax", "elu", "selu", "gelu", "swish"] as const;
 
 function bareActivation(name: string): LayerDefinition {

@@ -9,7 +9,7 @@ import { CONV1D, CONV2D, CONV2D_TRANSPOSE, DEPTHWISE_CONV2D, SEPARABLE_CONV2D, U
 import { POOLING_LAYERS } from "./pooling.js";
 import { GRU, LSTM, SIMPLE_RNN } from "./recurrent.js";
 import { formatShape, shapeProduct } from "./shape-arithmetic.js";
-import type { LayerDefinition, ParamCount, ParamValue, Shape, ShapeContext } from "./types.js";
+import type { LayerDefinition, ParamCount, ParamValue, Shape, ShapeContext } from "./layer-definition.js";
 
 /** A value parsed from model.json. */
 export type Json = unknown;

@@ -2,7 +2,7 @@
 import { readNumber } from "./arguments.js";
 import { knownLastAxis, shapeOk } from "./shape-arithmetic.js";
 import type { ConfigFragment } from "./tfjs-config.js";
-import type { LayerDefinition, ParamSpec } from "./types.js";
+import type { LayerDefinition, ParamSpec } from "./layer-definition.js";
 
 const EPSILON_PARAM: ParamSpec = {
   name: "epsilon",

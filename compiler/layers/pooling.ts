@@ -3,7 +3,7 @@ import { checkTupleLength, readPerAxis, readString } from "./arguments.js";
 import { knownLastAxis, shapeOk, slideWindow } from "./shape-arithmetic.js";
 import { PADDING_PARAM } from "./shared-params.js";
 import { perAxisConfig } from "./tfjs-config.js";
-import type { InputSpec, LayerDefinition, ParamCount, ResolvedArgs, Shape, ShapeResult } from "./types.js";
+import type { InputSpec, LayerDefinition, ParamCount, ResolvedArgs, Shape, ShapeResult } from "./layer-definition.js";
 
 const NO_PARAMS = (): ParamCount => ({ total: 0, trainable: 0 });
 

@@ -26,7 +26,7 @@ import { readKerasModelConfig, tfjsTopologyOf } from "../../runtime/keras-model-
 import { readBool, readString } from "./arguments.js";
 import { inferKerasLayer, isObject, type Json, type JsonObject, type LayerFacts } from "./keras-layer-shapes.js";
 import { formatShape } from "./shape-arithmetic.js";
-import type { LayerDefinition, PretrainedInfo, ResolvedArgs, Shape, ShapeContext, ShapeResult, ZooRequest } from "./types.js";
+import type { LayerDefinition, PretrainedInfo, ResolvedArgs, Shape, ShapeContext, ShapeResult, ZooRequest } from "./layer-definition.js";
 import { NAMES } from "../../diagnostics/catalog/names.js";
 import { ARCHITECTURES } from "../../diagnostics/catalog/zoo.js";
 import { SHAPES } from "../../diagnostics/catalog/shapes.js";

@@ -6,7 +6,7 @@ import { defaultArgs, readBool, readLayerCall, readNumber, readString } from "./
 import { knownLastAxis, shapeOk } from "./shape-arithmetic.js";
 import { rateParam } from "./shared-params.js";
 import type { ConfigFragment } from "./tfjs-config.js";
-import type { LayerDefinition, ParamCount, ResolvedArgs, Shape, ShapeResult, TfjsConfigValue } from "./types.js";
+import type { LayerDefinition, ParamCount, ResolvedArgs, Shape, ShapeResult, TfjsConfigValue } from "./layer-definition.js";
 import { VALUES } from "../../diagnostics/catalog/values.js";
 
 const SEQUENCE_INPUT = { rank: 2, description: "[length, features]" } as const;

@@ -9,7 +9,7 @@ import { NORMALIZATION_LAYERS } from "./normalization.js";
 import { POOLING_LAYERS } from "./pooling.js";
 import { PRETRAINED_LAYERS } from "./pretrained.js";
 import { RECURRENT_LAYERS } from "./recurrent.js";
-import type { LayerDefinition } from "./types.js";
+import type { LayerDefinition } from "./layer-definition.js";
 
 // Re-exported so callers need one import: activation names, default filling (tests,
 // nested calls), the model.json reader, and the nested-layer shape bidirectional's config uses.

@@ -3,7 +3,7 @@
  * (convolution, pooling), transposed-convolution lengths, products and printing.
  * Formulas follow TF.js 4.22 (`conv_utils.ts`), which the tests check against.
  */
-import type { Shape, ShapeResult } from "./types.js";
+import type { Shape, ShapeResult } from "./layer-definition.js";
 import { SHAPES } from "../../diagnostics/catalog/shapes.js";
 
 /** Padding modes of convolution and pooling windows. */

@@ -1,6 +1,6 @@
 /** Parameter specs that several layer families declare alike. */
 import { ACTIVATIONS } from "./activations.js";
-import type { ParamSpec } from "./types.js";
+import type { ParamSpec } from "./layer-definition.js";
 
 /** `activation`, defaulting to `linear`. */
 export const ACTIVATION_PARAM: ParamSpec = {

@@ -5,7 +5,7 @@
  */
 import { readBool, readString } from "./arguments.js";
 import { tfjsActivationName } from "./activations.js";
-import type { ParamValue, ResolvedArgs, TfjsConfigValue } from "./types.js";
+import type { ParamValue, ResolvedArgs, TfjsConfigValue } from "./layer-definition.js";
 
 /** A TF.js config fragment, spread into a layer's config. */
 export type ConfigFragment = Readonly<Record<string, TfjsConfigValue>>;

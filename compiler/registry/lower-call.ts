@@ -4,7 +4,7 @@
  * name (`min_delta` → `minDelta`), defaults filled in. No per-entry switch: a new callback or
  * schedule needs no lowering code, only its definition (docs/contributing.md).
  */
-import type { ParamValue } from "../layers/types.js";
+import type { ParamValue } from "../layers/layer-definition.js";
 import type { EntryReading } from "../experiments/read-values.js";
 import { camelCase } from "../experiments/experiment-context.js";
 

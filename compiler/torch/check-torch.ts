@@ -5,7 +5,7 @@
  * diagnostics out.
  */
 import { makeDiagnostic, type Diagnostic } from "../../diagnostics/diagnostic.js";
-import type { ExperimentPlan } from "../experiment-plan.js";
+import type { ExperimentPlan } from "../experiments/experiment-plan.js";
 import { unmappedTorchLayers } from "./emit-torch-model.js";
 import { ENGINES } from "../../diagnostics/catalog/engines.js";
 

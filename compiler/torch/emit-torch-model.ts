@@ -7,7 +7,7 @@
 import type { GraphNode, LayerNode, ModelGraph } from "../expand-model.js";
 import type { InferredLayer } from "../infer-shapes.js";
 import { formatShape } from "../layers/shape-arithmetic.js";
-import type { Shape } from "../layers/types.js";
+import type { Shape } from "../layers/layer-definition.js";
 import { lineColumn } from "../../diagnostics/render.js";
 import type { HelperName } from "./python-helpers.js";
 import { pythonComment, pythonIdentifier, pythonString } from "./python-literals.js";

@@ -10,7 +10,7 @@
  * the program only through `pythonString` and `pythonComment`.
  */
 import * as path from "node:path";
-import type { ExperimentPlan } from "../experiment-plan.js";
+import type { ExperimentPlan } from "../experiments/experiment-plan.js";
 import { programFileName } from "../emitter.js";
 import { lineColumn } from "../../diagnostics/render.js";
 import { emitTorchModel, weightTableCode, type EmittedTorchModel, type TorchEmitContext, type TorchModelSource } from "./emit-torch-model.js";

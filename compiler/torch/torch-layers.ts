@@ -9,7 +9,7 @@
  * reports (DLM550) — never a module that computes something else.
  */
 import { ACTIVATIONS } from "../layers/registry.js";
-import type { Shape, TfjsConfigValue } from "../layers/types.js";
+import type { Shape, TfjsConfigValue } from "../layers/layer-definition.js";
 import { pythonNumber, pythonString, pythonTuple } from "./python-literals.js";
 import type { HelperName } from "./python-helpers.js";
 

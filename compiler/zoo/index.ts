@@ -7,7 +7,7 @@ import type { WeightFileSource } from "../../runtime/zoo-download.js";
 import type { ImagePreprocessingMode } from "../../runtime/image-preprocessing.js";
 import { inMemoryCompilerHost } from "../host.js";
 import { checkModelDeclarations, type ModelInfo } from "../models.js";
-import type { PretrainedInfo, ZooProblem, ZooRequest } from "../layers/types.js";
+import type { PretrainedInfo, ZooProblem, ZooRequest } from "../layers/layer-definition.js";
 import { formatShape } from "../layers/shape-arithmetic.js";
 import { didYouMean } from "../../diagnostics/suggest.js";
 import {

@@ -1,6 +1,6 @@
 /**
  * Catalog of the checks for setups that train without an error but cannot give a useful
- * model (`compiler/checks/check-outcomes.ts`), and of the tune checks that keep every
+ * model (`compiler/experiments/check-outcomes.ts`), and of the tune checks that keep every
  * numeric hyperparameter searchable.
  */
 import type { MessageEntry } from "./catalog-entry.js";

@@ -4,7 +4,7 @@
  * error or a failure deep inside TensorFlow.js.
  */
 import { isOptimizerClassName, type OptimizerState } from "../optimizers.js";
-import type { History } from "./types.js";
+import type { History } from "./callback.js";
 
 /** `checkpoint.json`: everything besides the model files that a resumed run needs. */
 export interface CheckpointState {

@@ -8,7 +8,7 @@
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import { assertOwnedOutput, recordWrittenFile } from "../output-ownership.js";
-import { Callback, type Logs } from "./types.js";
+import { Callback, type Logs } from "./callback.js";
 
 /** Arguments of `csvLogger`. */
 export interface CsvLoggerArgs {

@@ -13,7 +13,7 @@ import {
   type Monitor,
 } from "./monitor.js";
 import { formatLogValue } from "./progress.js";
-import { Callback, type Logs, type MonitorMode } from "./types.js";
+import { Callback, type Logs, type MonitorMode } from "./callback.js";
 
 /** Arguments of `earlyStopping`. */
 export interface EarlyStoppingArgs {

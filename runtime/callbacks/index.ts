@@ -1,7 +1,7 @@
 /**
  * The callbacks of `callbacks { ... }` and `schedule:`, one factory per catalogue entry.
  */
-export { Callback, type History, type Logs, type MonitorMode, type TrainingContext, type TrainingParams } from "./types.js";
+export { Callback, type History, type Logs, type MonitorMode, type TrainingContext, type TrainingParams } from "./callback.js";
 export { createMonitor, isImprovement, type Monitor } from "./monitor.js";
 export { EarlyStopping, earlyStopping, type EarlyStoppingArgs } from "./early-stopping.js";
 export {

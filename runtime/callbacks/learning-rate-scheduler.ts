@@ -3,7 +3,7 @@
  * epoch → rate function (Keras's `LearningRateScheduler`).
  */
 import { setLearningRate, type Schedule } from "../optimizers.js";
-import { Callback } from "./types.js";
+import { Callback } from "./callback.js";
 
 /** The callback `learningRateScheduler` builds. */
 export class LearningRateScheduler extends Callback {

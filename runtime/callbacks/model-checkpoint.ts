@@ -16,7 +16,7 @@ import {
 import { firstNonFiniteWeight } from "../finite-weights.js";
 import { describeOptimizer, restoreOptimizer } from "../optimizers.js";
 import { parseCheckpointState, type CheckpointState } from "./checkpoint-state.js";
-import type { History } from "./types.js";
+import type { History } from "./callback.js";
 import {
   createMonitor,
   isImprovement,
@@ -25,7 +25,7 @@ import {
   worstValue,
   type Monitor,
 } from "./monitor.js";
-import { Callback, type Logs, type MonitorMode } from "./types.js";
+import { Callback, type Logs, type MonitorMode } from "./callback.js";
 
 /** The file beside `model.json` that holds the training state. */
 export const CHECKPOINT_JSON = "checkpoint.json";

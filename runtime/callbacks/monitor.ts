@@ -3,7 +3,7 @@
  * which direction is better and what counts as an improvement (Keras's `monitor_op`).
  */
 import { isHigherBetter } from "../metrics/index.js";
-import type { Logs, MonitorMode } from "./types.js";
+import type { Logs, MonitorMode } from "./callback.js";
 
 /** A logged name watched for improvement. */
 export interface Monitor {

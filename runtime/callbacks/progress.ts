@@ -5,7 +5,7 @@
  * loss), so a log of a long run never goes quiet for minutes.
  */
 import { SingleBar } from "cli-progress";
-import { Callback, type Logs } from "./types.js";
+import { Callback, type Logs } from "./callback.js";
 
 /** Arguments of `progress`. */
 export interface ProgressArgs {

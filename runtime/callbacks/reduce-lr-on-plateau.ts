@@ -12,7 +12,7 @@ import {
   worstValue,
   type Monitor,
 } from "./monitor.js";
-import { Callback, type Logs, type MonitorMode } from "./types.js";
+import { Callback, type Logs, type MonitorMode } from "./callback.js";
 
 /** Arguments of `reduceLrOnPlateau`. */
 export interface ReduceLrOnPlateauArgs {

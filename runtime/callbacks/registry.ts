@@ -12,7 +12,7 @@ import { modelCheckpoint } from "./model-checkpoint.js";
 import { progress } from "./progress.js";
 import { reduceLrOnPlateau } from "./reduce-lr-on-plateau.js";
 import { terminateOnNaN } from "./terminate-on-nan.js";
-import type { Callback } from "./types.js";
+import type { Callback } from "./callback.js";
 
 /** What a factory may need besides its spec. */
 export interface CallbackEnvironment {

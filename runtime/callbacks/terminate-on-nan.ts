@@ -5,7 +5,7 @@
  */
 import { firstNonFiniteWeight } from "../finite-weights.js";
 import { getLearningRate } from "../optimizers.js";
-import { Callback, type Logs } from "./types.js";
+import { Callback, type Logs } from "./callback.js";
 
 /** Arguments of `terminateOnNaN`. */
 export interface TerminateOnNaNArgs {

@@ -40,7 +40,7 @@ type AugmentationFactory<Kind extends AugmentStep["kind"]> = (
 
 /**
  * The runtime's half of the augmentation registry: one function per step of `augment { }`,
- * the names of the compiler's definitions (compiler/catalog/data.ts); a test keeps both equal.
+ * the names of the compiler's definitions (compiler/registry/data.ts); a test keeps both equal.
  */
 export const AUGMENTATIONS: { readonly [Kind in AugmentStep["kind"]]: AugmentationFactory<Kind> } = {
   flip: (images, step, seed, flipProbability) => flip(images, step.mode, seed, flipProbability),

@@ -4,7 +4,7 @@
  * trap"), gather copies only the rows it needs.
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Split } from "../types.js";
+import type { Split } from "../prepared-data.js";
 import { seededPermutation } from "./random.js";
 
 /** One mini-batch; the caller disposes `x` and `y`. */

@@ -5,7 +5,7 @@
  */
 import { readdirSync, statSync } from "node:fs";
 import { extname, join } from "node:path";
-import type { Task } from "../types.js";
+import type { Task } from "../prepared-data.js";
 import { readCsvTable } from "./csv.js";
 import { DataError, describeFsError } from "./errors.js";
 import { inferTask } from "./labels.js";

@@ -2,7 +2,7 @@
  * Labels: inferring the task, naming the classes, keeping the `classes: [...]` subset
  * relabelled 0..k-1 in the order given, and reading regression targets.
  */
-import type { Task } from "../types.js";
+import type { Task } from "../prepared-data.js";
 import { DataError } from "./errors.js";
 import type { Table } from "./raw.js";
 import {

@@ -3,7 +3,7 @@
  * last axis: tabular columns, series features, image channels), applied in place. Export
  * stores the fitted statistics so `predict` repeats exactly the same arithmetic.
  */
-import type { Preprocessing } from "../types.js";
+import type { Preprocessing } from "../prepared-data.js";
 import type { NormalizeSpec, TargetNormalizeSpec } from "./spec.js";
 
 /** The fitted form of `normalize`, as stored in `Preprocessing`. */

@@ -6,9 +6,9 @@
  */
 import { resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import type { DataInfo, PreparedData, Preprocessing, Split, Task } from "../types.js";
+import type { DataInfo, PreparedData, Preprocessing, Split, Task } from "../prepared-data.js";
 import { makeAugmenter } from "./augment.js";
-import { BUILTIN_DATASET_NAMES, findBuiltinDataset, loadBuiltinDataset } from "./catalog.js";
+import { BUILTIN_DATASET_NAMES, findBuiltinDataset, loadBuiltinDataset } from "./builtin-datasets.js";
 import { MAX_CSV_CHECK_BYTES, readCsvTable } from "./csv.js";
 import { DataError } from "./errors.js";
 import { checkConvertedImageBytes, convertImages } from "./convert-images.js";

@@ -4,7 +4,7 @@
  * the same functions.
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Preprocessing } from "../types.js";
+import type { Preprocessing } from "../prepared-data.js";
 import { DataError } from "./errors.js";
 import { applyNormalization } from "./normalize.js";
 import type { Cell } from "./raw.js";

@@ -3,7 +3,7 @@
  * tables as cells. Keeping this stage free of tfjs lets the compiler and `dlm datasets`
  * import loaders' types without loading TensorFlow.js.
  */
-import type { Task } from "../types.js";
+import type { Task } from "../prepared-data.js";
 
 /** One table cell as read: a number, a string, or `null` when the value is missing. */
 export type Cell = string | number | null;

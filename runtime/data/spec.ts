@@ -1,9 +1,9 @@
 /**
- * `DataSpec`: the `.dlm` `data { }` section (LANGUAGE.md §4) as a plain, serialisable object.
+ * `DataSpec`: the `.dlm` `data { }` section (docs/language.md §4) as a plain, serialisable object.
  * The compiler builds one from the checked AST and the generated program passes it to
  * `prepareData`; every optional field's default is stated on the field.
  */
-import type { Task } from "../types.js";
+import type { Task } from "../prepared-data.js";
 
 /** Where the examples come from: `source: builtin(...) | csv(...) | images(...)`. */
 export type DataSource = BuiltinSource | CsvSource | ImageFolderSource;

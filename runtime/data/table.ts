@@ -3,7 +3,7 @@
  * columns play which role, applying the `missing` policy, and encoding rows into features
  * (numeric as is, categorical one-hot) with encodings fitted on the training rows.
  */
-import type { ColumnEncoding } from "../types.js";
+import type { ColumnEncoding } from "../prepared-data.js";
 import { DataError } from "./errors.js";
 import type { Cell, ColumnKind, DeclaredColumn, Table, TableSource } from "./raw.js";
 import type { MissingPolicy } from "./spec.js";

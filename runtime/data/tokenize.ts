@@ -2,7 +2,7 @@
  * Text to token ids: words are runs of letters and digits; the vocabulary holds the most
  * frequent training-split words. Id 0 pads, id 1 stands for any word outside the vocabulary.
  */
-import type { Preprocessing } from "../types.js";
+import type { Preprocessing } from "../prepared-data.js";
 
 /** A fitted tokenizer, as stored in `Preprocessing`: `vocabulary[id]` is the word of `id`. */
 export type Tokenizer = NonNullable<Preprocessing["tokenizer"]>;

@@ -8,7 +8,7 @@
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import { encodeNpy } from "./npy.js";
-import type { DataInfo, PreparedData, Preprocessing, Split } from "../types.js";
+import type { DataInfo, PreparedData, Preprocessing, Split } from "../prepared-data.js";
 
 /** One split's files in the manifest. */
 export interface PreparedSplitFiles {

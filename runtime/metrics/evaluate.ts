@@ -2,7 +2,7 @@
  * Evaluation of a whole split: the requested numbers, computed through the same
  * `METRICS` entries as per-epoch monitoring, plus the tables a report shows.
  */
-import type { Task } from "../types.js";
+import type { Task } from "../prepared-data.js";
 import { predictClasses, readClassScores } from "./class-scores.js";
 import { confusionMatrix, perClassStatistics, type Average } from "./classification.js";
 import { findMetric, type MetricInfo } from "./registry.js";

@@ -3,7 +3,7 @@
  * Per-epoch monitoring, evaluation, callbacks' `mode=auto`, the checker and the editor all
  * read these entries.
  */
-import type { Task } from "../types.js";
+import type { Task } from "../prepared-data.js";
 import { readClassScores, predictClasses, type ClassScores } from "./class-scores.js";
 import {
   accuracyFromMatrix,

@@ -4,7 +4,7 @@
  */
 import type { TopLevelSpec } from "vega-lite";
 import type { RocReport } from "../metrics/index.js";
-import type { TrainingHistory } from "./types.js";
+import type { TrainingHistory } from "./report-data.js";
 
 /** The page's font stack, repeated inside the SVGs so charts and text match. */
 export const FONT_STACK =

@@ -13,7 +13,7 @@ import {
   tuningTable,
   type Table,
 } from "./tables.js";
-import type { RunReport } from "./types.js";
+import type { RunReport } from "./report-data.js";
 
 /** The report's content, ready to render. */
 export interface ReportOutline {

@@ -3,7 +3,7 @@
  * the Markdown renderings show exactly the same numbers.
  */
 import { findMetric, isHigherBetter } from "../metrics/index.js";
-import type { RunReport } from "./types.js";
+import type { RunReport } from "./report-data.js";
 
 /** A column: its heading and whether it holds numbers (right-aligned). */
 export interface Column {

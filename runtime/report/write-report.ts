@@ -9,7 +9,7 @@ import { renderChartSvg, type Chart } from "./charts.js";
 import { renderHtml } from "./html.js";
 import { renderMarkdown } from "./markdown.js";
 import { outlineCharts, outlineReport } from "./outline.js";
-import type { RunReport } from "./types.js";
+import type { RunReport } from "./report-data.js";
 
 /** Report formats, chosen by the path's extension. */
 export type ReportFormat = "html" | "md";

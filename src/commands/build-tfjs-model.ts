@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { GraphNode, ModelGraph } from "../../compiler/expand-model.js";
 import type { InferredLayer } from "../../compiler/infer-shapes.js";
-import type { Shape, TfjsConfigValue } from "../../compiler/layers/types.js";
+import type { Shape, TfjsConfigValue } from "../../compiler/layers/layer-definition.js";
 
 /** What the builder reads of a checked model. */
 export interface BuildableModel {

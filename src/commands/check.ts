@@ -4,7 +4,7 @@ import { nodeCompilerHost } from "../../compiler/host.js";
 import { hasErrors, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import { lineColumn, renderDiagnostic, summaryLine } from "../../diagnostics/render.js";
 import { readUserFile } from "./shared-io.js";
-import { EXIT_ERRORS, EXIT_OK } from "../cli-error.js";
+import { EXIT_ERRORS, EXIT_OK } from "../cli-contract.js";
 import { terminalLine } from "../../diagnostics/terminal-text.js";
 
 /** One diagnostic as `--format json` prints it (1-based lines and columns). */

@@ -5,10 +5,10 @@
 import { checkProgram } from "../../compiler/program.js";
 import { nodeCompilerHost } from "../../compiler/host.js";
 import { hasErrors } from "../../diagnostics/diagnostic.js";
-import type { ExperimentPlan } from "../../compiler/experiment-plan.js";
+import type { ExperimentPlan } from "../../compiler/experiments/experiment-plan.js";
 import { printDiagnostics } from "./check.js";
 import { readUserFile } from "./shared-io.js";
-import { CliError } from "../cli-error.js";
+import { CliError } from "../cli-contract.js";
 
 /** A file checked through its experiments. */
 export interface CheckedExperiments {
@@ -44,7 +44,7 @@ export async function emitPrograms(
   sourceText: (file: string) => string | undefined,
 ): Promise<Map<string, string>> {
   const { emitExperiment } = await import("../../compiler/emitter.js");
-  const { formatTypeScript } = await import("../../compiler/format.js");
+  const { formatTypeScript } = await import("../../compiler/format-generated.js");
   const programs = new Map<string, string>();
   const experimentOf = new Map<string, string>();
   for (const plan of plans) {

@@ -1,5 +1,5 @@
 /** `dlm compile FILE [--out DIR] [--target torch]`: writes `DIR/<experiment>.ts` (or `.py` for torch) for every experiment of the file. */
-import { EXIT_ERRORS, EXIT_OK } from "../cli-error.js";
+import { EXIT_ERRORS, EXIT_OK } from "../cli-contract.js";
 import { checkFileExperiments, emitPrograms } from "./compile-experiments.js";
 import { terminalLine } from "../../diagnostics/terminal-text.js";
 import { assertProgramWritable, writeProgramFile } from "./write-program.js";

@@ -1,6 +1,6 @@
 /** `dlm datasets [--json]`: the built-in data sets, their shapes, classes, sizes, sources and licences. */
-import { BUILTIN_DATASETS, formatDatasetTable, locateBuiltinDataset } from "../../runtime/data/catalog.js";
-import { EXIT_OK } from "../cli-error.js";
+import { BUILTIN_DATASETS, formatDatasetTable, locateBuiltinDataset } from "../../runtime/data/builtin-datasets.js";
+import { EXIT_OK } from "../cli-contract.js";
 
 export function runDatasetsCommand(options: { json: boolean }): number {
   if (options.json) {

@@ -1,6 +1,6 @@
 /** `dlm explain DLMxxx`: the long-form explanation of one diagnostic code. */
 import { MESSAGES, explainCode } from "../../diagnostics/catalog/index.js";
-import { CliError, EXIT_OK } from "../cli-error.js";
+import { CliError, EXIT_OK } from "../cli-contract.js";
 
 export function runExplainCommand(code: string): number {
   const normalized = code.trim().toUpperCase();

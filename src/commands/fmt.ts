@@ -11,7 +11,7 @@ import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { printDiagnostics } from "./check.js";
 import { readUserFile } from "./shared-io.js";
 import { writeFailureReason } from "../../runtime/file-system-errors.js";
-import { CliError, EXIT_ERRORS, EXIT_OK } from "../cli-error.js";
+import { CliError, EXIT_ERRORS, EXIT_OK } from "../cli-contract.js";
 
 /**
  * Formats `files` in place (printing `formatted FILE` for each one that changed), or with

@@ -11,7 +11,7 @@ import { buildZooModel, findArchitecture, weightSourceFor, ZOO, type ZooArchitec
 import { didYouMean } from "../../diagnostics/suggest.js";
 import { zooCacheDir } from "../../runtime/zoo-backbone.js";
 import { ensureWeightFile, readCacheManifest, weightFileUrl, type CacheRecord } from "../../runtime/zoo-download.js";
-import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE } from "../cli-error.js";
+import { EXIT_ERRORS, EXIT_OK, EXIT_USAGE } from "../cli-contract.js";
 
 /** What `dlm models` says about one weight file. */
 interface WeightFileFacts {

@@ -7,13 +7,13 @@
  */
 import { extname, join, relative } from "node:path";
 import { readdirSync, statSync } from "node:fs";
-import { CliError, EXIT_OK } from "../cli-error.js";
+import { CliError, EXIT_OK } from "../cli-contract.js";
 import { MAX_PREDICT_INPUT_BYTES, readUserFile } from "./shared-io.js";
 import { terminalLine, terminalText } from "../../diagnostics/terminal-text.js";
 import { DataError } from "../../runtime/data/errors.js";
 import { categoryName, isMissing } from "../../runtime/data/table.js";
 import type { RawFeatures, RawRow } from "../../runtime/data/preprocess.js";
-import type { DataInfo, Preprocessing } from "../../runtime/types.js";
+import type { DataInfo, Preprocessing } from "../../runtime/prepared-data.js";
 import type { Cell } from "../../runtime/data/raw.js";
 
 const IMAGE_EXTENSIONS = new Set([".png", ".jpg", ".jpeg"]);

@@ -9,8 +9,8 @@
 import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
-import type { ExperimentPlan } from "../../compiler/experiment-plan.js";
-import { CliError, EXIT_ERRORS, EXIT_OK } from "../cli.js";
+import type { ExperimentPlan } from "../../compiler/experiments/experiment-plan.js";
+import { CliError, EXIT_ERRORS, EXIT_OK } from "../cli-contract.js";
 import { checkFileExperiments } from "./compile-experiments.js";
 import { writeProgramFiles } from "./compile.js";
 import { emitTorchPrograms } from "./torch-target.js";
@@ -92,7 +92,7 @@ type Say = (line: string) => void;
 
 /** The program in N local processes; undefined when every rank succeeded, else the exit code, after saying which rank failed. */
 async function runLocally(program: string, python: string, args: readonly string[], nproc: number, runDir: string, say: Say): Promise<number | undefined> {
-  const runtime = await import("../../runtime/torch-run-support.js");
+  const runtime = await import("./torch-run-support.js");
   const result = await launchTorchProcesses(python, program, args, nproc, {
     onProgress: (record) => say(progressLine(record)),
     pidFile: path.join(runDir, "torch", RANKS_JSON),
@@ -157,7 +157,7 @@ function architectureHash(plan: ExperimentPlan): string {
 
 async function runTorchExperiment(plan: ExperimentPlan, program: string, python: string, flags: TorchRunFlags, layout: NodeLayout): Promise<number> {
   const say = (line: string) => process.stdout.write(terminalText(line) + "\n");
-  const runtime = await import("../../runtime/torch-run-support.js");
+  const runtime = await import("./torch-run-support.js");
   const nproc = flags.nproc ?? 1;
   say(`dlm: experiment \`${plan.name}\` on torch (${nproc} process${nproc === 1 ? "" : "es"}, ${python})`);
   await runtime.initTorchRunBackend();

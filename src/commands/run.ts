@@ -6,8 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import * as path from "node:path";
-import { CliError, EXIT_ERRORS, EXIT_OK } from "../cli-error.js";
-import type { RunFlags } from "../cli.js";
+import { CliError, EXIT_ERRORS, EXIT_OK, type RunFlags } from "../cli-contract.js";
 import { checkFileExperiments, emitPrograms } from "./compile-experiments.js";
 import { writeProgramFiles } from "./compile.js";
 import { programNodeOptions } from "./program-environment.js";
@@ -60,15 +59,8 @@ async function runProgram(program: string, args: readonly string[]): Promise<num
 
 /** `dlm run FILE`: checks, compiles and runs each selected experiment in turn; the first non-zero exit code stops it. */
 export async function runRunCommand(file: string, flags: RunFlags & { color: boolean }): Promise<number> {
-  if (flags.engine === "torch") {
-    if (flags.resume || flags.trials !== undefined || flags.backend !== undefined) {
-      throw new CliError("--resume, --trials and --backend apply to the TF.js engine, not to --engine torch");
-    }
-    const { runTorchRunCommand } = await import("./run-torch.js");
-    return runTorchRunCommand(file, flags);
-  }
-  if (flags.nproc !== undefined) throw new CliError("--nproc applies to --engine torch");
-  const checked = checkFileExperiments(file, flags.color);
+  if (flags.engine === "torch") return runOnTorch(file, flags);
+  const checked = checkFileExperiments(file, flags.color, flags.engine);
   if (!checked.ok) return EXIT_ERRORS;
   const selected =
     flags.experiment === undefined ? checked.plans : checked.plans.filter((plan) => plan.name === flags.experiment);
@@ -80,11 +72,24 @@ export async function runRunCommand(file: string, flags: RunFlags & { color: boo
         : `no experiment \`${flags.experiment}\` in \`${file}\`${names ? `; it declares ${names}` : ""}`,
     );
   }
-  const programs = ownProgramFiles(await emitPrograms(selected, PROGRAM_DIR, checked.sourceText), file);
+  // `engine: torch` in an experiment picks the torch engine unless --engine says otherwise
+  const onTorch = (plan: (typeof selected)[number]) => flags.engine === undefined && plan.engine === "torch";
+  if (flags.nproc !== undefined && !selected.some(onTorch)) throw new CliError("--nproc applies to --engine torch");
+  const programs = ownProgramFiles(await emitPrograms(selected.filter((plan) => !onTorch(plan)), PROGRAM_DIR, checked.sourceText), file);
   writeProgramFiles(programs);
-  for (const program of programs.keys()) {
-    const code = await runProgram(program, programArguments(flags));
+  const tfjsPrograms = [...programs.keys()];
+  for (const plan of selected) {
+    const code = onTorch(plan) ? await runOnTorch(file, { ...flags, experiment: plan.name }) : await runProgram(tfjsPrograms.shift()!, programArguments(flags));
     if (code !== EXIT_OK) return code;
   }
   return EXIT_OK;
+}
+
+/** The torch engine, for `--engine torch` or an experiment's `engine: torch`. */
+async function runOnTorch(file: string, flags: RunFlags & { color: boolean }): Promise<number> {
+  if (flags.trials !== undefined || flags.backend !== undefined) {
+    throw new CliError("--trials and --backend apply to the TF.js engine, not to the torch engine");
+  }
+  const { runTorchRunCommand } = await import("./run-torch.js");
+  return runTorchRunCommand(file, flags);
 }

@@ -1,6 +1,6 @@
 /** File reading for the commands: a missing or unreadable file is a usage error, never a stack trace. */
 import { describeBoundedReadFailure, MAX_SOURCE_BYTES, readBoundedTextFile } from "../../compiler/source-limits.js";
-import { CliError } from "../cli-error.js";
+import { CliError } from "../cli-contract.js";
 
 /** The largest input `dlm predict` reads (a CSV, JSON or text file of examples): 256 MB. */
 export const MAX_PREDICT_INPUT_BYTES = 256 * 1024 * 1024;

@@ -8,7 +8,7 @@ import { hasErrors } from "../../diagnostics/diagnostic.js";
 import { formatSummaryTable, summarizedModels, summaryJson } from "../../compiler/summary.js";
 import { printDiagnostics } from "./check.js";
 import { readUserFile } from "./shared-io.js";
-import { EXIT_ERRORS, EXIT_OK } from "../cli-error.js";
+import { EXIT_ERRORS, EXIT_OK } from "../cli-contract.js";
 
 export function runSummaryCommand(file: string, options: { json: boolean; color: boolean }): number {
   readUserFile(file);

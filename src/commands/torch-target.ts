@@ -2,8 +2,8 @@
  * The PyTorch target of `dlm compile` and `dlm run`: the generated Python programs (path → text).
  */
 import { emitTorchProgram } from "../../compiler/torch/emit-torch.js";
-import type { ExperimentPlan } from "../../compiler/experiment-plan.js";
-import { CliError } from "../cli.js";
+import type { ExperimentPlan } from "../../compiler/experiments/experiment-plan.js";
+import { CliError } from "../cli-contract.js";
 
 /** The engines `--target` and `--engine` accept. */
 export const TARGETS = ["tfjs", "torch"] as const;

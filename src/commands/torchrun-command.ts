@@ -3,7 +3,7 @@
  * `--launcher` (bad values are usage errors), and writes the torchrun command each machine
  * runs, with the flags spelled as torch's launcher wants them.
  */
-import { CliError } from "../cli.js";
+import { CliError } from "../cli-contract.js";
 
 /** Where this machine stands in a run of one or more machines. */
 export interface NodeLayout {

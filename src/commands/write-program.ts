@@ -19,7 +19,7 @@ import {
 } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { basename, dirname, join } from "node:path";
-import { CliError } from "../cli-error.js";
+import { CliError } from "../cli-contract.js";
 import { describeWriteError } from "../../runtime/file-system-errors.js";
 import { terminalLine } from "../../diagnostics/terminal-text.js";
 

@@ -95,7 +95,7 @@ export interface CallAtCursor {
   readonly positionalBefore: number;
 }
 
-/** The innermost call (layer, block, catalog entry) open around `offset`, if any. */
+/** The innermost call (layer, block, registry entry) open around `offset`, if any. */
 export function callAt(text: string, offset: number): CallAtCursor | undefined {
   const lexed = lexDlm(text);
   if (lexed.comments.some((comment) => comment.startOffset < offset && offset <= comment.startOffset + comment.image.length)) return undefined;

@@ -2,20 +2,20 @@
  * Completion: what fits at the cursor, from the same registries the checker reads.
  * Layer bodies get layers, blocks and `residual`/`repeat` snippets; calls get their
  * parameters (with defaults) and then the values a parameter takes; experiment sections
- * get their settings, sub-sections and calls; a setting's value gets its catalog
+ * get their settings, sub-sections and calls; a setting's value gets its registry
  * (`loss:`, `optimizer:`, `metrics: [`); `builtin("` gets the data sets.
  */
 import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem } from "vscode-languageserver";
 import type { BlockDecl } from "../../grammar/ast.js";
 import { lookupBlock, type BlockSymbol } from "../../compiler/binder.js";
-import { SEARCH_SPACES } from "../../compiler/catalog/data.js";
-import { defaultTextOf, type SettingSpec } from "../../compiler/catalog/experiment-schema.js";
-import type { Catalog, CatalogEntry } from "../../compiler/catalog/types.js";
+import { SEARCH_SPACES } from "../../compiler/registry/data.js";
+import { defaultTextOf, type SettingSpec } from "../../compiler/registry/experiment-schema.js";
+import type { Registry, Definition } from "../../compiler/registry/definition.js";
 import { ACTIVATION_CATALOG } from "../../compiler/layers/activations.js";
 import { LAYERS } from "../../compiler/layers/registry.js";
-import type { ParamSpec } from "../../compiler/layers/types.js";
+import type { ParamSpec } from "../../compiler/layers/layer-definition.js";
 import { BLOCK_PARAM_TYPES } from "../../compiler/resolve-args.js";
-import { BUILTIN_DATASETS } from "../../runtime/data/catalog.js";
+import { BUILTIN_DATASETS } from "../../runtime/data/builtin-datasets.js";
 import { completionContextAt, type CompletionContext } from "./completion-context.js";
 import type { CheckedDocument } from "./document-store.js";
 import { resolveCallTarget, sectionSpecAt, settingSpecAt, type CallTarget } from "./schema-lookup.js";
@@ -191,15 +191,15 @@ function memberItems(sections: readonly string[]): CompletionItem[] {
 /** Asks the editor for completions again: after `loss: ` the values follow at once. */
 const RETRIGGER = { title: "suggest", command: "editor.action.triggerSuggest" };
 
-/** Catalog entries; `asCalls` writes parentheses with the required parameters. */
-function entryItems(catalog: Catalog, asCalls: boolean): CompletionItem[] {
-  return [...catalog.entries.values()].map((entry: CatalogEntry) => {
+/** Registry entries; `asCalls` writes parentheses with the required parameters. */
+function entryItems(registry: Registry, asCalls: boolean): CompletionItem[] {
+  return [...registry.entries.values()].map((entry: Definition) => {
     const required = requiredParams(entry.params);
     const callable = asCalls && (required.length > 0 || entry.params.length > 0);
     return {
       label: entry.name,
       kind: entry.params.length > 0 ? CompletionItemKind.Function : CompletionItemKind.EnumMember,
-      detail: catalog.kind,
+      detail: registry.kind,
       documentation: markdown(entry.params.length > 0 ? `\`${signatureOf(entry.name, entry.params)}\`\n\n${entry.doc}` : entry.doc),
       insertText: callable ? (required.length > 0 ? callSnippet(entry.name, required) : `${entry.name}($0)`) : entry.name,
       insertTextFormat: InsertTextFormat.Snippet,
@@ -211,11 +211,11 @@ function settingValueItems(spec: SettingSpec, inList: boolean, checked: CheckedD
   const type = spec.type;
   switch (type.kind) {
     case "entry":
-      return [...entryItems(type.catalog, true), ...searchSpaceItems()];
+      return [...entryItems(type.registry, true), ...searchSpaceItems()];
     case "names":
       return inList
-        ? entryItems(type.catalog, false)
-        : entryItems(type.catalog, false).map((item) => ({ ...item, insertText: `[${item.label}$0]` }));
+        ? entryItems(type.registry, false)
+        : entryItems(type.registry, false).map((item) => ({ ...item, insertText: `[${item.label}$0]` }));
     case "enum":
       return type.values.map((value) => ({ label: value, kind: CompletionItemKind.EnumMember, detail: spec.name }));
     case "bool":
@@ -246,7 +246,7 @@ const BOOLEAN_ITEMS: CompletionItem[] = [
   { label: "false", kind: CompletionItemKind.Keyword },
 ];
 
-/** The parameters of a layer, catalog entry or block, as parameter specs. */
+/** The parameters of a layer, registry entry or block, as parameter specs. */
 export function targetParams(target: CallTarget | undefined, checked: CheckedDocument): readonly ParamSpec[] {
   if (target?.kind === "layer") return target.definition.params;
   if (target?.kind === "entry") return target.entry.params;

@@ -3,30 +3,30 @@
  *
  * - a layer call: its inferred input → output shape, weights, arguments and the layer's doc;
  * - a model, block or experiment (declaration or use): its summary table, signature, doc;
- * - a catalog name (loss, optimizer, metric, callback, …), a setting, a section, a
+ * - a registry name (loss, optimizer, metric, callback, …), a setting, a section, a
  *   parameter, an activation, a `builtin("…")` data set: its doc from the registry;
  * - on a diagnostic's range, what `dlm explain` says about its code, after a rule.
  */
 import { MarkupKind, type Hover } from "vscode-languageserver";
 import type { AnyNode, Call, SourceRange } from "../../grammar/ast.js";
 import type { DeclarationSymbol } from "../../compiler/binder.js";
-import { SEARCH_SPACES } from "../../compiler/catalog/data.js";
-import type { Catalog } from "../../compiler/catalog/types.js";
+import { SEARCH_SPACES } from "../../compiler/registry/data.js";
+import type { Registry } from "../../compiler/registry/definition.js";
 import type { InferredLayer } from "../../compiler/infer-shapes.js";
 import { ACTIVATION_CATALOG } from "../../compiler/layers/activations.js";
 import { lookupLayer } from "../../compiler/layers/registry.js";
 import { formatShape } from "../../compiler/layers/shape-arithmetic.js";
-import type { ParamSpec } from "../../compiler/layers/types.js";
+import type { ParamSpec } from "../../compiler/layers/layer-definition.js";
 import type { ModelInfo } from "../../compiler/models.js";
 import { formatSummaryTable } from "../../compiler/summary.js";
 import { MESSAGES } from "../../diagnostics/catalog/index.js";
-import { BUILTIN_DATASETS } from "../../runtime/data/catalog.js";
+import { BUILTIN_DATASETS } from "../../runtime/data/builtin-datasets.js";
 import type { CheckedDocument } from "./document-store.js";
-import { catalogOfSetting, resolveCallTarget, sectionSpecAt, settingSpecAt, type CallTarget } from "./schema-lookup.js";
+import { registryOfSetting, resolveCallTarget, sectionSpecAt, settingSpecAt, type CallTarget } from "./schema-lookup.js";
 import { blockSignature, formatParamValue, paramDefaultText, paramListMarkdown, paramTypeText, settingTypeText, signatureOf } from "./signatures.js";
 import { callPlaceOf, nodePathAt, sectionsAround } from "./syntax-path.js";
 import { rangeContains, toLspRange } from "./source-ranges.js";
-import { defaultTextOf } from "../../compiler/catalog/experiment-schema.js";
+import { defaultTextOf } from "../../compiler/registry/experiment-schema.js";
 
 /** The hover at `offset` of a checked document, or null when there is nothing to say. */
 export function hoverAt(checked: CheckedDocument, offset: number): Hover | null {
@@ -207,17 +207,17 @@ function callMarkdown(checked: CheckedDocument, path: readonly AnyNode[], callIn
     if (layers.length > 0 && layers[0]!.kind === target.definition.name) return layerMarkdown(target.definition.name, layers);
     return `**${target.definition.name}** — ${target.definition.family} layer\n\n\`${signatureOf(target.definition.name, target.definition.params)}\`\n\n${target.definition.doc}`;
   }
-  if (target?.kind === "entry") return entryMarkdown(target.entry.name, target.catalog);
+  if (target?.kind === "entry") return entryMarkdown(target.entry.name, target.registry);
   const searchSpace = SEARCH_SPACES.entries.get(call.callee.name);
   return searchSpace ? entryMarkdown(searchSpace.name, SEARCH_SPACES) : undefined;
 }
 
-function entryMarkdown(name: string, catalog: Catalog): string | undefined {
-  const entry = catalog.entries.get(name);
+function entryMarkdown(name: string, registry: Registry): string | undefined {
+  const entry = registry.entries.get(name);
   if (!entry) return undefined;
   const signature = entry.params.length > 0 ? `\n\n\`${signatureOf(entry.name, entry.params)}\`` : "";
   const params = entry.params.length > 0 ? `\n\n${paramListMarkdown(entry.params)}` : "";
-  return `**${entry.name}** — ${catalog.kind}${signature}\n\n${entry.doc}${params}`;
+  return `**${entry.name}** — ${registry.kind}${signature}\n\n${entry.doc}${params}`;
 }
 
 function argumentMarkdown(checked: CheckedDocument, path: readonly AnyNode[], callIndex: number, name: string): string | undefined {
@@ -240,14 +240,14 @@ function paramsOfTarget(target: CallTarget | undefined): readonly ParamSpec[] {
   return [];
 }
 
-/** A bare name as a value: a catalog entry (`loss: mse`), a metric in a list, an activation. */
+/** A bare name as a value: a registry entry (`loss: mse`), a metric in a list, an activation. */
 function nameValueMarkdown(checked: CheckedDocument, path: readonly AnyNode[], name: string): string | undefined {
   for (let index = path.length - 2; index >= 0; index--) {
     const node = path[index]!;
     if (node.kind === "Setting") {
       const sections = sectionsAround(path, index);
-      const catalog = sections ? catalogOfSetting(settingSpecAt(sections, node.name.name)) : undefined;
-      return (catalog && entryMarkdown(name, catalog)) ?? activationMarkdown(name);
+      const registry = sections ? registryOfSetting(settingSpecAt(sections, node.name.name)) : undefined;
+      return (registry && entryMarkdown(name, registry)) ?? activationMarkdown(name);
     }
     if (node.kind === "Arg" && node.value === path[index + 1]) {
       const call = path[index - 1];

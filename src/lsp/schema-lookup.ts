@@ -1,15 +1,15 @@
 /**
- * What a name means where it is written: a layer or block in a layer body, a catalog
+ * What a name means where it is written: a layer or block in a layer body, a registry
  * entry after `optimizer:` or inside `callbacks { }`, a setting or section of the
  * experiment schema. Hover and completion both ask here, so they always agree with the
  * registries the checker reads.
  */
-import { findSectionSpec, type SectionSpec, type SettingSpec } from "../../compiler/catalog/experiment-schema.js";
-import { SEARCH_SPACES } from "../../compiler/catalog/data.js";
-import type { Catalog, CatalogEntry } from "../../compiler/catalog/types.js";
+import { findSectionSpec, type SectionSpec, type SettingSpec } from "../../compiler/registry/experiment-schema.js";
+import { SEARCH_SPACES } from "../../compiler/registry/data.js";
+import type { Registry, Definition } from "../../compiler/registry/definition.js";
 import { lookupBlock, type BlockSymbol, type Binding } from "../../compiler/binder.js";
 import { lookupLayer } from "../../compiler/layers/registry.js";
-import type { LayerDefinition } from "../../compiler/layers/types.js";
+import type { LayerDefinition } from "../../compiler/layers/layer-definition.js";
 
 /** Where a call (or a bare name in call position) is written. */
 export type CallPlace =
@@ -24,7 +24,7 @@ export type CallPlace =
 export type CallTarget =
   | { readonly kind: "layer"; readonly definition: LayerDefinition }
   | { readonly kind: "block"; readonly symbol: BlockSymbol }
-  | { readonly kind: "entry"; readonly entry: CatalogEntry; readonly catalog: Catalog };
+  | { readonly kind: "entry"; readonly entry: Definition; readonly registry: Registry };
 
 /** The spec of the section at `sections` (empty: the experiment itself). */
 export function sectionSpecAt(sections: readonly string[]): SectionSpec | undefined {
@@ -36,20 +36,20 @@ export function settingSpecAt(sections: readonly string[], name: string): Settin
   return sectionSpecAt(sections)?.settings.find((setting) => setting.name === name);
 }
 
-/** The catalog a setting's value names entries of (`loss:` → losses, `metrics:` → metrics). */
-export function catalogOfSetting(setting: SettingSpec | undefined): Catalog | undefined {
-  return setting?.type.kind === "entry" || setting?.type.kind === "names" ? setting.type.catalog : undefined;
+/** The registry a setting's value names entries of (`loss:` → losses, `metrics:` → metrics). */
+export function registryOfSetting(setting: SettingSpec | undefined): Registry | undefined {
+  return setting?.type.kind === "entry" || setting?.type.kind === "names" ? setting.type.registry : undefined;
 }
 
-/** The catalogs whose entries may be called (or named) at `place`; search spaces fit any setting. */
-export function catalogsAt(place: CallPlace): Catalog[] {
+/** The registries whose entries may be called (or named) at `place`; search spaces fit any setting. */
+export function registriesAt(place: CallPlace): Registry[] {
   if (place.kind === "section") {
     const calls = sectionSpecAt(place.sections)?.calls;
     return calls ? [calls] : [];
   }
   if (place.kind === "setting") {
-    const catalog = catalogOfSetting(settingSpecAt(place.sections, place.setting));
-    return catalog ? [catalog, SEARCH_SPACES] : [SEARCH_SPACES];
+    const registry = registryOfSetting(settingSpecAt(place.sections, place.setting));
+    return registry ? [registry, SEARCH_SPACES] : [SEARCH_SPACES];
   }
   return [];
 }
@@ -62,9 +62,9 @@ export function resolveCallTarget(name: string, place: CallPlace, binding: Bindi
     const symbol = lookupBlock(binding, file, name);
     return symbol ? { kind: "block", symbol } : undefined;
   }
-  for (const catalog of catalogsAt(place)) {
-    const entry = catalog.entries.get(name);
-    if (entry) return { kind: "entry", entry, catalog };
+  for (const registry of registriesAt(place)) {
+    const entry = registry.entries.get(name);
+    if (entry) return { kind: "entry", entry, registry };
   }
   return undefined;
 }

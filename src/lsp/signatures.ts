@@ -3,8 +3,8 @@
  * `conv2d(filters, kernel, stride = 1, padding = valid, …)`, `int ≥ 1`.
  */
 import type { BlockDecl } from "../../grammar/ast.js";
-import type { SettingType } from "../../compiler/catalog/experiment-schema.js";
-import type { ParamSpec, ParamValue } from "../../compiler/layers/types.js";
+import type { SettingType } from "../../compiler/registry/experiment-schema.js";
+import type { ParamSpec, ParamValue } from "../../compiler/layers/layer-definition.js";
 
 /** A parameter value as DLM writes it: `valid`, `[3, 3]`, `lstm(64)`. */
 export function formatParamValue(value: ParamValue): string {
@@ -75,9 +75,9 @@ export function settingTypeText(type: SettingType): string {
     case "enum":
       return type.values.join(" | ");
     case "entry":
-      return `${type.catalog.kind}: ${[...type.catalog.entries.keys()].join(" | ")}`;
+      return `${type.registry.kind}: ${[...type.registry.entries.keys()].join(" | ")}`;
     case "names":
-      return `list of ${type.catalog.kind}s: ${[...type.catalog.entries.keys()].join(", ")}`;
+      return `list of ${type.registry.kind}s: ${[...type.registry.entries.keys()].join(", ")}`;
     case "model":
       return "a model name";
     case "class_weight":

@@ -5,8 +5,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { AUGMENTATIONS, DATA_TRANSFORMS, NORMALIZATIONS, SOURCES } from "../../compiler/catalog/data.js";
-import { LOSSES, METRICS, OPTIMIZERS, SCHEDULES, UNFREEZE } from "../../compiler/catalog/training.js";
+import { AUGMENTATIONS, DATA_TRANSFORMS, NORMALIZATIONS, SOURCES } from "../../compiler/registry/data.js";
+import { LOSSES, METRICS, OPTIMIZERS, SCHEDULES, UNFREEZE } from "../../compiler/registry/training.js";
 import { LAYERS } from "../../compiler/layers/registry.js";
 import { CALLBACKS } from "../../compiler/registry/callbacks/index.js";
 

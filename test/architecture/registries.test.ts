@@ -6,9 +6,9 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
-import { AUGMENTATIONS as AUGMENTATION_DEFINITIONS } from "../../compiler/catalog/data.js";
-import { LOSSES, METRICS as METRIC_DEFINITIONS, OPTIMIZERS, SCHEDULES } from "../../compiler/catalog/training.js";
-import type { CatalogEntry } from "../../compiler/catalog/types.js";
+import { AUGMENTATIONS as AUGMENTATION_DEFINITIONS } from "../../compiler/registry/data.js";
+import { LOSSES, METRICS as METRIC_DEFINITIONS, OPTIMIZERS, SCHEDULES } from "../../compiler/registry/training.js";
+import type { Definition } from "../../compiler/registry/definition.js";
 import { checkSource } from "../../compiler/program.js";
 import { CALLBACKS } from "../../compiler/registry/callbacks/index.js";
 import { CALLBACK_FACTORIES, makeCallbacks } from "../../runtime/callbacks/registry.js";
@@ -17,7 +17,7 @@ import { LOSS_FUNCTIONS } from "../../runtime/losses.js";
 import { METRICS } from "../../runtime/metrics/index.js";
 import { createOptimizer, makeSchedule, OPTIMIZER_FACTORIES, SCHEDULE_FACTORIES } from "../../runtime/optimizers.js";
 
-const namesOf = (definitions: { readonly entries: ReadonlyMap<string, CatalogEntry> }): string[] => [...definitions.entries.keys()].sort();
+const namesOf = (definitions: { readonly entries: ReadonlyMap<string, Definition> }): string[] => [...definitions.entries.keys()].sort();
 
 describe("each catalogue's definitions and the runtime's factories hold the same names", () => {
   it.each([
@@ -41,7 +41,7 @@ describe("each catalogue's definitions and the runtime's factories hold the same
 });
 
 /** A value for a required parameter without a default, so the call checks. */
-function sampleArgument(definition: CatalogEntry): string {
+function sampleArgument(definition: Definition): string {
   return definition.params
     .filter((param) => param.default === undefined && !param.list)
     .map((param) => `${param.name}: ${param.type === "string" ? '"outputs/sample"' : param.type === "bool" ? "true" : param.name === "rate" ? "0.5" : "2"}`)

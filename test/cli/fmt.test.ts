@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { CliError } from "../../src/cli-error.js";
+import { CliError } from "../../src/cli-contract.js";
 import { runFormatCommand } from "../../src/commands/fmt.js";
 
 const MESSY = "model M{dense(10,activation:relu);\ndropout(0.5)}\n";

@@ -10,7 +10,7 @@ import { join, relative } from "node:path";
 import { checkProgram } from "../../compiler/program.js";
 import { nodeCompilerHost } from "../../compiler/host.js";
 import { emitExperiment, programFileName } from "../../compiler/emitter.js";
-import { formatTypeScript } from "../../compiler/format.js";
+import { formatTypeScript } from "../../compiler/format-generated.js";
 import { stringLiteral } from "../../compiler/emit-literals.js";
 import { makeScratchFolder, REPOSITORY_ROOT, typeCheckFiles } from "../robustness/type-check-programs.js";
 

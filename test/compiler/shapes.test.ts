@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
 import type { GraphNode } from "../../compiler/expand-model.js";
-import type { TfjsConfigValue } from "../../compiler/layers/types.js";
+import type { TfjsConfigValue } from "../../compiler/layers/layer-definition.js";
 import { checkSource } from "../../compiler/program.js";
 import type { ModelInfo } from "../../compiler/models.js";
 import { codesIn, reportedIn } from "./checked-source.js";
@@ -27,7 +27,7 @@ function onlyModel(text: string): ModelInfo {
 }
 
 describe("shape inference", () => {
-  it("infers LANGUAGE.md's SmallCnn", () => {
+  it("infers docs/language.md's SmallCnn", () => {
     const model = onlyModel(SMALL_CNN);
     expect(model.layers.map((layer) => layer.output)).toEqual([
       [26, 26, 32],

@@ -12,7 +12,7 @@ function kinds(text: string): string[] {
 }
 
 describe("lexDlm", () => {
-  it("reads every number form of LANGUAGE.md §1", () => {
+  it("reads every number form of docs/language.md §1", () => {
     expect(kinds("42 0.5 .5 1e-3 2.5E+4")).toEqual([
       "NumberLiteral 42",
       "NumberLiteral 0.5",
@@ -122,7 +122,7 @@ describe("lexDlm", () => {
 describe("decodeString", () => {
   const decode = (source: string) => decodeString(lexDlm(source).tokens[0]!);
 
-  it("applies the escapes of LANGUAGE.md §1", () => {
+  it("applies the escapes of docs/language.md §1", () => {
     expect(decode('"a\\"b\\\\c\\nd\\te\\u{1F600}"')).toEqual({
       value: 'a"b\\c\nd\te\u{1F600}',
       invalidEscapes: [],

@@ -3,7 +3,7 @@ import type * as Ast from "../../grammar/ast.js";
 import { parseDlm } from "../../grammar/parse.js";
 import { allNodes, printAst, printValue } from "./print-ast.js";
 
-/** LANGUAGE.md §6, verbatim. */
+/** The SmallCnn example of the first language reference, verbatim. */
 const EXAMPLE = `/// A small convolutional network for 28x28 grey images.
 model SmallCnn(input: [28, 28, 1]) {
   conv2d(32, 3, activation: relu)
@@ -41,7 +41,7 @@ experiment mnist {
 }
 `;
 
-/** Every production of LANGUAGE.md §2 at least once. */
+/** Every production of docs/language.md §2 at least once. */
 const GRAMMAR_SHAPES = `import "layers.dlm"
 import "shared/blocks.dlm"
 
@@ -127,7 +127,7 @@ function expectWellFormedRanges(text: string, file: Ast.DlmFile): void {
   }
 }
 
-describe("LANGUAGE.md §6 example", () => {
+describe("the first language reference's SmallCnn example", () => {
   const file = parseClean(EXAMPLE);
 
   it("parses into this tree", () => {
@@ -219,7 +219,7 @@ experiment mnist
   });
 });
 
-describe("the productions of LANGUAGE.md §2", () => {
+describe("the productions of docs/language.md §2", () => {
   const file = parseClean(GRAMMAR_SHAPES);
 
   it("parses into this tree", () => {
@@ -330,7 +330,7 @@ experiment tiny
   });
 });
 
-/** Every member of LANGUAGE.md §4 (and the literals of §1), with its placeholders filled in. */
+/** Every member of docs/language.md §4 (and the literals of §1), with its placeholders filled in. */
 const EXPERIMENT_MEMBERS = `experiment everything {
   seed: 0
   backend: auto
@@ -382,7 +382,7 @@ const EXPERIMENT_MEMBERS = `experiment everything {
 }
 `;
 
-describe("the members of LANGUAGE.md §4", () => {
+describe("the members of docs/language.md §4", () => {
   it("all parse without a diagnostic, with well-formed ranges", () => {
     const file = parseClean(EXPERIMENT_MEMBERS);
     expectWellFormedRanges(EXPERIMENT_MEMBERS, file);

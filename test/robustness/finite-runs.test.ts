@@ -15,7 +15,7 @@ import { modelCheckpoint } from "../../runtime/callbacks/model-checkpoint.js";
 import { exportBundle } from "../../runtime/export.js";
 import { NonFiniteError } from "../../runtime/finite-weights.js";
 import { train } from "../../runtime/train.js";
-import type { DataInfo, Preprocessing } from "../../runtime/types.js";
+import type { DataInfo, Preprocessing } from "../../runtime/prepared-data.js";
 import { makeScratch, runDlm, STACK_TRACE } from "./runs/scratch.js";
 import { denseClassifier, disposeData, tinyClassification } from "../runtime/train/fixtures.js";
 

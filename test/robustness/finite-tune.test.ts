@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ExperimentDefinition, Hyperparameters } from "../../runtime/experiment.js";
 import { applySearchValues, runTuning } from "../../runtime/tune.js";
 import { disposePreparedData, prepareData } from "../../runtime/data/prepare.js";
-import type { PreparedData } from "../../runtime/types.js";
+import type { PreparedData } from "../../runtime/prepared-data.js";
 import "@tensorflow/tfjs-backend-wasm";
 import { registerTrainingKernels } from "../../runtime/kernels/register.js";
 

@@ -5,7 +5,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkResources, estimateTrainingMemory, STANDALONE_BATCH_SIZE } from "../../compiler/checks/check-resources.js";
+import { checkResources, estimateTrainingMemory, STANDALONE_BATCH_SIZE } from "../../compiler/experiments/check-resources.js";
 import { formatGigabytes } from "../../diagnostics/format-sizes.js";
 import { nodeCompilerHost } from "../../compiler/host.js";
 import { explainCode, MESSAGES } from "../../diagnostics/catalog/index.js";

@@ -7,7 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { formatTypeScript } from "../../compiler/format.js";
+import { formatTypeScript } from "../../compiler/format-generated.js";
 import type { EmittedProgram } from "./mutant-properties.js";
 
 /** The repository root. */

@@ -13,7 +13,7 @@ import type { ExperimentDefinition } from "../../runtime/experiment.js";
 import { saveModel } from "../../runtime/model-io.js";
 import { loadPretrained } from "../../runtime/pretrained.js";
 import { trainStages } from "../../runtime/run-stages.js";
-import type { PreparedData } from "../../runtime/types.js";
+import type { PreparedData } from "../../runtime/prepared-data.js";
 import { findBackbones, type Unfreeze } from "../../runtime/unfreeze.js";
 import { useCpuBackend } from "./train/fixtures.js";
 

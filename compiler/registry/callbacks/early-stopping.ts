@@ -1,8 +1,8 @@
 /** `early_stopping(...)`: its parameters; the runtime's factory is `runtime/callbacks/early-stopping.ts`. */
-import type { CatalogEntry } from "../../catalog/types.js";
+import type { Definition } from "../definition.js";
 import { MODE_PARAM, monitorParam } from "./monitor-params.js";
 
-export const EARLY_STOPPING: CatalogEntry = {
+export const EARLY_STOPPING: Definition = {
   name: "early_stopping",
   doc: "Stops training when the monitored value has stopped improving for `patience` epochs.",
   params: [

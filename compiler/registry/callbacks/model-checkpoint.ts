@@ -1,8 +1,8 @@
 /** `model_checkpoint(...)`: its parameters; the runtime's factory is `runtime/callbacks/model-checkpoint.ts`. */
-import type { CatalogEntry } from "../../catalog/types.js";
+import type { Definition } from "../definition.js";
 import { MODE_PARAM, monitorParam } from "./monitor-params.js";
 
-export const MODEL_CHECKPOINT: CatalogEntry = {
+export const MODEL_CHECKPOINT: Definition = {
   name: "model_checkpoint",
   doc: "Saves the model, optimizer state and epoch (atomically) so that a run can resume.",
   params: [

@@ -1,8 +1,8 @@
 /** The `monitor:` and `mode:` parameters that every callback watching a logged value shares. */
-import type { CatalogParamSpec } from "../../catalog/types.js";
+import type { DefinitionParam } from "../definition.js";
 
 /** `monitor: "val_loss"`: the logged quantity to watch. */
-export function monitorParam(defaultValue?: string): CatalogParamSpec {
+export function monitorParam(defaultValue?: string): DefinitionParam {
   return {
     name: "monitor",
     type: "string",
@@ -12,7 +12,7 @@ export function monitorParam(defaultValue?: string): CatalogParamSpec {
 }
 
 /** `mode: auto | min | max`. */
-export const MODE_PARAM: CatalogParamSpec = {
+export const MODE_PARAM: DefinitionParam = {
   name: "mode",
   type: "enum",
   values: ["auto", "min", "max"],

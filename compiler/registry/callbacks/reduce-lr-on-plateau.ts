@@ -1,8 +1,8 @@
 /** `reduce_lr_on_plateau(...)`: its parameters; the runtime's factory is `runtime/callbacks/reduce-lr-on-plateau.ts`. */
-import type { CatalogEntry } from "../../catalog/types.js";
+import type { Definition } from "../definition.js";
 import { MODE_PARAM, monitorParam } from "./monitor-params.js";
 
-export const REDUCE_LR_ON_PLATEAU: CatalogEntry = {
+export const REDUCE_LR_ON_PLATEAU: Definition = {
   name: "reduce_lr_on_plateau",
   doc: "Multiplies the learning rate by `factor` when the monitored value stops improving.",
   params: [

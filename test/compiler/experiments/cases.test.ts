@@ -4,9 +4,9 @@
  * `dlm check` prints it, the source with `~~~` under each one, and a line per plan.
  * Run with UPDATE_BASELINES=1 to rewrite the baselines after an intended change.
  */
-import { checkExperiments } from "../../../compiler/check-experiments.js";
+import { checkExperiments } from "../../../compiler/experiments/check-experiments.js";
 import { sortDiagnostics } from "../../../diagnostics/diagnostic.js";
-import type { ExperimentPlan } from "../../../compiler/experiment-plan.js";
+import type { ExperimentPlan } from "../../../compiler/experiments/experiment-plan.js";
 import { nodeCompilerHost } from "../../../compiler/host.js";
 import { checkModels } from "../../../compiler/program.js";
 import { renderDiagnostic } from "../../../diagnostics/render.js";

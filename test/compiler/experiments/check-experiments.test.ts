@@ -1,6 +1,6 @@
 import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { checkExperiments } from "../../../compiler/check-experiments.js";
+import { checkExperiments } from "../../../compiler/experiments/check-experiments.js";
 import { nodeCompilerHost } from "../../../compiler/host.js";
 import { checkProgram } from "../../../compiler/program.js";
 import { checkExperimentsIn, irisExperiment } from "./checked-experiments.js";

@@ -1,5 +1,5 @@
 /** What the experiment checker tests assert on: a source checked through its experiments, in memory. */
-import { checkExperiments, type ExperimentCheck, type ExperimentCheckOptions } from "../../../compiler/check-experiments.js";
+import { checkExperiments, type ExperimentCheck, type ExperimentCheckOptions } from "../../../compiler/experiments/check-experiments.js";
 import type { Diagnostic } from "../../../diagnostics/diagnostic.js";
 import { inMemoryCompilerHost } from "../../../compiler/host.js";
 import { checkModels } from "../../../compiler/program.js";

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkExperiments } from "../../../compiler/check-experiments.js";
+import { checkExperiments } from "../../../compiler/experiments/check-experiments.js";
 import { nodeCompilerHost } from "../../../compiler/host.js";
 import { MESSAGES } from "../../../diagnostics/catalog/index.js";
 import { DATA_FILE_MESSAGES } from "../../../diagnostics/catalog/data-files.js";

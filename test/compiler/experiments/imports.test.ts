@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 describe("the experiment checker's imports", () => {
   it("never reach TensorFlow.js, so a cold `dlm check` stays fast", async () => {
     const result = await build({
-      entryPoints: ["compiler/check-experiments.ts"],
+      entryPoints: ["compiler/experiments/check-experiments.ts"],
       bundle: true,
       write: false,
       platform: "node",

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { readPretrainedInfo, readWrappedPretrainedInfo } from "../../../compiler/layers/pretrained.js";
-import type { PretrainedInfo } from "../../../compiler/layers/types.js";
+import type { PretrainedInfo } from "../../../compiler/layers/layer-definition.js";
 import { readModelJson } from "../../../runtime/pretrained.js";
 import { checkExperimentsIn } from "../experiments/checked-experiments.js";
 

@@ -9,7 +9,7 @@ import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { PRETRAINED, readPretrainedInfo, readPretrainedInfoFromValue } from "../../../compiler/layers/pretrained.js";
 import { defaultArgs } from "../../../compiler/layers/registry.js";
-import type { PretrainedInfo, ShapeContext } from "../../../compiler/layers/types.js";
+import type { PretrainedInfo, ShapeContext } from "../../../compiler/layers/layer-definition.js";
 
 const require = createRequire(import.meta.url);
 

@@ -7,7 +7,7 @@ import {
   lookupLayer,
   tfjsActivationName,
 } from "../../../compiler/layers/registry.js";
-import type { ParamSpec } from "../../../compiler/layers/types.js";
+import type { ParamSpec } from "../../../compiler/layers/layer-definition.js";
 
 beforeAll(async () => {
   tf.enableProdMode();
@@ -15,7 +15,7 @@ beforeAll(async () => {
 });
 
 describe("the layer registry", () => {
-  it("holds the layers of LANGUAGE.md §3 (plus separate names for each family member)", () => {
+  it("holds the layers of docs/language.md §3 (plus separate names for each family member)", () => {
     expect([...LAYERS.keys()].sort()).toEqual(
       [
         "dense",
@@ -63,7 +63,7 @@ describe("the layer registry", () => {
     expect(lookupLayer("conv2d")?.family).toBe("conv");
   });
 
-  it("keeps LANGUAGE.md's positional order and defaults", () => {
+  it("keeps docs/language.md's positional order and defaults", () => {
     const names = (layer: string) => lookupLayer(layer)?.params.map((param) => param.name);
     expect(names("dense")).toEqual(["units", "activation", "use_bias", "l1", "l2"]);
     expect(names("conv2d")?.slice(0, 7)).toEqual([
@@ -137,7 +137,7 @@ describe("the layer registry", () => {
 });
 
 describe("activations", () => {
-  it("lists LANGUAGE.md's names in its order", () => {
+  it("lists docs/language.md's names in its order", () => {
     expect(ACTIVATIONS).toEqual(
       "linear relu relu6 elu selu sigmoid hard_sigmoid tanh softmax softplus softsign swish mish gelu".split(" "),
     );

@@ -1,7 +1,7 @@
 /** Shape rules that must refuse: DLM402 (size ≤ 0), DLM403 (reshape/flatten counts), unknown axes, and `validate`. */
 import { describe, expect, it } from "vitest";
 import { defaultArgs, lookupLayer } from "../../../compiler/layers/registry.js";
-import type { LayerDefinition, ParamValue, Shape, ShapeContext, ShapeResult } from "../../../compiler/layers/types.js";
+import type { LayerDefinition, ParamValue, Shape, ShapeContext, ShapeResult } from "../../../compiler/layers/layer-definition.js";
 
 const NO_PRETRAINED: ShapeContext = { readPretrained: () => "none" };
 

@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { LAYERS, defaultArgs, lookupLayer } from "../../../compiler/layers/registry.js";
-import type { ParamValue, Shape, ShapeContext } from "../../../compiler/layers/types.js";
+import type { ParamValue, Shape, ShapeContext } from "../../../compiler/layers/layer-definition.js";
 import { countWeights, instantiateLayer } from "./tfjs-instantiate.js";
 
 interface AgreementCase {

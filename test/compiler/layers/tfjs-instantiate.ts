@@ -5,7 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { isNestedLayerConfig } from "../../../compiler/layers/registry.js";
-import type { TfjsConfigValue } from "../../../compiler/layers/types.js";
+import type { TfjsConfigValue } from "../../../compiler/layers/layer-definition.js";
 
 type LayerFactory = (config: object) => tf.layers.Layer;
 

@@ -3,10 +3,10 @@
  * every layer, optimizer, schedule and callback DLM knows: what "every numeric
  * hyperparameter is tunable" is tested over.
  */
-import { OPTIMIZERS, SCHEDULES } from "../../../compiler/catalog/training.js";
+import { OPTIMIZERS, SCHEDULES } from "../../../compiler/registry/training.js";
 import { CALLBACKS } from "../../../compiler/registry/callbacks/index.js";
 import { LAYERS } from "../../../compiler/layers/registry.js";
-import type { ParamSpec } from "../../../compiler/layers/types.js";
+import type { ParamSpec } from "../../../compiler/layers/layer-definition.js";
 
 /** One searched parameter: where it is, the two values searched, and the experiment that searches them. */
 export interface SearchedParameter {

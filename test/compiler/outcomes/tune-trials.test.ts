@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { CallbackSpec } from "../../../runtime/experiment.js";
 import { EarlyStopping } from "../../../runtime/callbacks/early-stopping.js";
 import { disposePreparedData, prepareData } from "../../../runtime/data/prepare.js";
-import type { PreparedData } from "../../../runtime/types.js";
+import type { PreparedData } from "../../../runtime/prepared-data.js";
 import { runTuning } from "../../../runtime/tune.js";
 import { loadExperiment } from "./load-program.js";
 

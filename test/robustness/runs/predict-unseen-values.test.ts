@@ -8,7 +8,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { unseenCategoryWarnings } from "../../../src/commands/predict.js";
-import type { Preprocessing } from "../../../runtime/types.js";
+import type { Preprocessing } from "../../../runtime/prepared-data.js";
 import { makeScratch, runDlm, STACK_TRACE } from "./scratch.js";
 
 /** Size decides the label; colour is a categorical feature with three values. */

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { csvLogger } from "../../../runtime/callbacks/csv-logger.js";
 import { train } from "../../../runtime/train.js";
-import type { PreparedData } from "../../../runtime/types.js";
+import type { PreparedData } from "../../../runtime/prepared-data.js";
 import { denseClassifier, disposeData, tinyClassification, useCpuBackend } from "../train/fixtures.js";
 
 let data: PreparedData;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { earlyStopping } from "../../../runtime/callbacks/early-stopping.js";
-import { Callback, type Logs } from "../../../runtime/callbacks/types.js";
+import { Callback, type Logs } from "../../../runtime/callbacks/callback.js";
 import { train } from "../../../runtime/train.js";
-import type { PreparedData } from "../../../runtime/types.js";
+import type { PreparedData } from "../../../runtime/prepared-data.js";
 import {
   denseClassifier,
   disposeData,

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { learningRateScheduler } from "../../../runtime/callbacks/learning-rate-scheduler.js";
 import { reduceLrOnPlateau } from "../../../runtime/callbacks/reduce-lr-on-plateau.js";
-import { Callback, type Logs } from "../../../runtime/callbacks/types.js";
+import { Callback, type Logs } from "../../../runtime/callbacks/callback.js";
 import { createOptimizer, getLearningRate, stepDecay, type OptimizerSpec } from "../../../runtime/optimizers.js";
 import { train } from "../../../runtime/train.js";
-import type { PreparedData } from "../../../runtime/types.js";
+import type { PreparedData } from "../../../runtime/prepared-data.js";
 import {
   denseClassifier,
   disposeData,

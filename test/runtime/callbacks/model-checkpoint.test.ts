@@ -4,10 +4,10 @@ import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadCheckpoint, modelCheckpoint, readCheckpointState } from "../../../runtime/callbacks/model-checkpoint.js";
-import { Callback, type Logs } from "../../../runtime/callbacks/types.js";
+import { Callback, type Logs } from "../../../runtime/callbacks/callback.js";
 import { createOptimizer } from "../../../runtime/optimizers.js";
 import { train, type TrainOptions } from "../../../runtime/train.js";
-import type { PreparedData } from "../../../runtime/types.js";
+import type { PreparedData } from "../../../runtime/prepared-data.js";
 import {
   denseClassifier,
   disposeData,

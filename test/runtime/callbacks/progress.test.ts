@@ -2,7 +2,7 @@ import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatLogValue, progress } from "../../../runtime/callbacks/progress.js";
 import { train } from "../../../runtime/train.js";
-import type { PreparedData } from "../../../runtime/types.js";
+import type { PreparedData } from "../../../runtime/prepared-data.js";
 import { denseClassifier, disposeData, tinyClassification, useCpuBackend } from "../train/fixtures.js";
 
 /** A stream that collects what is written, optionally pretending to be a terminal. */

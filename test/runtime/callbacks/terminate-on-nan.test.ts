@@ -1,9 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { terminateOnNaN } from "../../../runtime/callbacks/terminate-on-nan.js";
-import { Callback } from "../../../runtime/callbacks/types.js";
+import { Callback } from "../../../runtime/callbacks/callback.js";
 import { train } from "../../../runtime/train.js";
-import type { PreparedData } from "../../../runtime/types.js";
+import type { PreparedData } from "../../../runtime/prepared-data.js";
 import { denseClassifier, useCpuBackend } from "../train/fixtures.js";
 
 /** Counts finished batches. */

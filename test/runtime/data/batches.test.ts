@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { makeAugmenter } from "../../../runtime/data/augment.js";
 import { batches } from "../../../runtime/data/batches.js";
-import type { Split } from "../../../runtime/types.js";
+import type { Split } from "../../../runtime/prepared-data.js";
 
 beforeAll(async () => {
   await tf.setBackend("cpu");

@@ -5,7 +5,7 @@ import {
   findBuiltinDataset,
   loadBuiltinDataset,
   locateBuiltinDataset,
-} from "../../../runtime/data/catalog.js";
+} from "../../../runtime/data/builtin-datasets.js";
 import { DataError, MissingDatasetError } from "../../../runtime/data/errors.js";
 import { disposePreparedData, prepareData } from "../../../runtime/data/prepare.js";
 import type { Cell, Table, TableSource } from "../../../runtime/data/raw.js";

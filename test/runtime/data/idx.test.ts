@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BUILTIN_DATASETS, loadBuiltinDataset } from "../../../runtime/data/catalog.js";
+import { BUILTIN_DATASETS, loadBuiltinDataset } from "../../../runtime/data/builtin-datasets.js";
 import { DataError } from "../../../runtime/data/errors.js";
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, parseIdx } from "../../../runtime/data/idx.js";
 import type { ImageSource } from "../../../runtime/data/raw.js";

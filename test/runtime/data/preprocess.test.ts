@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { DataError } from "../../../runtime/data/errors.js";
 import { applyPreprocessing, encodeFeatures } from "../../../runtime/data/preprocess.js";
 import { disposePreparedData, prepareData } from "../../../runtime/data/prepare.js";
-import type { Preprocessing } from "../../../runtime/types.js";
+import type { Preprocessing } from "../../../runtime/prepared-data.js";
 
 beforeAll(async () => {
   await tf.setBackend("cpu");

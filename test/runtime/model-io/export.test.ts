@@ -5,7 +5,7 @@ import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportBundle, loadBundle } from "../../../runtime/export.js";
 import { predict, type ClassPrediction, type RegressionPrediction } from "../../../runtime/predict.js";
-import type { DataInfo, Preprocessing } from "../../../runtime/types.js";
+import type { DataInfo, Preprocessing } from "../../../runtime/prepared-data.js";
 import { denseClassifier, denseRegressor, useCpuBackend, weightValues } from "../train/fixtures.js";
 
 let directory: string;

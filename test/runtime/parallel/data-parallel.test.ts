@@ -10,10 +10,10 @@ import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { modelCheckpoint } from "../../../runtime/callbacks/model-checkpoint.js";
-import { Callback } from "../../../runtime/callbacks/types.js";
+import { Callback } from "../../../runtime/callbacks/callback.js";
 import { workerPoolEvents, type WorkerPool } from "../../../runtime/parallel/worker-pool.js";
 import { train, type TrainOptions } from "../../../runtime/train.js";
-import type { PreparedData } from "../../../runtime/types.js";
+import type { PreparedData } from "../../../runtime/prepared-data.js";
 import {
   denseClassifier,
   denseRegressor,

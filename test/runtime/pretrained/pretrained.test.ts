@@ -14,7 +14,7 @@ import {
 import { PretrainedError } from "../../../runtime/pretrained-errors.js";
 import { setTrainable } from "../../../runtime/unfreeze.js";
 import { train } from "../../../runtime/train.js";
-import type { PreparedData } from "../../../runtime/types.js";
+import type { PreparedData } from "../../../runtime/prepared-data.js";
 import { maxDifference } from "../train/fixtures.js";
 
 /** nsfwjs ships MobileNetV2 (Keras layers format) as `.min.js` modules around JSON and base64 weights. */

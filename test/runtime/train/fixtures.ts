@@ -3,7 +3,7 @@
  * deterministic values, a few dozen examples, seeded initialisers.
  */
 import * as tf from "@tensorflow/tfjs";
-import type { PreparedData, Split } from "../../../runtime/types.js";
+import type { PreparedData, Split } from "../../../runtime/prepared-data.js";
 
 /** Switches to the cpu backend once per test file (quiet, deterministic). */
 export async function useCpuBackend(): Promise<void> {

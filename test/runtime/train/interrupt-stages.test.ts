@@ -13,7 +13,7 @@ import type { ExperimentDefinition } from "../../../runtime/experiment.js";
 import { saveModel } from "../../../runtime/model-io.js";
 import { loadPretrained } from "../../../runtime/pretrained.js";
 import { loadRunCheckpoint, runCheckpointDir, trainStages } from "../../../runtime/run-stages.js";
-import type { PreparedData } from "../../../runtime/types.js";
+import type { PreparedData } from "../../../runtime/prepared-data.js";
 import { useCpuBackend } from "./fixtures.js";
 
 let directory: string;

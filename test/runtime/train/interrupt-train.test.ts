@@ -8,10 +8,10 @@ import { promises as fs } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Callback, type Logs } from "../../../runtime/callbacks/types.js";
+import { Callback, type Logs } from "../../../runtime/callbacks/callback.js";
 import { csvLogger } from "../../../runtime/callbacks/csv-logger.js";
 import { train } from "../../../runtime/train.js";
-import type { PreparedData } from "../../../runtime/types.js";
+import type { PreparedData } from "../../../runtime/prepared-data.js";
 import { denseClassifier, disposeData, tinyClassification, useCpuBackend } from "./fixtures.js";
 
 let data: PreparedData;

@@ -5,9 +5,9 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Callback, type Logs } from "../../../runtime/callbacks/types.js";
+import { Callback, type Logs } from "../../../runtime/callbacks/callback.js";
 import { train } from "../../../runtime/train.js";
-import type { PreparedData } from "../../../runtime/types.js";
+import type { PreparedData } from "../../../runtime/prepared-data.js";
 import { disposeData, useCpuBackend } from "./fixtures.js";
 
 /** `Math.random` before any training, to see that the runs put it back. */

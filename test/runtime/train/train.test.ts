@@ -1,10 +1,10 @@
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Callback, type Logs } from "../../../runtime/callbacks/types.js";
+import { Callback, type Logs } from "../../../runtime/callbacks/callback.js";
 import { perExampleLoss } from "../../../runtime/losses.js";
 import { computeMetric } from "../../../runtime/metrics/index.js";
 import { train } from "../../../runtime/train.js";
-import type { PreparedData } from "../../../runtime/types.js";
+import type { PreparedData } from "../../../runtime/prepared-data.js";
 import {
   denseClassifier,
   denseRegressor,

@@ -9,12 +9,12 @@
  */
 import type { Diagnostic } from "../../diagnostics/diagnostic.js";
 import { makeDiagnostic } from "../../diagnostics/diagnostic.js";
-import type { ExperimentPlan } from "../experiment-plan.js";
+import type { ExperimentPlan } from "./experiment-plan.js";
 import type { InferredLayer } from "../infer-shapes.js";
 import type { ModelInfo } from "../models.js";
 import { RESOURCES } from "../../diagnostics/catalog/resources.js";
 import { formatGigabytes } from "../../diagnostics/format-sizes.js";
-import { trainSettingDefault } from "../catalog/experiment-schema.js";
+import { trainSettingDefault } from "../registry/experiment-schema.js";
 
 /** Bytes of one float32 value. */
 const BYTES_PER_VALUE = 4;

@@ -3,9 +3,9 @@
  * ids, which must stay as they are.
  */
 import { makeDiagnostic } from "../../diagnostics/diagnostic.js";
-import type { ExperimentContext } from "../experiments/experiment-context.js";
-import type { DataReading } from "../experiments/lower-data.js";
-import type { DataFacts } from "../experiments/static-data.js";
+import type { ExperimentContext } from "./experiment-context.js";
+import type { DataReading } from "./lower-data.js";
+import type { DataFacts } from "./static-data.js";
 import { FINE_TUNE } from "../../diagnostics/catalog/fine-tune.js";
 
 /** Reports `normalize_target: standardize | minmax` on data whose task is classification. */

@@ -8,7 +8,7 @@ import {
   findBuiltinDataset,
   formatDatasetTable,
   locateBuiltinDataset,
-} from "../../../runtime/data/catalog.js";
+} from "../../../runtime/data/builtin-datasets.js";
 
 const dataDir = resolve(dirname(fileURLToPath(import.meta.url)), "../../../runtime/data");
 
@@ -47,7 +47,7 @@ describe("the built-in catalogue", () => {
   });
 
   it("stays light: neither it nor inspect.ts reaches tfjs or sharp through static imports", () => {
-    for (const entry of ["catalog.ts", "inspect.ts"]) {
+    for (const entry of ["builtin-datasets.ts", "inspect.ts"]) {
       const reached = [...staticClosure(join(dataDir, entry))];
       expect(reached).toContain("node:fs");
       expect(reached.filter((module) => /tensorflow|sharp|\/datasets\//.test(module))).toEqual([]);

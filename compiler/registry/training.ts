@@ -3,7 +3,7 @@
  * losses and metrics (docs/language.md, "Training"). Callbacks have a registry of their
  * own, one file each: `compiler/registry/callbacks/`.
  */
-import { makeCatalog, type CatalogEntry } from "./types.js";
+import { makeRegistry, type Definition } from "./definition.js";
 
 const learningRate = (defaultValue: number | undefined) => ({
   name: "learning_rate",
@@ -22,7 +22,7 @@ const epsilon = (defaultValue: number) => ({
 });
 
 /** `optimizer: adam(learning_rate: 1e-3)` and friends. */
-export const OPTIMIZERS = makeCatalog<CatalogEntry>("optimizer", [
+export const OPTIMIZERS = makeRegistry<Definition>("optimizer", [
   {
     name: "sgd",
     doc: "Stochastic gradient descent, with optional (Nesterov) momentum.",
@@ -79,7 +79,7 @@ export const OPTIMIZERS = makeCatalog<CatalogEntry>("optimizer", [
 ]);
 
 /** `schedule: cosine_decay(epochs: 20)`: the learning rate per epoch. */
-export const SCHEDULES = makeCatalog<CatalogEntry>("schedule", [
+export const SCHEDULES = makeRegistry<Definition>("schedule", [
   {
     name: "step_decay",
     doc: "Multiplies the learning rate by `factor` every `every` epochs.",
@@ -106,14 +106,14 @@ export const SCHEDULES = makeCatalog<CatalogEntry>("schedule", [
 ]);
 
 /** The label encoding a loss expects, and the task it serves. */
-export interface LossEntry extends CatalogEntry {
+export interface LossEntry extends Definition {
   readonly task: "classification" | "regression";
   /** `sparse`: class ids; `one-hot`: k probabilities; `binary`: one probability; `values`: regression targets. */
   readonly labels: "sparse" | "one-hot" | "binary" | "values";
 }
 
 /** `loss: categorical_crossentropy` */
-export const LOSSES = makeCatalog<LossEntry>("loss", [
+export const LOSSES = makeRegistry<LossEntry>("loss", [
   { name: "mse", doc: "Mean squared error (regression).", params: [], task: "regression", labels: "values" },
   { name: "mae", doc: "Mean absolute error (regression).", params: [], task: "regression", labels: "values" },
   {
@@ -147,7 +147,7 @@ export const LOSSES = makeCatalog<LossEntry>("loss", [
 ]);
 
 /** A metric name and where it applies. */
-export interface MetricEntry extends CatalogEntry {
+export interface MetricEntry extends Definition {
   readonly task: "classification" | "regression";
   /** Larger is better (decides `mode: auto` for callbacks). */
   readonly higherIsBetter: boolean;
@@ -156,7 +156,7 @@ export interface MetricEntry extends CatalogEntry {
 }
 
 /** Metric names of `metrics: [...]` and `evaluate { metrics: [...] }`. */
-export const METRICS = makeCatalog<MetricEntry>("metric", [
+export const METRICS = makeRegistry<MetricEntry>("metric", [
   { name: "accuracy", doc: "Fraction of correctly classified examples.", params: [], task: "classification", higherIsBetter: true },
   { name: "precision", doc: "TP / (TP + FP): the positive class's for two classes (`evaluate { positive }`), else averaged over classes (`evaluate { average }`).", params: [], task: "classification", higherIsBetter: true },
   { name: "recall", doc: "TP / (TP + FN): the positive class's for two classes (`evaluate { positive }`), else averaged over classes (`evaluate { average }`).", params: [], task: "classification", higherIsBetter: true },
@@ -177,7 +177,7 @@ export const METRICS = makeCatalog<MetricEntry>("metric", [
 ]);
 
 /** `unfreeze:` of `fine_tune { }`: which layers of the `pretrained` model become trainable. */
-export const UNFREEZE = makeCatalog<CatalogEntry>("unfreeze choice", [
+export const UNFREEZE = makeRegistry<Definition>("unfreeze choice", [
   { name: "all", doc: "Every layer of the pretrained model trains.", params: [] },
   { name: "none", doc: "The pretrained model stays frozen (only the layers after it train).", params: [] },
   {

@@ -4,14 +4,14 @@
  * from the data, and the search spaces of `tune`. Produced by `check-experiments.ts`,
  * consumed by `emitter.ts` and the language server.
  */
-import type { SourceRange } from "../grammar/ast.js";
-import type { BackendName } from "../runtime/backend.js";
-import type { DataSpec } from "../runtime/data/spec.js";
-import type { EvaluateSpec, FineTuneSpec, SearchSpace, StageSpec } from "../runtime/experiment.js";
-import type { DataInfo } from "../runtime/types.js";
-import type { ModelGraph } from "./expand-model.js";
-import type { InferredLayer } from "./infer-shapes.js";
-import type { Shape, TfjsConfigValue } from "./layers/types.js";
+import type { SourceRange } from "../../grammar/ast.js";
+import type { BackendName } from "../../runtime/backend.js";
+import type { DataSpec } from "../../runtime/data/spec.js";
+import type { EvaluateSpec, FineTuneSpec, SearchSpace, StageSpec } from "../../runtime/experiment.js";
+import type { DataInfo } from "../../runtime/prepared-data.js";
+import type { ModelGraph } from "../expand-model.js";
+import type { InferredLayer } from "../infer-shapes.js";
+import type { Shape, TfjsConfigValue } from "../layers/layer-definition.js";
 
 /** The model an experiment trains, with shapes inferred from the data. */
 export interface PlannedModel {

@@ -8,11 +8,11 @@
 import type { SourceRange } from "../../grammar/ast.js";
 import type { DataSpec } from "../../runtime/data/spec.js";
 import { makeDiagnostic } from "../../diagnostics/diagnostic.js";
-import type { ExperimentContext } from "../experiments/experiment-context.js";
-import type { DataSites } from "../experiments/lower-data.js";
-import type { SectionReading } from "../experiments/read-sections.js";
-import type { DataFacts } from "../experiments/static-data.js";
-import type { ResolvedArgs, Shape } from "../layers/types.js";
+import type { ExperimentContext } from "./experiment-context.js";
+import type { DataSites } from "./lower-data.js";
+import type { SectionReading } from "./read-sections.js";
+import type { DataFacts } from "./static-data.js";
+import type { ResolvedArgs, Shape } from "../layers/layer-definition.js";
 import { formatShape } from "../layers/shape-arithmetic.js";
 import { OUTCOMES } from "../../diagnostics/catalog/outcomes.js";
 

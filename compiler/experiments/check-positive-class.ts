@@ -2,10 +2,10 @@
  * `evaluate { positive: "LABEL" }` against the data: the label must be a class (DLM540) of a
  * two-class task (DLM541), and an `average` written beside it overrides it (DLM542, a warning).
  */
-import type { DataInfo } from "../../runtime/types.js";
+import type { DataInfo } from "../../runtime/prepared-data.js";
 import { makeDiagnostic } from "../../diagnostics/diagnostic.js";
-import type { ExperimentContext } from "../experiments/experiment-context.js";
-import type { EvaluateReading } from "../experiments/lower-evaluate.js";
+import type { ExperimentContext } from "./experiment-context.js";
+import type { EvaluateReading } from "./lower-evaluate.js";
 import { didYouMean } from "../../diagnostics/suggest.js";
 import { METRICS } from "../../diagnostics/catalog/metrics.js";
 

@@ -8,19 +8,19 @@
  * whose inputs are unknown because an earlier problem was reported.
  */
 import type { SourceRange } from "../../grammar/ast.js";
-import type { DataInfo } from "../../runtime/types.js";
-import { METRICS, type LossEntry } from "../catalog/training.js";
+import type { DataInfo } from "../../runtime/prepared-data.js";
+import { METRICS, type LossEntry } from "../registry/training.js";
 import { makeDiagnostic, replaceNameFix, type RelatedLocation } from "../../diagnostics/diagnostic.js";
-import type { ExperimentContext } from "../experiments/experiment-context.js";
-import type { EvaluateReading } from "../experiments/lower-evaluate.js";
-import type { EntryReading } from "../experiments/read-values.js";
-import type { StageReading } from "../experiments/lower-stage.js";
-import type { TuneReading } from "../experiments/lower-tune.js";
-import type { LastActivation, ModelPlanning } from "../experiments/plan-model.js";
-import type { DataFacts } from "../experiments/static-data.js";
+import type { ExperimentContext } from "./experiment-context.js";
+import type { EvaluateReading } from "./lower-evaluate.js";
+import type { EntryReading } from "./read-values.js";
+import type { StageReading } from "./lower-stage.js";
+import type { TuneReading } from "./lower-tune.js";
+import type { LastActivation, ModelPlanning } from "./plan-model.js";
+import type { DataFacts } from "./static-data.js";
 import type { InferredLayer } from "../infer-shapes.js";
 import { formatShape } from "../layers/shape-arithmetic.js";
-import type { PretrainedInfo, Shape } from "../layers/types.js";
+import type { PretrainedInfo, Shape } from "../layers/layer-definition.js";
 import { closestName, didYouMean } from "../../diagnostics/suggest.js";
 import { checkPositiveClass } from "./check-positive-class.js";
 import { PIPELINE } from "../../diagnostics/catalog/pipeline.js";

@@ -11,31 +11,31 @@
  * experiment exports resolves to that experiment's planned model before it exists on disk.
  * A plan is made only for an experiment without errors.
  */
-import { isArchitectureName, zooRequestOf } from "./layers/pretrained.js";
+import { isArchitectureName, zooRequestOf } from "../layers/pretrained.js";
 import { totalmem } from "node:os";
-import type { ExperimentDecl } from "../grammar/ast.js";
-import { checkOutputPaths } from "./checks/check-output-paths.js";
-import { checkOutputNames } from "./checks/check-output-names.js";
-import { checkResources } from "./checks/check-resources.js";
-import { checkPipeline, keptLayerNames, type PretrainedUse } from "./checks/check-pipeline.js";
-import { checkClassCount, checkCropFits } from "./checks/check-outcomes.js";
-import { checkTargetNormalization } from "./checks/check-target-normalization.js";
-import { sortDiagnostics, withoutDuplicateDiagnostics, type Diagnostic } from "../diagnostics/diagnostic.js";
+import type { ExperimentDecl } from "../../grammar/ast.js";
+import { checkOutputPaths } from "./check-output-paths.js";
+import { checkOutputNames } from "./check-output-names.js";
+import { checkResources } from "./check-resources.js";
+import { checkPipeline, keptLayerNames, type PretrainedUse } from "./check-pipeline.js";
+import { checkClassCount, checkCropFits } from "./check-outcomes.js";
+import { checkTargetNormalization } from "./check-target-normalization.js";
+import { sortDiagnostics, withoutDuplicateDiagnostics, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import type { ExperimentPlan, PlannedModel } from "./experiment-plan.js";
-import { makeExperimentContext, type ExperimentContext } from "./experiments/experiment-context.js";
-import { makeExportedModels, withExportedModels, type ExportedModels } from "./experiments/exported-models.js";
-import { evaluatedSplit, evaluateSpec, readEvaluate } from "./experiments/lower-evaluate.js";
-import { lowerData } from "./experiments/lower-data.js";
-import { fineTuneSpec, lowerStage } from "./experiments/lower-stage.js";
-import { readTune } from "./experiments/lower-tune.js";
-import { planModel } from "./experiments/plan-model.js";
-import { readSections, type SectionReading } from "./experiments/read-sections.js";
-import { readScalarSetting } from "./experiments/read-values.js";
-import { inspectData, type ImageFolderReader } from "./experiments/static-data.js";
-import type { CompilerHost } from "./host.js";
-import type { ShapeContextFor } from "./infer-shapes.js";
-import type { BackendName } from "../runtime/backend.js";
-import type { ModelCheckResult } from "./models.js";
+import { makeExperimentContext, type ExperimentContext } from "./experiment-context.js";
+import { makeExportedModels, withExportedModels, type ExportedModels } from "./exported-models.js";
+import { evaluatedSplit, evaluateSpec, readEvaluate } from "./lower-evaluate.js";
+import { lowerData } from "./lower-data.js";
+import { fineTuneSpec, lowerStage } from "./lower-stage.js";
+import { readTune } from "./lower-tune.js";
+import { planModel } from "./plan-model.js";
+import { readSections, type SectionReading } from "./read-sections.js";
+import { readScalarSetting } from "./read-values.js";
+import { inspectData, type ImageFolderReader } from "./static-data.js";
+import type { CompilerHost } from "../host.js";
+import type { ShapeContextFor } from "../infer-shapes.js";
+import type { BackendName } from "../../runtime/backend.js";
+import type { ModelCheckResult } from "../models.js";
 
 /** Plans of the experiments that checked cleanly, and every diagnostic about experiments. */
 export interface ExperimentCheck {

@@ -1,11 +1,11 @@
 /**
- * Catalogs of `data { }`: sources, transforms, normalizations and augmentations (LANGUAGE.md §4).
- * Built-in data sets live in the runtime's own registry (`runtime/data/catalog.ts`).
+ * Catalogs of `data { }`: sources, transforms, normalizations and augmentations (docs/language.md §4).
+ * Built-in data sets live in the runtime's own registry (`runtime/data/builtin-datasets.ts`).
  */
-import { makeCatalog, type CatalogEntry } from "./types.js";
+import { makeRegistry, type Definition } from "./definition.js";
 
 /** `source: builtin("mnist")`, `csv(...)`, `images(...)`. */
-export const SOURCES = makeCatalog<CatalogEntry>("data source", [
+export const SOURCES = makeRegistry<Definition>("data source", [
   {
     name: "builtin",
     doc: "A real data set shipped with DLM or its dependencies; `dlm datasets` lists them.",
@@ -39,7 +39,7 @@ export const SOURCES = makeCatalog<CatalogEntry>("data source", [
 ]);
 
 /** Calls that stand alone in `data { }`. */
-export const DATA_TRANSFORMS = makeCatalog<CatalogEntry>("data transform", [
+export const DATA_TRANSFORMS = makeRegistry<Definition>("data transform", [
   {
     name: "tokenize",
     doc: "Turns a text column into token ids; the vocabulary comes from the training split only.",
@@ -61,7 +61,7 @@ export const DATA_TRANSFORMS = makeCatalog<CatalogEntry>("data transform", [
 ]);
 
 /** `normalize: standardize | minmax | scale(X) | none`. */
-export const NORMALIZATIONS = makeCatalog<CatalogEntry>("normalization", [
+export const NORMALIZATIONS = makeRegistry<Definition>("normalization", [
   { name: "standardize", doc: "(x - mean) / std per feature, statistics from the training split.", params: [] },
   { name: "minmax", doc: "(x - min) / (max - min) per feature, statistics from the training split.", params: [] },
   {
@@ -73,7 +73,7 @@ export const NORMALIZATIONS = makeCatalog<CatalogEntry>("normalization", [
 ]);
 
 /** `augment { flip(horizontal) rotate(10) }`: image augmentations, training split only. */
-export const AUGMENTATIONS = makeCatalog<CatalogEntry>("augmentation", [
+export const AUGMENTATIONS = makeRegistry<Definition>("augmentation", [
   {
     name: "flip",
     doc: "Mirrors half of the images at random.",
@@ -122,7 +122,7 @@ export const AUGMENTATIONS = makeCatalog<CatalogEntry>("augmentation", [
 ]);
 
 /** `tune { }` search spaces, written in place of a number. */
-export const SEARCH_SPACES = makeCatalog<CatalogEntry>("search space", [
+export const SEARCH_SPACES = makeRegistry<Definition>("search space", [
   { name: "choice", doc: "One of the listed values.", params: [] },
   {
     name: "range",

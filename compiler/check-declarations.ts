@@ -7,7 +7,7 @@
 import type { AnyNode, BlockDecl, Declaration } from "../grammar/ast.js";
 import type { Binding, SourceFile } from "./binder.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import type { ConstantValue, ValueEnvironment } from "./evaluate-values.js";
+import type { ConstantValue, ValueEnvironment } from "./constant-values.js";
 import { isBlockParamType } from "./resolve-args.js";
 import type { CheckContext, CheckTable } from "./checks/check-context.js";
 import { checkLayerArguments } from "./checks/check-layer-arguments.js";

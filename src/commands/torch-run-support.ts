@@ -7,24 +7,24 @@
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import type * as tf from "@tensorflow/tfjs";
-import type { ExperimentPlan } from "../compiler/experiment-plan.js";
-import { initBackend } from "./backend.js";
-import { checkExperimentOutputs } from "./check-outputs.js";
-import { disposePreparedData, prepareData } from "./data/prepare.js";
-import { inTargetUnits } from "./data/normalize.js";
-import { writePreparedData } from "./data/write-prepared.js";
-import { positiveClassId, type SplitEvaluation } from "./evaluate.js";
-import type { ExperimentDefinition } from "./experiment.js";
-import { exportBundle } from "./export.js";
-import { classWeightVector } from "./losses.js";
-import { evaluatePredictions, type Evaluation } from "./metrics/index.js";
-import { decodeNpy } from "./data/npy.js";
-import { averagedMetricLabel } from "./report/tables.js";
-import { chooseRunDirectory, describeSource, findLatestRunDirectory, writeRunFiles } from "./run-directory.js";
-import { runCheckpointDir, type StageOutcome } from "./run-stages.js";
-import { CHECKPOINT_JSON, CheckpointError, readCheckpointState } from "./callbacks/model-checkpoint.js";
-import { existingDirectory } from "./model-io.js";
-import type { PreparedData } from "./types.js";
+import type { ExperimentPlan } from "../../compiler/experiments/experiment-plan.js";
+import { initBackend } from "../../runtime/backend.js";
+import { checkExperimentOutputs } from "../../runtime/check-outputs.js";
+import { disposePreparedData, prepareData } from "../../runtime/data/prepare.js";
+import { inTargetUnits } from "../../runtime/data/normalize.js";
+import { writePreparedData } from "../../runtime/data/write-prepared.js";
+import { positiveClassId, type SplitEvaluation } from "../../runtime/evaluate.js";
+import type { ExperimentDefinition } from "../../runtime/experiment.js";
+import { exportBundle } from "../../runtime/export.js";
+import { classWeightVector } from "../../runtime/losses.js";
+import { evaluatePredictions, type Evaluation } from "../../runtime/metrics/index.js";
+import { decodeNpy } from "../../runtime/data/npy.js";
+import { averagedMetricLabel } from "../../runtime/report/tables.js";
+import { chooseRunDirectory, describeSource, findLatestRunDirectory, writeRunFiles } from "../../runtime/run-directory.js";
+import { runCheckpointDir, type StageOutcome } from "../../runtime/run-stages.js";
+import { CHECKPOINT_JSON, CheckpointError, readCheckpointState } from "../../runtime/callbacks/model-checkpoint.js";
+import { existingDirectory } from "../../runtime/model-io.js";
+import type { PreparedData } from "../../runtime/prepared-data.js";
 
 /** A run folder with its data prepared and written for the torch program. */
 export interface PreparedTorchRun {
@@ -184,8 +184,8 @@ export async function exportTorchModel(
 }
 
 /** The run checkpoint a torch run writes after every epoch: the TF.js engine's place, and its `checkpoint.json`. */
-export { runCheckpointDir } from "./run-stages.js";
-export { CheckpointError } from "./callbacks/model-checkpoint.js";
+export { runCheckpointDir } from "../../runtime/run-stages.js";
+export { CheckpointError } from "../../runtime/callbacks/model-checkpoint.js";
 
 /** The file beside `checkpoint.json` that holds the torch state (weights, optimizer, random states, callbacks). */
 const TORCH_STATE = "torch-state.pt";

@@ -1,5 +1,5 @@
 /**
- * Constant evaluation: folds arithmetic, substitutes block parameters and turns syntax
+ * Constant folding: folds arithmetic, substitutes block parameters and turns syntax
  * values into `ConstantValue`s that remember where they were written. Problems found
  * while folding (division by zero) are returned as data; the callers decide whether a
  * problem is theirs to report (see `FoldProblem.substituted`).
@@ -79,7 +79,7 @@ export interface FoldProblem {
  * calls item by item, arithmetic folded, block parameters replaced from the environment.
  * Never throws; anything unreadable becomes `invalid` (with a fold problem when it is new).
  */
-export function evaluateValue(value: Value, environment: ValueEnvironment, problems: FoldProblem[] = []): ConstantValue {
+export function foldConstant(value: Value, environment: ValueEnvironment, problems: FoldProblem[] = []): ConstantValue {
   const origin: ValueOrigin = { file: environment.file, range: value.range, substituted: false };
   if (value.missing) return { kind: "invalid", origin };
   switch (value.kind) {
@@ -96,7 +96,7 @@ export function evaluateValue(value: Value, environment: ValueEnvironment, probl
       return parameter.kind === "parameter" ? { ...parameter, origin } : markSubstituted(parameter);
     }
     case "List":
-      return { kind: "list", items: value.items.map((item) => evaluateValue(item, environment, problems)), origin };
+      return { kind: "list", items: value.items.map((item) => foldConstant(item, environment, problems)), origin };
     case "Call":
       return {
         kind: "call",
@@ -104,7 +104,7 @@ export function evaluateValue(value: Value, environment: ValueEnvironment, probl
         hasParens: value.hasParens,
         // Written out, not `...(arg.name ? { name } : {})`: a conditional spread is slow, and this runs for every argument.
         args: value.args.map((arg): ConstantArg => {
-          const evaluated = evaluateValue(arg.value, environment, problems);
+          const evaluated = foldConstant(arg.value, environment, problems);
           return arg.name ? { name: arg.name, value: evaluated, range: arg.range } : { value: evaluated, range: arg.range };
         }),
         origin,
@@ -114,12 +114,12 @@ export function evaluateValue(value: Value, environment: ValueEnvironment, probl
         kind: "object",
         entries: value.entries.map((entry) => ({
           key: entry.key.kind === "Identifier" ? entry.key.name : String(entry.key.value),
-          value: evaluateValue(entry.value, environment, problems),
+          value: foldConstant(entry.value, environment, problems),
         })),
         origin,
       };
     case "Unary": {
-      const operand = evaluateValue(value.operand, environment, problems);
+      const operand = foldConstant(value.operand, environment, problems);
       if (operand.kind === "number") {
         return { kind: "number", value: value.operator === "-" ? -operand.value : operand.value, origin: { ...origin, substituted: operand.origin.substituted } };
       }
@@ -139,8 +139,8 @@ function foldBinary(
   problems: FoldProblem[],
   origin: ValueOrigin,
 ): ConstantValue {
-  const left = evaluateValue(expression.left, environment, problems);
-  const right = evaluateValue(expression.right, environment, problems);
+  const left = foldConstant(expression.left, environment, problems);
+  const right = foldConstant(expression.right, environment, problems);
   if (left.kind === "invalid" || right.kind === "invalid") return { kind: "invalid", origin };
   const substituted = left.origin.substituted || right.origin.substituted;
   for (const operand of [left, right]) {

@@ -77,7 +77,7 @@ export type ShapeResult =
   | { readonly ok: true; readonly shape: Shape }
   | {
       readonly ok: false;
-      /** Catalog code, e.g. `DLM402` (size reaches ≤ 0). */
+      /** Registry code, e.g. `DLM402` (size reaches ≤ 0). */
       readonly code: string;
       readonly message: string;
       /** The parameter the problem is about, so the diagnostic can point at its argument. */

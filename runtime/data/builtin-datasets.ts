@@ -6,7 +6,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { DataInfo, Task } from "../types.js";
+import type { DataInfo, Task } from "../prepared-data.js";
 import { MissingDatasetError } from "./errors.js";
 import { findPackageDir } from "./package-files.js";
 import type { RawSource } from "./raw.js";

@@ -1,12 +1,12 @@
 /**
  * The shape of an `experiment { }`: which sections and settings exist, their value
- * types, defaults and docs (LANGUAGE.md §4). The experiment checker validates against
+ * types, defaults and docs (docs/language.md §4). The experiment checker validates against
  * it; completion and hover list from it.
  */
-import type { Catalog } from "./types.js";
+import type { Registry } from "./definition.js";
 import { AUGMENTATIONS, DATA_TRANSFORMS, NORMALIZATIONS, SOURCES } from "./data.js";
 import { LOSSES, METRICS, OPTIMIZERS, SCHEDULES, UNFREEZE } from "./training.js";
-import { CALLBACKS } from "../registry/callbacks/index.js";
+import { CALLBACKS } from "./callbacks/index.js";
 
 /** The value a setting takes. */
 export type SettingType =
@@ -15,10 +15,10 @@ export type SettingType =
   | { readonly kind: "bool" }
   | { readonly kind: "string" }
   | { readonly kind: "enum"; readonly values: readonly string[] }
-  /** A catalog entry, written as a call or (when it needs no arguments) a bare name. */
-  | { readonly kind: "entry"; readonly catalog: Catalog }
-  /** A list of catalog names, e.g. `[accuracy, f1]`. */
-  | { readonly kind: "names"; readonly catalog: Catalog }
+  /** A registry entry, written as a call or (when it needs no arguments) a bare name. */
+  | { readonly kind: "entry"; readonly registry: Registry }
+  /** A list of registry names, e.g. `[accuracy, f1]`. */
+  | { readonly kind: "names"; readonly registry: Registry }
   /** A list of strings, e.g. `classes: ["cat", "dog"]`. */
   | { readonly kind: "strings" }
   /** A list of whole numbers, e.g. `resize: [96, 96]`. */
@@ -60,16 +60,16 @@ export interface SectionSpec {
   readonly settings: readonly SettingSpec[];
   readonly sections: readonly SectionSpec[];
   /** Calls that may stand alone in the section (callbacks, augmentations, data transforms). */
-  readonly calls?: Catalog;
+  readonly calls?: Registry;
   /** `model { layers }` is allowed here (the experiment itself). */
   readonly allowsInlineModel?: boolean;
 }
 
 const TRAIN_SETTINGS: readonly SettingSpec[] = [
-  { name: "optimizer", doc: "The optimizer and its learning rate.", type: { kind: "entry", catalog: OPTIMIZERS }, defaultText: "adam()" },
-  { name: "schedule", doc: "Learning rate per epoch.", type: { kind: "entry", catalog: SCHEDULES } },
-  { name: "loss", doc: "The loss to minimise.", type: { kind: "entry", catalog: LOSSES }, required: true },
-  { name: "metrics", doc: "Metrics computed over whole splits after each epoch.", type: { kind: "names", catalog: METRICS }, defaultText: "[]" },
+  { name: "optimizer", doc: "The optimizer and its learning rate.", type: { kind: "entry", registry: OPTIMIZERS }, defaultText: "adam()" },
+  { name: "schedule", doc: "Learning rate per epoch.", type: { kind: "entry", registry: SCHEDULES } },
+  { name: "loss", doc: "The loss to minimise.", type: { kind: "entry", registry: LOSSES }, required: true },
+  { name: "metrics", doc: "Metrics computed over whole splits after each epoch.", type: { kind: "names", registry: METRICS }, defaultText: "[]" },
   { name: "epochs", doc: "Passes over the training split.", type: { kind: "int", min: 1 }, required: true },
   { name: "batch_size", doc: "Examples per gradient step.", type: { kind: "int", min: 1 }, default: 32 },
   { name: "validation_batch_size", doc: "Examples per evaluation batch.", type: { kind: "int", min: 1 }, defaultText: "batch_size" },
@@ -99,6 +99,7 @@ export const EXPERIMENT_SCHEMA: SectionSpec = {
   settings: [
     { name: "seed", doc: "Seed for shuffling, splits and initializers.", type: { kind: "int", min: 0 }, defaultText: "0" },
     { name: "backend", doc: "TensorFlow.js backend.", type: { kind: "enum", values: ["auto", "node", "wasm", "cpu"] }, defaultText: "auto" },
+    { name: "engine", doc: "What `dlm run` trains with: `tfjs` (TensorFlow.js) or `torch` (PyTorch, see docs/engines.md); `dlm check` then reports what the engine cannot run, and `--engine` overrides it.", type: { kind: "enum", values: ["tfjs", "torch"] }, defaultText: "tfjs" },
     { name: "model", doc: "The model to train (or write `model { ... }` inline).", type: { kind: "model" } },
     { name: "export", doc: "Directory of the deployable bundle (model, preprocessing, labels, card).", type: { kind: "string" } },
   ],
@@ -109,13 +110,13 @@ export const EXPERIMENT_SCHEMA: SectionSpec = {
       required: true,
       calls: DATA_TRANSFORMS,
       settings: [
-        { name: "source", doc: "builtin(NAME), csv(PATH, label: COLUMN) or images(DIR, size: [h, w]).", type: { kind: "entry", catalog: SOURCES }, required: true },
+        { name: "source", doc: "builtin(NAME), csv(PATH, label: COLUMN) or images(DIR, size: [h, w]).", type: { kind: "entry", registry: SOURCES }, required: true },
         { name: "classes", doc: "Keep only these classes, relabelled 0..k-1 in this order.", type: { kind: "strings" } },
         { name: "limit", doc: "Keep at most this many training examples (stratified).", type: { kind: "int", min: 1 } },
         { name: "resize", doc: "Images: resize the kept examples to [height, width] (bilinear), e.g. MNIST to [96, 96] for a pretrained backbone.", type: { kind: "shape" }, defaultText: "the source's size" },
         { name: "channels", doc: "Images: 1 (grey) or 3 (RGB: grey repeated in each channel).", type: { kind: "int", min: 1 }, defaultText: "the source's channels" },
         { name: "task", doc: "classification or regression (inferred from the label when absent).", type: { kind: "enum", values: ["classification", "regression"] } },
-        { name: "normalize", doc: "Feature normalisation fitted on the training split.", type: { kind: "entry", catalog: NORMALIZATIONS }, defaultText: "none" },
+        { name: "normalize", doc: "Feature normalisation fitted on the training split.", type: { kind: "entry", registry: NORMALIZATIONS }, defaultText: "none" },
         { name: "normalize_target", doc: "Regression: how targets are scaled for training (statistics of the training split); metrics and predictions stay in the target's units.", type: { kind: "enum", values: ["standardize", "minmax", "none"] }, defaultText: "standardize (regression)" },
         { name: "missing", doc: "What to do with missing values.", type: { kind: "enum", values: ["error", "drop", "mean"] }, defaultText: "error" },
       ],
@@ -152,7 +153,7 @@ export const EXPERIMENT_SCHEMA: SectionSpec = {
       name: "fine_tune",
       doc: "A second training stage that unfreezes layers of a `pretrained` model.",
       settings: [
-        { name: "unfreeze", doc: "all, last(N) or from(LAYER): which pretrained layers become trainable.", type: { kind: "entry", catalog: UNFREEZE }, required: true },
+        { name: "unfreeze", doc: "all, last(N) or from(LAYER): which pretrained layers become trainable.", type: { kind: "entry", registry: UNFREEZE }, required: true },
         ...TRAIN_SETTINGS.map((setting) => ({ ...setting, required: false })),
       ],
       sections: [CALLBACKS_SECTION],
@@ -173,7 +174,7 @@ export const EXPERIMENT_SCHEMA: SectionSpec = {
       doc: "Metrics over a whole split after training, and the report.",
       settings: [
         { name: "on", doc: "Which split to evaluate.", type: { kind: "enum", values: ["test", "validation"] }, defaultText: "test" },
-        { name: "metrics", doc: "Metrics to compute.", type: { kind: "names", catalog: METRICS }, defaultText: "train.metrics" },
+        { name: "metrics", doc: "Metrics to compute.", type: { kind: "names", registry: METRICS }, defaultText: "train.metrics" },
         { name: "average", doc: "How per-class precision/recall/F1/AUC are averaged.", type: { kind: "enum", values: ["macro", "micro", "weighted"] }, defaultText: "the positive class for two classes, macro otherwise" },
         { name: "positive", doc: "Two classes: the label whose precision/recall/F1/AUC are reported, e.g. \"spam\".", type: { kind: "string" }, defaultText: "the second class (class id 1)" },
         { name: "report", doc: "Report path (.html, or .md with SVGs beside it); default: report.html in the run directory.", type: { kind: "string" } },
