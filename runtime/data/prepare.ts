@@ -100,35 +100,42 @@ export function disposePreparedData(data: PreparedData): void {
  */
 const SMOKE_RUN_ROWS_PER_EXAMPLE = 20;
 
-/** Reads the source named in `data { source }`; a smoke run's `limit` reads only a first part of a large CSV file. */
+/** Reads one kind of `data { source }`; a smoke run's `limit` reads only a first part of a large CSV file. */
+type SourceReader<Kind extends DataSource["kind"]> = (
+  source: Extract<DataSource, { readonly kind: Kind }>,
+  baseDir: string,
+  smokeLimit: number | undefined,
+) => Promise<RawSource>;
+
+/**
+ * The runtime's half of the data-source registry: one reader per source of `data { source }`,
+ * the names of the compiler's definitions (compiler/registry/data.ts); a test keeps both equal.
+ */
+export const SOURCE_READERS: { readonly [Kind in DataSource["kind"]]: SourceReader<Kind> } = {
+  builtin: async (source) => {
+    const dataset = findBuiltinDataset(source.name);
+    if (dataset === undefined) {
+      throw new DataError(`unknown built-in data set "${source.name}"; the built-in data sets are ${BUILTIN_DATASET_NAMES.join(", ")}`);
+    }
+    return loadBuiltinDataset(dataset);
+  },
+  csv: async (source, baseDir, smokeLimit) => {
+    const table = readCsvTable(resolve(baseDir, source.path), {
+      delimiter: source.delimiter,
+      displayName: source.path,
+      ...(smokeLimit === undefined ? {} : { stopAfter: { bytes: MAX_CSV_CHECK_BYTES, rows: smokeLimit * SMOKE_RUN_ROWS_PER_EXAMPLE } }),
+    });
+    return { kind: "table", table, label: source.label, features: source.features, text: source.text };
+  },
+  images: (source, baseDir) =>
+    readImageFolder(resolve(baseDir, source.dir), { height: source.size[0], width: source.size[1], channels: source.channels ?? 3 }),
+};
+
+/** Reads the source named in `data { source }`. */
 async function loadSource(source: DataSource, baseDir: string, smokeLimit?: number): Promise<RawSource> {
-  switch (source.kind) {
-    case "builtin": {
-      const dataset = findBuiltinDataset(source.name);
-      if (dataset === undefined) {
-        throw new DataError(
-          `unknown built-in data set "${source.name}"; the built-in data sets are ${BUILTIN_DATASET_NAMES.join(", ")}`,
-        );
-      }
-      return loadBuiltinDataset(dataset);
-    }
-    case "csv": {
-      const table = readCsvTable(resolve(baseDir, source.path), {
-        delimiter: source.delimiter,
-        displayName: source.path,
-        ...(smokeLimit === undefined
-          ? {}
-          : { stopAfter: { bytes: MAX_CSV_CHECK_BYTES, rows: smokeLimit * SMOKE_RUN_ROWS_PER_EXAMPLE } }),
-      });
-      return { kind: "table", table, label: source.label, features: source.features, text: source.text };
-    }
-    case "images":
-      return readImageFolder(resolve(baseDir, source.dir), {
-        height: source.size[0],
-        width: source.size[1],
-        channels: source.channels ?? 3,
-      });
-  }
+  const reader = SOURCE_READERS[source.kind] as SourceReader<DataSource["kind"]> | undefined;
+  if (reader === undefined) throw new Error(`no data source named \`${source.kind}\` in this runtime (runtime/data/prepare.ts)`);
+  return reader(source, baseDir, smokeLimit);
 }
 
 /** One split as flat arrays, before tensors. */

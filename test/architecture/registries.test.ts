@@ -6,13 +6,14 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { describe, expect, it } from "vitest";
-import { AUGMENTATIONS as AUGMENTATION_DEFINITIONS } from "../../compiler/registry/data.js";
+import { AUGMENTATIONS as AUGMENTATION_DEFINITIONS, SOURCES } from "../../compiler/registry/data.js";
 import { LOSSES, METRICS as METRIC_DEFINITIONS, OPTIMIZERS, SCHEDULES } from "../../compiler/registry/training.js";
 import type { Definition } from "../../compiler/registry/definition.js";
 import { checkSource } from "../../compiler/program.js";
 import { CALLBACKS } from "../../compiler/registry/callbacks/index.js";
 import { CALLBACK_FACTORIES, makeCallbacks } from "../../runtime/callbacks/registry.js";
 import { AUGMENTATIONS } from "../../runtime/data/augment.js";
+import { SOURCE_READERS } from "../../runtime/data/prepare.js";
 import { LOSS_FUNCTIONS } from "../../runtime/losses.js";
 import { METRICS } from "../../runtime/metrics/index.js";
 import { createOptimizer, makeSchedule, OPTIMIZER_FACTORIES, SCHEDULE_FACTORIES } from "../../runtime/optimizers.js";
@@ -27,6 +28,7 @@ describe("each catalogue's definitions and the runtime's factories hold the same
     ["losses", LOSSES, LOSS_FUNCTIONS],
     ["metrics", METRIC_DEFINITIONS, METRICS],
     ["augmentations", AUGMENTATION_DEFINITIONS, AUGMENTATIONS],
+    ["data sources", SOURCES, SOURCE_READERS],
   ] as const)("%s", (_kind, definitions, factories) => {
     expect(Object.keys(factories).sort()).toEqual(namesOf(definitions));
   });
