@@ -42,6 +42,25 @@ export const MESSAGES: ReadonlyMap<string, MessageEntry> = new Map(
 
 if (MESSAGES.size !== ALL_MESSAGES.length) throw new Error("two catalog entries share a code");
 
+/** A block of codes kept for one concern: a new check of that concern takes the next free code in it. */
+export interface ReservedRange {
+  readonly from: number;
+  readonly to: number;
+  readonly concern: string;
+}
+
+/** The reserved blocks (docs/diagnostics.md lists them); every code from 410 on lies in one. */
+export const RESERVED_RANGES: readonly ReservedRange[] = [
+  { from: 410, to: 419, concern: "shapes that train but cannot learn (a softmax over one unit, a crop larger than the image)" },
+  { from: 420, to: 429, concern: "architecture options: residual shortcuts and the model zoo" },
+  { from: 500, to: 511, concern: "consistency of the pipeline: loss, monitors, settings, tasks, memory" },
+  { from: 512, to: 519, concern: "values in data files (not a number, outside float32)" },
+  { from: 520, to: 529, concern: "safety: outputs DLM did not write, inputs that are not plain files" },
+  { from: 530, to: 539, concern: "outcomes: data and fine-tuning setups that train but cannot learn" },
+  { from: 540, to: 549, concern: "metrics: the positive class and averages" },
+  { from: 550, to: 559, concern: "engines: what the PyTorch engine does not run" },
+];
+
 function indent(snippet: string): string {
   return snippet
     .split("\n")
@@ -90,6 +109,9 @@ export function diagnosticsMarkdown(): string {
     "(`diagnostics/catalog/`). `dlm explain CODE` prints the same text in a terminal.",
     "",
   ];
+  lines.push("Codes from 410 on are reserved in blocks, one per concern; a new check takes the next free code of its block:", "");
+  for (const range of RESERVED_RANGES) lines.push(`- DLM${range.from}–DLM${range.to}: ${range.concern}`);
+  lines.push("");
   let family = "";
   for (const entry of MESSAGES.values()) {
     const prefix = entry.code.slice(0, 4);
