@@ -13,7 +13,7 @@
  *   the temporary folder; a single file (log, report, chart) is listed with its SHA-256 in
  *   the ledger `.dlm-outputs.json` of its folder, and is DLM's only while its bytes match.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { promises as fs, readdirSync, readFileSync, realpathSync, statSync, type Stats } from "node:fs";
 import * as path from "node:path";
 import { OUTPUTS } from "../diagnostics/catalog/outputs.js";
@@ -392,6 +392,36 @@ function lockOwner(file: string): number | undefined {
 }
 
 /**
+ * Creates the lock file whole, or returns false when one is there. The content is written to
+ * a file of this process's own first and linked into place, so no other process ever reads a
+ * lock without its owner (a lock created empty and filled afterwards was once read in between,
+ * under load, and refused as a file DLM did not write). Where the file system has no hard
+ * links, the lock is created and filled in one exclusive write.
+ */
+async function createLockFile(file: string): Promise<boolean> {
+  const content = JSON.stringify({ writtenBy: "dlm", pid: process.pid }) + "\n";
+  const own = `${file}.${process.pid}-${randomBytes(6).toString("hex")}`;
+  await fs.writeFile(own, content, { flag: "wx" });
+  try {
+    await fs.link(own, file);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") return false;
+    if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EOPNOTSUPP") throw error;
+  } finally {
+    await fs.rm(own, { force: true });
+  }
+  try {
+    await fs.writeFile(file, content, { flag: "wx" });
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw error;
+  }
+}
+
+/**
  * Runs `work` while holding `<target>.dlm-lock`, created with `O_EXCL`, so two processes
  * never replace one folder at the same time: the second waits (up to two minutes) for the
  * first. A lock left by a process that is gone is removed; a file at the lock's path that DLM
@@ -401,12 +431,7 @@ export async function withOutputLock<T>(target: string, work: () => Promise<T>):
   const file = lockPath(path.resolve(target));
   const started = Date.now();
   for (;;) {
-    try {
-      await fs.writeFile(file, JSON.stringify({ writtenBy: "dlm", pid: process.pid }) + "\n", { flag: "wx" });
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    }
+    if (await createLockFile(file)) break;
     const owner = lockOwner(file);
     if (owner === undefined) {
       // Written a moment ago and not yet complete, or a file of someone else's: look again before refusing.
