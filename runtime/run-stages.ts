@@ -10,7 +10,7 @@ import * as path from "node:path";
 import type * as tf from "@tensorflow/tfjs";
 import type { DataInfo, PreparedData } from "./prepared-data.js";
 import { DataError } from "./data/errors.js";
-import type { CallbackSpec, ExperimentDefinition, Hyperparameters, StageSpec } from "./experiment.js";
+import type { ExperimentDefinition, Hyperparameters, StageSpec } from "./experiment.js";
 import { train } from "./train.js";
 import type { History } from "./callbacks/callback.js";
 import { Callback, type Logs } from "./callbacks/callback.js";

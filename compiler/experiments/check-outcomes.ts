@@ -12,7 +12,6 @@ import type { ExperimentContext } from "./experiment-context.js";
 import type { DataSites } from "./lower-data.js";
 import type { SectionReading } from "./read-sections.js";
 import type { DataFacts } from "./static-data.js";
-import type { ResolvedArgs, Shape } from "../layers/layer-definition.js";
 import { formatShape } from "../layers/shape-arithmetic.js";
 import { OUTCOMES } from "../../diagnostics/catalog/outcomes.js";
 

@@ -7,7 +7,7 @@ import { makeDiagnostic } from "../../diagnostics/diagnostic.js";
 import type { ExperimentContext } from "./experiment-context.js";
 import type { EvaluateReading } from "./lower-evaluate.js";
 import { didYouMean } from "../../diagnostics/suggest.js";
-import { METRICS } from "../../diagnostics/catalog/metrics.js";
+import { POSITIVE_CLASS } from "../../diagnostics/catalog/metrics.js";
 
 /** Checks `positive:` of `evaluate`; nothing to do when it is not written. */
 export function checkPositiveClass(evaluate: EvaluateReading, info: DataInfo, context: ExperimentContext): void {
@@ -17,7 +17,7 @@ export function checkPositiveClass(evaluate: EvaluateReading, info: DataInfo, co
   const listed = classes.map((name) => JSON.stringify(name)).join(", ");
   if (info.task !== "classification" || classes.length !== 2) {
     context.report(
-      makeDiagnostic(METRICS.positiveClassWithoutTwoClasses, context.file, positive.range, {
+      makeDiagnostic(POSITIVE_CLASS.positiveClassWithoutTwoClasses, context.file, positive.range, {
         message:
           info.task === "classification"
             ? `\`positive\` picks one class of two, but the data has ${classes.length} classes (${listed}): their scores are averaged`
@@ -36,7 +36,7 @@ export function checkPositiveClass(evaluate: EvaluateReading, info: DataInfo, co
   if (!classes.includes(positive.label)) {
     const help = didYouMean(positive.label, classes);
     context.report(
-      makeDiagnostic(METRICS.positiveClassUnknown, context.file, positive.range, {
+      makeDiagnostic(POSITIVE_CLASS.positiveClassUnknown, context.file, positive.range, {
         message: `\`positive\` names class ${JSON.stringify(positive.label)}, which is not a class of the data`,
         help: help ?? `write one of the classes: \`positive: ${JSON.stringify(classes[1])}\``,
         notes: [`classes: ${listed}`],
@@ -46,7 +46,7 @@ export function checkPositiveClass(evaluate: EvaluateReading, info: DataInfo, co
   }
   if (evaluate.average !== undefined) {
     context.report(
-      makeDiagnostic(METRICS.positiveClassIgnoredByAverage, context.file, positive.range, {
+      makeDiagnostic(POSITIVE_CLASS.positiveClassIgnoredByAverage, context.file, positive.range, {
         message: `\`positive\` has no effect on precision, recall and F1: \`average: ${evaluate.average}\` averages them over both classes`,
         help: "remove `average` to report the positive class's scores, or remove `positive`",
       }),

@@ -13,7 +13,7 @@ export interface ActivationEntry {
 }
 
 /** Every activation DLM knows, in the order the language reference lists them. */
-export const ACTIVATION_CATALOG: readonly ActivationEntry[] = [
+export const ACTIVATION_REGISTRY: readonly ActivationEntry[] = [
   { name: "linear", tfjs: "linear", doc: "identity: f(x) = x (the default)" },
   { name: "relu", tfjs: "relu", doc: "max(x, 0)" },
   { name: "relu6", tfjs: "relu6", doc: "min(max(x, 0), 6)" },
@@ -31,9 +31,9 @@ export const ACTIVATION_CATALOG: readonly ActivationEntry[] = [
 ];
 
 /** The DLM activation names: `linear relu relu6 elu selu sigmoid hard_sigmoid tanh softmax softplus softsign swish mish gelu`. */
-export const ACTIVATIONS: readonly string[] = ACTIVATION_CATALOG.map((entry) => entry.name);
+export const ACTIVATIONS: readonly string[] = ACTIVATION_REGISTRY.map((entry) => entry.name);
 
-const TFJS_BY_NAME = new Map(ACTIVATION_CATALOG.map((entry) => [entry.name, entry.tfjs]));
+const TFJS_BY_NAME = new Map(ACTIVATION_REGISTRY.map((entry) => [entry.name, entry.tfjs]));
 
 /** The TF.js identifier for a DLM activation name; `undefined` for a name DLM does not know. */
 export function tfjsActivationName(name: string): string | undefined {

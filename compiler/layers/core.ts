@@ -3,7 +3,7 @@
  * (the `activation(name)` layer and its bare forms), embedding.
  */
 import { readBool, readIntList, readNumber, readString, type ArgumentProblem } from "./arguments.js";
-import { ACTIVATION_CATALOG, tfjsActivationName } from "./activations.js";
+import { ACTIVATION_REGISTRY, tfjsActivationName } from "./activations.js";
 import { formatShape, knownLastAxis, shapeOk, shapeProduct } from "./shape-arithmetic.js";
 import { ACTIVATION_PARAM, L2_PARAM, USE_BIAS_PARAM, rateParam } from "./shared-params.js";
 import { activationConfig, regularizerConfig, useBiasConfig, type ConfigFragment } from "./tfjs-config.js";
@@ -215,7 +215,7 @@ export const ACTIVATION: LayerDefinition = {
 const BARE_ACTIVATION_NAMES = ["relu", "sigmoid", "tanh", "softmax", "elu", "selu", "gelu", "swish"] as const;
 
 function bareActivation(name: string): LayerDefinition {
-  const entry = ACTIVATION_CATALOG.find((candidate) => candidate.name === name);
+  const entry = ACTIVATION_REGISTRY.find((candidate) => candidate.name === name);
   if (entry === undefined) throw new Error(`bare activation \`${name}\` is missing from the activation catalogue`);
   return {
     name,

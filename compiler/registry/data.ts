@@ -1,5 +1,5 @@
 /**
- * Catalogs of `data { }`: sources, transforms, normalizations and augmentations (docs/language.md §4).
+ * Registries of `data { }`: sources, transforms, normalizations and augmentations (docs/language.md §4).
  * Built-in data sets live in the runtime's own registry (`runtime/data/builtin-datasets.ts`).
  */
 import { makeRegistry, type Definition } from "./definition.js";

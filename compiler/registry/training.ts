@@ -1,5 +1,5 @@
 /**
- * Catalogs of `train { }` and `fine_tune { }`: optimizers, learning-rate schedules,
+ * Registries of `train { }` and `fine_tune { }`: optimizers, learning-rate schedules,
  * losses and metrics (docs/language.md, "Training"). Callbacks have a registry of their
  * own, one file each: `compiler/registry/callbacks/`.
  */

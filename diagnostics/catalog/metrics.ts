@@ -14,8 +14,8 @@ function irisBinary(classes: string, evaluate: string): string {
 
 const TWO_CLASSES = '["setosa", "versicolor"]';
 
-/** The metrics codes by meaning, so code reads `METRICS.positiveClassUnknown`, not `"DLM540"`. */
-export const METRICS = {
+/** The metrics codes by meaning, so code reads `POSITIVE_CLASS.positiveClassUnknown`, not `"DLM540"`. */
+export const POSITIVE_CLASS = {
   positiveClassUnknown: "DLM540",
   positiveClassWithoutTwoClasses: "DLM541",
   positiveClassIgnoredByAverage: "DLM542",
@@ -24,7 +24,7 @@ export const METRICS = {
 /** One entry per code of the metric checks: what `dlm explain CODE` prints. */
 export const METRIC_MESSAGES: readonly MessageEntry[] = [
   {
-    code: METRICS.positiveClassUnknown,
+    code: POSITIVE_CLASS.positiveClassUnknown,
     title: "positive class is not a class of the data",
     severity: "error",
     explanation:
@@ -36,7 +36,7 @@ export const METRIC_MESSAGES: readonly MessageEntry[] = [
     fixed: irisBinary(TWO_CLASSES, 'positive: "versicolor"'),
   },
   {
-    code: METRICS.positiveClassWithoutTwoClasses,
+    code: POSITIVE_CLASS.positiveClassWithoutTwoClasses,
     title: "positive class without two classes",
     severity: "error",
     explanation:
@@ -49,7 +49,7 @@ export const METRIC_MESSAGES: readonly MessageEntry[] = [
     fixed: irisBinary(TWO_CLASSES, 'positive: "versicolor"'),
   },
   {
-    code: METRICS.positiveClassIgnoredByAverage,
+    code: POSITIVE_CLASS.positiveClassIgnoredByAverage,
     title: "positive class ignored by an average",
     severity: "warning",
     explanation:

@@ -1,5 +1,5 @@
 /**
- * The callbacks of `callbacks { ... }` and `schedule:`, one factory per catalogue entry.
+ * The callbacks of `callbacks { ... }` and `schedule:`, one factory per registry entry (`registry.ts`).
  */
 export { Callback, type History, type Logs, type MonitorMode, type TrainingContext, type TrainingParams } from "./callback.js";
 export { createMonitor, isImprovement, type Monitor } from "./monitor.js";

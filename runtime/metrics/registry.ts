@@ -1,5 +1,5 @@
 /**
- * The metric catalogue: one entry per name a `.dlm` program may write in `metrics: [...]`.
+ * The runtime half of the metric registry: one entry per name a `.dlm` program may write in `metrics: [...]`.
  * Per-epoch monitoring, evaluation, callbacks' `mode=auto`, the checker and the editor all
  * read these entries.
  */

@@ -11,7 +11,7 @@ import { lookupBlock, type BlockSymbol } from "../../compiler/binder.js";
 import { SEARCH_SPACES } from "../../compiler/registry/data.js";
 import { defaultTextOf, type SettingSpec } from "../../compiler/registry/experiment-schema.js";
 import type { Registry, Definition } from "../../compiler/registry/definition.js";
-import { ACTIVATION_CATALOG } from "../../compiler/layers/activations.js";
+import { ACTIVATION_REGISTRY } from "../../compiler/layers/activations.js";
 import { LAYERS } from "../../compiler/layers/registry.js";
 import type { ParamSpec } from "../../compiler/layers/layer-definition.js";
 import { BLOCK_PARAM_TYPES } from "../../compiler/resolve-args.js";
@@ -284,7 +284,7 @@ function parameterItem(param: ParamSpec, position: number): CompletionItem {
 function parameterValueItems(param: ParamSpec): CompletionItem[] {
   switch (param.type) {
     case "activation":
-      return ACTIVATION_CATALOG.map((activation) => ({ label: activation.name, kind: CompletionItemKind.EnumMember, detail: activation.doc }));
+      return ACTIVATION_REGISTRY.map((activation) => ({ label: activation.name, kind: CompletionItemKind.EnumMember, detail: activation.doc }));
     case "enum":
       return (param.values ?? []).map((value) => ({ label: value, kind: CompletionItemKind.EnumMember, detail: param.name }));
     case "bool":

@@ -13,7 +13,7 @@ import type { DeclarationSymbol } from "../../compiler/binder.js";
 import { SEARCH_SPACES } from "../../compiler/registry/data.js";
 import type { Registry } from "../../compiler/registry/definition.js";
 import type { InferredLayer } from "../../compiler/infer-shapes.js";
-import { ACTIVATION_CATALOG } from "../../compiler/layers/activations.js";
+import { ACTIVATION_REGISTRY } from "../../compiler/layers/activations.js";
 import { lookupLayer } from "../../compiler/layers/registry.js";
 import { formatShape } from "../../compiler/layers/shape-arithmetic.js";
 import type { ParamSpec } from "../../compiler/layers/layer-definition.js";
@@ -264,7 +264,7 @@ function nameValueMarkdown(checked: CheckedDocument, path: readonly AnyNode[], n
 }
 
 function activationMarkdown(name: string): string | undefined {
-  const activation = ACTIVATION_CATALOG.find((entry) => entry.name === name);
+  const activation = ACTIVATION_REGISTRY.find((entry) => entry.name === name);
   return activation ? `**${activation.name}** — activation: ${activation.doc}` : undefined;
 }
 
