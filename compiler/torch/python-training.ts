@@ -104,7 +104,9 @@ def make_optimizer(parameters):
         return torch.optim.RMSprop(parameters, lr=rate, alpha=spec.get("rho", 0.9), momentum=spec.get("momentum", 0.0), eps=epsilon)
     if spec["name"] == "adagrad":
         return torch.optim.Adagrad(parameters, lr=rate, initial_accumulator_value=spec.get("initialAccumulator", 0.1))
-    return torch.optim.Adamax(parameters, lr=rate, betas=betas, eps=epsilon)
+    if spec["name"] == "adamax":
+        return torch.optim.Adamax(parameters, lr=rate, betas=betas, eps=epsilon)
+    raise ValueError(f"this program has no optimizer named {spec['name']!r}")
 
 
 def learning_rate(base, epoch):
@@ -118,7 +120,9 @@ def learning_rate(base, epoch):
         return base * SCHEDULE["rate"] ** epoch
     if kind == "cosine_decay":
         return base * (1 + math.cos(math.pi * min(epoch, SCHEDULE["epochs"]) / SCHEDULE["epochs"])) / 2
-    return base * min(1.0, (epoch + 1) / SCHEDULE["epochs"])
+    if kind == "warmup":
+        return base * min(1.0, (epoch + 1) / SCHEDULE["epochs"])
+    raise ValueError(f"this program has no schedule named {kind!r}")
 
 
 def load_split(folder, manifest, name):

@@ -87,8 +87,8 @@ export async function runRunCommand(file: string, flags: RunFlags & { color: boo
 
 /** The torch engine, for `--engine torch` or an experiment's `engine: torch`. */
 async function runOnTorch(file: string, flags: RunFlags & { color: boolean }): Promise<number> {
-  if (flags.trials !== undefined || flags.backend !== undefined) {
-    throw new CliError("--trials and --backend apply to the TF.js engine, not to the torch engine");
+  if (flags.trials !== undefined || flags.backend !== undefined || flags.workers !== undefined) {
+    throw new CliError("--trials, --backend and --workers apply to the TF.js engine, not to the torch engine (it takes --nproc)");
   }
   const { runTorchRunCommand } = await import("./run-torch.js");
   return runTorchRunCommand(file, flags);
