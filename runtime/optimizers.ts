@@ -62,11 +62,16 @@ export const OPTIMIZER_FACTORIES: { readonly [Name in OptimizerName]: OptimizerF
   adamax: (spec, epsilon) => tf.train.adamax(spec.learningRate, spec.beta1 ?? 0.9, spec.beta2 ?? 0.999, epsilon),
 };
 
+/** The spec's learning rate, or its optimizer's default when the spec has none. */
+export function learningRateOf(spec: OptimizerSpec): number {
+  return spec.learningRate ?? DEFAULT_LEARNING_RATES[spec.name];
+}
+
 /** Builds the tfjs optimizer a spec describes. */
 export function createOptimizer(spec: OptimizerSpec): tf.Optimizer {
   const factory = OPTIMIZER_FACTORIES[spec.name] as OptimizerFactory | undefined;
   if (factory === undefined) throw new Error(`no optimizer named \`${spec.name}\` in this runtime (runtime/optimizers.ts)`);
-  return factory({ ...spec, learningRate: spec.learningRate ?? DEFAULT_LEARNING_RATES[spec.name] }, spec.epsilon ?? 1e-7);
+  return factory({ ...spec, learningRate: learningRateOf(spec) }, spec.epsilon ?? 1e-7);
 }
 
 /** tfjs keeps the rate in a `protected learningRate` field that every `applyGradients` reads afresh. */

@@ -26,7 +26,7 @@ import { terminateOnNaN } from "./callbacks/terminate-on-nan.js";
 import { firstNonFiniteWeight } from "./finite-weights.js";
 import { progress } from "./callbacks/progress.js";
 import { existingDirectory, replaceDirectoryAtomically, writeFileDurably, writeModelFiles } from "./model-io.js";
-import { DEFAULT_LEARNING_RATES, createOptimizer, describeOptimizer, makeSchedule } from "./optimizers.js";
+import { createOptimizer, describeOptimizer, learningRateOf, makeSchedule } from "./optimizers.js";
 import { makeCallbacks } from "./callbacks/registry.js";
 import { describeTrainable, keepBackboneBatchNormInInference, unfreezeBackbones } from "./unfreeze.js";
 import { buildSeededModel } from "./seeded-model.js";
@@ -411,7 +411,7 @@ function stageCallbacks(
   const schedule =
     spec.schedule === undefined
       ? []
-      : [learningRateScheduler(makeSchedule(spec.schedule, spec.optimizer.learningRate ?? DEFAULT_LEARNING_RATES[spec.optimizer.name]))];
+      : [learningRateScheduler(makeSchedule(spec.schedule, learningRateOf(spec.optimizer)))];
   return [
     meter,
     // A NaN loss always stops the run: nothing good comes of training on.

@@ -63,7 +63,6 @@ export const TRAINING_CODE = String.raw`def init_like_keras(model):
 
 
 PROBABILITY_EPSILON = 1e-7
-DEFAULT_LEARNING_RATES = {"sgd": 0.01, "adam": 0.001, "rmsprop": 0.001, "adagrad": 0.01, "adamax": 0.002}
 
 
 def per_example_loss(output, target):
@@ -91,9 +90,9 @@ def per_example_loss(output, target):
 
 
 def make_optimizer(parameters):
-    """The experiment's optimizer with Keras's defaults."""
+    """The experiment's optimizer with Keras's defaults; the learning rate is always in the spec (DLM fills in its default)."""
     spec = OPTIMIZER
-    rate = spec.get("learningRate", DEFAULT_LEARNING_RATES[spec["name"]])
+    rate = spec["learningRate"]
     epsilon = spec.get("epsilon", 1e-7)
     betas = (spec.get("beta1", 0.9), spec.get("beta2", 0.999))
     if spec["name"] == "sgd":

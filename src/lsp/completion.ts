@@ -172,7 +172,7 @@ function memberItems(sections: readonly string[]): CompletionItem[] {
     label: setting.name,
     kind: CompletionItemKind.Property,
     detail: `${settingTypeText(setting.type)}${setting.required ? " (required)" : ""}`,
-    documentation: markdown(defaultTextOf(setting) ? `${setting.doc}\n\nDefault: \`${defaultTextOf(setting)}\`` : setting.doc),
+    documentation: markdown(settingDocumentation(setting)),
     insertText: `${setting.name}: `,
     command: RETRIGGER,
   }));
@@ -294,4 +294,10 @@ function parameterValueItems(param: ParamSpec): CompletionItem[] {
     default:
       return [];
   }
+}
+
+/** A setting's doc, with its default when it has one. */
+function settingDocumentation(setting: SettingSpec): string {
+  const shownDefault = defaultTextOf(setting);
+  return shownDefault ? `${setting.doc}\n\nDefault: \`${shownDefault}\`` : setting.doc;
 }
