@@ -19,6 +19,7 @@ import {
   readCheckpointState,
   CHECKPOINT_JSON,
   CheckpointError,
+  TORCH_CHECKPOINT_STATE,
   type CheckpointState,
 } from "./callbacks/model-checkpoint.js";
 import { learningRateScheduler } from "./callbacks/learning-rate-scheduler.js";
@@ -189,6 +190,7 @@ export async function loadRunCheckpoint(dir: string): Promise<ResumePoint | unde
   const found = await existingDirectory(dir);
   const state = await readCheckpointState(found);
   if (state === undefined) return undefined;
+  await refuseTorchCheckpoint(found);
   const stage = await readStage(found);
   const checkpoint = await loadCheckpoint(found);
   return {
@@ -200,6 +202,22 @@ export async function loadRunCheckpoint(dir: string): Promise<ResumePoint | unde
     history: checkpoint.history,
     optimizerRestored: checkpoint.optimizerRestored,
   };
+}
+
+/** A checkpoint of the torch engine holds its weights in `torch-state.pt`, which only the torch program reads. */
+async function refuseTorchCheckpoint(dir: string): Promise<void> {
+  const has = async (name: string) =>
+    fs.stat(path.join(dir, name)).then(
+      () => true,
+      () => false,
+    );
+  if ((await has(TORCH_CHECKPOINT_STATE)) && !(await has("model.json"))) {
+    throw new CheckpointError(
+      path.join(dir, CHECKPOINT_JSON),
+      `this checkpoint was written by the torch engine (it has ${TORCH_CHECKPOINT_STATE}, no model.json)`,
+      "resume it with `--engine torch --resume`, or start a new TF.js run without `--resume`",
+    );
+  }
 }
 
 async function readStage(dir: string): Promise<StageName> {

@@ -30,6 +30,9 @@ import { Callback, type Logs, type MonitorMode } from "./callback.js";
 /** The file beside `model.json` that holds the training state. */
 export const CHECKPOINT_JSON = "checkpoint.json";
 
+/** The file a checkpoint of the torch engine holds in place of `model.json`: weights, optimizer, random and callback states. */
+export const TORCH_CHECKPOINT_STATE = "torch-state.pt";
+
 /** Arguments of `modelCheckpoint`. */
 export interface ModelCheckpointArgs {
   /** Directory of the checkpoint; replaced as a whole at each save. */

@@ -22,7 +22,7 @@ import { decodeNpy } from "../../runtime/data/npy.js";
 import { averagedMetricLabel } from "../../runtime/report/tables.js";
 import { chooseRunDirectory, describeSource, findLatestRunDirectory, writeRunFiles } from "../../runtime/run-directory.js";
 import { runCheckpointDir, type StageOutcome } from "../../runtime/run-stages.js";
-import { CHECKPOINT_JSON, CheckpointError, readCheckpointState } from "../../runtime/callbacks/model-checkpoint.js";
+import { CHECKPOINT_JSON, CheckpointError, readCheckpointState, TORCH_CHECKPOINT_STATE } from "../../runtime/callbacks/model-checkpoint.js";
 import { existingDirectory } from "../../runtime/model-io.js";
 import type { PreparedData } from "../../runtime/prepared-data.js";
 
@@ -187,9 +187,6 @@ export async function exportTorchModel(
 export { runCheckpointDir } from "../../runtime/run-stages.js";
 export { CheckpointError } from "../../runtime/callbacks/model-checkpoint.js";
 
-/** The file beside `checkpoint.json` that holds the torch state (weights, optimizer, random states, callbacks). */
-const TORCH_STATE = "torch-state.pt";
-
 /**
  * The run folder of `plan`'s latest checkpoint under `out`, for `--resume`, and the epoch it
  * saved; undefined when no run has one. A checkpoint of the TF.js engine, a damaged
@@ -206,10 +203,10 @@ export async function findTorchResumePoint(
   const state = await readCheckpointState(dir);
   const file = path.join(dir, CHECKPOINT_JSON);
   if (state === undefined) throw new CheckpointError(file, "missing");
-  if (!existsSync(path.join(dir, TORCH_STATE))) {
+  if (!existsSync(path.join(dir, TORCH_CHECKPOINT_STATE))) {
     throw new CheckpointError(
       file,
-      `this checkpoint was written by the TF.js engine (it has no ${TORCH_STATE})`,
+      `this checkpoint was written by the TF.js engine (it has no ${TORCH_CHECKPOINT_STATE})`,
       "resume it without `--engine torch`, or start a new torch run without `--resume`",
     );
   }
