@@ -113,6 +113,15 @@ const CASES: readonly KernelCase[] = [
     inputs: () => ({ x: tf.randomNormal([128, 28, 28, 32]) }),
     attrs: {},
   },
+  {
+    label: "a batch's rows: gather 64 of [6400,784]",
+    kernelName: tf.GatherV2,
+    inputs: () => ({
+      x: tf.randomNormal([6400, 784]),
+      indices: tf.tensor1d(Array.from({ length: 64 }, (_, row) => (row * 97) % 6400), "int32"),
+    }),
+    attrs: { axis: 0, batchDims: 0 },
+  },
 ];
 
 /** Timings of one case on one backend, in milliseconds (medians). */

@@ -11,6 +11,7 @@ import {
   depthwiseConv2dBackpropFilterByConv,
   depthwiseConv2dBackpropInputByConv,
 } from "./depthwise-conv2d-backprop.js";
+import { gatherByRowCopies } from "./gather.js";
 import { identityBySharing } from "./identity.js";
 import { leadingAxesReductionByPooling } from "./leading-axes-sum.js";
 import { maxPoolGradInJavaScript } from "./max-pool-grad.js";
@@ -86,6 +87,9 @@ const TRAINING_KERNELS: readonly TrainingKernel[] = [
   },
   // wasm's own copies the tensor (cpu's already shares): every `add` layer clones its first input.
   { kernelName: tf.Identity, backends: ["wasm"], build: (_backendName, original) => identityBySharing(original) },
+  // Every step gathers its batch from the training split: wasm's own computes each element's
+  // source index (4.5 ms for 64 MNIST rows), cpu's reads element by element. Row copies instead.
+  { kernelName: tf.GatherV2, backends: ["wasm", "cpu"], build: gatherByRowCopies },
   // wasm computes transposed products in a scalar loop (~10× slower than XNNPACK).
   {
     kernelName: tf.BatchMatMul,
