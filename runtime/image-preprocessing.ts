@@ -6,12 +6,9 @@
  * Pixels come in as 0–255.
  */
 import * as tf from "@tensorflow/tfjs";
+import { CAFFE_MEAN_BGR, type ImagePreprocessingMode } from "./image-preprocessing-modes.js";
 
-/** Keras's `preprocess_input` mode for a network's weights (`unit`: [0, 1], as nsfwjs's MobileNetV2 takes). */
-export type ImagePreprocessingMode = "caffe" | "tf" | "unit";
-
-/** The ImageNet mean of each channel in BGR order, as Keras's `caffe` mode subtracts it. */
-export const CAFFE_MEAN_BGR = [103.939, 116.779, 123.68] as const;
+export { CAFFE_MEAN_BGR, type ImagePreprocessingMode } from "./image-preprocessing-modes.js";
 
 /** Arguments of `imagePreprocessing`. */
 export interface ImagePreprocessingArgs {

@@ -7,9 +7,9 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { PretrainedError, unknownLayerMessage } from "./pretrained-errors.js";
+import { firstUnfrozenIndex, type Unfreeze } from "./unfreeze-selection.js";
 
-/** `unfreeze:` of `fine_tune`: which layers of a pretrained backbone train. */
-export type Unfreeze = "all" | "none" | { readonly last: number } | { readonly from: string };
+export type { Unfreeze } from "./unfreeze-selection.js";
 
 /**
  * Makes layers of `model` itself trainable per `unfreeze` and freezes the others.
@@ -53,11 +53,10 @@ export function backboneLayers(model: tf.LayersModel): tf.layers.Layer[] {
 }
 
 function firstTrainableIndex(model: tf.LayersModel, layers: readonly tf.layers.Layer[], unfreeze: Unfreeze): number {
-  if (unfreeze === "all") return 0;
-  if (unfreeze === "none") return layers.length;
-  if ("last" in unfreeze) return Math.max(0, layers.length - unfreeze.last);
-  const index = layers.findIndex((layer) => layer.name === unfreeze.from);
-  if (index < 0) throw new PretrainedError(unknownLayerMessage(unfreeze.from, layers), model.name);
+  const index = firstUnfrozenIndex(layers.map((layer) => layer.name), unfreeze);
+  if (index < 0 && typeof unfreeze === "object" && "from" in unfreeze) {
+    throw new PretrainedError(unknownLayerMessage(unfreeze.from, layers), model.name);
+  }
   return index;
 }
 

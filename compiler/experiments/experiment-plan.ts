@@ -11,7 +11,7 @@ import type { EvaluateSpec, FineTuneSpec, SearchSpace, StageSpec } from "../../r
 import type { DataInfo } from "../../runtime/prepared-data.js";
 import type { ModelGraph } from "../expand-model.js";
 import type { InferredLayer } from "../infer-shapes.js";
-import type { Shape, TfjsConfigValue } from "../layers/layer-definition.js";
+import type { PretrainedInfo, Shape, TfjsConfigValue } from "../layers/layer-definition.js";
 
 /** The model an experiment trains, with shapes inferred from the data. */
 export interface PlannedModel {
@@ -27,6 +27,18 @@ export interface PlannedModel {
   readonly layers: readonly InferredLayer[];
   readonly params: number;
   readonly trainableParams: number;
+  /** The saved models its `pretrained("…/model.json")` layers load (a named architecture comes from the zoo). */
+  readonly backbones?: readonly PlannedBackbone[];
+}
+
+/** The saved model a `pretrained("…/model.json", until)` layer loads: its layers up to `until`, at the input the model gives it. */
+export interface PlannedBackbone {
+  /** The `pretrained` layer's name in the model. */
+  readonly layer: string;
+  /** Its input shape (the batch left out). */
+  readonly input: Shape;
+  /** The kept layers in the file's order (its input layer too), with shapes at `input` and what the file says each computes. */
+  readonly layers: PretrainedInfo["layers"];
 }
 
 /**

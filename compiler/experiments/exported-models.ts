@@ -9,6 +9,8 @@ import type { PlannedModel } from "./experiment-plan.js";
 import type { CompilerHost } from "../host.js";
 import { inferShapes, type ShapeContextFor } from "../infer-shapes.js";
 import { formatShape } from "../layers/shape-arithmetic.js";
+import { lookupLayer } from "../layers/registry.js";
+import { connectedLayers } from "../layer-order.js";
 
 /** The file an exported model's topology is written to, inside the export directory. */
 const MODEL_FILE = "model.json";
@@ -57,16 +59,20 @@ export function withExportedModels(base: ShapeContextFor, exported: ExportedMode
  * unfrozen. Another input of the same rank is re-inferred (the weights must still fit).
  */
 export function pretrainedInfoOf(model: PlannedModel, contextFor: () => ShapeContextFor): PretrainedInfo {
+  const inputsOf = new Map(connectedLayers(model.graph).map((layer) => [layer.name, layer.inputs]));
   return {
     inputShape: model.input,
     layers: model.layers.map((layer) => {
       const trainable = layer.kind === "pretrained" ? layer.params : layer.trainableParams;
+      const definition = lookupLayer(layer.kind);
+      const config = definition === undefined || layer.args === undefined ? {} : definition.tfjs.config(layer.args, layer.inputShape);
       return {
         name: layer.name,
         className: layer.kind,
         outputShape: layer.output,
         params: layer.params,
         ...(trainable === layer.params ? {} : { trainableParams: trainable }),
+        saved: { inputs: inputsOf.get(layer.name) ?? [], dlm: { kind: layer.kind, config } },
       };
     }),
     atInput: (input: Shape) => {

@@ -8,11 +8,12 @@
 import type { InlineModel, ModelDecl, SourceRange } from "../../grammar/ast.js";
 import { lookupSymbol } from "../binder.js";
 import { makeDiagnostic, type RelatedLocation } from "../../diagnostics/diagnostic.js";
-import type { PlannedModel } from "./experiment-plan.js";
+import type { PlannedBackbone, PlannedModel } from "./experiment-plan.js";
 import { inferShapes, type InferredLayer, type ShapeContextFor } from "../infer-shapes.js";
 import { formatShape } from "../layers/shape-arithmetic.js";
 import { ACTIVATIONS, lookupLayer } from "../layers/registry.js";
 import type { Shape } from "../layers/layer-definition.js";
+import { isArchitectureName, keptPretrainedLayers } from "../layers/pretrained.js";
 import type { ModelCheckResult, ExpandedModel } from "../models.js";
 import type { ExperimentContext } from "./experiment-context.js";
 import { planLayerSearchSpaces } from "./lower-tune.js";
@@ -98,9 +99,19 @@ export function planModel(
     layers,
     params: layers.reduce((sum, layer) => sum + layer.params, 0),
     trainableParams: layers.reduce((sum, layer) => sum + layer.trainableParams, 0),
+    backbones: savedBackbones(layers, contextFor),
   };
   const label = choice.kind === "declared" ? `model \`${expanded.name}\`` : "the inline model";
   return { model, reference: choice.reference, label, lastActivation: lastActivationOf(layers) };
+}
+
+/** The saved models the `pretrained("…/model.json")` layers load, as far as they can be read (named architectures come from the zoo). */
+function savedBackbones(layers: readonly InferredLayer[], contextFor: ShapeContextFor): PlannedBackbone[] {
+  return layers.flatMap((layer) => {
+    if (layer.kind !== "pretrained" || layer.args === undefined || isArchitectureName(String(layer.args["path"]))) return [];
+    const kept = keptPretrainedLayers(layer.inputShape, layer.args, contextFor(layer.file));
+    return typeof kept === "string" ? [] : [{ layer: layer.name, input: layer.inputShape, layers: kept }];
+  });
 }
 
 function findModel(experiment: SectionReading, result: ModelCheckResult, context: ExperimentContext): ModelChoice | undefined {

@@ -101,6 +101,17 @@ export interface PretrainedInfo {
     readonly params: number;
     /** Weights training may update once the layer is unfrozen (batch-norm statistics excluded); absent means all. */
     readonly trainableParams?: number;
+    /**
+     * What the layer computes, for an engine that rebuilds the model from its layers (the torch
+     * engine): the layers it reads (`""`: the model's input), and its class's config as the
+     * saved file holds it (snake_case keys) or, for the model an earlier experiment exports
+     * (known before the file exists), the DLM layer and its TF.js config (`add`: a residual's sum).
+     */
+    readonly saved?: {
+      readonly inputs: readonly string[];
+      readonly config?: { readonly [key: string]: unknown };
+      readonly dlm?: { readonly kind: string; readonly config: Readonly<Record<string, TfjsConfigValue>> };
+    };
   }[];
   /** Set when shapes could not be inferred past some layer: `layers` ends just before it. */
   readonly stoppedAt?: { readonly name: string; readonly className: string; readonly reason: string };

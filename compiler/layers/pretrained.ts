@@ -139,6 +139,7 @@ function inferLayers(model: SavedModel, inputShape: Shape): PretrainedInfo {
   const shapes = new Map<string, Shape>();
   const layers: PretrainedInfo["layers"][number][] = [];
   let previous: Shape = inputShape;
+  let previousName = "";
   const stop = (layer: SavedLayer, reason: string): PretrainedInfo => ({
     inputShape,
     layers,
@@ -166,7 +167,9 @@ function inferLayers(model: SavedModel, inputShape: Shape): PretrainedInfo {
       outputShape: facts.shape,
       params: facts.params,
       ...(facts.trainableParams === facts.params ? {} : { trainableParams: facts.trainableParams }),
+      saved: { inputs: model.sequential ? [previousName] : layer.inputs, config: layer.config },
     });
+    previousName = layer.name;
   }
   return { inputShape, layers };
 }
@@ -413,6 +416,22 @@ function resolvePretrained(input: Shape, args: ResolvedArgs, context: ShapeConte
     }
   }
   return { saved, atInput, cut };
+}
+
+/**
+ * The layers a `pretrained(path, until)` call keeps of a saved model, in the file's order, with
+ * their shapes at `input` (the batch left out); a string says why they cannot be read (the
+ * checker has reported it).
+ */
+export function keptPretrainedLayers(input: Shape, args: ResolvedArgs, context: ShapeContext): PretrainedInfo["layers"] | string {
+  const resolved = resolvePretrained(input, args, context);
+  if ("ok" in resolved) return resolved.message;
+  return resolved.atInput.layers.slice(0, resolved.cut + 1);
+}
+
+/** Whether a `pretrained` layer starts from weights it brings: a saved model's, or an architecture's ImageNet weights. */
+export function hasPretrainedWeights(args: ResolvedArgs): boolean {
+  return !isArchitectureName(readString(args, "path")) || readString(args, "weights") === "imagenet";
 }
 
 /** A named architecture with `weights: none` starts from random weights: it trains whole. */

@@ -6,22 +6,22 @@
  */
 import { makeDiagnostic, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import type { ExperimentPlan } from "../experiments/experiment-plan.js";
+import type { StageSpec } from "../../runtime/experiment.js";
 import { unmappedTorchLayers } from "./emit-torch-model.js";
 import { ENGINES } from "../../diagnostics/catalog/engines.js";
 
 /** Monitors the torch program computes itself: the losses, and accuracy of a classifier that logs it. */
-function torchMonitors(plan: ExperimentPlan): Set<string> {
-  const accuracy = plan.dataInfo.task === "classification" && plan.train.metrics.includes("accuracy");
+function torchMonitors(plan: ExperimentPlan, stage: StageSpec): Set<string> {
+  const accuracy = plan.dataInfo.task === "classification" && stage.metrics.includes("accuracy");
   return new Set(["loss", "val_loss", ...(accuracy ? ["accuracy", "val_accuracy"] : [])]);
 }
 
 /** The settings of an experiment the torch engine does not run, each as a short phrase. */
 function unsupportedSettings(plan: ExperimentPlan): string[] {
   const found: string[] = [];
-  if (plan.fineTune !== undefined) found.push("a `fine_tune` stage");
   if (plan.tune !== undefined) found.push("a `tune` search");
-  const monitors = torchMonitors(plan);
-  for (const callback of plan.train.callbacks) {
+  const stages = [plan.train, ...(plan.fineTune === undefined ? [] : [plan.fineTune])];
+  for (const { callback, monitors } of stages.flatMap((stage) => stage.callbacks.map((callback) => ({ callback, monitors: torchMonitors(plan, stage) })))) {
     if (callback.kind === "progress" || callback.kind === "terminate_on_nan") continue;
     if (callback.kind === "early_stopping" || callback.kind === "reduce_lr_on_plateau" || callback.kind === "model_checkpoint") {
       if (!monitors.has(callback.monitor)) {

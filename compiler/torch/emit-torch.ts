@@ -13,11 +13,21 @@ import * as path from "node:path";
 import type { ExperimentPlan } from "../experiments/experiment-plan.js";
 import { programFileName } from "../emitter.js";
 import { lineColumn } from "../../diagnostics/render.js";
-import { emitTorchModel, weightTableCode, type EmittedTorchModel, type TorchEmitContext, type TorchModelSource } from "./emit-torch-model.js";
+import {
+  emitTorchModel,
+  weightTableCode,
+  type EmittedTorchModel,
+  type TorchBackbone,
+  type TorchEmitContext,
+  type TorchModelSource,
+} from "./emit-torch-model.js";
 import { helperCode } from "./python-helpers.js";
 import { pythonComment, pythonLiteral, type PythonValue } from "./python-literals.js";
 import { TRAINING_CODE, WEIGHT_CODE } from "./python-training.js";
+import { CHECKPOINT_CODE } from "./python-checkpoints.js";
 import { AUGMENT_CODE } from "./python-augment.js";
+import type { FineTuneSpec, StageSpec } from "../../runtime/experiment.js";
+import { firstUnfrozenIndex } from "../../runtime/unfreeze-selection.js";
 
 /** Where the program goes and how it names source files. */
 export interface TorchEmitOptions {
@@ -52,6 +62,48 @@ const IMPORTS = [
   "from torch.utils.data import DataLoader, DistributedSampler, TensorDataset",
 ];
 
+/** Plain data as a Python value (specs hold only JSON values). */
+function pythonData(value: unknown): PythonValue {
+  return value === undefined ? null : (JSON.parse(JSON.stringify(value)) as PythonValue);
+}
+
+/** A stage's settings under the keys the program's stages read (`train_stage()` builds the same from the constants). */
+function stageSettings(stage: StageSpec): Record<string, PythonValue> {
+  const callback = (kind: string) => pythonData(stage.callbacks.find((candidate) => candidate.kind === kind));
+  return {
+    optimizer: pythonData(stage.optimizer),
+    schedule: pythonData(stage.schedule),
+    loss: stage.loss,
+    epochs: stage.epochs,
+    batchSize: stage.batchSize,
+    validationBatchSize: stage.validationBatchSize ?? stage.batchSize,
+    shuffle: stage.shuffle ?? true,
+    earlyStopping: callback("early_stopping"),
+    reduceLr: callback("reduce_lr_on_plateau"),
+    modelCheckpoint: callback("model_checkpoint"),
+    trackMetrics: stage.metrics.length > 0,
+    terminateOnNan: stage.callbacks.some((candidate) => candidate.kind === "terminate_on_nan"),
+  };
+}
+
+/** What the program needs of a backbone: its module, whether it trains in train, whether DLM hands over its weights. */
+function backboneSettings(backbone: TorchBackbone): PythonValue {
+  return { attr: backbone.attr, layer: backbone.layer, trainable: backbone.trainable, pretrainedWeights: backbone.pretrainedWeights };
+}
+
+/**
+ * The fine_tune stage: train's keys, and per backbone the attributes of the layers its
+ * `unfreeze` trains, counted as DLM's runtime counts them (TF.js's layer order, the input left out).
+ */
+function fineTuneSettings(stage: FineTuneSpec, backbones: readonly TorchBackbone[]): PythonValue {
+  const unfreeze: Record<string, PythonValue> = {};
+  for (const backbone of backbones) {
+    const first = firstUnfrozenIndex(backbone.layers.map((layer) => layer.name), stage.unfreeze);
+    unfreeze[backbone.attr] = first < 0 ? [] : backbone.layers.slice(first).flatMap((layer) => (layer.attr === undefined ? [] : [layer.attr]));
+  }
+  return { name: "fine_tune", ...stageSettings(stage), unfreeze };
+}
+
 /** The helpers, the model class, the weight table and the weight functions of an emitted model. */
 function modelCode(model: EmittedTorchModel): string {
   return [...helperCode(model.helpers).flatMap((code) => [code, "", ""]), model.code, "", "", weightTableCode(model.weights), "", "", WEIGHT_CODE].join("\n");
@@ -76,28 +128,27 @@ export function emitTorchProgram(plan: ExperimentPlan, options: TorchEmitOptions
   }
   const text = options.sourceText(plan.file);
   const line = text === undefined ? "" : `:${lineColumn(text, plan.nameRange.start).line}`;
-  const stage = plan.train;
-  const earlyStopping = stage.callbacks.find((callback) => callback.kind === "early_stopping");
-  const reduceLr = stage.callbacks.find((callback) => callback.kind === "reduce_lr_on_plateau");
-  const modelCheckpoint = stage.callbacks.find((callback) => callback.kind === "model_checkpoint");
   const augment = plan.data.augment ?? [];
+  const train = stageSettings(plan.train);
   const settings: [string, PythonValue, string][] = [
     ["EXPERIMENT", plan.name, "the experiment's name"],
     ["SEED", plan.seed, "initial weights and the shuffling of each epoch"],
     ["TASK", plan.dataInfo.task, "classification or regression"],
-    ["OPTIMIZER", JSON.parse(JSON.stringify(stage.optimizer)) as PythonValue, "DLM's optimizer spec (Keras defaults where absent)"],
-    ["SCHEDULE", stage.schedule === undefined ? null : (JSON.parse(JSON.stringify(stage.schedule)) as PythonValue), "learning rate per epoch"],
-    ["LOSS", stage.loss, "computed on the model's outputs (probabilities), as DLM computes it"],
-    ["EPOCHS", stage.epochs, ""],
-    ["BATCH_SIZE", stage.batchSize, "global: each of N processes takes BATCH_SIZE // N examples per step"],
-    ["VALIDATION_BATCH_SIZE", stage.validationBatchSize ?? stage.batchSize, ""],
-    ["SHUFFLE", stage.shuffle ?? true, ""],
-    ["EARLY_STOPPING", earlyStopping === undefined ? null : (JSON.parse(JSON.stringify(earlyStopping)) as PythonValue), ""],
-    ["REDUCE_LR", reduceLr === undefined ? null : (JSON.parse(JSON.stringify(reduceLr)) as PythonValue), "reduce_lr_on_plateau"],
-    ["MODEL_CHECKPOINT", modelCheckpoint === undefined ? null : (JSON.parse(JSON.stringify(modelCheckpoint)) as PythonValue), "model_checkpoint (its path: from the working directory, or --model-checkpoint)"],
+    ["OPTIMIZER", train["optimizer"]!, "DLM's optimizer spec (Keras defaults where absent)"],
+    ["SCHEDULE", train["schedule"]!, "learning rate per epoch"],
+    ["LOSS", train["loss"]!, "computed on the model's outputs (probabilities), as DLM computes it"],
+    ["EPOCHS", train["epochs"]!, ""],
+    ["BATCH_SIZE", train["batchSize"]!, "global: each of N processes takes BATCH_SIZE // N examples per step"],
+    ["VALIDATION_BATCH_SIZE", train["validationBatchSize"]!, ""],
+    ["SHUFFLE", train["shuffle"]!, ""],
+    ["EARLY_STOPPING", train["earlyStopping"]!, ""],
+    ["REDUCE_LR", train["reduceLr"]!, "reduce_lr_on_plateau"],
+    ["MODEL_CHECKPOINT", train["modelCheckpoint"]!, "model_checkpoint (its path: from the working directory, or --model-checkpoint)"],
     ["AUGMENT", JSON.parse(JSON.stringify(augment)) as PythonValue, "augment { ... } of the training split, in order"],
-    ["TRACK_METRICS", stage.metrics.length > 0, "save each epoch's outputs: DLM computes the metrics"],
-    ["TERMINATE_ON_NAN", stage.callbacks.some((callback) => callback.kind === "terminate_on_nan"), ""],
+    ["TRACK_METRICS", train["trackMetrics"]!, "save each epoch's outputs: DLM computes the metrics"],
+    ["TERMINATE_ON_NAN", train["terminateOnNan"]!, ""],
+    ["BACKBONES", model.backbones.map(backboneSettings), "the pretrained backbones: what trains in train, and whether DLM hands over their weights"],
+    ["FINE_TUNE", plan.fineTune === undefined ? null : fineTuneSettings(plan.fineTune, model.backbones), "the fine_tune stage (train's keys, and the layers it unfreezes)"],
   ];
   const program = [
     `# Generated by \`dlm compile --target torch\` from ${pythonComment(displayFile(plan.file))}${line} (experiment ${pythonComment(plan.name)}).`,
@@ -117,6 +168,9 @@ export function emitTorchProgram(plan: ExperimentPlan, options: TorchEmitOptions
     "",
     "",
     ...(augment.length > 0 ? [AUGMENT_CODE, "", ""] : []),
+    CHECKPOINT_CODE,
+    "",
+    "",
     TRAINING_CODE,
     "",
     "",

@@ -16,7 +16,10 @@ export type HelperName =
   | "BatchNormTF"
   | "upsample_tf"
   | "RecurrentTF"
-  | "BidirectionalTF";
+  | "BidirectionalTF"
+  | "image_preprocessing";
+
+import { CAFFE_MEAN_BGR } from "../../runtime/image-preprocessing-modes.js";
 
 interface Helper {
   readonly needs: readonly HelperName[];
@@ -119,19 +122,21 @@ const HELPERS: { readonly [Name in HelperName]: Helper } = {
     code: `class BatchNormTF(nn.Module):
     """Batch normalization over the last axis as TF.js does it: biased batch variance, and
     moving = momentum * moving + (1 - momentum) * batch (torch's BatchNorm momentum is 1 - this).
-    Under DistributedDataParallel each process uses its own batch statistics (SyncBatchNorm needs CUDA)."""
+    Under DistributedDataParallel each process uses its own batch statistics (SyncBatchNorm needs CUDA).
+    inference_mode (set inside a pretrained backbone) normalises with the moving statistics in training too, and leaves them."""
 
     def __init__(self, channels, momentum=0.99, epsilon=0.001):
         super().__init__()
         self.momentum = momentum
         self.epsilon = epsilon
+        self.inference_mode = False
         self.gamma = nn.Parameter(torch.ones(channels))
         self.beta = nn.Parameter(torch.zeros(channels))
         self.register_buffer("moving_mean", torch.zeros(channels))
         self.register_buffer("moving_variance", torch.ones(channels))
 
     def forward(self, x):
-        if self.training:
+        if self.training and not self.inference_mode:
             axes = tuple(range(x.dim() - 1))
             mean = x.mean(dim=axes)
             variance = x.var(dim=axes, unbiased=False)
@@ -246,6 +251,17 @@ const HELPERS: { readonly [Name in HelperName]: Helper } = {
         if self.merge == "mul":
             return a * b
         return (a + b) / 2`,
+  },
+  image_preprocessing: {
+    needs: [],
+    code: `def image_preprocessing(x, mode):
+    """Keras's preprocess_input for a network's ImageNet weights, on channels-last pixels of 0-255: tf (x / 127.5 - 1),
+    caffe (RGB to BGR, minus the ImageNet mean of each channel), unit (x / 255)."""
+    if mode == "tf":
+        return x / 127.5 - 1
+    if mode == "unit":
+        return x / 255
+    return x.flip(-1) - torch.tensor([${CAFFE_MEAN_BGR.join(", ")}], dtype=x.dtype, device=x.device)`,
   },
 };
 

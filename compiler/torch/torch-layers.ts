@@ -25,6 +25,18 @@ export interface TorchWeight {
   readonly conversion: WeightConversion;
 }
 
+/**
+ * One row of `TFJS_WEIGHTS`: TF.js layer name, weight name below it, state-dict key, layout
+ * conversion. A layer inside a backbone is named `BACKBONE/LAYER` (the backbone's DLM name, then
+ * the layer's name inside it, as the TF.js model nests it).
+ */
+export interface TorchWeightRow {
+  readonly layer: string;
+  readonly weight: string;
+  readonly key: string;
+  readonly conversion: WeightConversion;
+}
+
 /** A layer as PyTorch code. `attr` is the layer's attribute name on the model. */
 export interface TorchLayer {
   readonly ok: true;
@@ -304,7 +316,8 @@ export function torchLayer(kind: string, config: Config, input: Shape): TorchLay
       });
     }
     case "pretrained":
-      return { ok: false, reason: "a `pretrained` TF.js model is not converted to PyTorch yet" };
+      // a model's own backbones are nested modules (emit-torch-model.ts); one inside a saved backbone is not
+      return { ok: false, reason: "a `pretrained` model inside a saved backbone is not mapped" };
   }
   if (kind === "activation" || ACTIVATIONS.includes(kind)) {
     const activated = withActivation(config, "x");

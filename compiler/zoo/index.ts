@@ -4,11 +4,12 @@
  * from the source `architectures.ts` renders.
  */
 import type { WeightFileSource } from "../../runtime/zoo-download.js";
-import type { ImagePreprocessingMode } from "../../runtime/image-preprocessing.js";
+import type { ImagePreprocessingMode } from "../../runtime/image-preprocessing-modes.js";
 import { inMemoryCompilerHost } from "../host.js";
 import { checkModelDeclarations, type ModelInfo } from "../models.js";
 import type { PretrainedInfo, ZooProblem, ZooRequest } from "../layers/layer-definition.js";
 import { formatShape } from "../layers/shape-arithmetic.js";
+import { connectedLayers, tfjsLayerOrder } from "../layer-order.js";
 import { didYouMean } from "../../diagnostics/suggest.js";
 import {
   cutZooItems,
@@ -239,13 +240,19 @@ export function architectureLayerNames(name: string): string[] {
   return zooLayerNames(architecture.build({ includeTop: true, pooling: "none", size: [224, 224] }));
 }
 
-/** A zoo request read as the facts `pretrained` uses for a saved model: layers, shapes, weights. */
+/**
+ * A zoo request read as the facts `pretrained` uses for a saved model: layers, shapes, weights,
+ * the layers in the order TF.js lists them in the built model (so `unfreeze: last(N)` counts
+ * the layers the runtime unfreezes).
+ */
 export function readZoo(request: ZooRequest): PretrainedInfo | ZooProblem {
   const result = buildZooModel(request);
   if (!("model" in result)) return result;
+  const position = new Map(tfjsLayerOrder(connectedLayers(result.model.graph)).map((name, index) => [name, index]));
+  const ordered = [...result.model.layers].sort((a, b) => (position.get(a.name) ?? 0) - (position.get(b.name) ?? 0));
   return {
     inputShape: request.input,
-    layers: result.model.layers.map((layer) => ({
+    layers: ordered.map((layer) => ({
       name: layer.name,
       className: layer.kind,
       outputShape: layer.output,

@@ -16,7 +16,11 @@ import { writeProgramFiles } from "./compile.js";
 import { emitTorchPrograms } from "./torch-target.js";
 import { describeRankExit, launchTorchProcesses, launchTorchrun, torchPython, torchUnavailable } from "./launch-torch.js";
 import { readNodeLayout, torchrunArguments, torchrunCommandLine, usesTorchrun, type NodeLayout } from "./torchrun-command.js";
-import { buildTfjsModel, setWeightsInOrder } from "./build-tfjs-model.js";
+import type * as tf from "@tensorflow/tfjs";
+import type { StageSpec } from "../../runtime/experiment.js";
+import { hasPretrainedWeights } from "../../compiler/layers/pretrained.js";
+import { backboneWeights, buildTfjsModelWithBackbones, setWeightsByLayer } from "./build-tfjs-model.js";
+import { readWeightFiles, writeWeightFiles } from "./tfjs-weight-files.js";
 import { architectureOf } from "../../runtime/architecture-hash.js";
 import { terminalText } from "../../diagnostics/terminal-text.js";
 
@@ -40,6 +44,9 @@ export interface TorchRunFlags {
 
 /** Where `dlm run` writes the programs it runs (as for the TF.js engine). */
 const PROGRAM_DIR = "out";
+
+/** In the data folder: the backbones' pretrained weights, which the program reads (`load_backbone_weights`). */
+const BACKBONE_WEIGHTS = "backbone-weights";
 
 /** In the run's `torch/` folder: each rank's process id, for tools that watch (or stop) a run. */
 export const RANKS_JSON = "ranks.json";
@@ -145,14 +152,40 @@ async function runWithTorchrun(plan: ExperimentPlan, program: string, python: st
   return undefined;
 }
 
-/** The hash `--resume` compares: the architecture of the TF.js model the torch weights go into. */
-function architectureHash(plan: ExperimentPlan): string {
-  const model = buildTfjsModel(plan.model);
-  try {
-    return architectureOf(model).hash;
-  } finally {
-    model.dispose();
+/** The `pretrained` layers whose weights DLM hands the program (ImageNet's, or a saved model's). */
+function backbonesWithWeights(plan: ExperimentPlan): string[] {
+  return plan.model.layers.filter((layer) => layer.kind === "pretrained" && layer.args !== undefined && hasPretrainedWeights(layer.args)).map((layer) => layer.name);
+}
+
+/** The stage a run checkpoint belongs to (its `stage.json`; `train` when it has none). */
+async function checkpointStage(dir: string): Promise<string> {
+  for (const folder of [dir, `${dir}.previous`]) {
+    try {
+      const stage = (JSON.parse(await fs.readFile(path.join(folder, "stage.json"), "utf8")) as { stage?: unknown }).stage;
+      if (typeof stage === "string") return stage;
+    } catch {
+      // not there: the other folder, or the default
+    }
   }
+  return "train";
+}
+
+/** The program's arguments for the stages: epochs (`--epochs` applies to both, as for the TF.js engine) and model_checkpoint folders. */
+function stageArguments(plan: ExperimentPlan, flags: TorchRunFlags, baseDir: string): string[] {
+  const folder = (stage: StageSpec): string | undefined => {
+    const callback = stage.callbacks.find((candidate) => candidate.kind === "model_checkpoint");
+    // as the TF.js engine resolves it: from the .dlm file's folder
+    return callback === undefined ? undefined : path.resolve(baseDir, callback.path);
+  };
+  const train = folder(plan.train);
+  const fineTune = plan.fineTune === undefined ? undefined : folder(plan.fineTune);
+  return [
+    "--epochs",
+    String(flags.epochs ?? plan.train.epochs),
+    ...(plan.fineTune === undefined ? [] : ["--fine-tune-epochs", String(flags.epochs ?? plan.fineTune.epochs)]),
+    ...(train === undefined ? [] : ["--model-checkpoint", train]),
+    ...(fineTune === undefined ? [] : ["--fine-tune-model-checkpoint", fineTune]),
+  ];
 }
 
 async function runTorchExperiment(plan: ExperimentPlan, program: string, python: string, flags: TorchRunFlags, layout: NodeLayout): Promise<number> {
@@ -161,7 +194,27 @@ async function runTorchExperiment(plan: ExperimentPlan, program: string, python:
   const nproc = flags.nproc ?? 1;
   say(`dlm: experiment \`${plan.name}\` on torch (${nproc} process${nproc === 1 ? "" : "es"}, ${python})`);
   await runtime.initTorchRunBackend();
-  const architecture = architectureHash(plan);
+  // the TF.js model the torch weights go into: its backbones' pretrained weights go to the program, its architecture to --resume
+  const model = await buildTfjsModelWithBackbones(plan.model, path.dirname(path.resolve(plan.file)));
+  try {
+    return await trainAndFinish(plan, model, program, python, flags, layout, say);
+  } finally {
+    model.dispose();
+  }
+}
+
+async function trainAndFinish(
+  plan: ExperimentPlan,
+  model: tf.LayersModel,
+  program: string,
+  python: string,
+  flags: TorchRunFlags,
+  layout: NodeLayout,
+  say: Say,
+): Promise<number> {
+  const runtime = await import("./torch-run-support.js");
+  const nproc = flags.nproc ?? 1;
+  const architecture = architectureOf(model).hash;
   let resumePoint: { runDir: string; epoch: number } | undefined;
   try {
     resumePoint = flags.resume ? await runtime.findTorchResumePoint(flags.out, plan, architecture) : undefined;
@@ -183,13 +236,21 @@ async function runTorchExperiment(plan: ExperimentPlan, program: string, python:
     say(prepared.dataLine);
     const outputDir = path.join(prepared.runDir, "torch");
     const checkpointDir = runtime.runCheckpointDir(prepared.runDir);
-    const epochs = flags.epochs ?? plan.train.epochs;
-    if (resumePoint !== undefined) say(`dlm: resuming train at epoch ${resumePoint.epoch + 1} from ${checkpointDir}`);
-    const args = ["--data", prepared.dataDir, "--out", outputDir, "--epochs", String(epochs), "--checkpoint", checkpointDir, "--architecture", architecture];
+    if (resumePoint !== undefined) say(`dlm: resuming ${await checkpointStage(checkpointDir)} at epoch ${resumePoint.epoch + 1} from ${checkpointDir}`);
+    const backbones = backbonesWithWeights(plan);
+    if (backbones.length > 0) await writeWeightFiles(prepared.dataDir, BACKBONE_WEIGHTS, backboneWeights(model, backbones));
+    const args = [
+      "--data",
+      prepared.dataDir,
+      "--out",
+      outputDir,
+      ...stageArguments(plan, flags, prepared.definition.baseDir),
+      "--checkpoint",
+      checkpointDir,
+      "--architecture",
+      architecture,
+    ];
     if (resumePoint !== undefined) args.push("--resume");
-    const modelCheckpoint = plan.train.callbacks.find((callback) => callback.kind === "model_checkpoint");
-    // as the TF.js engine resolves it: from the .dlm file's folder
-    if (modelCheckpoint !== undefined) args.push("--model-checkpoint", path.resolve(prepared.definition.baseDir, modelCheckpoint.path));
     await fs.mkdir(outputDir, { recursive: true });
     if (usesTorchrun(layout)) {
       const finished = await runWithTorchrun(plan, program, python, args, nproc, layout, say);
@@ -199,31 +260,16 @@ async function runTorchExperiment(plan: ExperimentPlan, program: string, python:
       if (failed !== undefined) return failed;
     }
 
-    const weightsList = JSON.parse(await fs.readFile(path.join(outputDir, "weights.json"), "utf8")) as { shape: number[] }[];
-    const bytes = await fs.readFile(path.join(outputDir, "weights.bin"));
-    let offset = 0;
-    const arrays = weightsList.map(({ shape }) => {
-      const count = shape.reduce((a, b) => a * b, 1);
-      const data = new Float32Array(count);
-      data.set(new Float32Array(bytes.buffer.slice(bytes.byteOffset + offset, bytes.byteOffset + offset + count * 4)));
-      offset += count * 4;
-      return { data, shape };
-    });
-    const model = buildTfjsModel(plan.model);
-    try {
-      setWeightsInOrder(model, arrays);
-      const history = JSON.parse(await fs.readFile(path.join(outputDir, "history.json"), "utf8")) as Record<string, number>[];
-      const finished = await runtime.finishTorchRun(plan, prepared, model, history, outputDir);
-      for (const line of finished.lines) say(line);
-      if (plan.export !== undefined) {
-        const exportDir = path.resolve(path.dirname(plan.file), plan.export);
-        await runtime.exportTorchModel(exportDir, plan, prepared, model, finished.metrics);
-        say(`dlm: exported bundle to ${exportDir}`);
-      }
-      say(`dlm: wrote ${finished.files.join(", ")}`);
-    } finally {
-      model.dispose();
+    setWeightsByLayer(model, await readWeightFiles(outputDir, "weights"));
+    const history = JSON.parse(await fs.readFile(path.join(outputDir, "history.json"), "utf8")) as Record<string, number>[];
+    const finished = await runtime.finishTorchRun(plan, prepared, model, history, outputDir);
+    for (const line of finished.lines) say(line);
+    if (plan.export !== undefined) {
+      const exportDir = path.resolve(path.dirname(plan.file), plan.export);
+      await runtime.exportTorchModel(exportDir, plan, prepared, model, finished.metrics);
+      say(`dlm: exported bundle to ${exportDir}`);
     }
+    say(`dlm: wrote ${finished.files.join(", ")}`);
     return EXIT_OK;
   } finally {
     prepared.dispose();

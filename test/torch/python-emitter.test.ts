@@ -54,7 +54,7 @@ experiment flower {
     expect(text).toContain("SEED = 3 ");
     expect(text).toContain('dist.init_process_group("nccl" if device.type == "cuda" else "gloo", init_method="env://", timeout=datetime.timedelta(seconds=args.timeout))');
     expect(text).toContain("DistributedDataParallel(model");
-    expect(text).toContain("DistributedSampler(dataset, num_replicas=world_size, rank=rank");
+    expect(text).toContain("DistributedSampler(self.dataset, num_replicas=world_size, rank=rank");
     expect(text).toContain("if rank == 0:\n        predictions = {}");
     expect(torchProgramFileName("flower")).toBe("flower.py");
   });
