@@ -49,6 +49,7 @@ function definitionOf(plan: ExperimentPlan, buildModel: ExperimentDefinition["bu
     data: plan.data,
     buildModel,
     train: plan.train,
+    ...(plan.fineTune === undefined ? {} : { fineTune: plan.fineTune }),
     evaluate: plan.evaluate,
     ...(plan.export === undefined ? {} : { export: plan.export }),
   };
@@ -136,14 +137,16 @@ export async function finishTorchRun(
   };
   column("loss", records.map((record) => record["loss"]));
   // per-epoch metrics over whole splits, by DLM's metrics code, from the outputs the program saved
-  const perEpoch = (split: "train" | "validation", index: number): Record<string, number> | undefined => {
-    const outputs = read(`epoch${index + 1}-${split}`);
-    const labels = split === "train" ? read(`epoch${index + 1}-train-labels`) : prepared.data.validation?.y.dataSync();
+  // epochs as the program numbered them: fine_tune's follow train's declared epochs, after an early stop too
+  const epochs = records.map((record, index) => (typeof record["epoch"] === "number" ? record["epoch"] - 1 : index));
+  const perEpoch = (split: "train" | "validation", epoch: number): Record<string, number> | undefined => {
+    const outputs = read(`epoch${epoch + 1}-${split}`);
+    const labels = split === "train" ? read(`epoch${epoch + 1}-train-labels`) : prepared.data.validation?.y.dataSync();
     if (outputs === undefined || labels === undefined) return undefined;
     return scoreOutputs(plan, prepared.data, labels as Float32Array | Int32Array, outputs as Float32Array, plan.train.metrics).metrics;
   };
-  const trainScores = records.map((_, index) => perEpoch("train", index));
-  const validationScores = records.map((_, index) => perEpoch("validation", index));
+  const trainScores = epochs.map((epoch) => perEpoch("train", epoch));
+  const validationScores = epochs.map((epoch) => perEpoch("validation", epoch));
   for (const name of plan.train.metrics) column(name, trainScores.map((scores) => scores?.[name]));
   column("val_loss", records.map((record) => record["val_loss"]));
   for (const name of plan.train.metrics) column(`val_${name}`, validationScores.map((scores) => scores?.[name]));
@@ -153,7 +156,7 @@ export async function finishTorchRun(
   const seconds = records.reduce((sum, record) => sum + (record["seconds"] ?? 0), 0);
   const outcome: StageOutcome = {
     model,
-    history: { epochs: records.map((_, index) => index), logs },
+    history: { epochs, logs },
     epochsRun: records.length,
     epochsFinished: records.length,
     trainSamplesPerSecond: seconds > 0 ? samples / seconds : 0,

@@ -6,6 +6,7 @@
  * predicts under `dlm predict` what the torch program predicted; and a layer the torch engine
  * cannot build is DLM550 on the `pretrained` call, naming the layer and its class.
  */
+import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,9 +18,10 @@ import { decodeNpy } from "../../runtime/data/npy.js";
 import { loadBundle } from "../../runtime/export.js";
 import { loadModel, saveModel } from "../../runtime/model-io.js";
 import { layerWeights, type LayerWeight } from "../../src/commands/build-tfjs-model.js";
-import { PYTHON, TORCH_MISSING, runCli } from "./torch-python.js";
+import { PYTHON, TORCH_MISSING, runCli, runPython } from "./torch-python.js";
 
 const TORCH = { DLM_PYTHON: PYTHON };
+const ROOT = join(import.meta.dirname, "..", "..");
 
 /** Deterministic pseudo-random values in [0, 1). */
 function random(seed: number): () => number {
@@ -148,6 +150,21 @@ describe.skipIf(TORCH_MISSING !== undefined)("a saved model as a torch backbone"
     process.stdout.write(`saved backbone: dlm predict vs torch, max difference ${worst.toExponential(2)}\n`);
     expect(worst).toBeLessThan(1e-5);
   }, 300_000);
+
+  it("a run cut inside fine_tune, or at the stage boundary, resumes to the weights of the whole run (needs the run above)", () => {
+    const runDir = join(dir, "runs", "tuned");
+    const program = join(ROOT, "out", `tuned-${createHash("sha256").update(file).digest("hex").slice(0, 8)}.py`);
+    const whole = readFileSync(join(runDir, "torch", "weights.bin"));
+    // 54 training examples in batches of 8: 7 steps an epoch; train is epochs 1-2, fine_tune 3-4
+    for (const [steps, stage] of [[24, "fine_tune"], [16, "train"]] as const) {
+      const out = join(dir, `cut-${steps}`);
+      const args = [program, "--data", join(runDir, "prepared"), "--out", join(out, "torch"), "--checkpoint", join(out, "checkpoint")];
+      runPython([...args, "--max-steps", String(steps)]);
+      expect(JSON.parse(readFileSync(join(out, "checkpoint", "stage.json"), "utf8"))).toEqual({ stage });
+      runPython([...args, "--resume"]);
+      expect(readFileSync(join(out, "torch", "weights.bin")).equals(whole)).toBe(true);
+    }
+  }, 120_000);
 
   it("a saved layer the torch engine cannot build is DLM550 on the pretrained call, naming the layer and its class", async () => {
     await saveModel(join(dir, "odd"), savedModel((x) => tf.layers.prelu({ name: "odd_prelu" }).apply(x) as tf.SymbolicTensor));
