@@ -27,11 +27,15 @@ export const ENGINE_MESSAGES: readonly MessageEntry[] = [
     explanation:
       "The PyTorch engine runs a layer only when its torch form computes what TF.js computes " +
       "(the same output shape, parameter count and outputs for the same weights, tested for every " +
-      "mapped layer kind). A layer without such a form — a `pretrained` TF.js model, or an " +
-      "`embedding` with `mask_zero: true`, whose mask changes later layers — is reported under " +
-      "`dlm check --target torch`, `dlm compile --target torch` and `dlm run --engine torch` instead " +
-      "of being replaced by something that differs silently. Train it with the TF.js engine (the " +
-      "default), or write the model without the layer.",
+      "mapped layer kind). A layer without such a form — an `embedding` with `mask_zero: true`, " +
+      "whose mask changes later layers, or a layer of a saved `pretrained` model whose Keras class " +
+      "or setting has none (`PReLU`, a recurrent layer with `recurrent_activation: sigmoid`, " +
+      "`data_format: channels_first`), reported on the `pretrained` call with the inner layer's " +
+      "name and class — is reported under `dlm check --target torch`, `dlm compile --target torch` " +
+      "and `dlm run --engine torch` instead of being replaced by something that differs silently. " +
+      "The zoo's architectures and saved models whose kept layers all map do run. Train it with the " +
+      "TF.js engine (the default), write the model without the layer, or cut a saved model before " +
+      "it with `until:`.",
     wrong: iris("    embedding(10, 4, mask_zero: true)\n    flatten\n    dense(3, activation: softmax)\n"),
     fixed: iris("    embedding(10, 4)\n    flatten\n    dense(3, activation: softmax)\n"),
   },
@@ -40,13 +44,13 @@ export const ENGINE_MESSAGES: readonly MessageEntry[] = [
     title: "experiment setting not run by the PyTorch engine",
     severity: "error",
     explanation:
-      "The PyTorch engine trains one `train` stage with its optimizer, schedule, loss, class " +
-      "weights, epochs, batch size and image `augment`, and the callbacks `early_stopping`, " +
-      "`reduce_lr_on_plateau` and `model_checkpoint` (on `loss` or `val_loss`, or `accuracy` and " +
-      "`val_accuracy` of a classifier that logs accuracy), `terminate_on_nan` and `progress`. A " +
-      "`fine_tune` stage, a `tune` search, `csv_logger` and other monitors are not run by it yet: " +
-      "rather than ignore them, `dlm check --target torch` (or `engine: torch`) names each one. " +
-      "Run such an experiment with the TF.js engine, or remove the setting.",
+      "The PyTorch engine trains the `train` stage and a `fine_tune` stage (with its `unfreeze`) " +
+      "with their optimizer, schedule, loss, class weights, epochs, batch size and image `augment`, " +
+      "and the callbacks `early_stopping`, `reduce_lr_on_plateau` and `model_checkpoint` (on `loss` " +
+      "or `val_loss`, or `accuracy` and `val_accuracy` of a classifier that logs accuracy), " +
+      "`terminate_on_nan` and `progress`. A `tune` search, `csv_logger` and other monitors are not " +
+      "run by it yet: rather than ignore them, `dlm check --target torch` (or `engine: torch`) names " +
+      "each one. Run such an experiment with the TF.js engine, or remove the setting.",
     wrong: iris(
       "    dense(8, activation: relu)\n    dense(3, activation: softmax)\n",
       "loss: sparse_categorical_crossentropy, epochs: 5, callbacks { csv_logger(\"log.csv\") }",
