@@ -53,7 +53,7 @@ export interface TorchBackbone {
   readonly layer: string;
   /** Whether it trains in the `train` stage (`trainable: true`, or `weights: none`). */
   readonly trainable: boolean;
-  /** Whether DLM hands it pretrained weights (ImageNet's, or a saved model's): its batch normalisation then runs in inference mode. */
+  /** Whether DLM hands it pretrained weights (ImageNet's, or a saved model's). */
   readonly pretrainedWeights: boolean;
   /** The layers `unfreeze` counts, in TF.js's `model.layers` order, each with its attribute on the module (none without weights). */
   readonly layers: readonly BackboneLayer[];

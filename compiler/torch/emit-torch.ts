@@ -147,7 +147,7 @@ export function emitTorchProgram(plan: ExperimentPlan, options: TorchEmitOptions
     ["AUGMENT", JSON.parse(JSON.stringify(augment)) as PythonValue, "augment { ... } of the training split, in order"],
     ["TRACK_METRICS", train["trackMetrics"]!, "save each epoch's outputs: DLM computes the metrics"],
     ["TERMINATE_ON_NAN", train["terminateOnNan"]!, ""],
-    ["BACKBONES", model.backbones.map(backboneSettings), "the pretrained backbones: what trains in train, and whether DLM hands over their weights"],
+    ["BACKBONES", model.backbones.map(backboneSettings), "the pretrained backbones: whether they train in train, and whether DLM hands over their weights"],
     ["FINE_TUNE", plan.fineTune === undefined ? null : fineTuneSettings(plan.fineTune, model.backbones), "the fine_tune stage (train's keys, and the layers it unfreezes)"],
   ];
   const program = [

@@ -2,7 +2,8 @@
  * A saved TF.js model as the backbone of a torch run (`pretrained("base/model.json", until)`):
  * its layers map from their Keras classes (a merge included), DLM hands the program its
  * weights, and the run leaves a frozen backbone exactly as saved while the head trains; a
- * `fine_tune` stage with `unfreeze: last(3)` changes exactly the unfrozen layers; the export
+ * `fine_tune` stage with `unfreeze: last(4)` changes exactly the unfrozen layers (batch norm
+ * in inference mode: its scale and offset train, its moving statistics stay); the export
  * predicts under `dlm predict` what the torch program predicted; and a layer the torch engine
  * cannot build is DLM550 on the `pretrained` call, naming the layer and its class.
  */
@@ -78,9 +79,10 @@ const experiment = (name: string, stages: string) => `experiment ${name} {
 }
 `;
 
+/** Each layer's weights, in its own order. */
 const byLayer = (weights: readonly LayerWeight[]) => {
-  const layers = new Map<string, number[]>();
-  for (const weight of weights) layers.set(weight.layer, [...(layers.get(weight.layer) ?? []), ...weight.data]);
+  const layers = new Map<string, number[][]>();
+  for (const weight of weights) layers.set(weight.layer, [...(layers.get(weight.layer) ?? []), Array.from(weight.data)]);
   return layers;
 };
 
@@ -96,7 +98,7 @@ describe.skipIf(TORCH_MISSING !== undefined)("a saved model as a torch backbone"
     writeFileSync(
       file,
       experiment("frozen", "") +
-        experiment("tuned", "fine_tune { optimizer: adam(learning_rate: 0.01), loss: sparse_categorical_crossentropy, epochs: 2, batch_size: 8, unfreeze: last(3) }"),
+        experiment("tuned", "fine_tune { optimizer: adam(learning_rate: 0.01), loss: sparse_categorical_crossentropy, epochs: 2, batch_size: 8, unfreeze: last(4) }"),
     );
   });
 
@@ -109,7 +111,7 @@ describe.skipIf(TORCH_MISSING !== undefined)("a saved model as a torch backbone"
     expect(result.stderr).not.toMatch(/Traceback/);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("dlm: training: 2 trainable weight tensors, 21 of ");
-    expect(result.stdout).toMatch(/dlm: fine-tuning: 6 trainable weight tensors/);
+    expect(result.stdout).toMatch(/dlm: fine-tuning: 8 trainable weight tensors/);
     expect(result.stdout).toContain("dlm: epoch 4/4");
     const frozen = byLayer(layerWeights((await loadBundle(join(dir, "exports", "frozen"))).model));
     const tuned = byLayer(layerWeights((await loadBundle(join(dir, "exports", "tuned"))).model));
@@ -123,9 +125,11 @@ describe.skipIf(TORCH_MISSING !== undefined)("a saved model as a torch backbone"
       expect(oneEpoch.get(`base/${layer}`)).toEqual(saved.get(layer));
     }
     expect(frozen.get("dense")).not.toEqual(oneEpoch.get("dense"));
-    // fine_tune's last(3) in TF.js's order is feat_b, feat_add (no weights), feat_c: those change, the rest stays
+    // fine_tune's last(4) in TF.js's order is feat_bn, feat_b, feat_add (no weights), feat_c: those change, feat_a stays;
+    // feat_bn's scale and offset train, its moving statistics stay (inference mode)
     expect(tuned.get("base/feat_a")).toEqual(saved.get("feat_a"));
-    expect(tuned.get("base/feat_bn")).toEqual(saved.get("feat_bn"));
+    expect(tuned.get("base/feat_bn")!.slice(0, 2)).not.toEqual(saved.get("feat_bn")!.slice(0, 2));
+    expect(tuned.get("base/feat_bn")!.slice(2)).toEqual(saved.get("feat_bn")!.slice(2));
     expect(tuned.get("base/feat_b")).not.toEqual(saved.get("feat_b"));
     expect(tuned.get("base/feat_c")).not.toEqual(saved.get("feat_c"));
     expect(tuned.get("dense")).not.toEqual(frozen.get("dense"));
