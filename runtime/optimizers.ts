@@ -4,6 +4,7 @@
  * tfjs optimizer, and `setLearningRate` changes the rate of any of them mid-training.
  */
 import * as tf from "@tensorflow/tfjs";
+import { FusedAdamOptimizer, fusedAdam } from "./fused-adam.js";
 
 /** Names accepted by `optimizer:` (docs/language.md §4). */
 export type OptimizerName = "sgd" | "adam" | "rmsprop" | "adagrad" | "adamax";
@@ -56,7 +57,8 @@ export const OPTIMIZER_FACTORIES: { readonly [Name in OptimizerName]: OptimizerF
     // tfjs's momentum optimizer with momentum 0 and no Nesterov is plain SGD plus a useless accumulator.
     return momentum === 0 && !nesterov ? tf.train.sgd(spec.learningRate) : tf.train.momentum(spec.learningRate, momentum, nesterov);
   },
-  adam: (spec, epsilon) => tf.train.adam(spec.learningRate, spec.beta1 ?? 0.9, spec.beta2 ?? 0.999, epsilon),
+  // tf.train.adam's update in one kernel per variable (runtime/fused-adam.ts), bit for bit the same.
+  adam: (spec, epsilon) => fusedAdam(spec.learningRate, spec.beta1 ?? 0.9, spec.beta2 ?? 0.999, epsilon),
   rmsprop: (spec, epsilon) => tf.train.rmsprop(spec.learningRate, spec.rho ?? 0.9, spec.momentum ?? 0, epsilon),
   adagrad: (spec) => tf.train.adagrad(spec.learningRate, spec.initialAccumulator ?? 0.1),
   adamax: (spec, epsilon) => tf.train.adamax(spec.learningRate, spec.beta1 ?? 0.9, spec.beta2 ?? 0.999, epsilon),
@@ -145,7 +147,9 @@ export function restoreOptimizer(state: OptimizerState): tf.Optimizer {
   const constructor = optimizerClass(state.className);
   if (constructor === undefined) throw new Error(`unknown optimizer class ${JSON.stringify(state.className)}`);
   const [cls, fromConfig] = constructor;
-  return fromConfig(cls, state.config) as tf.Optimizer;
+  // Adam comes back as the fused Adam `createOptimizer` made (the same class name and slots).
+  const restored = state.className === FusedAdamOptimizer.className ? FusedAdamOptimizer : cls;
+  return fromConfig(restored, state.config) as tf.Optimizer;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
  * `unregisterTrainingKernels` puts the backend's own kernels back.
  */
 import * as tf from "@tensorflow/tfjs";
+import { ADAM_STEP, adamStepKernel } from "./adam-step.js";
 import { batchMatMulWithExplicitTransposes } from "./batch-mat-mul.js";
 import { conv2dBackpropFilterByConv } from "./conv2d-backprop-filter.js";
 import { conv2dBackpropInputByConv } from "./conv2d-backprop-input.js";
@@ -90,6 +91,9 @@ const TRAINING_KERNELS: readonly TrainingKernel[] = [
   // Every step gathers its batch from the training split: wasm's own computes each element's
   // source index (4.5 ms for 64 MNIST rows), cpu's reads element by element. Row copies instead.
   { kernelName: tf.GatherV2, backends: ["wasm", "cpu"], build: gatherByRowCopies },
+  // Not a replacement: Adam's update of one variable in one pass, for runtime/fused-adam.ts
+  // (TF.js's Adam runs 14 kernels a variable, a fixed cost of ~1 ms an MLP step on wasm).
+  { kernelName: ADAM_STEP, backends: ["wasm", "cpu"], build: (backendName) => adamStepKernel(backendName) },
   // wasm computes transposed products in a scalar loop (~10× slower than XNNPACK).
   {
     kernelName: tf.BatchMatMul,
