@@ -14,6 +14,7 @@ import { KERAS_MERGES, kerasLayerAsDlm, type KerasLayerMapping } from "./keras-l
 import type { HelperName } from "./python-helpers.js";
 import { pythonComment, pythonIdentifier, pythonString } from "./python-literals.js";
 import { torchLayer, type TorchWeightRow } from "./torch-layers.js";
+import { moduleClassCode } from "./python-module.js";
 
 type SavedLayer = PlannedBackbone["layers"][number];
 
@@ -54,6 +55,14 @@ function connectedAncestors(backbone: PlannedBackbone): { layers: SavedLayer[]; 
   if (last !== undefined) visit(last.name);
   const layers = kept.filter((layer) => needed.has(layer.name));
   return { layers, connected: layers.map((layer) => ({ name: layer.name, inputs: inputsOf.get(layer.name) ?? [] })) };
+}
+
+/** Layer names in `unfreeze`'s order, each with its attribute on the module when it has one. */
+export function backboneLayers(names: readonly string[], attrs: ReadonlyMap<string, string>): BackboneLayer[] {
+  return names.map((name) => {
+    const attr = attrs.get(name);
+    return attr === undefined ? { name } : { name, attr };
+  });
 }
 
 /** A saved layer as a DLM layer: as planned (a model the file exports), or mapped from its Keras class. */
@@ -112,21 +121,8 @@ export function emitSavedBackbone(backbone: PlannedBackbone, className: string):
     }
   }
   const output = layers[layers.length - 1];
-  const code = [
-    `class ${className}(nn.Module):`,
-    `    """The saved model of ${pythonComment(pythonString(backbone.layer))}: ${formatShape(backbone.input)} -> ${output === undefined ? "?" : formatShape(output.outputShape)}, its layers under their saved names."""`,
-    "",
-    "    def __init__(self):",
-    "        super().__init__()",
-    ...(init.length === 0 ? ["        pass"] : init),
-    "",
-    "    def forward(self, x):",
-    ...forward,
-    "        return x",
-  ].join("\n");
-  const listed = tfjsLayerOrder(connected).map((name) => {
-    const attr = attrs.get(name);
-    return attr === undefined ? { name } : { name, attr };
-  });
+  const summary = `The saved model of ${pythonString(backbone.layer)}: ${formatShape(backbone.input)} -> ${output === undefined ? "?" : formatShape(output.outputShape)}, its layers under their saved names.`;
+  const code = moduleClassCode(className, [pythonComment(summary)], init, forward);
+  const listed = backboneLayers(tfjsLayerOrder(connected), attrs);
   return { className, code, helpers, weights, layers: listed };
 }

@@ -16,7 +16,8 @@ import { lineColumn } from "../../diagnostics/render.js";
 import type { HelperName } from "./python-helpers.js";
 import { pythonComment, pythonIdentifier, pythonString } from "./python-literals.js";
 import { torchLayer, type TorchWeightRow } from "./torch-layers.js";
-import { emitSavedBackbone, type BackboneLayer, type NestedModule } from "./emit-torch-backbone.js";
+import { backboneLayers, emitSavedBackbone, type BackboneLayer, type NestedModule } from "./emit-torch-backbone.js";
+import { moduleClassCode } from "./python-module.js";
 
 export type { TorchWeightRow } from "./torch-layers.js";
 
@@ -183,22 +184,8 @@ export function emitTorchModel(model: TorchModelSource, context: TorchEmitContex
   const summary =
     `Model ${pythonString(model.name)}: ${formatShape(model.input)} -> ${model.output === null ? "?" : formatShape(model.output)}, ` +
     `${model.params.toLocaleString("en-US")} parameters (${model.trainableParams.toLocaleString("en-US")} trainable).`;
-  const code = [
-    ...classes.flatMap((nested) => [nested, "", ""]),
-    `class ${className}(nn.Module):`,
-    `    """${summary.replace(/\\/g, "\\\\").replace(/"""/g, '\\"\\"\\"')}`,
-    "",
-    "    Tensors are channels-last, as in DLM and TF.js ([batch, height, width, channels]).",
-    '    """',
-    "",
-    "    def __init__(self):",
-    "        super().__init__()",
-    ...(init.length === 0 ? ["        pass"] : init),
-    "",
-    "    def forward(self, x):",
-    ...forward,
-    "        return x",
-  ].join("\n");
+  const docstring = [summary, "", "Tensors are channels-last, as in DLM and TF.js ([batch, height, width, channels])."];
+  const code = [...classes.flatMap((nested) => [nested, "", ""]), moduleClassCode(className, docstring, init, forward)].join("\n");
   return { code, helpers, weights, unmapped, backbones, attrs };
 }
 
@@ -223,10 +210,7 @@ function zooModule(node: LayerNode, args: ResolvedArgs, input: Shape, className:
   );
   const first = emitted.unmapped[0];
   if (first !== undefined) return `its layer \`${first.layer.name}\` (${first.layer.layer}): ${first.reason}`;
-  const layers = info.layers.map((layer) => {
-    const attr = emitted.attrs.get(layer.name);
-    return attr === undefined ? { name: layer.name } : { name: layer.name, attr };
-  });
+  const layers = backboneLayers(info.layers.map((layer) => layer.name), emitted.attrs);
   return { className, code: emitted.code, helpers: emitted.helpers, weights: emitted.weights, layers };
 }
 

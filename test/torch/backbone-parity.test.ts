@@ -18,7 +18,7 @@ import { findBackbones, unfreezeBackbones } from "../../runtime/unfreeze.js";
 import { firstUnfrozenIndex, type Unfreeze } from "../../runtime/unfreeze-selection.js";
 import { buildTfjsModelWithBackbones, layerWeights } from "../../src/commands/build-tfjs-model.js";
 import { writeWeightFiles } from "../../src/commands/tfjs-weight-files.js";
-import { runPython, TORCH_MISSING } from "./torch-python.js";
+import { randomValues, runPython, TORCH_MISSING } from "./torch-python.js";
 
 /** name → a model whose first layer is a zoo backbone with random weights (`weights: none`: no download). */
 const CASES: Record<string, string> = {
@@ -26,19 +26,6 @@ const CASES: Record<string, string> = {
   "resnet50 to conv3_block1_out (projection shortcuts, zero padding)": "pretrained(resnet50, weights: none, until: conv3_block1_out)\n  flatten\n  dense(3)",
   "vgg16 to block2_pool": "base = pretrained(vgg16, weights: none, until: block2_pool)\n  global_max_pool2d",
 };
-
-/** Deterministic pseudo-random values in [lo, hi). */
-function randomValues(count: number, seed: number, lo: number, hi: number): Float32Array {
-  const values = new Float32Array(count);
-  let state = seed >>> 0 || 1;
-  for (let index = 0; index < count; index++) {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    values[index] = lo + ((state >>> 0) / 4294967296) * (hi - lo);
-  }
-  return values;
-}
 
 /** Batch normalisation's weights drawn away from their initial 1s and 0s, so inference mode is tested too. */
 const BATCH_NORM_RANGES: Readonly<Record<string, readonly [number, number]>> = {

@@ -12,7 +12,7 @@ import { checkSource } from "../../compiler/program.js";
 import { emitTorchModelModule } from "../../compiler/torch/emit-torch.js";
 import { LAYERS } from "../../compiler/layers/registry.js";
 import { decodeNpy, encodeNpy } from "../../runtime/data/npy.js";
-import { buildTfjsModel, runPython, TORCH_MISSING } from "./torch-python.js";
+import { buildTfjsModel, randomValues, runPython, TORCH_MISSING } from "./torch-python.js";
 
 const ACTIVATIONS = ["relu", "relu6", "elu", "selu", "sigmoid", "hard_sigmoid", "tanh", "softplus", "softsign", "swish", "mish", "gelu"];
 
@@ -117,19 +117,6 @@ const CASES: Record<string, [string, number?]> = {
     }`,
   ],
 };
-
-/** Deterministic pseudo-random values in [lo, hi). */
-function randomValues(count: number, seed: number, lo: number, hi: number): Float32Array {
-  const values = new Float32Array(count);
-  let state = seed >>> 0 || 1;
-  for (let index = 0; index < count; index++) {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    values[index] = lo + ((state >>> 0) / 4294967296) * (hi - lo);
-  }
-  return values;
-}
 
 const DRIVER = String.raw`
 import importlib.util, json, os, sys

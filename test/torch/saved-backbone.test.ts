@@ -19,28 +19,17 @@ import { decodeNpy } from "../../runtime/data/npy.js";
 import { loadBundle } from "../../runtime/export.js";
 import { loadModel, saveModel } from "../../runtime/model-io.js";
 import { layerWeights, type LayerWeight } from "../../src/commands/build-tfjs-model.js";
-import { PYTHON, TORCH_MISSING, runCli, runPython } from "./torch-python.js";
+import { PYTHON, TORCH_MISSING, randomValues, runCli, runPython } from "./torch-python.js";
 
 const TORCH = { DLM_PYTHON: PYTHON };
 const ROOT = join(import.meta.dirname, "..", "..");
 
-/** Deterministic pseudo-random values in [0, 1). */
-function random(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4294967296;
-  };
-}
-
 /** 90 rows of four features and a class (a, b or c) that a linear rule of them decides. */
 function csvRows(): string {
-  const next = random(17);
+  const features = randomValues(90 * 4, 17, -2, 2);
   const rows = ["f1,f2,f3,f4,label"];
   for (let index = 0; index < 90; index++) {
-    const values = [0, 1, 2, 3].map(() => Number((next() * 4 - 2).toFixed(3)));
+    const values = Array.from(features.slice(index * 4, index * 4 + 4), (value) => Number(value.toFixed(3)));
     const scores = [values[0]! + values[1]!, values[2]! - values[0]!, values[3]! - values[1]!];
     rows.push(`${values.join(",")},${"abc"[scores.indexOf(Math.max(...scores))]}`);
   }
@@ -89,7 +78,7 @@ const byLayer = (weights: readonly LayerWeight[]) => {
 describe.skipIf(TORCH_MISSING !== undefined)("a saved model as a torch backbone", () => {
   const dir = mkdtempSync(join(tmpdir(), "dlm-torch-saved-"));
   const file = join(dir, "transfer.dlm");
-  let saved: Map<string, number[]>;
+  let saved: Map<string, number[][]>;
 
   beforeAll(async () => {
     writeFileSync(join(dir, "data.csv"), csvRows());

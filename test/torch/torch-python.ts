@@ -51,4 +51,17 @@ export async function runCli(args: string[], env: Record<string, string> = {}): 
   }
 }
 
+/** Deterministic pseudo-random values in [lo, hi) (xorshift32). */
+export function randomValues(count: number, seed: number, lo: number, hi: number): Float32Array {
+  const values = new Float32Array(count);
+  let state = seed >>> 0 || 1;
+  for (let index = 0; index < count; index++) {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    values[index] = lo + ((state >>> 0) / 4294967296) * (hi - lo);
+  }
+  return values;
+}
+
 export { buildTfjsModel } from "../../src/commands/build-tfjs-model.js";
