@@ -160,6 +160,7 @@ function definitionLiteral(plan: ExperimentPlan, displayFile: (file: string) => 
             objective: plan.tune.objective,
             strategy: plan.tune.strategy,
             ...(plan.tune.maxEpochs === undefined ? {} : { maxEpochs: plan.tune.maxEpochs }),
+            parallel: plan.tune.parallel,
             space: Object.fromEntries(plan.tune.spaces.map((space) => [space.name, plain(space.space)])),
           },
         }),

@@ -4,6 +4,7 @@
  * evaluation, export) plus its model builder. `run.ts` executes it.
  */
 import type { WorkersSetting } from "./parallel/worker-count.js";
+import type { ParallelSetting } from "./parallel/trial-count.js";
 import type * as tf from "@tensorflow/tfjs";
 import type { BackendName } from "./backend.js";
 import type { DataSpec } from "./data/spec.js";
@@ -93,6 +94,11 @@ export interface TuneSpec {
   readonly objective: string;
   readonly strategy: "grid" | "random";
   readonly maxEpochs?: number;
+  /**
+   * Trials trained at once, each in its own thread (runtime/parallel/trial-count.ts): a count
+   * or `auto`. Absent: one at a time (the language's default, `auto`, is written by the compiler).
+   */
+  readonly parallel?: ParallelSetting;
   /** Hyperparameter name (as the report shows it) → its space. */
   readonly space: Readonly<Record<string, SearchSpace>>;
 }

@@ -3,18 +3,19 @@
  * scores it on the objective (a validation log such as `val_accuracy`), and returns the
  * trials and the best point. Points come from a grid or a seeded random draw, and every
  * trial's weights start from the same seeded initialisation, so a search is reproducible.
+ * Trials train one at a time here, or several at once in trial workers (`parallel`,
+ * runtime/parallel/parallel-trials.ts) with the same points, scores and table.
  */
 import type { ExperimentDefinition, Hyperparameters, SearchSpace } from "./experiment.js";
 import type { PreparedData } from "./prepared-data.js";
-import { train } from "./train.js";
-import { createOptimizer } from "./optimizers.js";
 import { isHigherBetter } from "./metrics/index.js";
 import { deriveSeed, mulberry32 } from "./data/random.js";
 import type { Say } from "./run-stages.js";
-import { makeCallbacks } from "./callbacks/registry.js";
-import { buildSeededModel } from "./seeded-model.js";
-import { positiveClassId } from "./evaluate.js";
+import { activeBackendName } from "./backend.js";
 import { formatSetting } from "./report/tables.js";
+import { describeTrial, scoreTrial, trainTrialHere, type TrialOutcome, type TrialSpec } from "./tune-trial.js";
+import { chooseParallelTrials } from "./parallel/trial-count.js";
+import { trainTrialsInParallel, whyTrialsStayOnMainThread } from "./parallel/parallel-trials.js";
 
 /** One finished trial. */
 export interface TrialResult {
@@ -88,57 +89,21 @@ export async function runTuning(definition: ExperimentDefinition, data: Prepared
   const tune = definition.tune;
   if (tune === undefined) throw new Error("runTuning needs a `tune` section");
   const points = searchPoints(tune.space, tune.strategy, tune.trials, definition.seed);
+  const resultOf = (trial: number, outcome: TrialOutcome): TrialResult => ({
+    trial,
+    values: points[trial - 1]!,
+    objectiveValue: scoreTrial(outcome, tune.objective),
+    epochs: outcome.epochs,
+  });
+  // Trials in parallel finish in any order: each says so as it finishes, the table keeps trial order.
+  const onTrained = (spec: TrialSpec, outcome: TrialOutcome) =>
+    say(formatTrialLine(resultOf(spec.trial, outcome), points.length, tune.objective));
+  const threads = parallelThreads(definition, data, points.length, say);
+  const outcomes =
+    (threads > 1 ? await trainTrialsInParallel({ definition, data, points, threads, say, onTrained }) : undefined) ??
+    (await trainTrialsInTurn(definition, data, points, onTrained));
+  const trials = outcomes.map((outcome, index) => resultOf(index + 1, outcome));
   const higherIsBetter = isHigherBetter(tune.objective);
-  const trials: TrialResult[] = [];
-  for (const [index, values] of points.entries()) {
-    const stage = definition.withHyperparameters?.(values).train ?? definition.train;
-    const model = await buildSeededModel(definition, data.info, values);
-    const optimizer = createOptimizer(stage.optimizer);
-    const callbacks = makeCallbacks(
-      stage.callbacks.filter(
-        (callback) => callback.kind === "early_stopping" || callback.kind === "reduce_lr_on_plateau",
-      ),
-      definition.baseDir,
-      true,
-    );
-    try {
-      const history = await train(model, data, {
-        epochs: tune.maxEpochs ?? stage.epochs,
-        batchSize: stage.batchSize,
-        seed: definition.seed,
-        optimizer,
-        loss: stage.loss,
-        metrics: stage.metrics,
-        // Trials score `val_f1` and the like as the final run logs them.
-        ...(definition.evaluate.average === undefined ? {} : { average: definition.evaluate.average }),
-        ...(definition.evaluate.positive === undefined
-          ? {}
-          : { positive: positiveClassId(definition.evaluate.positive, data.info.classes)! }),
-        callbacks,
-      });
-      const logged = history.logs[tune.objective] ?? [];
-      const finite = logged.filter(Number.isFinite);
-      // A diverged trial (History.failure: NaN weights) is no candidate, however good its earlier epochs looked.
-      const objectiveValue =
-        history.failure !== undefined || finite.length === 0
-          ? Number.NaN
-          : higherIsBetter
-            ? Math.max(...finite)
-            : Math.min(...finite);
-      const result: TrialResult = { trial: index + 1, values, objectiveValue, epochs: history.epochs.length };
-      trials.push(result);
-      say(
-        `dlm: trial ${result.trial}/${points.length}: ` +
-          Object.entries(values)
-            .map(([name, value]) => `${name}=${formatSetting(value)}`)
-            .join(", ") +
-          ` → ${tune.objective} ${objectiveValue.toFixed(4)} (${result.epochs} epochs)`,
-      );
-    } finally {
-      optimizer.dispose();
-      model.dispose();
-    }
-  }
   const ranked = trials.filter((trial) => Number.isFinite(trial.objectiveValue));
   if (ranked.length === 0) throw new Error(`tuning: no trial produced a value for \`${tune.objective}\``);
   const best = ranked.reduce((a, b) =>
@@ -147,6 +112,52 @@ export async function runTuning(definition: ExperimentDefinition, data: Prepared
   const result: TuningResult = { objective: tune.objective, trials, best };
   for (const line of formatTrialTable(result)) say(line);
   return result;
+}
+
+/**
+ * How many trials train at once (`tune { parallel }`), said when more than one, or when more
+ * were asked for than the search can use.
+ */
+function parallelThreads(definition: ExperimentDefinition, data: PreparedData, trials: number, say: Say): number {
+  const setting = definition.tune?.parallel;
+  const choice = chooseParallelTrials(setting, trials, activeBackendName());
+  const asked = typeof setting === "number" && setting > 1;
+  if (choice.trials <= 1) {
+    if (asked) say(`dlm: trials run one at a time (${choice.reason})`);
+    return 1;
+  }
+  const blocker = whyTrialsStayOnMainThread(definition, data);
+  if (blocker !== undefined) {
+    say(`dlm: trials run one at a time: ${blocker}`);
+    return 1;
+  }
+  say(`dlm: ${choice.trials} trials at a time (${choice.reason})`);
+  return choice.trials;
+}
+
+/** Trains the trials one after another on this thread; outcomes in trial order. */
+async function trainTrialsInTurn(
+  definition: ExperimentDefinition,
+  data: PreparedData,
+  points: readonly Hyperparameters[],
+  onTrained: (spec: TrialSpec, outcome: TrialOutcome) => void,
+): Promise<TrialOutcome[]> {
+  const outcomes: TrialOutcome[] = [];
+  for (const [index, values] of points.entries()) {
+    const spec = describeTrial(definition, data.info, index + 1, values);
+    const outcome = await trainTrialHere(definition, data, spec);
+    outcomes.push(outcome);
+    onTrained(spec, outcome);
+  }
+  return outcomes;
+}
+
+/** `dlm: trial 2/6: dense.units=16, … → val_accuracy 0.9667 (40 epochs)`. */
+function formatTrialLine(result: TrialResult, total: number, objective: string): string {
+  const values = Object.entries(result.values)
+    .map(([name, value]) => `${name}=${formatSetting(value)}`)
+    .join(", ");
+  return `dlm: trial ${result.trial}/${total}: ${values} → ${objective} ${result.objectiveValue.toFixed(4)} (${result.epochs} epochs)`;
 }
 
 /**

@@ -167,6 +167,7 @@ function checkExperiment(
             objective: tune.objective,
             strategy: tune.strategy,
             ...(tune.maxEpochs !== undefined ? { maxEpochs: tune.maxEpochs } : {}),
+            parallel: tune.parallel,
             spaces: [...context.searchSpaces],
           },
         }

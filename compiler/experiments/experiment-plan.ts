@@ -9,6 +9,7 @@ import type { BackendName } from "../../runtime/backend.js";
 import type { DataSpec } from "../../runtime/data/spec.js";
 import type { EvaluateSpec, FineTuneSpec, SearchSpace, StageSpec } from "../../runtime/experiment.js";
 import type { DataInfo } from "../../runtime/prepared-data.js";
+import type { ParallelSetting } from "../../runtime/parallel/trial-count.js";
 import type { ModelGraph } from "../expand-model.js";
 import type { InferredLayer } from "../infer-shapes.js";
 import type { PretrainedInfo, Shape, TfjsConfigValue } from "../layers/layer-definition.js";
@@ -98,6 +99,7 @@ export interface ExperimentPlan {
     readonly objective: string;
     readonly strategy: "grid" | "random";
     readonly maxEpochs?: number;
+    readonly parallel: ParallelSetting;
     readonly spaces: readonly PlannedSearchSpace[];
   };
   readonly evaluate: EvaluateSpec;

@@ -6,7 +6,7 @@
  * `train`, except `callbacks` (each stage lists its own). Numeric settings may hold a
  * search space when the experiment tunes; their site paths point into these specs.
  */
-import type { Setting, SourceRange } from "../../grammar/ast.js";
+import type { SourceRange } from "../../grammar/ast.js";
 import type { CallbackSpec, FineTuneSpec, StageSpec } from "../../runtime/experiment.js";
 import type { ScheduleSpec } from "../../runtime/optimizers.js";
 import type { ClassWeightSpec, LossName } from "../../runtime/losses.js";
@@ -15,15 +15,13 @@ import type { Unfreeze } from "../../runtime/unfreeze.js";
 import { LOSSES, METRICS, OPTIMIZERS, SCHEDULES, UNFREEZE, type LossEntry } from "../registry/training.js";
 import { CALLBACKS } from "../registry/callbacks/index.js";
 import { lowerRegistryCall } from "../registry/lower-call.js";
-import { describeValue, foldConstant } from "../constant-values.js";
-import { makeDiagnostic } from "../../diagnostics/diagnostic.js";
-import { VALUES } from "../../diagnostics/catalog/values.js";
-import type { WorkersSetting } from "../../runtime/parallel/worker-count.js";
+import { foldConstant } from "../constant-values.js";
 import { readNumber, readString } from "../layers/arguments.js";
 import { camelCase, type ExperimentContext, type SpaceSite } from "./experiment-context.js";
-import type { SectionReading } from "./read-sections.js";
+import { settingSpecOf, type SectionReading } from "./read-sections.js";
 import {
   readClassWeight,
+  readCountOrAuto,
   readEntry,
   readNameList,
   readScalarSetting,
@@ -95,7 +93,9 @@ export function lowerStage(section: SectionReading, context: ExperimentContext, 
   const validationBatchSize = written("validation_batch_size") ? scalar("validation_batch_size") : inherited?.spec?.validationBatchSize;
   const shuffle = written("shuffle") ? scalar("shuffle") : inherited?.spec?.shuffle;
   const workersSetting = section.settings.get("workers");
-  const workers = workersSetting ? readWorkers(workersSetting, section, context) : inherited?.spec?.workers;
+  const workers = workersSetting
+    ? readCountOrAuto(workersSetting, settingSpecOf(section, "workers"), section.path, context, "the cores, when a step is worth sharing")
+    : inherited?.spec?.workers;
   const classWeightSetting = section.settings.get("class_weight");
   const classWeight = classWeightSetting ? readClassWeight(classWeightSetting, context) : inherited?.classWeight;
   const callbacksSection = section.sections.get("callbacks");
@@ -142,28 +142,6 @@ export function lowerStage(section: SectionReading, context: ExperimentContext, 
 }
 
 /** The stage's field in the plan: `train`, `fineTune`. */
-/**
- * `workers: auto` or a whole number ≥ 1 (the schema's int bounds); anything else is
- * DLM301. Not a tuning site: how many threads share a step changes no trial's result.
- */
-function readWorkers(setting: Setting, section: SectionReading, context: ExperimentContext): WorkersSetting | undefined {
-  const value = settingValue(setting, context);
-  if (value.kind === "name" && value.name === "auto") return "auto";
-  const spec = section.spec.settings.find((candidate) => candidate.name === "workers");
-  if (value.kind === "number" && spec !== undefined) {
-    const count = readScalarSetting(setting, spec, section.path, context);
-    return typeof count === "number" ? count : undefined;
-  }
-  if (value.kind === "invalid") return undefined;
-  context.report(
-    makeDiagnostic(VALUES.wrongType, context.file, setting.value.range, {
-      message: `\`workers\` of ${section.path} expects \`auto\` or a whole number ≥ 1, found ${describeValue(value)}`,
-      help: "write `workers: auto` (the cores, when a step is worth sharing) or a count such as `workers: 2`",
-    }),
-  );
-  return undefined;
-}
-
 function stageField(stage: string): string {
   return camelCase(stage);
 }

@@ -1,7 +1,8 @@
 /**
- * `tune { }`: how many trials, which logged value to optimise, grid or random, and the
- * epochs per trial. Search spaces in settings are read where they are written; those in
- * layer arguments are planned here, with the model checked at every point of the search.
+ * `tune { }`: how many trials, which logged value to optimise, grid or random, the epochs
+ * per trial, and how many trials train at once. Search spaces in settings are read where
+ * they are written; those in layer arguments are planned here, with the model checked at
+ * every point of the search.
  */
 import type { SourceRange } from "../../grammar/ast.js";
 import type { SearchSpace } from "../../runtime/experiment.js";
@@ -16,8 +17,10 @@ import type { ExpandedModel } from "../models.js";
 import { argumentProblemDiagnostic } from "../resolve-args.js";
 import { FIRST_POINT, rangeEnds, readSearchSpace, type CallValue, type SearchPoint } from "./search-spaces.js";
 import type { ExperimentContext } from "./experiment-context.js";
-import type { SectionReading } from "./read-sections.js";
-import { readScalarSetting } from "./read-values.js";
+import { settingSpecOf, type SectionReading } from "./read-sections.js";
+import { readCountOrAuto, readScalarSetting } from "./read-values.js";
+import type { SettingSpec } from "../registry/experiment-schema.js";
+import type { ParallelSetting } from "../../runtime/parallel/trial-count.js";
 import { PIPELINE } from "../../diagnostics/catalog/pipeline.js";
 
 /** `tune { }` read: the settings (defaults filled) and where the objective is. */
@@ -26,6 +29,8 @@ export interface TuneReading {
   readonly objective: string;
   readonly strategy: "grid" | "random";
   readonly maxEpochs?: number;
+  /** Trials trained at once: a count or `auto` (the schema's default). */
+  readonly parallel: ParallelSetting;
   /** Where `objective` is written, or the section's name for the default `val_loss`. */
   readonly objectiveRange: SourceRange;
   readonly objectiveWritten: boolean;
@@ -46,16 +51,29 @@ export function readTune(section: SectionReading, context: ExperimentContext): T
   const objective = read("objective");
   const strategy = read("strategy");
   const maxEpochs = read("max_epochs");
-  if (!complete || typeof trials !== "number") return undefined;
+  const parallelSetting = section.settings.get("parallel");
+  const parallelSpec = settingSpecOf(section, "parallel");
+  const parallel = parallelSetting
+    ? readCountOrAuto(parallelSetting, parallelSpec, "tune", context, "the cores, one trial each at most")
+    : countOrAutoDefault(parallelSpec);
+  if (!complete || typeof trials !== "number" || parallel === undefined) return undefined;
   const objectiveSetting = section.settings.get("objective");
   return {
     trials,
     objective: typeof objective === "string" ? objective : "val_loss",
     strategy: strategy === "grid" ? "grid" : "random",
     ...(typeof maxEpochs === "number" ? { maxEpochs } : {}),
+    parallel,
     objectiveRange: objectiveSetting?.value.range ?? section.name.range,
     objectiveWritten: objectiveSetting !== undefined,
   };
+}
+
+/** The default of a setting that takes a count or `auto`, as the schema states it. */
+function countOrAutoDefault(spec: SettingSpec): ParallelSetting {
+  const value = spec.default;
+  if (value === "auto" || typeof value === "number") return value;
+  throw new Error(`\`${spec.name}\` has no count or \`auto\` as its default in the schema`);
 }
 
 /** Most points of a model's layer search spaces checked together; past it, one space varies at a time. */

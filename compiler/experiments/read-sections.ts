@@ -6,7 +6,7 @@
  * missing required members (DLM303) — so later phases read settings by name only.
  */
 import type { Call, ExperimentDecl, Identifier, InlineModel, Member, Section, Setting, SourceRange } from "../../grammar/ast.js";
-import { EXPERIMENT_SCHEMA, type SectionSpec } from "../registry/experiment-schema.js";
+import { EXPERIMENT_SCHEMA, type SectionSpec, type SettingSpec } from "../registry/experiment-schema.js";
 import { makeDiagnostic, replaceNameFix, type Diagnostic } from "../../diagnostics/diagnostic.js";
 import { closestName, didYouMean } from "../../diagnostics/suggest.js";
 import { PIPELINE } from "../../diagnostics/catalog/pipeline.js";
@@ -28,6 +28,13 @@ export interface SectionReading {
   readonly calls: readonly Call[];
   /** `model { }` bodies (the experiment only). */
   readonly inlineModels: readonly InlineModel[];
+}
+
+/** The schema's spec of setting `name` of a section (a name the schema lacks is a bug here). */
+export function settingSpecOf(section: SectionReading, name: string): SettingSpec {
+  const spec = section.spec.settings.find((candidate) => candidate.name === name);
+  if (spec === undefined) throw new Error(`section \`${section.spec.name}\` has no setting \`${name}\` in the schema`);
+  return spec;
 }
 
 /** The experiment's members sorted against the schema, and what did not fit. */

@@ -111,6 +111,34 @@ export function readScalarSetting(
 }
 
 /**
+ * A setting that takes `auto` or a whole number ≥ 1 (`workers`, `parallel`): the count is
+ * checked against the schema's int bounds, anything else is DLM301, whose help says what
+ * `auto` means (`autoMeans`). Not a tuning site: how many threads run changes no result.
+ */
+export function readCountOrAuto(
+  setting: Setting,
+  spec: SettingSpec,
+  section: string,
+  context: ExperimentContext,
+  autoMeans: string,
+): number | "auto" | undefined {
+  const value = settingValue(setting, context);
+  if (value.kind === "name" && value.name === "auto") return "auto";
+  if (value.kind === "number") {
+    const count = readScalarSetting(setting, spec, section, context);
+    return typeof count === "number" ? count : undefined;
+  }
+  if (value.kind === "invalid") return undefined;
+  context.report(
+    makeDiagnostic(VALUES.wrongType, context.file, setting.value.range, {
+      message: `\`${spec.name}\` of ${section} expects \`auto\` or a whole number ≥ 1, found ${describeValue(value)}`,
+      help: `write \`${spec.name}: auto\` (${autoMeans}) or a count such as \`${spec.name}: 2\``,
+    }),
+  );
+  return undefined;
+}
+
+/**
  * A search space written in place of a value: DLM505 outside a tuning experiment or at a
  * site that cannot vary per trial; otherwise it is read and recorded. Returns the value to
  * check in its place (the space's first point), or the value itself when it is no space.

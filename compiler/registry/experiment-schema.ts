@@ -166,6 +166,12 @@ export const EXPERIMENT_SCHEMA: SectionSpec = {
         { name: "objective", doc: "The logged value to optimise, e.g. val_accuracy.", type: { kind: "string" }, defaultText: "val_loss" },
         { name: "strategy", doc: "grid or random.", type: { kind: "enum", values: ["grid", "random"] }, defaultText: "random" },
         { name: "max_epochs", doc: "Epochs per trial (default: train.epochs).", type: { kind: "int", min: 1 } },
+        {
+          name: "parallel",
+          doc: "`auto` or a count ≥ 1: trials trained at once, each in its own thread on one core; `auto` takes the cores, at most one per trial. The trials, their scores and the table are those of one trial at a time.",
+          type: { kind: "int", min: 1 },
+          default: "auto",
+        },
       ],
       sections: [],
     },

@@ -7,6 +7,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { deriveSeed } from "./random.js";
 import type { AugmentStep } from "./spec.js";
+import type { DataInfo, PreparedData } from "../prepared-data.js";
 
 /** Augments one batch; returns a new tensor (the caller disposes input and output). */
 export type Augmenter = (batch: tf.Tensor4D, seed: number) => tf.Tensor4D;
@@ -28,6 +29,16 @@ export function makeAugmenter(steps: readonly AugmentStep[], options: AugmenterO
         tf.clone(batch),
       ),
     );
+}
+
+/**
+ * `PreparedData.augment` for the steps of `augment { }`: images only, none without steps.
+ * A trial worker rebuilds it from the same steps (runtime/parallel/shared-data.ts).
+ */
+export function augmentationOf(steps: readonly AugmentStep[], info: DataInfo): PreparedData["augment"] {
+  if (info.modality !== "image" || steps.length === 0) return undefined;
+  const augmenter = makeAugmenter(steps);
+  return (batch: tf.Tensor, seed: number) => augmenter(batch as tf.Tensor4D, seed);
 }
 
 /** One step on a batch: its spec, the step's seed, and the probability of a flip. */

@@ -7,7 +7,7 @@
 import { resolve } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import type { DataInfo, PreparedData, Preprocessing, Split, Task } from "../prepared-data.js";
-import { makeAugmenter } from "./augment.js";
+import { augmentationOf } from "./augment.js";
 import { BUILTIN_DATASET_NAMES, findBuiltinDataset, loadBuiltinDataset } from "./builtin-datasets.js";
 import { MAX_CSV_CHECK_BYTES, readCsvTable } from "./csv.js";
 import { DataError } from "./errors.js";
@@ -434,17 +434,14 @@ function toTensors(arrays: PreparedArrays, spec: DataSpec): PreparedData {
         : tf.tensor2d(split.y as Float32Array, [split.size, info.targets ?? 1], "float32"),
     size: split.size,
   });
-  const steps = spec.augment ?? [];
-  const augmenter = info.modality === "image" && steps.length > 0 ? makeAugmenter(steps) : undefined;
+  const augment = augmentationOf(spec.augment ?? [], info);
   return {
     info,
     train: toSplit(arrays.train),
     ...(arrays.validation.size > 0 ? { validation: toSplit(arrays.validation) } : {}),
     ...(arrays.test.size > 0 ? { test: toSplit(arrays.test) } : {}),
     preprocessing: arrays.preprocessing,
-    ...(augmenter !== undefined
-      ? { augment: (batch: tf.Tensor, seed: number) => augmenter(batch as tf.Tensor4D, seed) }
-      : {}),
+    ...(augment !== undefined ? { augment } : {}),
   };
 }
 

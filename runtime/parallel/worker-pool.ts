@@ -7,14 +7,13 @@
  * the moving averages become the mean of the workers' (as PyTorch DDP without SyncBatchNorm).
  */
 import { EventEmitter } from "node:events";
-import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
 import type { ActiveBackendName } from "../backend.js";
 import type { LossName } from "../losses.js";
 import type { GradientWorkerData } from "./gradient-worker.js";
 import { shardGradients } from "./shard-gradients.js";
+import { startWorkerThread } from "./start-worker-thread.js";
 import {
   COMMAND,
   CONTROL,
@@ -101,7 +100,7 @@ export class WorkerPool {
     const ready: Promise<void>[] = [];
     for (let index = 1; index < args.workers; index++) {
       const data: GradientWorkerData = { index, backend: args.backend, modelTopology, loss: args.loss, layout, buffers };
-      const thread = startWorkerThread(data);
+      const thread = startWorkerThread("gradient-worker", data);
       threads.push(thread);
       // The first line: TF.js's messages go on with paragraphs of advice.
       thread.on("error", (error) => stop(index, error.message.split("\n")[0] ?? error.message));
@@ -293,21 +292,6 @@ function describeLayout(args: WorkerPoolArgs): SharedLayout {
     nonTrainable: weights.map((_, index) => index).filter((index) => !trainableSet.has(index)),
     keepPredictions: args.keepPredictions,
   };
-}
-
-/**
- * Starts one worker thread. Built code (dist/, what `dlm run`'s programs import) starts the
- * compiled gradient-worker.js; run from TypeScript source (tsx, vitest) the thread first
- * registers tsx's loader, then imports gradient-worker.ts.
- */
-function startWorkerThread(data: GradientWorkerData): Worker {
-  const fromSource = import.meta.url.endsWith(".ts");
-  const entry = new URL(fromSource ? "./gradient-worker.ts" : "./gradient-worker.js", import.meta.url);
-  if (!fromSource) return new Worker(entry, { workerData: data });
-  // tsx's ESM API (its CommonJS build cannot load here); `--import tsx` in a worker's execArgv registers no hooks on Node 20.
-  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api").replace(/\.cjs$/, ".mjs")).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then(({ tsImport }) => tsImport(${JSON.stringify(entry.href)}, ${JSON.stringify(entry.href)}));`;
-  return new Worker(bootstrap, { eval: true, workerData: data });
 }
 
 /** `Atomics.waitAsync` (Node ≥ 16), which the ES2022 library typings lack. */

@@ -134,9 +134,9 @@ describe("tune experiments", () => {
     expect(spaceText).toBe("choice(16, 32)");
   });
 
-  it("defaults the objective to val_loss and the strategy to random", () => {
+  it("defaults the objective to val_loss, the strategy to random and parallel to auto", () => {
     const plan = checkExperimentsIn(irisExperiment({ extra: "  tune { trials: 3 }\n" })).experiments.plans[0]!;
-    expect(plan.tune).toEqual({ trials: 3, objective: "val_loss", strategy: "random", spaces: [] });
+    expect(plan.tune).toEqual({ trials: 3, objective: "val_loss", strategy: "random", parallel: "auto", spaces: [] });
   });
 });
 

@@ -29,6 +29,7 @@ vi.mock("../../../runtime/callbacks/registry.js", async (importOriginal) => {
 });
 
 // `min_delta: 1000`: no epoch after the first improves, so a trial trains exactly 1 + patience epochs.
+// `parallel: 1`: the trials train on this thread, where the test watches the callbacks.
 const SOURCE = `experiment search {
   seed: 5
   data {
@@ -48,7 +49,7 @@ const SOURCE = `experiment search {
     batch_size: 16
     callbacks { early_stopping(monitor: val_loss, patience: choice(1, 3), min_delta: 1000) }
   }
-  tune { trials: 4, objective: val_accuracy, strategy: grid }
+  tune { trials: 4, objective: val_accuracy, strategy: grid, parallel: 1 }
 }
 `;
 
