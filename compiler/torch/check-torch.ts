@@ -16,20 +16,22 @@ function torchMonitors(plan: ExperimentPlan, stage: StageSpec): Set<string> {
   return new Set(["loss", "val_loss", ...(accuracy ? ["accuracy", "val_accuracy"] : [])]);
 }
 
+/** Callbacks without a monitor the torch engine runs (`csv_logger`: DLM writes it from the run's history). */
+const RUN_BY_TORCH: ReadonlySet<string> = new Set(["progress", "terminate_on_nan", "csv_logger"]);
+
 /** The settings of an experiment the torch engine does not run, each as a short phrase. */
 function unsupportedSettings(plan: ExperimentPlan): string[] {
   const found: string[] = [];
   if (plan.tune !== undefined) found.push("a `tune` search");
   const stages = [plan.train, ...(plan.fineTune === undefined ? [] : [plan.fineTune])];
   for (const { callback, monitors } of stages.flatMap((stage) => stage.callbacks.map((callback) => ({ callback, monitors: torchMonitors(plan, stage) })))) {
-    if (callback.kind === "progress" || callback.kind === "terminate_on_nan") continue;
-    if (callback.kind === "early_stopping" || callback.kind === "reduce_lr_on_plateau" || callback.kind === "model_checkpoint") {
+    if ("monitor" in callback) {
       if (!monitors.has(callback.monitor)) {
         found.push(`\`${callback.kind}\` on \`${callback.monitor}\` (only ${[...monitors].map((name) => `\`${name}\``).join(", ")})`);
       }
       continue;
     }
-    found.push(`the \`${callback.kind}\` callback`);
+    if (!RUN_BY_TORCH.has(callback.kind)) found.push(`the \`${callback.kind}\` callback`);
   }
   return found;
 }

@@ -48,16 +48,17 @@ export const ENGINE_MESSAGES: readonly MessageEntry[] = [
       "with their optimizer, schedule, loss, class weights, epochs, batch size and image `augment`, " +
       "and the callbacks `early_stopping`, `reduce_lr_on_plateau` and `model_checkpoint` (on `loss` " +
       "or `val_loss`, or `accuracy` and `val_accuracy` of a classifier that logs accuracy), " +
-      "`terminate_on_nan` and `progress`. A `tune` search, `csv_logger` and other monitors are not " +
-      "run by it yet: rather than ignore them, `dlm check --target torch` (or `engine: torch`) names " +
-      "each one. Run such an experiment with the TF.js engine, or remove the setting.",
+      "`csv_logger` (written by DLM when the program has finished), `terminate_on_nan` and " +
+      "`progress`. A `tune` search and other monitors are not run by it yet: rather than ignore " +
+      "them, `dlm check --target torch` (or `engine: torch`) names each one. Run such an experiment " +
+      "with the TF.js engine, or remove the setting.",
     wrong: iris(
       "    dense(8, activation: relu)\n    dense(3, activation: softmax)\n",
-      "loss: sparse_categorical_crossentropy, epochs: 5, callbacks { csv_logger(\"log.csv\") }",
+      "loss: sparse_categorical_crossentropy, metrics: [precision], epochs: 5, callbacks { early_stopping(monitor: val_precision) }",
     ),
     fixed: iris(
       "    dense(8, activation: relu)\n    dense(3, activation: softmax)\n",
-      "loss: sparse_categorical_crossentropy, epochs: 5, callbacks { terminate_on_nan }",
+      "loss: sparse_categorical_crossentropy, metrics: [precision], epochs: 5, callbacks { early_stopping(monitor: val_loss) }",
     ),
   },
 ];

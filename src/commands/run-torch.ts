@@ -21,6 +21,7 @@ import type { StageSpec } from "../../runtime/experiment.js";
 import { hasPretrainedWeights } from "../../compiler/layers/pretrained.js";
 import { backboneWeights, buildTfjsModelWithBackbones, setWeightsByLayer } from "./build-tfjs-model.js";
 import { readWeightFiles, writeWeightFiles } from "./tfjs-weight-files.js";
+import { writeCsvLogs } from "./torch-csv-logs.js";
 import { architectureOf } from "../../runtime/architecture-hash.js";
 import { terminalText } from "../../diagnostics/terminal-text.js";
 
@@ -264,12 +265,13 @@ async function trainAndFinish(
     const history = JSON.parse(await fs.readFile(path.join(outputDir, "history.json"), "utf8")) as Record<string, number>[];
     const finished = await runtime.finishTorchRun(plan, prepared, model, history, outputDir);
     for (const line of finished.lines) say(line);
+    const logs = await writeCsvLogs(prepared.definition, finished.history, flags.epochs ?? plan.train.epochs);
     if (plan.export !== undefined) {
       const exportDir = path.resolve(path.dirname(plan.file), plan.export);
       await runtime.exportTorchModel(exportDir, plan, prepared, model, finished.metrics);
       say(`dlm: exported bundle to ${exportDir}`);
     }
-    say(`dlm: wrote ${finished.files.join(", ")}`);
+    say(`dlm: wrote ${[...finished.files, ...logs].join(", ")}`);
     return EXIT_OK;
   } finally {
     prepared.dispose();

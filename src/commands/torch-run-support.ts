@@ -126,7 +126,7 @@ export async function finishTorchRun(
   model: tf.LayersModel,
   records: readonly Record<string, number>[],
   outputDir: string,
-): Promise<{ lines: string[]; files: string[]; metrics: Record<string, number> }> {
+): Promise<{ lines: string[]; files: string[]; metrics: Record<string, number>; history: StageOutcome["history"] }> {
   const read = (name: string): Float32Array | Int32Array | undefined => {
     const file = path.join(outputDir, `predictions-${name}.npy`);
     return existsSync(file) ? decodeNpy(readFileSync(file)).data : undefined;
@@ -168,7 +168,7 @@ export async function finishTorchRun(
     const label = averagedMetricLabel(name, evaluation?.average, evaluation?.positive);
     return `dlm: ${evaluation?.split} ${label} = ${Number.isInteger(value) ? value : value.toFixed(4)}`;
   });
-  return { lines, files, metrics: evaluation?.metrics ?? {} };
+  return { lines, files, metrics: evaluation?.metrics ?? {}, history: outcome.history };
 }
 
 /** Writes the bundle of `export:` from the TF.js model holding the torch-trained weights. */

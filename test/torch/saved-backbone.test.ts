@@ -52,7 +52,7 @@ function savedModel(extra?: (x: tf.SymbolicTensor) => tf.SymbolicTensor): tf.Lay
   return model;
 }
 
-const experiment = (name: string, stages: string) => `experiment ${name} {
+const experiment = (name: string, stages: string, trainCallbacks = "") => `experiment ${name} {
   seed: 5
   data {
     source: csv("data.csv", label: label)
@@ -62,7 +62,7 @@ const experiment = (name: string, stages: string) => `experiment ${name} {
     base = pretrained("base/model.json", until: feat_c)
     dense(3, activation: softmax)
   }
-  train { optimizer: adam(learning_rate: 0.01), loss: sparse_categorical_crossentropy, metrics: [accuracy], epochs: 2, batch_size: 8 }
+  train { optimizer: adam(learning_rate: 0.01), loss: sparse_categorical_crossentropy, metrics: [accuracy], epochs: 2, batch_size: 8${trainCallbacks} }
   ${stages}
   export: "exports/${name}"
 }
@@ -87,7 +87,11 @@ describe.skipIf(TORCH_MISSING !== undefined)("a saved model as a torch backbone"
     writeFileSync(
       file,
       experiment("frozen", "") +
-        experiment("tuned", "fine_tune { optimizer: adam(learning_rate: 0.01), loss: sparse_categorical_crossentropy, epochs: 2, batch_size: 8, unfreeze: last(4) }"),
+        experiment(
+          "tuned",
+          'fine_tune { optimizer: adam(learning_rate: 0.01), loss: sparse_categorical_crossentropy, epochs: 2, batch_size: 8, unfreeze: last(4), callbacks { csv_logger("logs/fine_tune.csv") } }',
+          ', callbacks { csv_logger("logs/train.csv") }',
+        ),
     );
   });
 
@@ -128,6 +132,21 @@ describe.skipIf(TORCH_MISSING !== undefined)("a saved model as a torch backbone"
     expect(history.map((row) => row.split(",")[0])).toEqual(["epoch", "1", "2", "3", "4"]);
     expect(JSON.parse(readFileSync(join(dir, "runs", "tuned", "checkpoint", "stage.json"), "utf8"))).toEqual({ stage: "fine_tune" });
 
+    // csv_logger: each stage's rows of the history, in the layout of the TF.js engine's callback (checked below)
+    const logged = (stage: string) => readFileSync(join(dir, "logs", `${stage}.csv`), "utf8").trim().split("\n");
+    const columns = history[0]!.split(",");
+    for (const [stage, epochs] of [["train", [1, 2]], ["fine_tune", [3, 4]]] as const) {
+      const [header, ...rows] = logged(stage);
+      expect(header).toBe("epoch,accuracy,loss,lr,val_accuracy,val_loss");
+      expect(rows.map((row) => Number(row.split(",")[0]))).toEqual(epochs);
+      for (const [row, line] of rows.entries()) {
+        const values = Object.fromEntries(line.split(",").map((value, column) => [header!.split(",")[column]!, Number(value)]));
+        const expected = history[epochs[row]!]!.split(",").map(Number);
+        for (const [column, name] of columns.entries()) expect(values[name]).toBeCloseTo(expected[column]!, 12);
+      }
+    }
+    const torchLogs = [logged("train"), logged("fine_tune")];
+
     // dlm predict on the raw test rows gives the torch program's own test predictions
     const runDir = join(dir, "runs", "tuned");
     const x = decodeNpy(readFileSync(join(runDir, "prepared", "test.x.npy")));
@@ -142,6 +161,15 @@ describe.skipIf(TORCH_MISSING !== undefined)("a saved model as a torch backbone"
     const worst = Math.max(...probabilities.map((value, index) => Math.abs(value - expected[index]!)));
     process.stdout.write(`saved backbone: dlm predict vs torch, max difference ${worst.toExponential(2)}\n`);
     expect(worst).toBeLessThan(1e-5);
+
+    // the TF.js engine's csv_logger writes the same columns and epochs (and may replace the torch run's file: DLM wrote it)
+    const tfjs = await runCli(["run", file, "--experiment", "tuned", "--out", join(dir, "tfjs")]);
+    expect(tfjs.code).toBe(0);
+    const firstColumn = (lines: readonly string[]) => lines.map((line) => line.split(",")[0]);
+    for (const [index, stage] of ["train", "fine_tune"].entries()) {
+      expect(logged(stage)[0]).toBe(torchLogs[index]![0]);
+      expect(firstColumn(logged(stage))).toEqual(firstColumn(torchLogs[index]!));
+    }
   }, 300_000);
 
   it("a run cut inside fine_tune, or at the stage boundary, resumes to the weights of the whole run (needs the run above)", () => {
