@@ -66,9 +66,9 @@ export function backboneLayers(names: readonly string[], attrs: ReadonlyMap<stri
 }
 
 /** A saved layer as a DLM layer: as planned (a model the file exports), or mapped from its Keras class. */
-function savedLayerAsDlm(layer: SavedLayer): KerasLayerMapping {
+function savedLayerAsDlm(layer: SavedLayer, input: Shape): KerasLayerMapping {
   const planned = layer.saved?.dlm;
-  return planned === undefined ? kerasLayerAsDlm(layer.className, layer.saved?.config ?? {}) : { ok: true, ...planned };
+  return planned === undefined ? kerasLayerAsDlm(layer.className, layer.saved?.config ?? {}, input.length + 1) : { ok: true, ...planned };
 }
 
 /** The module of a saved backbone, or why one of its layers cannot be built (naming it and its class). */
@@ -99,8 +99,9 @@ export function emitSavedBackbone(backbone: PlannedBackbone, className: string):
       line = `x = ${merge(inputs.map(operand))}`;
     } else {
       const input = inputs[0] ?? MODEL_INPUT;
-      const dlm = savedLayerAsDlm(layer);
-      const mapped = dlm.ok ? torchLayer(dlm.kind, dlm.config, shapes.get(input) ?? []) : dlm;
+      const inputShape = shapes.get(input) ?? [];
+      const dlm = savedLayerAsDlm(layer, inputShape);
+      const mapped = dlm.ok ? torchLayer(dlm.kind, dlm.config, inputShape) : dlm;
       if (!mapped.ok) return `its layer \`${layer.name}\` (${layer.className}) has no PyTorch mapping: ${mapped.reason}`;
       const attr = pythonIdentifier(layer.name, taken);
       if (mapped.module !== undefined) {

@@ -48,8 +48,8 @@ function tfjsConfig(config: KerasConfig): Record<string, TfjsConfigValue> {
   return converted;
 }
 
-/** Why a setting of the config differs from what the mapping computes, or undefined. */
-type ConfigCheck = (config: KerasConfig) => string | undefined;
+/** Why a setting of the config differs from what the mapping computes, or undefined; `rank` counts the batch axis. */
+type ConfigCheck = (config: KerasConfig, rank: number) => string | undefined;
 
 /** `key` must be one of `allowed` (absent counts as the first). */
 const only =
@@ -62,10 +62,10 @@ const only =
   };
 
 const CHANNELS_LAST = only("data_format", "channels_last");
-/** Keras's batch-norm axis over channels-last data: the last, however written. */
-const LAST_AXIS: ConfigCheck = (config) => {
+/** Normalisation over the last axis (channels-last data), however written: `-1`, its index, or a list of one. */
+const LAST_AXIS: ConfigCheck = (config, rank) => {
   const axis = Array.isArray(config["axis"]) && config["axis"].length === 1 ? config["axis"][0] : (config["axis"] ?? -1);
-  return axis === -1 || axis === 3 || axis === 2 || axis === 1 ? undefined : `\`axis: ${JSON.stringify(config["axis"])}\``;
+  return axis === -1 || axis === rank - 1 ? undefined : `\`axis: ${JSON.stringify(config["axis"])}\``;
 };
 const CONVOLUTION = [CHANNELS_LAST, only("padding", "valid", "same")];
 const RECURRENT = [
@@ -107,7 +107,7 @@ const KERAS_CLASSES: Readonly<Record<string, KerasClass>> = {
   SpatialDropout1D: { kind: "spatial_dropout1d" },
   SpatialDropout2D: { kind: "spatial_dropout2d", checks: [CHANNELS_LAST] },
   BatchNormalization: { kind: "batch_norm", checks: [LAST_AXIS, only("center", true), only("scale", true)] },
-  LayerNormalization: { kind: "layer_norm", checks: [only("axis", -1, [-1]), only("center", true), only("scale", true)] },
+  LayerNormalization: { kind: "layer_norm", checks: [LAST_AXIS, only("center", true), only("scale", true)] },
   Activation: { kind: "activation" },
   ReLU: {
     kind: "activation",
@@ -129,12 +129,12 @@ const KERAS_CLASSES: Readonly<Record<string, KerasClass>> = {
 const RECURRENT_FACTORIES: Readonly<Record<string, string>> = { LSTM: "lstm", GRU: "gru", SimpleRNN: "simpleRNN" };
 
 /** A Bidirectional wrapper over one of the recurrent classes above. */
-function bidirectional(config: KerasConfig): KerasLayerMapping {
+function bidirectional(config: KerasConfig, rank: number): KerasLayerMapping {
   const inner = config["layer"] as { class_name?: unknown; config?: unknown } | undefined;
   const className = typeof inner?.class_name === "string" ? inner.class_name : "";
   const factory = RECURRENT_FACTORIES[className];
   if (factory === undefined) return { ok: false, reason: `it wraps a \`${className}\`, which the torch engine has no bidirectional form of` };
-  const nested = kerasLayerAsDlm(className, (inner?.config ?? {}) as KerasConfig);
+  const nested = kerasLayerAsDlm(className, (inner?.config ?? {}) as KerasConfig, rank);
   if (!nested.ok) return nested;
   return {
     ok: true,
@@ -143,12 +143,15 @@ function bidirectional(config: KerasConfig): KerasLayerMapping {
   };
 }
 
-/** A saved layer (not a merge, not the input layer) as the DLM layer whose torch mapping computes it. */
-export function kerasLayerAsDlm(className: string, config: KerasConfig): KerasLayerMapping {
-  if (className === "Bidirectional") return bidirectional(config);
+/**
+ * A saved layer (not a merge, not the input layer) as the DLM layer whose torch mapping
+ * computes it; `rank` is its input's, the batch axis counted.
+ */
+export function kerasLayerAsDlm(className: string, config: KerasConfig, rank: number): KerasLayerMapping {
+  if (className === "Bidirectional") return bidirectional(config, rank);
   const known = KERAS_CLASSES[className];
   if (known === undefined) return { ok: false, reason: `the torch engine has no mapping of Keras's \`${className}\`` };
-  const differs = (known.checks ?? []).map((check) => check(config)).filter((found) => found !== undefined);
+  const differs = (known.checks ?? []).map((check) => check(config, rank)).filter((found) => found !== undefined);
   if (differs.length > 0) return { ok: false, reason: `the torch engine runs \`${className}\` only without ${differs.join(", ")}` };
   return { ok: true, kind: known.kind, config: { ...tfjsConfig(config), ...known.config?.(config) } };
 }
