@@ -6,12 +6,14 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import type { CallbackSpec, ExperimentDefinition, Hyperparameters } from "./experiment.js";
-import type { LossName } from "./losses.js";
+import type { ClassWeightSpec, LossName } from "./losses.js";
 import { isHigherBetter, type Average } from "./metrics/index.js";
-import type { OptimizerSpec } from "./optimizers.js";
+import { learningRateOf, makeSchedule, type OptimizerSpec, type ScheduleSpec } from "./optimizers.js";
 import type { DataInfo, PreparedData } from "./prepared-data.js";
 import { train } from "./train.js";
 import { makeCallbacks } from "./callbacks/registry.js";
+import { learningRateScheduler } from "./callbacks/learning-rate-scheduler.js";
+import { keepBackboneBatchNormInInference } from "./unfreeze.js";
 import { positiveClassId } from "./evaluate.js";
 import { buildSeededModel } from "./seeded-model.js";
 
@@ -32,6 +34,11 @@ export interface TrialSpec {
   readonly positive?: number;
   /** The stage's `early_stopping` and `reduce_lr_on_plateau`: the callbacks a trial runs. */
   readonly callbacks: readonly CallbackSpec[];
+  /** The stage's settings that change what a trial learns, as the final run trains with them. */
+  readonly schedule?: ScheduleSpec;
+  readonly classWeight?: ClassWeightSpec;
+  readonly shuffle: boolean;
+  readonly validationBatchSize?: number;
   /** Folder of the `.dlm` file, for the callbacks' factories. */
   readonly baseDir: string;
 }
@@ -86,6 +93,10 @@ export function describeTrial(
     ...(average === undefined ? {} : { average }),
     ...(positive === undefined ? {} : { positive: positiveClassId(positive, info.classes)! }),
     callbacks: stage.callbacks.filter((callback) => TRIAL_CALLBACKS.has(callback.kind)),
+    ...(stage.schedule === undefined ? {} : { schedule: stage.schedule }),
+    ...(stage.classWeight === undefined ? {} : { classWeight: stage.classWeight }),
+    shuffle: stage.shuffle ?? true,
+    ...(stage.validationBatchSize === undefined ? {} : { validationBatchSize: stage.validationBatchSize }),
     baseDir: definition.baseDir,
   };
 }
@@ -114,16 +125,25 @@ export async function trainTrial(
   spec: TrialSpec,
   signal?: AbortSignal,
 ): Promise<TrialOutcome> {
+  // As the final run (run-stages.ts): a pretrained backbone's batch norm stays in inference mode, on
+  // whichever thread built the model (a worker rebuilds it from its topology, unpatched).
+  keepBackboneBatchNormInInference(model);
+  const schedule =
+    spec.schedule === undefined ? [] : [learningRateScheduler(makeSchedule(spec.schedule, learningRateOf(spec.optimizer)))];
   const history = await train(model, data, {
     epochs: spec.epochs,
     batchSize: spec.batchSize,
+    ...(spec.validationBatchSize === undefined ? {} : { validationBatchSize: spec.validationBatchSize }),
     seed: spec.seed,
+    shuffle: spec.shuffle,
     optimizer: spec.optimizer,
     loss: spec.loss,
     metrics: spec.metrics,
     ...(spec.average === undefined ? {} : { average: spec.average }),
     ...(spec.positive === undefined ? {} : { positive: spec.positive }),
-    callbacks: makeCallbacks(spec.callbacks, spec.baseDir, true),
+    ...(spec.classWeight === undefined ? {} : { classWeight: spec.classWeight }),
+    // In run-stages' order: the schedule sets each epoch's rate before the user's callbacks see it.
+    callbacks: [...schedule, ...makeCallbacks(spec.callbacks, spec.baseDir, true)],
     ...(signal === undefined ? {} : { signal }),
   });
   return {

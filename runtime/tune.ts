@@ -84,8 +84,20 @@ export function searchPoints(
   return points.slice(0, trials);
 }
 
+/** How `auto` decides (tests shorten the wait). */
+export interface TuningOptions {
+  /** `auto` trains the other trials in workers when trial 1 took at least this long; default {@link AUTO_PARALLEL_MIN_TRIAL_SECONDS}. */
+  readonly autoMinTrialSeconds?: number;
+}
+
 /** Runs every trial and returns the search's table and its best point. */
-export async function runTuning(definition: ExperimentDefinition, data: PreparedData, say: Say): Promise<TuningResult> {
+export async function runTuning(
+  definition: ExperimentDefinition,
+  data: PreparedData,
+  say: Say,
+  options: TuningOptions = {},
+): Promise<TuningResult> {
+  const minTrialSeconds = options.autoMinTrialSeconds ?? AUTO_PARALLEL_MIN_TRIAL_SECONDS;
   const tune = definition.tune;
   if (tune === undefined) throw new Error("runTuning needs a `tune` section");
   const points = searchPoints(tune.space, tune.strategy, tune.trials, definition.seed);
@@ -98,10 +110,22 @@ export async function runTuning(definition: ExperimentDefinition, data: Prepared
   // Trials in parallel finish in any order: each says so as it finishes, the table keeps trial order.
   const onTrained = (spec: TrialSpec, outcome: TrialOutcome) =>
     say(formatTrialLine(resultOf(spec.trial, outcome), points.length, tune.objective));
-  const threads = parallelThreads(definition, data, points.length, say);
-  const outcomes =
-    (threads > 1 ? await trainTrialsInParallel({ definition, data, points, threads, say, onTrained }) : undefined) ??
-    (await trainTrialsInTurn(definition, data, points, onTrained));
+  const threads = parallelThreads(definition, data, points.length, minTrialSeconds, say);
+  const outcomes: TrialOutcome[] = [];
+  // `auto` starts workers only when trial 1, trained here, shows trials long enough to repay them.
+  if (threads > 1 && tune.parallel === "auto") {
+    const started = performance.now();
+    outcomes.push(...(await trainTrialsInTurn(definition, data, points, onTrained, 0, 1)));
+    const seconds = (performance.now() - started) / 1000;
+    if (seconds < minTrialSeconds) {
+      say(
+        `dlm: the other trials run one at a time (auto: trial 1 took ${seconds.toFixed(1)} s, ` +
+          `under the ${minTrialSeconds} s that repay starting a trial worker)`,
+      );
+    }
+    const parallel = seconds >= minTrialSeconds && points.length > 2;
+    outcomes.push(...(await trainRest(definition, data, points, parallel ? threads : 1, 1, say, onTrained)));
+  } else outcomes.push(...(await trainRest(definition, data, points, threads, 0, say, onTrained)));
   const trials = outcomes.map((outcome, index) => resultOf(index + 1, outcome));
   const higherIsBetter = isHigherBetter(tune.objective);
   const ranked = trials.filter((trial) => Number.isFinite(trial.objectiveValue));
@@ -118,7 +142,13 @@ export async function runTuning(definition: ExperimentDefinition, data: Prepared
  * How many trials train at once (`tune { parallel }`), said when more than one, or when more
  * were asked for than the search can use.
  */
-function parallelThreads(definition: ExperimentDefinition, data: PreparedData, trials: number, say: Say): number {
+function parallelThreads(
+  definition: ExperimentDefinition,
+  data: PreparedData,
+  trials: number,
+  minTrialSeconds: number,
+  say: Say,
+): number {
   const setting = definition.tune?.parallel;
   const choice = chooseParallelTrials(setting, trials, activeBackendName());
   const asked = typeof setting === "number" && setting > 1;
@@ -131,20 +161,49 @@ function parallelThreads(definition: ExperimentDefinition, data: PreparedData, t
     say(`dlm: trials run one at a time: ${blocker}`);
     return 1;
   }
-  say(`dlm: ${choice.trials} trials at a time (${choice.reason})`);
+  say(
+    setting === "auto"
+      ? `dlm: trial 1 first, then ${choice.trials} trials at a time if it takes ${minTrialSeconds} s or more (${choice.reason})`
+      : `dlm: ${choice.trials} trials at a time (${choice.reason})`,
+  );
   return choice.trials;
 }
 
-/** Trains the trials one after another on this thread; outcomes in trial order. */
+/**
+ * A trial worker costs about 1 s to start and as much again before its JavaScript runs at
+ * speed (measured on the 2-core machine): `auto` trains trial 1 on the main thread and starts
+ * workers for the rest only when that trial took at least this long.
+ */
+export const AUTO_PARALLEL_MIN_TRIAL_SECONDS = 5;
+
+/** Trains the points from index `from` on: in trial workers when `threads` > 1 and they start, else here; outcomes in trial order. */
+async function trainRest(
+  definition: ExperimentDefinition,
+  data: PreparedData,
+  points: readonly Hyperparameters[],
+  threads: number,
+  from: number,
+  say: Say,
+  onTrained: (spec: TrialSpec, outcome: TrialOutcome) => void,
+): Promise<TrialOutcome[]> {
+  if (from >= points.length) return [];
+  const inParallel =
+    threads > 1 ? await trainTrialsInParallel({ definition, data, points, from, threads, say, onTrained }) : undefined;
+  return inParallel ?? (await trainTrialsInTurn(definition, data, points, onTrained, from, points.length));
+}
+
+/** Trains the points at indices `from` … `to` − 1 one after another on this thread; outcomes in trial order. */
 async function trainTrialsInTurn(
   definition: ExperimentDefinition,
   data: PreparedData,
   points: readonly Hyperparameters[],
   onTrained: (spec: TrialSpec, outcome: TrialOutcome) => void,
+  from: number,
+  to: number,
 ): Promise<TrialOutcome[]> {
   const outcomes: TrialOutcome[] = [];
-  for (const [index, values] of points.entries()) {
-    const spec = describeTrial(definition, data.info, index + 1, values);
+  for (let index = from; index < to; index++) {
+    const spec = describeTrial(definition, data.info, index + 1, points[index]!);
     const outcome = await trainTrialHere(definition, data, spec);
     outcomes.push(outcome);
     onTrained(spec, outcome);

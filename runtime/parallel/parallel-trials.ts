@@ -32,6 +32,8 @@ export interface ParallelSearch {
   readonly data: PreparedData;
   /** The search's points, in trial order. */
   readonly points: readonly Hyperparameters[];
+  /** The index of the first point to train here (those before it were trained already). */
+  readonly from: number;
   /** Trials at once, the main thread's included (≥ 2). */
   readonly threads: number;
   readonly say: Say;
@@ -65,8 +67,8 @@ interface Lanes {
 }
 
 /**
- * Trains every point, the main thread and the workers each taking the next trial when free;
- * outcomes in trial order. Undefined, with the reason said, when the workers could not start:
+ * Trains the points from `from` on, the main thread and the workers each taking the next
+ * trial when free; their outcomes in trial order. Undefined, with the reason said, when the workers could not start:
  * the caller trains the trials itself. A trial that throws, or whose worker dies, fails the
  * search with a {@link TrialFailure} naming it, and every thread stops.
  */
@@ -86,7 +88,7 @@ export async function trainTrialsInParallel(search: ParallelSearch): Promise<Tri
   }
   const lanes: Lanes = {
     search,
-    next: 0,
+    next: search.from,
     outcomes: [],
     unsent: [],
     failure: undefined,
@@ -112,7 +114,7 @@ export async function trainTrialsInParallel(search: ParallelSearch): Promise<Tri
     say(`dlm: trial ${spec.trial} trains on the main thread: its model could not move to a worker (${reason})`);
     finish(lanes, spec, await trainTrialHere(definition, data, spec));
   }
-  return lanes.outcomes;
+  return lanes.outcomes.slice(search.from);
 }
 
 /** The index of the next trial to train, or undefined when none is left or the search failed. */

@@ -9,7 +9,6 @@ import { parentPort, workerData } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend, type ActiveBackendName } from "../backend.js";
 import "../image-preprocessing.js"; // registers the layer class a pretrained model's topology may name
-import { keepBackboneBatchNormInInference } from "../unfreeze.js";
 import { firstLine, trainTrial, type TrialOutcome, type TrialSpec } from "../tune-trial.js";
 import { restoreData, type SharedData } from "./shared-data.js";
 
@@ -80,8 +79,6 @@ async function rebuildModel(described: TrialModel): Promise<tf.LayersModel> {
   const model = await tf.models.modelFromJSON(
     JSON.parse(described.topology) as Parameters<typeof tf.models.modelFromJSON>[0],
   );
-  // What loading a pretrained backbone did on the main thread (runtime/pretrained.ts): its batch norm stays in inference mode.
-  keepBackboneBatchNormInInference(model);
   try {
     tf.tidy(() =>
       model.setWeights(described.weights.map((weight) => tf.tensor(weight.values, [...weight.shape], weight.dtype))),

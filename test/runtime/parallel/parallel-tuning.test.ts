@@ -14,7 +14,7 @@ import type { AugmentStep } from "../../../runtime/data/spec.js";
 import type { PreparedData, Split } from "../../../runtime/prepared-data.js";
 import { chooseParallelTrials } from "../../../runtime/parallel/trial-count.js";
 import { trialPoolEvents, type TrialPool } from "../../../runtime/parallel/trial-pool.js";
-import { applySearchValues, formatTrialTable, runTuning, type TuningResult } from "../../../runtime/tune.js";
+import { applySearchValues, formatTrialTable, runTuning, type TuningOptions, type TuningResult } from "../../../runtime/tune.js";
 import { checkExperimentsIn, irisExperiment } from "../../compiler/experiments/checked-experiments.js";
 import { loadExperiment } from "../../compiler/outcomes/load-program.js";
 import { disposeData, pseudoRandom, tinyClassification, useCpuBackend } from "../train/fixtures.js";
@@ -95,15 +95,19 @@ function searchOver(
 async function searchWith(
   definition: ExperimentDefinition,
   data: PreparedData,
-  parallel: number,
+  parallel: number | "auto",
+  options: TuningOptions = {},
 ): Promise<{ result: TuningResult; lines: string[]; inWorkers: number[] }> {
   const lines: string[] = [];
   const inWorkers: number[] = [];
   const dispatched = ({ trial }: { trial: number }) => inWorkers.push(trial);
   trialPoolEvents.on("dispatch", dispatched);
   try {
-    const result = await runTuning({ ...definition, tune: { ...definition.tune!, parallel } }, data, (line) =>
-      lines.push(line),
+    const result = await runTuning(
+      { ...definition, tune: { ...definition.tune!, parallel } },
+      data,
+      (line) => lines.push(line),
+      options,
     );
     return { result, lines, inWorkers };
   } finally {
@@ -188,6 +192,25 @@ describe("trials in parallel", () => {
     expect(parallel.lines.filter((line) => line.startsWith("dlm: trial ")).sort()).toEqual(
       sequential.lines.filter((line) => line.startsWith("dlm: trial ")).sort(),
     );
+  });
+
+  it("auto trains trial 1 here and the rest in workers once trial 1 proves long enough, with the same table", async () => {
+    const sequential = await searchWith(search, data, 1);
+    const auto = await searchWith(search, data, "auto", { autoMinTrialSeconds: 0 });
+    expect(auto.lines[0]).toMatch(/^dlm: trial 1 first, then 2 trials at a time if it takes 0 s or more \(auto: /);
+    expect(auto.inWorkers.length).toBeGreaterThan(0);
+    expect(auto.inWorkers).not.toContain(1);
+    expectSameTable(auto.result, sequential.result);
+  });
+
+  it("auto keeps short trials on this thread, saying how long trial 1 took", async () => {
+    const sequential = await searchWith(search, data, 1);
+    const auto = await searchWith(search, data, "auto", { autoMinTrialSeconds: 600 });
+    expect(auto.lines).toContainEqual(
+      expect.stringMatching(/^dlm: the other trials run one at a time \(auto: trial 1 took \d+\.\d s, under the 600 s that repay starting a trial worker\)$/),
+    );
+    expect(auto.inWorkers).toEqual([]);
+    expectSameTable(auto.result, sequential.result);
   });
 
   it("a small conv net on augmented images: the worker rebuilds the augmentation from the steps", async () => {
