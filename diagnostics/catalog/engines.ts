@@ -1,16 +1,19 @@
 /** Catalog of the engine checks: what `dlm check --target torch` finds that the PyTorch engine cannot run faithfully. */
 import type { MessageEntry } from "./catalog-entry.js";
 
-/** An iris experiment with `model` and `train` lines replaced. */
-function iris(model: string, train = "loss: sparse_categorical_crossentropy, epochs: 5"): string {
-  return (
-    "experiment flower {\n" +
-    '  data { source: builtin("iris"), split { train: 0.8, validation: 0.2 } }\n' +
-    `  model {\n${model}  }\n` +
-    `  train { ${train} }\n` +
-    "}"
-  );
+/** An iris experiment with `model` and `train` replaced: settings on one line, or a list of them one per line. */
+function iris(model: string, train: string | readonly string[] = "loss: sparse_categorical_crossentropy, epochs: 5"): string {
+  const stage = typeof train === "string" ? `  train { ${train} }\n` : `  train {\n${train.map((setting) => `    ${setting}\n`).join("")}  }\n`;
+  return "experiment flower {\n" + '  data { source: builtin("iris"), split { train: 0.8, validation: 0.2 } }\n' + `  model {\n${model}  }\n` + stage + "}";
 }
+
+/** The train settings of DLM551's example, monitoring `monitor`. */
+const monitoring = (monitor: string): string[] => [
+  "loss: sparse_categorical_crossentropy",
+  "metrics: [precision]",
+  "epochs: 5",
+  `callbacks { early_stopping(monitor: ${monitor}) }`,
+];
 
 /** The engines codes by meaning, so code reads `ENGINES.layerWithoutTorchMapping`, not `"DLM550"`. */
 export const ENGINES = {
@@ -52,13 +55,7 @@ export const ENGINE_MESSAGES: readonly MessageEntry[] = [
       "`progress`. A `tune` search and other monitors are not run by it yet: rather than ignore " +
       "them, `dlm check --target torch` (or `engine: torch`) names each one. Run such an experiment " +
       "with the TF.js engine, or remove the setting.",
-    wrong: iris(
-      "    dense(8, activation: relu)\n    dense(3, activation: softmax)\n",
-      "loss: sparse_categorical_crossentropy, metrics: [precision], epochs: 5, callbacks { early_stopping(monitor: val_precision) }",
-    ),
-    fixed: iris(
-      "    dense(8, activation: relu)\n    dense(3, activation: softmax)\n",
-      "loss: sparse_categorical_crossentropy, metrics: [precision], epochs: 5, callbacks { early_stopping(monitor: val_loss) }",
-    ),
+    wrong: iris("    dense(8, activation: relu)\n    dense(3, activation: softmax)\n", monitoring("val_precision")),
+    fixed: iris("    dense(8, activation: relu)\n    dense(3, activation: softmax)\n", monitoring("val_loss")),
   },
 ];
