@@ -46,6 +46,7 @@ const IMPORTS = [
   "import json",
   "import math",
   "import os",
+  "import pickle",
   "import random",
   "import secrets",
   "import shutil",

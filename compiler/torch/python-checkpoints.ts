@@ -35,6 +35,42 @@ def history_logs(history):
     return {"epochs": [record["epoch"] - 1 for record in history], "logs": logs}
 
 
+# torch.load(weights_only=True) reads tensors, ints, strings, None, lists, tuples and dicts, never
+# code; torch 1.13's reader takes no Python float or numpy array, so the state holds those tagged.
+SAVED_FLOAT, SAVED_ARRAY = "__dlm_float__", "__dlm_ndarray__"
+
+
+def to_loadable(value):
+    """value with each float as its repr and each numpy array as a tensor, tagged, for weights_only loading."""
+    if isinstance(value, torch.Tensor) or value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, (float, np.floating)):
+        return (SAVED_FLOAT, repr(float(value)))
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.ndarray):
+        wide = np.int64 if value.dtype.kind in "iub" else np.float64
+        return (SAVED_ARRAY, str(value.dtype), torch.from_numpy(value.astype(wide)))
+    if isinstance(value, dict):
+        return {key: to_loadable(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(to_loadable(item) for item in value)
+    return value
+
+
+def from_loadable(value):
+    """The inverse of to_loadable."""
+    if isinstance(value, tuple) and len(value) == 2 and value[0] == SAVED_FLOAT:
+        return float(value[1])
+    if isinstance(value, tuple) and len(value) == 3 and value[0] == SAVED_ARRAY:
+        return value[2].numpy().astype(value[1])
+    if isinstance(value, dict):
+        return {key: from_loadable(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(from_loadable(item) for item in value)
+    return value
+
+
 def write_durably(file, data):
     with open(file, "wb") as handle:
         handle.write(data)
@@ -67,7 +103,7 @@ def save_checkpoint(folder, state, summary, stage):
         # signed first, as DLM signs its bundle folders, so even a half-written one is provably DLM's
         write_durably(os.path.join(temporary, ".dlm-bundle.json"), (json.dumps({"writtenBy": "dlm", "folder": os.path.basename(folder)}) + "\n").encode())
         with open(os.path.join(temporary, CHECKPOINT_STATE), "wb") as handle:
-            torch.save(state, handle)
+            torch.save(to_loadable(state), handle)
             handle.flush()
             os.fsync(handle.fileno())
         write_durably(os.path.join(temporary, "checkpoint.json"), json.dumps(summary, indent=2).encode())
@@ -97,11 +133,18 @@ def remove_abandoned_saves(folder):
 
 
 def load_checkpoint(folder):
-    """The state save_checkpoint wrote (from folder.previous when a save was cut between its renames)."""
+    """The state save_checkpoint wrote (from folder.previous when a save was cut between its renames).
+    Read with weights_only: a checkpoint is data, and a torch-state.pt that asks to run code is refused."""
     if not os.path.exists(os.path.join(folder, CHECKPOINT_STATE)) and os.path.exists(os.path.join(folder + ".previous", CHECKPOINT_STATE)):
         folder = folder + ".previous"
-    with open(os.path.join(folder, CHECKPOINT_STATE), "rb") as handle:
-        return torch.load(handle, map_location="cpu")
+    file = os.path.join(folder, CHECKPOINT_STATE)
+    with open(file, "rb") as handle:
+        try:
+            return from_loadable(torch.load(handle, map_location="cpu", weights_only=True))
+        except pickle.UnpicklingError as error:
+            raise SystemExit(f"error: {file} holds more than tensors and numbers, so it was not read "
+                             f"(a checkpoint is never run as code): {str(error).splitlines()[-1][:200]}. "
+                             "Start the run again without --resume") from None
 
 
 def checkpoint_summary(epoch, history, optimizer, spec, architecture, monitor, best):
