@@ -1,14 +1,28 @@
+import { createRequire } from "node:module";
 import * as tf from "@tensorflow/tfjs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { BackendUnavailableError, initBackend } from "../../runtime/backend.js";
 
-// tfjs-node is an optionalDependency that is not installed here, as on most machines.
+// tfjs-node is an optionalDependency that `npm ci` leaves out where its install script cannot
+// download libtensorflow (no network), as on CI. A machine may still hold its folder without the
+// native addon (an install whose script was skipped): the broken case is mocked below either way.
+const tfjsNodeFolder = (() => {
+  try {
+    return createRequire(import.meta.url).resolve("@tensorflow/tfjs-node/package.json");
+  } catch {
+    return undefined;
+  }
+})();
+if (tfjsNodeFolder !== undefined) {
+  process.stderr.write(`backend tests of an absent tfjs-node skipped: it is present at ${tfjsNodeFolder}\n`);
+}
+
 describe("initBackend", () => {
   afterEach(() => {
     vi.doUnmock("@tensorflow/tfjs-node");
   });
 
-  it("falls back to wasm when tfjs-node is not installed, and says so", async () => {
+  it.skipIf(tfjsNodeFolder !== undefined)("falls back to wasm when tfjs-node is not installed, and says so", async () => {
     const choice = await initBackend();
     expect(choice).toEqual({
       name: "wasm",
@@ -41,7 +55,7 @@ describe("initBackend", () => {
     expect(backendName).toBe("cpu");
   });
 
-  it("throws a typed error with install instructions when node is asked for by name", async () => {
+  it.skipIf(tfjsNodeFolder !== undefined)("throws a typed error with install instructions when node is asked for by name", async () => {
     const attempt = initBackend("node");
     await expect(attempt).rejects.toBeInstanceOf(BackendUnavailableError);
     await expect(initBackend("node")).rejects.toThrow(/npm install @tensorflow\/tfjs-node/);
