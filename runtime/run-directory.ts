@@ -50,8 +50,13 @@ export interface RunMetrics {
   readonly failure?: string;
 }
 
+/** The torch engine's folders in a run directory: the data DLM prepared for the program, and what the program wrote. */
+export const TORCH_RUN_FOLDERS = { prepared: "prepared", outputs: "torch" } as const;
+
 /** Files and folders a run directory holds; `--force` clears only a folder made of these. */
 const RUN_ENTRIES: ReadonlySet<string> = new Set([
+  TORCH_RUN_FOLDERS.prepared,
+  TORCH_RUN_FOLDERS.outputs,
   "metrics.json",
   "history.csv",
   "report.html",

@@ -235,7 +235,7 @@ async function trainAndFinish(
   try {
     say(`dlm: run directory ${prepared.runDir}`);
     say(prepared.dataLine);
-    const outputDir = path.join(prepared.runDir, "torch");
+    const outputDir = path.join(prepared.runDir, runtime.TORCH_RUN_FOLDERS.outputs);
     const checkpointDir = runtime.runCheckpointDir(prepared.runDir);
     if (resumePoint !== undefined) say(`dlm: resuming ${await checkpointStage(checkpointDir)} at epoch ${resumePoint.epoch + 1} from ${checkpointDir}`);
     const backbones = backbonesWithWeights(plan);

@@ -20,7 +20,7 @@ import { classWeightVector } from "../../runtime/losses.js";
 import { evaluatePredictions, type Evaluation } from "../../runtime/metrics/index.js";
 import { decodeNpy } from "../../runtime/data/npy.js";
 import { averagedMetricLabel } from "../../runtime/report/tables.js";
-import { chooseRunDirectory, describeSource, findLatestRunDirectory, writeRunFiles } from "../../runtime/run-directory.js";
+import { chooseRunDirectory, describeSource, findLatestRunDirectory, TORCH_RUN_FOLDERS, writeRunFiles } from "../../runtime/run-directory.js";
 import { runCheckpointDir, type StageOutcome } from "../../runtime/run-stages.js";
 import { CHECKPOINT_JSON, CheckpointError, readCheckpointState, TORCH_CHECKPOINT_STATE } from "../../runtime/callbacks/model-checkpoint.js";
 import { existingDirectory } from "../../runtime/model-io.js";
@@ -80,7 +80,7 @@ export async function prepareTorchRun(
     classWeight === undefined || data.info.classes === undefined
       ? undefined
       : classWeightVector(classWeight, data.train.y.dataSync() as Int32Array, data.info.classes);
-  const dataDir = path.join(runDir, "prepared");
+  const dataDir = path.join(runDir, TORCH_RUN_FOLDERS.prepared);
   await writePreparedData(dataDir, data, weights);
   const dataLine =
     `dlm: data ${describeSource(plan.data.source)}: ${data.train.size} train` +
@@ -189,6 +189,7 @@ export async function exportTorchModel(
 /** The run checkpoint a torch run writes after every epoch: the TF.js engine's place, and its `checkpoint.json`. */
 export { runCheckpointDir } from "../../runtime/run-stages.js";
 export { CheckpointError } from "../../runtime/callbacks/model-checkpoint.js";
+export { TORCH_RUN_FOLDERS } from "../../runtime/run-directory.js";
 
 /**
  * The run folder of `plan`'s latest checkpoint under `out`, for `--resume`, and the epoch it
