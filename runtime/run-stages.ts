@@ -29,7 +29,7 @@ import { progress } from "./callbacks/progress.js";
 import { existingDirectory, replaceDirectoryAtomically, writeFileDurably, writeModelFiles } from "./model-io.js";
 import { createOptimizer, describeOptimizer, learningRateOf, makeSchedule } from "./optimizers.js";
 import { makeCallbacks } from "./callbacks/registry.js";
-import { describeTrainable, keepBackboneBatchNormInInference, unfreezeBackbones } from "./unfreeze.js";
+import { describeTrainable, inferenceBatchNormPaths, keepBatchNormInInferenceAt, unfreezeBackbones } from "./unfreeze.js";
 import { buildSeededModel } from "./seeded-model.js";
 import { architectureOf, describeArchitectureChange, type Architecture } from "./architecture-hash.js";
 import { positiveClassId } from "./evaluate.js";
@@ -244,7 +244,8 @@ async function readStage(dir: string): Promise<StageName> {
 
 /**
  * A checkpoint holds its own topology: resuming from one saved before the model was edited
- * would silently train the old architecture. Refuses that, saying what changed.
+ * would silently train the old architecture. Refuses that, saying what changed. Returns the
+ * batch normalisations the program's model runs in inference mode (inferenceBatchNormPaths).
  */
 async function checkResumedArchitecture(
   resumePoint: ResumePoint,
@@ -252,16 +253,18 @@ async function checkResumedArchitecture(
   info: DataInfo,
   hyperparameters: Hyperparameters,
   runDir: string,
-): Promise<void> {
+): Promise<string[]> {
   const compiled = await buildSeededModel(definition, info, hyperparameters);
   let current: Architecture;
+  let inference: string[];
   try {
     current = architectureOf(compiled);
+    inference = inferenceBatchNormPaths(compiled);
   } finally {
     compiled.dispose();
   }
   const saved = architectureOf(resumePoint.model);
-  if ((resumePoint.architecture ?? saved.hash) === current.hash) return;
+  if ((resumePoint.architecture ?? saved.hash) === current.hash) return inference;
   throw new CheckpointError(
     path.join(runCheckpointDir(runDir), CHECKPOINT_JSON),
     `cannot resume: the model of experiment \`${definition.name}\` changed since this checkpoint was saved ` +
@@ -321,7 +324,9 @@ export async function trainStages(
   await removeAbandonedSaves(options.runDir);
   const resumePoint = options.resume ? await readResumePoint(options.runDir) : undefined;
   if (resumePoint !== undefined) {
-    await checkResumedArchitecture(resumePoint, definition, data.info, hyperparameters, options.runDir);
+    const inference = await checkResumedArchitecture(resumePoint, definition, data.info, hyperparameters, options.runDir);
+    // A checkpoint's model is rebuilt from its JSON: its pretrained backbones' batch norms need the patch again.
+    keepBatchNormInInferenceAt(resumePoint.model, inference);
     options.say(
       `dlm: resuming ${resumePoint.stage} at epoch ${resumePoint.epoch + 1} from ${runCheckpointDir(options.runDir)}` +
         (resumePoint.optimizerRestored ? "" : " (the optimizer state was not saved: it starts afresh)"),
@@ -329,8 +334,6 @@ export async function trainStages(
   }
   const model = resumePoint?.model ?? (await buildSeededModel(definition, data.info, hyperparameters));
   checkModelFitsData(model, data.info);
-  // A checkpoint's model is rebuilt from its JSON: its backbones need the patch again.
-  keepBackboneBatchNormInInference(model);
   const meter = new ThroughputMeter();
   let history: History = resumePoint?.history ?? { epochs: [], logs: {} };
   let epochsFinished = resumePoint?.epoch ?? 0;

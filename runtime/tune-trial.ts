@@ -13,7 +13,6 @@ import type { DataInfo, PreparedData } from "./prepared-data.js";
 import { train } from "./train.js";
 import { makeCallbacks } from "./callbacks/registry.js";
 import { learningRateScheduler } from "./callbacks/learning-rate-scheduler.js";
-import { keepBackboneBatchNormInInference } from "./unfreeze.js";
 import { positiveClassId } from "./evaluate.js";
 import { buildSeededModel } from "./seeded-model.js";
 
@@ -125,9 +124,6 @@ export async function trainTrial(
   spec: TrialSpec,
   signal?: AbortSignal,
 ): Promise<TrialOutcome> {
-  // As the final run (run-stages.ts): a pretrained backbone's batch norm stays in inference mode, on
-  // whichever thread built the model (a worker rebuilds it from its topology, unpatched).
-  keepBackboneBatchNormInInference(model);
   const schedule =
     spec.schedule === undefined ? [] : [learningRateScheduler(makeSchedule(spec.schedule, learningRateOf(spec.optimizer)))];
   const history = await train(model, data, {

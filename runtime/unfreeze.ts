@@ -44,7 +44,6 @@ export function unfreezeBackbones(model: tf.LayersModel, unfreeze: Unfreeze): vo
     if (backbones.has(layer)) setTrainable(layer as tf.LayersModel, unfreeze);
     else layer.trainable = true;
   }
-  keepBackboneBatchNormInInference(model);
 }
 
 /** The layers of a backbone that `unfreeze` counts: all but its input layer. */
@@ -67,22 +66,51 @@ const patchedBatchNorms = new WeakSet<tf.layers.Layer>();
  * Batch normalisation inside a pretrained model runs in inference mode in every stage:
  * tfjs runs it in training mode whenever `training` is true, which would normalise with
  * batch statistics and overwrite the pretrained moving statistics. Applies to `model` as a
- * backbone itself, or to the backbones nested in it; loading a checkpoint rebuilds the
- * layers, so the run calls this again on the model it trains.
+ * backbone itself, or to the backbones nested in it (called where pretrained weights are
+ * loaded: a `weights: none` backbone's batch normalisation trains, with batch statistics).
  */
 export function keepBatchNormInInference(backbone: tf.LayersModel): void {
   for (const layer of backbone.layers) {
     if (layer instanceof tf.LayersModel) keepBatchNormInInference(layer);
-    if (layer.getClassName() !== "BatchNormalization" || patchedBatchNorms.has(layer)) continue;
-    patchedBatchNorms.add(layer);
-    const call = layer.call.bind(layer);
-    layer.call = (inputs, kwargs) => call(inputs, { ...kwargs, training: false });
+    else patchBatchNorm(layer);
   }
 }
 
-/** `keepBatchNormInInference` for every backbone nested in `model`. */
-export function keepBackboneBatchNormInInference(model: tf.LayersModel): void {
-  for (const backbone of findBackbones(model)) keepBatchNormInInference(backbone);
+function patchBatchNorm(layer: tf.layers.Layer): void {
+  if (layer.getClassName() !== "BatchNormalization" || patchedBatchNorms.has(layer)) return;
+  patchedBatchNorms.add(layer);
+  const call = layer.call.bind(layer);
+  layer.call = (inputs, kwargs) => call(inputs, { ...kwargs, training: false });
+}
+
+/**
+ * Where the batch normalisations that run in inference mode sit in `model`'s backbones, as
+ * `BACKBONE/LAYER` paths: those of backbones with pretrained weights, patched when they were
+ * loaded; a `weights: none` backbone's train. A model rebuilt from its JSON (a checkpoint, a
+ * worker's copy) has lost the patch: {@link keepBatchNormInInferenceAt} puts it back there.
+ */
+export function inferenceBatchNormPaths(model: tf.LayersModel): string[] {
+  const paths: string[] = [];
+  const walk = (container: tf.LayersModel, prefix: string): void => {
+    for (const layer of container.layers) {
+      if (layer instanceof tf.LayersModel) walk(layer, `${prefix}${layer.name}/`);
+      else if (patchedBatchNorms.has(layer)) paths.push(`${prefix}${layer.name}`);
+    }
+  };
+  walk(model, "");
+  return paths;
+}
+
+/** Runs the batch normalisations at `paths` (from {@link inferenceBatchNormPaths}) in inference mode. */
+export function keepBatchNormInInferenceAt(model: tf.LayersModel, paths: readonly string[]): void {
+  const wanted = new Set(paths);
+  const walk = (container: tf.LayersModel, prefix: string): void => {
+    for (const layer of container.layers) {
+      if (layer instanceof tf.LayersModel) walk(layer, `${prefix}${layer.name}/`);
+      else if (wanted.has(`${prefix}${layer.name}`)) patchBatchNorm(layer);
+    }
+  };
+  walk(model, "");
 }
 
 /** "6 trainable weight tensors, 12,345 of 600,165 parameters": what a stage trains. */

@@ -182,7 +182,8 @@ def train_stage():
 def set_stage_trainable(model, stage):
     """What trains in a stage, as DLM's TF.js runtime decides it: the head always; a backbone whole in train when it is
     trainable (or has no pretrained weights), and in fine_tune the layers its unfreeze names. Batch normalisation inside
-    every backbone runs in inference mode in every stage, as the runtime runs it: its moving statistics stay as they are."""
+    a backbone with pretrained weights runs in inference mode in every stage, as the runtime runs it (its moving statistics
+    stay as they are); inside a weights: none backbone it trains with batch statistics, as any batch normalisation."""
     fine_tune = stage["name"] == "fine_tune"
     for parameter in model.parameters():
         parameter.requires_grad_(True)
@@ -195,7 +196,7 @@ def set_stage_trainable(model, stage):
                 parameter.requires_grad_(True)
         for layer in module.modules():
             if hasattr(layer, "inference_mode"):
-                layer.inference_mode = True
+                layer.inference_mode = backbone["pretrainedWeights"]
 
 
 def describe_trainable(model):

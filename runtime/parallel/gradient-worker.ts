@@ -9,7 +9,7 @@ import * as tf from "@tensorflow/tfjs";
 import { initBackend, type ActiveBackendName } from "../backend.js";
 import "../image-preprocessing.js"; // registers the layer class a pretrained model's topology may name
 import type { LossName } from "../losses.js";
-import { keepBackboneBatchNormInInference } from "../unfreeze.js";
+import { keepBatchNormInInferenceAt } from "../unfreeze.js";
 import { shardGradients } from "./shard-gradients.js";
 import {
   COMMAND,
@@ -29,6 +29,8 @@ export interface GradientWorkerData {
   readonly backend: ActiveBackendName;
   /** `model.toJSON()`: the topology, without weights (they come with each step). */
   readonly modelTopology: string;
+  /** The batch normalisations the main thread's model runs in inference mode (`inferenceBatchNormPaths`). */
+  readonly inferenceBatchNorms: readonly string[];
   readonly loss: LossName;
   readonly layout: SharedLayout;
   readonly buffers: SharedBuffers;
@@ -40,8 +42,8 @@ const WAIT_SLICE_MS = 1000;
 async function serve(data: GradientWorkerData): Promise<void> {
   await initBackend(data.backend);
   const model = await tf.models.modelFromJSON(JSON.parse(data.modelTopology) as Parameters<typeof tf.models.modelFromJSON>[0]);
-  // As on the main thread (run-stages.ts): a pretrained backbone's batch norm stays in inference mode.
-  keepBackboneBatchNormInInference(model);
+  // As on the main thread: a pretrained backbone's batch norm stays in inference mode, a `weights: none` one's trains.
+  keepBatchNormInInferenceAt(model, data.inferenceBatchNorms);
   const { layout, buffers } = data;
   const control = new Int32Array(buffers.control);
   const step = new Float64Array(buffers.step);

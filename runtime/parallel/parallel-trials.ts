@@ -23,6 +23,7 @@ import {
   type TrialSpec,
 } from "../tune-trial.js";
 import { shareData, unshareableSplit } from "./shared-data.js";
+import { inferenceBatchNormPaths } from "../unfreeze.js";
 import { TrialPool, TrialPoolStartError } from "./trial-pool.js";
 import type { TrialModel, TrialTask, WeightValues } from "./trial-worker.js";
 
@@ -188,7 +189,11 @@ function describeModel(model: tf.LayersModel): TrialModel {
     shape: weight.shape,
     dtype: weight.dtype === "int32" ? "int32" : "float32",
   }));
-  return { topology: JSON.stringify(model.toJSON(undefined, false)), weights };
+  return {
+    topology: JSON.stringify(model.toJSON(undefined, false)),
+    weights,
+    inferenceBatchNorms: inferenceBatchNormPaths(model),
+  };
 }
 
 /**

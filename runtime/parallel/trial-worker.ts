@@ -7,6 +7,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
+import { keepBatchNormInInferenceAt } from "../unfreeze.js";
 import { initBackend, type ActiveBackendName } from "../backend.js";
 import "../image-preprocessing.js"; // registers the layer class a pretrained model's topology may name
 import { firstLine, trainTrial, type TrialOutcome, type TrialSpec } from "../tune-trial.js";
@@ -29,6 +30,8 @@ export interface WeightValues {
 export interface TrialModel {
   readonly topology: string;
   readonly weights: readonly WeightValues[];
+  /** The batch normalisations the main thread's model runs in inference mode (`inferenceBatchNormPaths`). */
+  readonly inferenceBatchNorms: readonly string[];
 }
 
 /** One trial to train. */
@@ -79,6 +82,8 @@ async function rebuildModel(described: TrialModel): Promise<tf.LayersModel> {
   const model = await tf.models.modelFromJSON(
     JSON.parse(described.topology) as Parameters<typeof tf.models.modelFromJSON>[0],
   );
+  // As the main thread built it: a pretrained backbone's batch norm stays in inference mode, a `weights: none` one's trains.
+  keepBatchNormInInferenceAt(model, described.inferenceBatchNorms);
   try {
     tf.tidy(() =>
       model.setWeights(described.weights.map((weight) => tf.tensor(weight.values, [...weight.shape], weight.dtype))),

@@ -13,6 +13,7 @@ import type { ActiveBackendName } from "../backend.js";
 import type { LossName } from "../losses.js";
 import type { GradientWorkerData } from "./gradient-worker.js";
 import { shardGradients } from "./shard-gradients.js";
+import { inferenceBatchNormPaths } from "../unfreeze.js";
 import { startWorkerThread } from "./start-worker-thread.js";
 import {
   COMMAND,
@@ -86,6 +87,7 @@ export class WorkerPool {
     const layout = describeLayout(args);
     const buffers = allocateBuffers(layout);
     const modelTopology = JSON.stringify(args.model.toJSON(undefined, false));
+    const inferenceBatchNorms = inferenceBatchNormPaths(args.model);
     const threads: Worker[] = [];
     let pool: WorkerPool | undefined;
     let reject: (error: Error) => void = () => undefined;
@@ -99,7 +101,15 @@ export class WorkerPool {
     };
     const ready: Promise<void>[] = [];
     for (let index = 1; index < args.workers; index++) {
-      const data: GradientWorkerData = { index, backend: args.backend, modelTopology, loss: args.loss, layout, buffers };
+      const data: GradientWorkerData = {
+        index,
+        backend: args.backend,
+        modelTopology,
+        inferenceBatchNorms,
+        loss: args.loss,
+        layout,
+        buffers,
+      };
       const thread = startWorkerThread("gradient-worker", data);
       threads.push(thread);
       // The first line: TF.js's messages go on with paragraphs of advice.
