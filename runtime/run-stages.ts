@@ -22,17 +22,16 @@ import {
   TORCH_CHECKPOINT_STATE,
   type CheckpointState,
 } from "./callbacks/model-checkpoint.js";
-import { learningRateScheduler } from "./callbacks/learning-rate-scheduler.js";
 import { terminateOnNaN } from "./callbacks/terminate-on-nan.js";
 import { firstNonFiniteWeight } from "./finite-weights.js";
 import { progress } from "./callbacks/progress.js";
 import { existingDirectory, replaceDirectoryAtomically, writeFileDurably, writeModelFiles } from "./model-io.js";
-import { createOptimizer, describeOptimizer, learningRateOf, makeSchedule } from "./optimizers.js";
+import { createOptimizer, describeOptimizer } from "./optimizers.js";
+import { scheduleCallbacks, scoringOf, stageTrainOptions } from "./stage-training.js";
 import { makeCallbacks } from "./callbacks/registry.js";
 import { describeTrainable, inferenceBatchNormPaths, keepBatchNormInInferenceAt, unfreezeBackbones } from "./unfreeze.js";
 import { buildSeededModel } from "./seeded-model.js";
 import { architectureOf, describeArchitectureChange, type Architecture } from "./architecture-hash.js";
-import { positiveClassId } from "./evaluate.js";
 import { activeBackendName } from "./backend.js";
 import { chooseWorkerCount } from "./parallel/worker-count.js";
 
@@ -368,18 +367,8 @@ export async function trainStages(
         epochs: endEpoch,
         initialEpoch,
         initialHistory: history,
-        batchSize: stage.spec.batchSize,
-        ...(stage.spec.validationBatchSize === undefined ? {} : { validationBatchSize: stage.spec.validationBatchSize }),
-        seed: definition.seed,
-        shuffle: stage.spec.shuffle ?? true,
+        ...stageTrainOptions(stage.spec, definition.seed, scoringOf(definition, data.info)),
         optimizer,
-        loss: stage.spec.loss,
-        metrics: stage.spec.metrics,
-        ...(definition.evaluate.average === undefined ? {} : { average: definition.evaluate.average }),
-        ...(definition.evaluate.positive === undefined
-          ? {}
-          : { positive: positiveClassId(definition.evaluate.positive, data.info.classes)! }),
-        ...(stage.spec.classWeight === undefined ? {} : { classWeight: stage.spec.classWeight }),
         callbacks,
         workers: workers.workers,
         ...(options.signal === undefined ? {} : { signal: options.signal }),
@@ -429,15 +418,11 @@ function stageCallbacks(
 ): Callback[] {
   const user = makeCallbacks(spec.callbacks, definition.baseDir, options.quiet);
   const kinds = new Set(spec.callbacks.map((callback) => callback.kind));
-  const schedule =
-    spec.schedule === undefined
-      ? []
-      : [learningRateScheduler(makeSchedule(spec.schedule, learningRateOf(spec.optimizer)))];
   return [
     meter,
     // A NaN loss always stops the run: nothing good comes of training on.
     ...(kinds.has("terminate_on_nan") ? [] : [terminateOnNaN({ log: () => undefined })]),
-    ...schedule,
+    ...scheduleCallbacks(spec),
     ...user,
     ...(kinds.has("progress") || options.quiet ? [] : [progress()]),
     checkpoint,

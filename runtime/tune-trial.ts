@@ -5,39 +5,27 @@
  * (runtime/parallel/trial-worker.ts), so a trial trains alike wherever it runs.
  */
 import type * as tf from "@tensorflow/tfjs";
-import type { CallbackSpec, ExperimentDefinition, Hyperparameters } from "./experiment.js";
-import type { ClassWeightSpec, LossName } from "./losses.js";
-import { isHigherBetter, type Average } from "./metrics/index.js";
-import { learningRateOf, makeSchedule, type OptimizerSpec, type ScheduleSpec } from "./optimizers.js";
+import type { CallbackSpec, ExperimentDefinition, Hyperparameters, StageSpec } from "./experiment.js";
+import { isHigherBetter } from "./metrics/index.js";
 import type { DataInfo, PreparedData } from "./prepared-data.js";
 import { train } from "./train.js";
 import { makeCallbacks } from "./callbacks/registry.js";
-import { learningRateScheduler } from "./callbacks/learning-rate-scheduler.js";
-import { positiveClassId } from "./evaluate.js";
 import { buildSeededModel } from "./seeded-model.js";
+import { scheduleCallbacks, scoringOf, stageTrainOptions, type Scoring } from "./stage-training.js";
 
 /** Everything training one trial needs besides its model and the data; structured-cloneable. */
 export interface TrialSpec {
   /** 1-based trial number. */
   readonly trial: number;
   readonly values: Hyperparameters;
-  readonly epochs: number;
-  readonly batchSize: number;
+  /**
+   * The `train` stage after the trial's values, for `max_epochs`, with the callbacks a trial
+   * runs (`early_stopping`, `reduce_lr_on_plateau`); trained as the run trains a stage.
+   */
+  readonly stage: StageSpec;
   readonly seed: number;
-  readonly optimizer: OptimizerSpec;
-  readonly loss: LossName;
-  readonly metrics: readonly string[];
-  /** As the final run logs `val_f1` and the like (`evaluate { average }`). */
-  readonly average?: Average;
-  /** The positive class's id (`evaluate { positive }`). */
-  readonly positive?: number;
-  /** The stage's `early_stopping` and `reduce_lr_on_plateau`: the callbacks a trial runs. */
-  readonly callbacks: readonly CallbackSpec[];
-  /** The stage's settings that change what a trial learns, as the final run trains with them. */
-  readonly schedule?: ScheduleSpec;
-  readonly classWeight?: ClassWeightSpec;
-  readonly shuffle: boolean;
-  readonly validationBatchSize?: number;
+  /** How the run scores (`evaluate { average, positive }`), so trials log `val_f1` as it does. */
+  readonly scoring: Scoring;
   /** Folder of the `.dlm` file, for the callbacks' factories. */
   readonly baseDir: string;
 }
@@ -79,23 +67,16 @@ export function describeTrial(
   values: Hyperparameters,
 ): TrialSpec {
   const stage = definition.withHyperparameters?.(values).train ?? definition.train;
-  const { average, positive } = definition.evaluate;
   return {
     trial,
     values,
-    epochs: definition.tune?.maxEpochs ?? stage.epochs,
-    batchSize: stage.batchSize,
+    stage: {
+      ...stage,
+      epochs: definition.tune?.maxEpochs ?? stage.epochs,
+      callbacks: stage.callbacks.filter((callback) => TRIAL_CALLBACKS.has(callback.kind)),
+    },
     seed: definition.seed,
-    optimizer: stage.optimizer,
-    loss: stage.loss,
-    metrics: stage.metrics,
-    ...(average === undefined ? {} : { average }),
-    ...(positive === undefined ? {} : { positive: positiveClassId(positive, info.classes)! }),
-    callbacks: stage.callbacks.filter((callback) => TRIAL_CALLBACKS.has(callback.kind)),
-    ...(stage.schedule === undefined ? {} : { schedule: stage.schedule }),
-    ...(stage.classWeight === undefined ? {} : { classWeight: stage.classWeight }),
-    shuffle: stage.shuffle ?? true,
-    ...(stage.validationBatchSize === undefined ? {} : { validationBatchSize: stage.validationBatchSize }),
+    scoring: scoringOf(definition, info),
     baseDir: definition.baseDir,
   };
 }
@@ -124,22 +105,13 @@ export async function trainTrial(
   spec: TrialSpec,
   signal?: AbortSignal,
 ): Promise<TrialOutcome> {
-  const schedule =
-    spec.schedule === undefined ? [] : [learningRateScheduler(makeSchedule(spec.schedule, learningRateOf(spec.optimizer)))];
+  const { stage } = spec;
   const history = await train(model, data, {
-    epochs: spec.epochs,
-    batchSize: spec.batchSize,
-    ...(spec.validationBatchSize === undefined ? {} : { validationBatchSize: spec.validationBatchSize }),
-    seed: spec.seed,
-    shuffle: spec.shuffle,
-    optimizer: spec.optimizer,
-    loss: spec.loss,
-    metrics: spec.metrics,
-    ...(spec.average === undefined ? {} : { average: spec.average }),
-    ...(spec.positive === undefined ? {} : { positive: spec.positive }),
-    ...(spec.classWeight === undefined ? {} : { classWeight: spec.classWeight }),
-    // In run-stages' order: the schedule sets each epoch's rate before the user's callbacks see it.
-    callbacks: [...schedule, ...makeCallbacks(spec.callbacks, spec.baseDir, true)],
+    ...stageTrainOptions(stage, spec.seed, spec.scoring),
+    epochs: stage.epochs,
+    optimizer: stage.optimizer,
+    // In run-stages' order: the schedule sets each epoch's rate before the stage's callbacks see it.
+    callbacks: [...scheduleCallbacks(stage), ...makeCallbacks(stage.callbacks, spec.baseDir, true)],
     ...(signal === undefined ? {} : { signal }),
   });
   return {

@@ -59,7 +59,7 @@ describe("a trial's training settings", () => {
   it("keeps the stage's order when shuffle is off, and its validation batch size", async () => {
     const definition = definitionWith({ ...STAGE, shuffle: false, validationBatchSize: 5 });
     const spec = describeTrial(definition, data.info, 1, {});
-    expect([spec.shuffle, spec.validationBatchSize]).toEqual([false, 5]);
+    expect([spec.stage.shuffle, spec.stage.validationBatchSize]).toEqual([false, 5]);
     const shuffled = await trial(STAGE);
     const inOrder = await trial({ ...STAGE, shuffle: false });
     expect(inOrder.logs["loss"]).not.toEqual(shuffled.logs["loss"]);
