@@ -5,6 +5,7 @@
  * orthogonal initializer of recurrent layers (runtime/orthogonal-initializer.ts).
  */
 import * as tf from "@tensorflow/tfjs";
+import { firstLine } from "./first-line.js";
 import { registerTrainingKernels } from "./kernels/register.js";
 import { registerOrthogonalInitializer } from "./orthogonal-initializer.js";
 
@@ -165,9 +166,4 @@ function isPackageMissing(error: unknown): boolean {
   const missing = code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND";
   // A missing dependency *of* tfjs-node is a broken install, not an absent package.
   return missing && firstLine(error).includes(`'${TFJS_NODE_PACKAGE}'`);
-}
-
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split("\n")[0] ?? message;
 }

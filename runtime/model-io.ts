@@ -241,7 +241,8 @@ export async function existingDirectory(dir: string): Promise<string> {
   return (await exists(previous)) ? previous : dir;
 }
 
-async function exists(file: string): Promise<boolean> {
+/** Whether something is at `file` (a file or a folder). */
+export async function exists(file: string): Promise<boolean> {
   try {
     await fs.stat(file);
     return true;

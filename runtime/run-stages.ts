@@ -25,7 +25,7 @@ import {
 import { terminateOnNaN } from "./callbacks/terminate-on-nan.js";
 import { firstNonFiniteWeight } from "./finite-weights.js";
 import { progress } from "./callbacks/progress.js";
-import { existingDirectory, replaceDirectoryAtomically, writeFileDurably, writeModelFiles } from "./model-io.js";
+import { exists, existingDirectory, MODEL_JSON, replaceDirectoryAtomically, writeFileDurably, writeModelFiles } from "./model-io.js";
 import { createOptimizer, describeOptimizer } from "./optimizers.js";
 import { scheduleCallbacks, scoringOf, stageTrainOptions } from "./stage-training.js";
 import { makeCallbacks } from "./callbacks/registry.js";
@@ -35,10 +35,10 @@ import { architectureOf, describeArchitectureChange, type Architecture } from ".
 import { activeBackendName } from "./backend.js";
 import { chooseWorkerCount } from "./parallel/worker-count.js";
 
-/** Which stage a run checkpoint belongs to. */
 /** Writes one line of a run's progress to stdout (nothing when quiet). */
 export type Say = (line: string) => void;
 
+/** Which stage a run checkpoint belongs to. */
 export type StageName = "train" | "fine_tune";
 
 /** What the stages produced. The caller disposes `model`. */
@@ -205,15 +205,10 @@ export async function loadRunCheckpoint(dir: string): Promise<ResumePoint | unde
 
 /** A checkpoint of the torch engine holds its weights in `torch-state.pt`, which only the torch program reads. */
 async function refuseTorchCheckpoint(dir: string): Promise<void> {
-  const has = async (name: string) =>
-    fs.stat(path.join(dir, name)).then(
-      () => true,
-      () => false,
-    );
-  if ((await has(TORCH_CHECKPOINT_STATE)) && !(await has("model.json"))) {
+  if ((await exists(path.join(dir, TORCH_CHECKPOINT_STATE))) && !(await exists(path.join(dir, MODEL_JSON)))) {
     throw new CheckpointError(
       path.join(dir, CHECKPOINT_JSON),
-      `this checkpoint was written by the torch engine (it has ${TORCH_CHECKPOINT_STATE}, no model.json)`,
+      `this checkpoint was written by the torch engine (it has ${TORCH_CHECKPOINT_STATE}, no ${MODEL_JSON})`,
       "resume it with `--engine torch --resume`, or start a new TF.js run without `--resume`",
     );
   }

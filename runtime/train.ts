@@ -67,7 +67,6 @@ export interface TrainOptions {
   readonly workers?: number;
 }
 
-
 /** Everything fixed for the whole run, resolved once from the options and the data. */
 interface RunSetup {
   readonly model: tf.LayersModel;

@@ -50,12 +50,6 @@ export class TrialFailure extends Error {
   }
 }
 
-/** The first line of an error's message, for a trial's failure: TF.js's messages go on with paragraphs of advice. */
-export function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split("\n")[0] ?? message;
-}
-
 /** The callbacks a trial keeps: those that change how it trains, none that write files. */
 const TRIAL_CALLBACKS: ReadonlySet<CallbackSpec["kind"]> = new Set(["early_stopping", "reduce_lr_on_plateau"]);
 

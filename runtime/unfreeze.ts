@@ -70,10 +70,7 @@ const patchedBatchNorms = new WeakSet<tf.layers.Layer>();
  * loaded: a `weights: none` backbone's batch normalisation trains, with batch statistics).
  */
 export function keepBatchNormInInference(backbone: tf.LayersModel): void {
-  for (const layer of backbone.layers) {
-    if (layer instanceof tf.LayersModel) keepBatchNormInInference(layer);
-    else patchBatchNorm(layer);
-  }
+  for (const { layer } of nestedLayers(backbone)) patchBatchNorm(layer);
 }
 
 function patchBatchNorm(layer: tf.layers.Layer): void {
@@ -83,6 +80,13 @@ function patchBatchNorm(layer: tf.layers.Layer): void {
   layer.call = (inputs, kwargs) => call(inputs, { ...kwargs, training: false });
 }
 
+/** Every layer of `model` that is no model itself, nested models walked, with its `MODEL/…/LAYER` path. */
+function nestedLayers(model: tf.LayersModel, prefix = ""): { readonly layer: tf.layers.Layer; readonly path: string }[] {
+  return model.layers.flatMap((layer) =>
+    layer instanceof tf.LayersModel ? nestedLayers(layer, `${prefix}${layer.name}/`) : [{ layer, path: `${prefix}${layer.name}` }],
+  );
+}
+
 /**
  * Where the batch normalisations that run in inference mode sit in `model`'s backbones, as
  * `BACKBONE/LAYER` paths: those of backbones with pretrained weights, patched when they were
@@ -90,27 +94,15 @@ function patchBatchNorm(layer: tf.layers.Layer): void {
  * worker's copy) has lost the patch: {@link keepBatchNormInInferenceAt} puts it back there.
  */
 export function inferenceBatchNormPaths(model: tf.LayersModel): string[] {
-  const paths: string[] = [];
-  const walk = (container: tf.LayersModel, prefix: string): void => {
-    for (const layer of container.layers) {
-      if (layer instanceof tf.LayersModel) walk(layer, `${prefix}${layer.name}/`);
-      else if (patchedBatchNorms.has(layer)) paths.push(`${prefix}${layer.name}`);
-    }
-  };
-  walk(model, "");
-  return paths;
+  return nestedLayers(model)
+    .filter(({ layer }) => patchedBatchNorms.has(layer))
+    .map(({ path }) => path);
 }
 
 /** Runs the batch normalisations at `paths` (from {@link inferenceBatchNormPaths}) in inference mode. */
 export function keepBatchNormInInferenceAt(model: tf.LayersModel, paths: readonly string[]): void {
   const wanted = new Set(paths);
-  const walk = (container: tf.LayersModel, prefix: string): void => {
-    for (const layer of container.layers) {
-      if (layer instanceof tf.LayersModel) walk(layer, `${prefix}${layer.name}/`);
-      else if (wanted.has(`${prefix}${layer.name}`)) patchBatchNorm(layer);
-    }
-  };
-  walk(model, "");
+  for (const { layer, path } of nestedLayers(model)) if (wanted.has(path)) patchBatchNorm(layer);
 }
 
 /** "6 trainable weight tensors, 12,345 of 600,165 parameters": what a stage trains. */

@@ -15,13 +15,13 @@ import type { Say } from "../run-stages.js";
 import { buildSeededModel } from "../seeded-model.js";
 import {
   describeTrial,
-  firstLine,
   TrialFailure,
   trainTrial,
   trainTrialHere,
   type TrialOutcome,
   type TrialSpec,
 } from "../tune-trial.js";
+import { firstLine } from "../first-line.js";
 import { shareData, unshareableSplit } from "./shared-data.js";
 import { inferenceBatchNormPaths } from "../unfreeze.js";
 import { TrialPool, TrialPoolStartError } from "./trial-pool.js";

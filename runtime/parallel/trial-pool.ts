@@ -7,7 +7,8 @@
 import { EventEmitter } from "node:events";
 import type { Worker } from "node:worker_threads";
 import type { ActiveBackendName } from "../backend.js";
-import { firstLine, TrialFailure, type TrialOutcome } from "../tune-trial.js";
+import { firstLine } from "../first-line.js";
+import { TrialFailure, type TrialOutcome } from "../tune-trial.js";
 import type { SharedData } from "./shared-data.js";
 import { startWorkerThread } from "./start-worker-thread.js";
 import type { TrialReply, TrialTask, TrialWorkerData } from "./trial-worker.js";

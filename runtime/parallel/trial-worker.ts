@@ -10,7 +10,8 @@ import * as tf from "@tensorflow/tfjs";
 import { keepBatchNormInInferenceAt } from "../unfreeze.js";
 import { initBackend, type ActiveBackendName } from "../backend.js";
 import "../image-preprocessing.js"; // registers the layer class a pretrained model's topology may name
-import { firstLine, trainTrial, type TrialOutcome, type TrialSpec } from "../tune-trial.js";
+import { firstLine } from "../first-line.js";
+import { trainTrial, type TrialOutcome, type TrialSpec } from "../tune-trial.js";
 import { restoreData, type SharedData } from "./shared-data.js";
 
 /** What the pool hands a trial worker when it starts it. */

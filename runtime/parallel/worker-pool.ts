@@ -12,6 +12,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { ActiveBackendName } from "../backend.js";
 import type { LossName } from "../losses.js";
 import type { GradientWorkerData } from "./gradient-worker.js";
+import { firstLine } from "../first-line.js";
 import { shardGradients } from "./shard-gradients.js";
 import { inferenceBatchNormPaths } from "../unfreeze.js";
 import { startWorkerThread } from "./start-worker-thread.js";
@@ -112,8 +113,7 @@ export class WorkerPool {
       };
       const thread = startWorkerThread("gradient-worker", data);
       threads.push(thread);
-      // The first line: TF.js's messages go on with paragraphs of advice.
-      thread.on("error", (error) => stop(index, error.message.split("\n")[0] ?? error.message));
+      thread.on("error", (error) => stop(index, firstLine(error)));
       thread.on("exit", (code) => stop(index, `its thread exited with code ${code}`));
       ready.push(new Promise((resolve) => thread.once("message", () => resolve())));
     }
