@@ -111,21 +111,10 @@ export async function runTuning(
   const onTrained = (spec: TrialSpec, outcome: TrialOutcome) =>
     say(formatTrialLine(resultOf(spec.trial, outcome), points.length, tune.objective));
   const threads = parallelThreads(definition, data, points.length, minTrialSeconds, say);
-  const outcomes: TrialOutcome[] = [];
-  // `auto` starts workers only when trial 1, trained here, shows trials long enough to repay them.
-  if (threads > 1 && tune.parallel === "auto") {
-    const started = performance.now();
-    outcomes.push(...(await trainTrialsInTurn(definition, data, points, onTrained, 0, 1)));
-    const seconds = (performance.now() - started) / 1000;
-    if (seconds < minTrialSeconds) {
-      say(
-        `dlm: the other trials run one at a time (auto: trial 1 took ${seconds.toFixed(1)} s, ` +
-          `under the ${minTrialSeconds} s that repay starting a trial worker)`,
-      );
-    }
-    const parallel = seconds >= minTrialSeconds && points.length > 2;
-    outcomes.push(...(await trainRest(definition, data, points, parallel ? threads : 1, 1, say, onTrained)));
-  } else outcomes.push(...(await trainRest(definition, data, points, threads, 0, say, onTrained)));
+  const outcomes =
+    threads > 1 && tune.parallel === "auto"
+      ? await trainAfterFirstTrial(definition, data, points, threads, minTrialSeconds, say, onTrained)
+      : await trainRest(definition, data, points, threads, 0, say, onTrained);
   const trials = outcomes.map((outcome, index) => resultOf(index + 1, outcome));
   const higherIsBetter = isHigherBetter(tune.objective);
   const ranked = trials.filter((trial) => Number.isFinite(trial.objectiveValue));
@@ -175,6 +164,32 @@ function parallelThreads(
  * workers for the rest only when that trial took at least this long.
  */
 export const AUTO_PARALLEL_MIN_TRIAL_SECONDS = 5;
+
+/**
+ * `auto`'s way: trains trial 1 here and times it, then the others in `threads` threads when
+ * it took `minTrialSeconds` or more (enough to repay starting the workers), else one at a time.
+ */
+async function trainAfterFirstTrial(
+  definition: ExperimentDefinition,
+  data: PreparedData,
+  points: readonly Hyperparameters[],
+  threads: number,
+  minTrialSeconds: number,
+  say: Say,
+  onTrained: (spec: TrialSpec, outcome: TrialOutcome) => void,
+): Promise<TrialOutcome[]> {
+  const started = performance.now();
+  const first = await trainTrialsInTurn(definition, data, points, onTrained, 0, 1);
+  const seconds = (performance.now() - started) / 1000;
+  if (seconds < minTrialSeconds) {
+    say(
+      `dlm: the other trials run one at a time (auto: trial 1 took ${seconds.toFixed(1)} s, ` +
+        `under the ${minTrialSeconds} s that repay starting a trial worker)`,
+    );
+  }
+  const parallel = seconds >= minTrialSeconds && points.length > 2;
+  return [...first, ...(await trainRest(definition, data, points, parallel ? threads : 1, 1, say, onTrained))];
+}
 
 /** Trains the points from index `from` on: in trial workers when `threads` > 1 and they start, else here; outcomes in trial order. */
 async function trainRest(
